@@ -1,0 +1,35 @@
+// Pieces every command shares: loading a scenario for a command, and printing.
+import type { Model } from '../engine/model.js';
+import { loadScenario, type LoadedScenario } from '../scenario/index.js';
+import { formatProblem, ScenarioError } from '../scenario/problems.js';
+import { UsageError } from './errors.js';
+import type { Io } from './io.js';
+
+export interface Loaded extends LoadedScenario {
+  model: Model;
+}
+
+/** Loads a scenario, prints its warnings, and throws `ScenarioError` on any error. */
+export function loadForCommand(file: string, io: Io, overrides: readonly string[] = []): Loaded {
+  let loaded: LoadedScenario;
+  try {
+    loaded = loadScenario(file, { readText: io.readText, overrides });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UsageError(`cannot read scenario file "${file}": no such file`);
+    if (code === 'EISDIR') throw new UsageError(`"${file}" is a folder; give a scenario file (.yaml, .yml or .json)`);
+    throw err;
+  }
+  const warnings = loaded.problems.filter((p) => p.severity === 'warning');
+  for (const w of warnings) io.stderr(`${formatProblem(w)}\n`);
+  if (!loaded.model || loaded.problems.some((p) => p.severity === 'error')) throw new ScenarioError(loaded.problems);
+  return loaded as Loaded;
+}
+
+/** A plain text table with right-aligned numbers, for terminal summaries. */
+export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : /^-?[\d.,%]+$|^$/.test(c) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}

@@ -1,0 +1,20 @@
+// What a command may touch: its streams and the file system, injected so that
+// commands run in-process in tests.
+import fs from 'node:fs';
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readText: (file: string) => string;
+  /** Whether stderr is a terminal (progress bars, colours). */
+  isTty: boolean;
+  now: () => Date;
+}
+
+export const processIo = (): Io => ({
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  readText: (f) => fs.readFileSync(f, 'utf8'),
+  isTty: Boolean(process.stderr.isTTY),
+  now: () => new Date(),
+});

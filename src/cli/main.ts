@@ -1,0 +1,88 @@
+// The `corridor` entry point: parses arguments, runs one command, maps errors
+// to exit codes (0 ok, 2 bad input or usage, 1 anything else). Only this file
+// calls process.exit.
+import yargs, { type Argv } from 'yargs';
+import { ScenarioError } from '../scenario/problems.js';
+import { VERSION } from '../version.js';
+import { EXIT_BAD_INPUT, EXIT_FAILURE, UsageError } from './errors.js';
+import { initCommand } from './init.js';
+import { processIo, type Io } from './io.js';
+import { runCommand } from './run.js';
+import { schemaCommand } from './schema.js';
+import { validateCommand } from './validate.js';
+
+const setOption = {
+  type: 'string',
+  array: true,
+  default: [] as string[],
+  describe: 'Override a param (name=value) or a key by dotted path (projects.ID.online=2027); repeatable',
+} as const;
+
+function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
+  return yargs(argv)
+    .scriptName('corridor')
+    .usage('$0 <command> [options]\n\nLogistics capacity simulator: where does a freight corridor bind next, and when?')
+    .command(
+      'run <scenario>',
+      'Simulate a scenario; write summary/flows/routes/links/nodes.csv and manifest.json',
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (.yaml, .yml or .json)' })
+          .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>)' })
+          .option('set', setOption)
+          .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets: ";" separator, "," decimals, UTF-8 with BOM' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing on success' })
+          .example('$0 run scenarios/tutorial.yaml --set growth=0.2', 'faster demand growth'),
+      (a) => done(runCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet }, io)),
+    )
+    .command(
+      'validate <scenarios..>',
+      'Check scenario files and print every problem (exit 2 if any)',
+      (y) => y.positional('scenarios', { type: 'string', array: true, demandOption: true }).option('set', setOption),
+      (a) => done(validateCommand({ scenarios: a.scenarios as string[], set: a.set }, io)),
+    )
+    .command('schema', 'Print the JSON Schema of the scenario format', {}, () => done(schemaCommand(io)))
+    .command(
+      'init [file]',
+      'Write a commented starter scenario',
+      (y) =>
+        y
+          .positional('file', { type: 'string', default: 'scenario.yaml' })
+          .option('force', { type: 'boolean', default: false, describe: 'Overwrite an existing file' }),
+      (a) => done(initCommand({ file: a.file, force: a.force }, io)),
+    )
+    .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces for unexpected errors' })
+    .demandCommand(1, 'Name a command: run, validate, schema or init')
+    .strict()
+    .version(VERSION)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    });
+}
+
+/** Runs the CLI on `argv` (without node and script); returns the exit code. */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  let code = 0;
+  const debug = argv.includes('--debug');
+  try {
+    await parser(argv, io, (c) => (code = c)).parseAsync();
+    return code;
+  } catch (err) {
+    if (err instanceof ScenarioError) {
+      io.stderr(`${err.message}\n`);
+      const n = err.problems.filter((p) => p.severity === 'error').length;
+      io.stderr(`${n} problem${n === 1 ? '' : 's'}; nothing was written\n`);
+      return EXIT_BAD_INPUT;
+    }
+    if (err instanceof UsageError || (err as Error).name === 'YError') {
+      io.stderr(`corridor: ${(err as Error).message}\nRun "corridor --help" for usage.\n`);
+      return EXIT_BAD_INPUT;
+    }
+    io.stderr(debug ? `${(err as Error).stack}\n` : `corridor: ${(err as Error).message} (run with --debug for details)\n`);
+    return EXIT_FAILURE;
+  }
+}

@@ -1,0 +1,76 @@
+// corridor run <scenario>: simulate, write the tables and manifest.json atomically, print a summary.
+import path from 'node:path';
+import { simulate, type Result } from '../engine/simulate.js';
+import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
+import { scenarioHash, type Manifest } from '../io/manifest.js';
+import { runTables } from '../io/tables.js';
+import { writeFilesAtomically } from '../io/write.js';
+import { VERSION } from '../version.js';
+import { loadForCommand, textTable } from './common.js';
+import type { Io } from './io.js';
+
+export interface RunArgs {
+  scenario: string;
+  out?: string | undefined;
+  set: string[];
+  decimalComma: boolean;
+  quiet: boolean;
+}
+
+export function runCommand(args: RunArgs, io: Io): number {
+  const loaded = loadForCommand(args.scenario, io, args.set);
+  const result = simulate(loaded.model);
+  const outDir = args.out ?? path.join('output', loaded.model.name);
+  const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
+  const tables = runTables(result);
+  const manifest: Manifest = {
+    tool: 'corridor-sim',
+    version: VERSION,
+    command: 'run',
+    scenario: {
+      name: loaded.model.name,
+      path: args.scenario,
+      sha256: scenarioHash(loaded.files),
+      files: loaded.files.map((f) => ({ path: f.path, sha256: scenarioHash([f]) })),
+    },
+    params: { ...loaded.model.params },
+    overrides: args.set,
+    seed: null,
+    volume_unit: `${loaded.model.volumeUnit.name}/year`,
+    csv: args.decimalComma ? 'decimal-comma' : 'standard',
+    tables: tables.map((t) => t.file),
+    run_at: io.now().toISOString(),
+  };
+  writeFilesAtomically(outDir, [
+    ...tables.map((t) => ({ name: t.file, content: toCsv(t, dialect) })),
+    { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` },
+  ]);
+  if (!args.quiet) io.stdout(summaryText(result, outDir));
+  return 0;
+}
+
+/** Per year: demand, served, unserved, the highest utilization and where it is. */
+export function summaryText(result: Result, outDir: string): string {
+  const { model } = result;
+  const Y = model.years;
+  const unit = model.volumeUnit;
+  const fmt = (x: number) => (x * unit.factor).toFixed(unit.factor >= 1e3 ? 0 : 3);
+  const rows: string[][] = [];
+  for (let y = 0; y < Y; y++) {
+    let demand = 0;
+    let served = 0;
+    model.flows.forEach((_, f) => {
+      demand += result.flowDemand[f * Y + y]!;
+      served += result.flowServed[f * Y + y]!;
+    });
+    const b = result.yearBottleneck[y]!;
+    const u = result.yearMaxUtilization[y]!;
+    rows.push([
+      String(model.startYear + y), fmt(demand), fmt(served), fmt(Math.max(0, demand - served)),
+      Number.isFinite(u) ? `${(u * 100).toFixed(0)}%` : '', b >= 0 ? model.elements[b]!.id + (u >= 1 - 1e-9 ? ' (binding)' : '') : '',
+    ]);
+  }
+  const u = unit.name;
+  const head = `${model.name}: ${model.startYear}–${model.startYear + Y - 1}, volumes in ${u}/year → ${outDir}/\n`;
+  return head + textTable(['year', 'demand', 'served', 'unserved', 'max_util', 'bottleneck'], rows);
+}

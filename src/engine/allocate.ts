@@ -1,0 +1,157 @@
+// Water-filling allocation, event-driven.
+//
+// Every active "claimant" (a flow under `spill`, or one route of a flow under
+// `shares`) grows its volume at a rate equal to its demand, on its current
+// route, as a clock τ runs from 0 to 1: at τ = 1 a claimant that was never
+// blocked is fully served. When a capacity constraint fills up, every
+// claimant on it moves to its next route that has no full constraint (or
+// stops, if none is left). A min-heap holds the time each constraint will
+// fill at its current rate; a switch touches only the constraints of the two
+// routes involved, so a year costs O((routes × route length) · log C).
+import { EventHeap } from './heap.js';
+import type { Model } from './model.js';
+
+export class Allocator {
+  /** Claimant → its routes (flat, in offer order). */
+  private readonly claimRouteStart: Int32Array;
+  private readonly claimRoutes: Int32Array;
+  /** Claimant → its flow and share of the flow's demand. */
+  readonly claimFlow: Int32Array;
+  private readonly claimShare: Float64Array;
+  /** Route → its constraints (flat). */
+  private readonly routeConStart: Int32Array;
+  private readonly routeCons: Int32Array;
+  private readonly routeClaim: Int32Array;
+  /** Constraint → routes through it (flat). */
+  private readonly conRouteStart: Int32Array;
+  private readonly conRoutes: Int32Array;
+
+  // Per-year state, reused.
+  private readonly load: Float64Array;
+  private readonly rate: Float64Array;
+  private readonly lastT: Float64Array;
+  private readonly full: Uint8Array;
+  private readonly version: Int32Array;
+  private readonly demand: Float64Array;
+  private readonly current: Int32Array;
+  private readonly enteredAt: Float64Array;
+  private readonly heap = new EventHeap();
+
+  constructor(model: Model) {
+    const claims: { flow: number; share: number; routes: number[] }[] = [];
+    model.flows.forEach((f, i) => {
+      if (f.allocation === 'shares') for (const r of f.routes) claims.push({ flow: i, share: model.routes[r]!.share ?? 0, routes: [r] });
+      else claims.push({ flow: i, share: 1, routes: [...f.routes] });
+    });
+    [this.claimRouteStart, this.claimRoutes] = flatten(claims.map((c) => c.routes));
+    this.claimFlow = Int32Array.from(claims, (c) => c.flow);
+    this.claimShare = Float64Array.from(claims, (c) => c.share);
+    [this.routeConStart, this.routeCons] = flatten(model.routes.map((r) => r.constraints));
+    this.routeClaim = new Int32Array(model.routes.length);
+    claims.forEach((c, i) => c.routes.forEach((r) => (this.routeClaim[r] = i)));
+    const byCon: number[][] = model.constraints.map(() => []);
+    model.routes.forEach((r, i) => r.constraints.forEach((c) => byCon[c]!.push(i)));
+    [this.conRouteStart, this.conRoutes] = flatten(byCon);
+    const C = model.constraints.length;
+    const K = claims.length;
+    this.load = new Float64Array(C);
+    this.rate = new Float64Array(C);
+    this.lastT = new Float64Array(C);
+    this.full = new Uint8Array(C);
+    this.version = new Int32Array(C);
+    this.demand = new Float64Array(K);
+    this.current = new Int32Array(K);
+    this.enteredAt = new Float64Array(K);
+  }
+
+  /**
+   * Allocates one year. `capacity(c)` is constraint c's effective capacity,
+   * `flowDemand[f]` each flow's demand; route volumes are written to `volume`.
+   */
+  allocate(capacity: Float64Array, flowDemand: Float64Array, volume: Float64Array): void {
+    const { load, rate, lastT, full, version, demand, current, enteredAt, heap } = this;
+    load.fill(0);
+    rate.fill(0);
+    lastT.fill(0);
+    volume.fill(0);
+    heap.clear();
+    for (let c = 0; c < full.length; c++) full[c] = capacity[c]! <= 0 ? 1 : 0;
+    for (let k = 0; k < demand.length; k++) {
+      demand[k] = flowDemand[this.claimFlow[k]!]! * this.claimShare[k]!;
+      current[k] = -1;
+      if (demand[k]! > 0) this.enter(k, this.claimRouteStart[k]!, 0, capacity);
+    }
+    while (heap.size > 0) {
+      const t = heap.topTime;
+      const c = heap.topKey;
+      const stale = heap.topVersion !== version[c] || full[c] === 1;
+      if (!stale && t >= 1) break;
+      heap.pop();
+      if (stale) continue;
+      full[c] = 1;
+      load[c] = capacity[c]!;
+      lastT[c] = t;
+      for (let i = this.conRouteStart[c]!; i < this.conRouteStart[c + 1]!; i++) {
+        const r = this.conRoutes[i]!;
+        const k = this.routeClaim[r]!;
+        if (current[k] === r) this.leave(k, t, volume, capacity);
+      }
+    }
+    for (let k = 0; k < demand.length; k++) {
+      const r = current[k]!;
+      if (r >= 0) volume[r] = volume[r]! + demand[k]! * (1 - enteredAt[k]!);
+    }
+  }
+
+  /** Puts claimant k on its first open route from position `from` on, at time t. */
+  private enter(k: number, from: number, t: number, capacity: Float64Array): void {
+    const end = this.claimRouteStart[k + 1]!;
+    for (let i = from; i < end; i++) {
+      const r = this.claimRoutes[i]!;
+      if (this.isOpen(r)) {
+        this.current[k] = r;
+        this.enteredAt[k] = t;
+        this.changeRate(r, this.demand[k]!, t, capacity);
+        return;
+      }
+    }
+    this.current[k] = -1;
+  }
+
+  /** Takes claimant k off its (now full) route at time t and moves it on. */
+  private leave(k: number, t: number, volume: Float64Array, capacity: Float64Array): void {
+    const r = this.current[k]!;
+    volume[r] = volume[r]! + this.demand[k]! * (t - this.enteredAt[k]!);
+    this.changeRate(r, -this.demand[k]!, t, capacity);
+    let pos = this.claimRouteStart[k]!;
+    while (this.claimRoutes[pos] !== r) pos++;
+    this.enter(k, pos + 1, t, capacity);
+  }
+
+  private isOpen(r: number): boolean {
+    for (let i = this.routeConStart[r]!; i < this.routeConStart[r + 1]!; i++) if (this.full[this.routeCons[i]!]) return false;
+    return true;
+  }
+
+  private changeRate(r: number, delta: number, t: number, capacity: Float64Array): void {
+    const { load, rate, lastT, full, version, heap } = this;
+    for (let i = this.routeConStart[r]!; i < this.routeConStart[r + 1]!; i++) {
+      const c = this.routeCons[i]!;
+      if (full[c]) continue;
+      load[c] = load[c]! + rate[c]! * (t - lastT[c]!);
+      lastT[c] = t;
+      rate[c] = rate[c]! + delta;
+      version[c] = version[c]! + 1;
+      if (rate[c]! > 0) heap.push(Math.max(t, t + (capacity[c]! - load[c]!) / rate[c]!), c, version[c]!);
+    }
+  }
+}
+
+/** Lists of indices → CSR offsets and values. */
+function flatten(lists: readonly (readonly number[])[]): [Int32Array, Int32Array] {
+  const start = new Int32Array(lists.length + 1);
+  lists.forEach((l, i) => (start[i + 1] = start[i]! + l.length));
+  const values = new Int32Array(start[lists.length]!);
+  lists.forEach((l, i) => values.set(l, start[i]!));
+  return [start, values];
+}

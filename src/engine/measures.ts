@@ -1,0 +1,91 @@
+// What the tables report beyond volumes: flows through elements, utilization,
+// bottlenecks and congested transit times. Definitions:
+// - a constraint's flow is the sum of the volumes of the routes it binds
+//   (all routes for `total`, the class's routes for a class);
+// - utilization = flow / effective capacity; a closed element (capacity 0)
+//   counts as fully used (utilization 1);
+// - binding: utilization ≥ 1 − 1e-9;
+// - bottleneck: the element with the highest utilization (ties: smallest id);
+// - transit: Σ t0 · (1 + α · u^β) over the route's links (transit_days) and
+//   nodes (dwell_days), u the element's highest utilization for the cargo.
+import type { Model } from './model.js';
+
+export const BINDING_TOLERANCE = 1e-9;
+export const binding = (utilization: number): boolean => utilization >= 1 - BINDING_TOLERANCE;
+
+export interface Measures {
+  readonly constraintFlow: Float64Array;
+  readonly utilization: Float64Array;
+  /** Sum of route volumes through each element (all cargo). */
+  readonly elementFlow: Float64Array;
+  readonly routeTransit: Float64Array;
+  /** Element index of each route's bottleneck, −1 when it has no capacity. */
+  readonly routeBottleneck: Int32Array;
+  readonly yearBottleneck: Int32Array;
+  readonly yearMaxUtilization: Float64Array;
+}
+
+export function measure(model: Model, capacity: Float64Array, routeVolume: Float64Array): Measures {
+  const Y = model.years;
+  const constraintFlow = new Float64Array(model.constraints.length * Y);
+  const elementFlow = new Float64Array(model.elements.length * Y);
+  model.routes.forEach((route, r) => {
+    for (let y = 0; y < Y; y++) {
+      const v = routeVolume[r * Y + y]!;
+      for (const c of route.constraints) constraintFlow[c * Y + y] = constraintFlow[c * Y + y]! + v;
+      for (const e of route.elements) elementFlow[e * Y + y] = elementFlow[e * Y + y]! + v;
+    }
+  });
+  const utilization = new Float64Array(constraintFlow.length);
+  for (let i = 0; i < utilization.length; i++) {
+    utilization[i] = capacity[i]! > 0 ? constraintFlow[i]! / capacity[i]! : 1;
+  }
+  const yearBottleneck = new Int32Array(Y).fill(-1);
+  const yearMaxUtilization = new Float64Array(Y);
+  for (let y = 0; y < Y; y++) {
+    let best = -1;
+    let bestU = -Infinity;
+    model.constraints.forEach((con, c) => {
+      const u = utilization[c * Y + y]!;
+      if (u > bestU || (u === bestU && con.element < best)) {
+        bestU = u;
+        best = con.element;
+      }
+    });
+    yearBottleneck[y] = best;
+    yearMaxUtilization[y] = best >= 0 ? bestU : NaN;
+  }
+  const { routeTransit, routeBottleneck } = routeMeasures(model, utilization);
+  return { constraintFlow, utilization, elementFlow, routeTransit, routeBottleneck, yearBottleneck, yearMaxUtilization };
+}
+
+function routeMeasures(model: Model, utilization: Float64Array): { routeTransit: Float64Array; routeBottleneck: Int32Array } {
+  const Y = model.years;
+  const routeTransit = new Float64Array(model.routes.length * Y);
+  const routeBottleneck = new Int32Array(model.routes.length * Y).fill(-1);
+  model.routes.forEach((route, r) => {
+    for (let y = 0; y < Y; y++) {
+      let best = -1;
+      let bestU = -Infinity;
+      let days = 0;
+      for (const e of route.elements) {
+        let u = 0;
+        let constrained = false;
+        for (const c of route.constraints) {
+          if (model.constraints[c]!.element !== e) continue;
+          constrained = true;
+          u = Math.max(u, utilization[c * Y + y]!);
+        }
+        if (constrained && (u > bestU || (u === bestU && e < best))) {
+          bestU = u;
+          best = e;
+        }
+        const el = model.elements[e]!;
+        days += el.baseDays[y]! * (1 + el.bprAlpha * Math.pow(u, el.bprBeta));
+      }
+      routeTransit[r * Y + y] = days;
+      routeBottleneck[r * Y + y] = best;
+    }
+  });
+  return { routeTransit, routeBottleneck };
+}

@@ -1,0 +1,102 @@
+// The normalised, read-only scenario the engine runs on. Everything is an
+// index: elements, capacity constraints, flows and routes live in arrays
+// sorted by id, and every per-year quantity is a Float64Array over years.
+// Volumes are in Mt/year.
+
+export type Effect = 'multiply' | 'add' | 'set';
+
+export interface ElementModel {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: 'node' | 'link';
+  /** For links: node indices (into `Model.elements`). */
+  readonly from: number;
+  readonly to: number;
+  /** Free-flow dwell (nodes) or transit (links) time in days, per year. */
+  readonly baseDays: Float64Array;
+  readonly bprAlpha: number;
+  readonly bprBeta: number;
+  /** Constraint indices of this element: its total first, then classes by name. */
+  readonly constraints: readonly number[];
+}
+
+export interface ConstraintModel {
+  readonly element: number;
+  /** `total` or a cargo class. */
+  readonly cargo: string;
+  /** Nameplate capacity before projects and events, per year. */
+  readonly nameplate: Float64Array;
+  /** max_utilization × availability of the element, per year. */
+  readonly factor: Float64Array;
+}
+
+export interface ChangeModel {
+  readonly id: string;
+  readonly constraints: readonly number[];
+  readonly effect: Effect;
+  /** Effect size per year: a factor for multiply, Mt/year for add and set. */
+  readonly amount: Float64Array;
+}
+
+export interface ProjectModel extends ChangeModel {
+  readonly target: string;
+  readonly online: number;
+  /** R in "year online+k gets (k+1)/R of the change"; at least 1. */
+  readonly rampYears: number;
+  readonly capexMusd: number | undefined;
+  readonly name: string;
+}
+
+export interface EventModel extends ChangeModel {
+  readonly from: number;
+  readonly to: number;
+  /** Chance per year that the event happens; undefined means it always does. */
+  readonly probability: Float64Array | undefined;
+}
+
+export interface RouteModel {
+  readonly id: string;
+  readonly flow: number;
+  /** Element indices on the path (nodes and links, each once, in path order). */
+  readonly elements: readonly number[];
+  /** Constraint indices that bind this route's cargo (total and class). */
+  readonly constraints: readonly number[];
+  readonly costPerT: number | undefined;
+  readonly share: number | undefined;
+}
+
+export interface FlowModel {
+  readonly id: string;
+  readonly name: string;
+  readonly cargo: string;
+  readonly demand: Float64Array;
+  readonly allocation: 'spill' | 'shares';
+  readonly unserved: 'lost' | 'carry';
+  /** Route indices (into `Model.routes`) in the order they are offered demand. */
+  readonly routes: readonly number[];
+}
+
+export interface VolumeUnit {
+  /** As written in `output.volume_unit`, e.g. `Mt`, `TEU`. */
+  readonly name: string;
+  /** Column suffix, e.g. `_mt`. */
+  readonly suffix: string;
+  /** Multiply Mt/year by this to get the output unit. */
+  readonly factor: number;
+}
+
+export interface Model {
+  readonly name: string;
+  readonly startYear: number;
+  readonly years: number;
+  readonly params: Readonly<Record<string, number>>;
+  readonly elements: readonly ElementModel[];
+  readonly constraints: readonly ConstraintModel[];
+  readonly projects: readonly ProjectModel[];
+  readonly events: readonly EventModel[];
+  readonly flows: readonly FlowModel[];
+  readonly routes: readonly RouteModel[];
+  readonly volumeUnit: VolumeUnit;
+}
+
+export const yearOf = (model: Model, index: number): number => model.startYear + index;

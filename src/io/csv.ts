@@ -1,0 +1,48 @@
+// CSV formatting, pure. Numbers: plain decimals rounded to 6 places with
+// trailing zeros dropped, never an exponent; booleans `true`/`false`; empty
+// cells for missing values; text cells that a spreadsheet would read as a
+// formula (=, +, -, @) are prefixed with a quote.
+import { stringify } from 'csv-stringify/sync';
+
+export type Cell = string | number | boolean | null | undefined;
+
+export interface CsvDialect {
+  readonly delimiter: ',' | ';';
+  readonly decimal: '.' | ',';
+  /** UTF-8 byte-order mark, so that spreadsheets detect the encoding. */
+  readonly bom: boolean;
+}
+
+export const STANDARD: CsvDialect = { delimiter: ',', decimal: '.', bom: false };
+/** For spreadsheets set to a decimal-comma locale (kk, ru, de, fr…). */
+export const DECIMAL_COMMA: CsvDialect = { delimiter: ';', decimal: ',', bom: true };
+
+export const DECIMALS = 6;
+
+export function formatNumber(x: number, decimal: '.' | ',' = '.'): string {
+  if (!Number.isFinite(x)) return '';
+  let s = x.toFixed(DECIMALS);
+  if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
+  if (s === '-0') s = '0';
+  return decimal === ',' ? s.replace('.', ',') : s;
+}
+
+export interface Table {
+  /** File name, e.g. `summary.csv`. */
+  readonly file: string;
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly Cell[])[];
+}
+
+export function toCsv(table: Table, dialect: CsvDialect = STANDARD): string {
+  return stringify([table.header as Cell[], ...(table.rows as Cell[][])], {
+    delimiter: dialect.delimiter,
+    bom: dialect.bom,
+    escape_formulas: true,
+    record_delimiter: 'unix',
+    cast: {
+      number: (x) => formatNumber(x, dialect.decimal),
+      boolean: (b) => (b ? 'true' : 'false'),
+    },
+  });
+}

@@ -1,0 +1,28 @@
+// Writes a set of files so that a failed or interrupted run never leaves a
+// half-written table over a good one: every file is first written in full to
+// a temporary name in the same folder, and only when all of them are written
+// are they renamed over the old ones (a rename within a folder is atomic).
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface OutputFile {
+  readonly name: string;
+  readonly content: string;
+}
+
+export function writeFilesAtomically(dir: string, files: readonly OutputFile[]): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const tag = `.tmp-${process.pid}-${Date.now().toString(36)}`;
+  const temps: string[] = [];
+  try {
+    for (const f of files) {
+      const tmp = path.join(dir, `.${f.name}${tag}`);
+      temps.push(tmp);
+      fs.writeFileSync(tmp, f.content);
+    }
+  } catch (err) {
+    for (const tmp of temps) fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  files.forEach((f, i) => fs.renameSync(temps[i]!, path.join(dir, f.name)));
+}

@@ -1,0 +1,116 @@
+// Projects and events → changes to capacity constraints, with their years.
+import type { ChangeModel, Effect, EventModel, ProjectModel } from '../engine/model.js';
+import type { ValueContext } from '../units/values.js';
+import { byId, type Checker } from './checker.js';
+import type { ElementTables } from './elements.js';
+import { didYouMean } from './problems.js';
+import type { EffectInput, EventInput, ProjectInput, ScenarioInput } from './schema.js';
+import { itemPath } from './shape.js';
+
+type Path = (string | number)[];
+
+export function buildProjects(s: ScenarioInput, vc: ValueContext | undefined, tables: ElementTables, allIds: Set<string>, check: Checker): ProjectModel[] {
+  const out: ProjectModel[] = [];
+  for (const { input, path } of uniqueItems('projects', s.projects, check)) {
+    const change = buildChange(input, path, vc, tables, allIds, check);
+    const online = check.value(vc, [...path, 'online'], input.online, 'year');
+    if (online && online.some((y) => y !== online[0])) {
+      check.report([...path, 'online'], '`online` must not depend on `yr`', { hint: 'use params only' });
+      continue;
+    }
+    if (!change || !online) continue;
+    out.push({
+      ...change,
+      target: input.target,
+      name: input.name ?? input.id,
+      online: online[0]!,
+      rampYears: Math.max(1, input.ramp_years ?? 1),
+      capexMusd: input.capex_musd,
+    });
+  }
+  return out.sort((a, b) => a.online - b.online || byId(a, b));
+}
+
+export function buildEvents(s: ScenarioInput, vc: ValueContext | undefined, tables: ElementTables, allIds: Set<string>, check: Checker): EventModel[] {
+  const out: EventModel[] = [];
+  const { start, end } = s.years;
+  for (const { input, path } of uniqueItems('events', s.events, check)) {
+    const change = buildChange(input, path, vc, tables, allIds, check);
+    const to = input.to ?? input.from;
+    let ok = true;
+    for (const [key, year] of [['from', input.from], ['to', to]] as const) {
+      if (year < start || year > end) {
+        check.report([...path, key], `year ${year} lies outside the simulated years ${start}–${end}`);
+        ok = false;
+      }
+    }
+    if (ok && to < input.from) {
+      check.report([...path, 'to'], `\`to\` (${to}) is before \`from\` (${input.from})`);
+      ok = false;
+    }
+    const probability = input.probability === undefined ? undefined : check.value(vc, [...path, 'probability'], input.probability, 'ratio');
+    if (probability?.some((p) => p > 1)) {
+      check.report([...path, 'probability'], 'a probability must lie between 0 and 1');
+      ok = false;
+    }
+    if (change && ok && (input.probability === undefined || probability)) out.push({ ...change, from: input.from, to, probability });
+  }
+  return out.sort((a, b) => a.from - b.from || byId(a, b));
+}
+
+function uniqueItems<T extends { id: string; remove?: true | undefined }>(list: string, items: T[], check: Checker): { input: T; path: Path }[] {
+  const seen = new Set<string>();
+  const out: { input: T; path: Path }[] = [];
+  items.forEach((input, i) => {
+    const path = itemPath(list, input, i);
+    if (input.remove) return;
+    if (seen.has(input.id)) check.report([...path, 'id'], `duplicate ${list.slice(0, -1)} id "${input.id}"`);
+    else out.push({ input, path });
+    seen.add(input.id);
+  });
+  return out;
+}
+
+function buildChange(
+  input: ProjectInput | EventInput,
+  path: Path,
+  vc: ValueContext | undefined,
+  tables: ElementTables,
+  allIds: Set<string>,
+  check: Checker,
+): ChangeModel | undefined {
+  const element = tables.index.get(input.target);
+  if (element === undefined) {
+    if (!allIds.has(input.target)) {
+      check.report([...path, 'target'], `unknown node or link "${input.target}"`, { hint: didYouMean(input.target, [...tables.index.keys()]) });
+    }
+    return undefined;
+  }
+  const classes = tables.classes.get(element) ?? new Set<string>();
+  if (classes.size === 0) {
+    check.report([...path, 'target'], `"${input.target}" has no capacity for this to change`, { hint: 'give the element a `capacity`' });
+    return undefined;
+  }
+  const own = tables.elements[element]!.constraints;
+  let constraints = [...own];
+  if (input.cargo !== undefined) {
+    if (!classes.has(input.cargo)) {
+      const names = [...classes];
+      check.report([...path, 'cargo'], `"${input.target}" has no capacity for cargo "${input.cargo}"`, {
+        hint: didYouMean(input.cargo, names) ?? `its capacities: ${names.join(', ')}`,
+      });
+      return undefined;
+    }
+    constraints = own.filter((c) => tables.constraints[c]!.cargo === input.cargo);
+  }
+  const [effect, amount] = readEffect(input.effect, [...path, 'effect'], vc, check);
+  if (!effect || !amount) return undefined;
+  return { id: input.id, constraints, effect, amount };
+}
+
+function readEffect(e: EffectInput, path: Path, vc: ValueContext | undefined, check: Checker): [Effect?, Float64Array?] {
+  if ('multiply' in e) return ['multiply', check.value(vc, [...path, 'multiply'], e.multiply, 'ratio')];
+  if ('add' in e) return ['add', check.value(vc, [...path, 'add'], e.add, 'volume')];
+  return ['set', check.value(vc, [...path, 'set'], e.set, 'volume')];
+}
+

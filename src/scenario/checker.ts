@@ -1,0 +1,46 @@
+// Shared state of one normalisation: where problems go, and how values are read.
+import type { ValueInput } from './schema.js';
+import type { KeyPath, Problem } from './problems.js';
+import { problemAt, type Positions } from './source.js';
+import { evaluateValue, type Kind, type ValueContext } from '../units/values.js';
+
+export interface ReportOptions {
+  hint?: string | undefined;
+  severity?: 'error' | 'warning';
+  atKey?: boolean;
+}
+
+export class Checker {
+  readonly problems: Problem[] = [];
+
+  constructor(
+    private readonly raw: unknown,
+    private readonly positions: Positions,
+    private readonly file: string,
+  ) {}
+
+  report(path: KeyPath, message: string, options: ReportOptions = {}): void {
+    const { hint, ...rest } = options;
+    this.problems.push(problemAt(this.raw, this.positions, this.file, path, message, { ...rest, ...(hint ? { hint } : {}) }));
+  }
+
+  warn(path: KeyPath, message: string, hint?: string): void {
+    this.report(path, message, { hint, severity: 'warning' });
+  }
+
+  get failed(): boolean {
+    return this.problems.some((p) => p.severity === 'error');
+  }
+
+  /** Evaluates a value per year, reporting its problems at `path`; undefined on failure. */
+  value(vc: ValueContext | undefined, path: KeyPath, value: ValueInput | undefined, kind: Kind): Float64Array | undefined {
+    if (value === undefined || vc === undefined) return undefined;
+    const r = evaluateValue(vc, value, kind);
+    if (r.ok) return r.values;
+    for (const issue of r.issues) this.report([...path, ...issue.subpath], issue.message, { hint: issue.hint });
+    return undefined;
+  }
+}
+
+/** Code-unit order: the same on every machine and locale. */
+export const byId = <T extends { id: string }>(a: T, b: T): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

@@ -1,0 +1,136 @@
+// Nodes and links → elements and capacity constraints (sorted by id).
+import type { ConstraintModel, ElementModel } from '../engine/model.js';
+import type { ValueContext } from '../units/values.js';
+import { byId, type Checker } from './checker.js';
+import { didYouMean } from './problems.js';
+import type { LinkInput, NodeInput, ScenarioInput, ValueInput } from './schema.js';
+import { itemPath } from './shape.js';
+
+export const TOTAL = 'total';
+export const DEFAULT_BPR_ALPHA = 0.15;
+export const DEFAULT_BPR_BETA = 4;
+
+export interface ElementTables {
+  elements: ElementModel[];
+  constraints: ConstraintModel[];
+  /** Element index by id. */
+  index: Map<string, number>;
+  /** Capacity classes by element index (`total` and/or class names). */
+  classes: Map<number, Set<string>>;
+}
+
+type Located<T> = { input: T; path: (string | number)[] };
+
+/** True when `capacity` is written per cargo class rather than as one value or series. */
+export function isPerClass(capacity: unknown): capacity is Record<string, ValueInput> {
+  if (typeof capacity !== 'object' || capacity === null) return false;
+  return !Object.keys(capacity).every((k) => /^\d{4}$/.test(k) || k === 'then');
+}
+
+/** Reads `capacity` as `{ class → value }`: a plain value or series is the total. */
+export function capacityClasses(capacity: unknown): Record<string, ValueInput> {
+  if (capacity === undefined) return {};
+  return isPerClass(capacity) ? capacity : { [TOTAL]: capacity as ValueInput };
+}
+
+export function buildElements(s: ScenarioInput, vc: ValueContext | undefined, check: Checker): ElementTables {
+  const located: Located<NodeInput | LinkInput>[] = [
+    ...s.nodes.map((input, i) => ({ input, path: itemPath('nodes', input, i) })),
+    ...s.links.map((input, i) => ({ input, path: itemPath('links', input, i) })),
+  ].filter((e) => !e.input.remove);
+  reportRemoveWithoutBase(s, check);
+  const firstSeen = new Map<string, (string | number)[]>();
+  const unique = located.filter(({ input, path }) => {
+    const first = firstSeen.get(input.id);
+    if (first) {
+      check.report([...path, 'id'], `duplicate id "${input.id}"`, { hint: `already used at ${first.join('.').replace(/\.(\d+)/g, '[$1]')}; ids are unique across nodes and links` });
+      return false;
+    }
+    firstSeen.set(input.id, path);
+    return true;
+  });
+  unique.sort((a, b) => byId(a.input, b.input));
+  const index = new Map(unique.map((e, i) => [e.input.id, i]));
+  const nodeIds = s.nodes.map((n) => n.id);
+  const elements: ElementModel[] = [];
+  const constraints: ConstraintModel[] = [];
+  const classes = new Map<number, Set<string>>();
+  unique.forEach(({ input, path }, i) => {
+    const isLink = 'from' in input;
+    const ends = isLink ? [linkEnd(input, 'from', path, index, nodeIds, check), linkEnd(input, 'to', path, index, nodeIds, check)] : [-1, -1];
+    const factor = utilizationFactor(input, path, vc, check);
+    const own: number[] = [];
+    const caps = capacityClasses(input.capacity);
+    const names = Object.keys(caps).sort((a, b) => (a === TOTAL ? -1 : b === TOTAL ? 1 : a < b ? -1 : 1));
+    for (const cargo of names) {
+      const capPath = isPerClass(input.capacity) ? [...path, 'capacity', cargo] : [...path, 'capacity'];
+      if (cargo !== TOTAL && !/^[A-Za-z][\w-]*$/.test(cargo)) {
+        check.report(capPath, `"${cargo}" is not a valid cargo class name`, { atKey: true });
+        continue;
+      }
+      const nameplate = check.value(vc, capPath, caps[cargo], 'volume');
+      if (nameplate && factor) {
+        own.push(constraints.length);
+        constraints.push({ element: i, cargo, nameplate, factor });
+      }
+    }
+    classes.set(i, new Set(names));
+    const days = isLink ? (input as LinkInput).transit_days : (input as NodeInput).dwell_days;
+    const daysPath = [...path, isLink ? 'transit_days' : 'dwell_days'];
+    elements.push({
+      id: input.id,
+      name: input.name ?? input.id,
+      kind: isLink ? 'link' : 'node',
+      from: ends[0]!,
+      to: ends[1]!,
+      baseDays: (days === undefined ? undefined : check.value(vc, daysPath, days, 'days')) ?? new Float64Array(vc?.years ?? 0),
+      bprAlpha: input.bpr_alpha ?? s.defaults?.bpr_alpha ?? DEFAULT_BPR_ALPHA,
+      bprBeta: input.bpr_beta ?? s.defaults?.bpr_beta ?? DEFAULT_BPR_BETA,
+      constraints: own,
+    });
+  });
+  return { elements, constraints, index, classes };
+}
+
+function linkEnd(
+  link: LinkInput,
+  key: 'from' | 'to',
+  path: (string | number)[],
+  index: Map<string, number>,
+  nodeIds: string[],
+  check: Checker,
+): number {
+  const id = link[key];
+  const i = index.get(id);
+  if (i === undefined || !nodeIds.includes(id)) {
+    const what = i === undefined ? 'unknown node' : 'not a node (it is a link)';
+    check.report([...path, key], `${what} "${id}"`, { hint: didYouMean(id, nodeIds) });
+    return -1;
+  }
+  return i;
+}
+
+function utilizationFactor(input: NodeInput | LinkInput, path: (string | number)[], vc: ValueContext | undefined, check: Checker): Float64Array | undefined {
+  if (!vc) return undefined;
+  const read = (key: 'max_utilization' | 'availability'): Float64Array | undefined => {
+    if (input[key] === undefined) return new Float64Array(vc.years).fill(1);
+    const v = check.value(vc, [...path, key], input[key], 'ratio');
+    if (v && v.some((x) => x > 1)) {
+      check.report([...path, key], `${key} must lie between 0 and 1 (got ${Math.max(...v)})`, { hint: key === 'availability' ? 'e.g. "330/365"' : 'e.g. 0.8' });
+      return undefined;
+    }
+    return v;
+  };
+  const mu = read('max_utilization');
+  const av = read('availability');
+  if (!mu || !av) return undefined;
+  return mu.map((m, y) => m * av[y]!);
+}
+
+function reportRemoveWithoutBase(s: ScenarioInput, check: Checker): void {
+  for (const key of ['nodes', 'links', 'projects', 'events', 'flows'] as const) {
+    (s[key] as { remove?: true }[]).forEach((item, i) => {
+      if (item.remove) check.warn([...itemPath(key, item, i), 'remove'], '`remove: true` has no effect in a file without `extends`; the element is ignored');
+    });
+  }
+}

@@ -1,0 +1,95 @@
+// Scenario as written → the read-only, index-based model the engine runs on.
+// Stages: shape (schema) → units and params → elements → projects and events
+// → flows and routes. Every stage reports into one list of problems.
+import type { Model, VolumeUnit } from '../engine/model.js';
+import { ALLOWED_CONSTANTS, ALLOWED_FUNCTIONS, createMathContext, type MathContext } from '../units/math.js';
+import { SERIES_BASE, SERIES_BASE_YEAR, TIME_VARIABLE, type ValueContext } from '../units/values.js';
+import { buildEvents, buildProjects } from './changes.js';
+import { Checker } from './checker.js';
+import { buildElements } from './elements.js';
+import { buildFlows } from './flows.js';
+import type { LoadedSource } from './load.js';
+import type { Problem } from './problems.js';
+import type { ScenarioInput } from './schema.js';
+import { checkShape } from './shape.js';
+
+const RESERVED = new Set<string>([TIME_VARIABLE, SERIES_BASE, SERIES_BASE_YEAR, ...ALLOWED_CONSTANTS, ...ALLOWED_FUNCTIONS]);
+
+export interface Normalized {
+  model: Model | undefined;
+  /** The scenario as written, after the schema check (for manifests and docs). */
+  input: ScenarioInput | undefined;
+  problems: Problem[];
+}
+
+export function normalize(source: LoadedSource): Normalized {
+  const check = new Checker(source.raw, source.positions, source.file);
+  check.problems.push(...source.problems);
+  if (source.raw === undefined) return { model: undefined, input: undefined, problems: check.problems };
+  const { scenario: s, allIds } = checkShape(source.raw, check);
+  if (!s) return { model: undefined, input: undefined, problems: check.problems };
+  if (s.years.end < s.years.start) {
+    check.report(['years', 'end'], `end (${s.years.end}) is before start (${s.years.start})`);
+  }
+  const math = buildMath(s, check);
+  const params = checkParams(s, math, check);
+  const vc: ValueContext | undefined =
+    s.years.end >= s.years.start ? { math, params, startYear: s.years.start, years: s.years.end - s.years.start + 1 } : undefined;
+  const tables = buildElements(s, vc, check);
+  const projects = buildProjects(s, vc, tables, allIds, check);
+  const events = buildEvents(s, vc, tables, allIds, check);
+  const { flows, routes } = buildFlows(s, vc, tables, allIds, check);
+  const volumeUnit = readVolumeUnit(s, math, check);
+  if (check.failed || !vc || !volumeUnit) return { model: undefined, input: s, problems: check.problems };
+  const model: Model = {
+    name: s.name,
+    startYear: vc.startYear,
+    years: vc.years,
+    params: Object.fromEntries(params),
+    elements: tables.elements,
+    constraints: tables.constraints,
+    projects,
+    events,
+    flows,
+    routes,
+    volumeUnit,
+  };
+  return { model, input: s, problems: check.problems };
+}
+
+function buildMath(s: ScenarioInput, check: Checker): MathContext {
+  return createMathContext(Object.entries(s.units ?? {}), (name, message) =>
+    check.report(['units', name], `cannot define unit "${name}": ${message}`, { hint: 'a unit is defined by a quantity such as "10 t"' }),
+  );
+}
+
+function checkParams(s: ScenarioInput, math: MathContext, check: Checker): Map<string, number> {
+  const params = new Map<string, number>();
+  for (const [name, value] of Object.entries(s.params ?? {})) {
+    const path = ['params', name];
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      check.report(path, `param name "${name}" is not a valid identifier`, { atKey: true, hint: 'use letters, digits and _' });
+    } else if (math.isUnitName(name)) {
+      check.report(path, `param "${name}" shadows the unit "${name}", so expressions using the unit would break`, { atKey: true, hint: `rename it, e.g. "${name}_param"` });
+    } else if (RESERVED.has(name)) {
+      check.report(path, `param name "${name}" is reserved`, { atKey: true, hint: `${TIME_VARIABLE} is the simulated year; rename the param` });
+    } else if (!Number.isFinite(value)) {
+      check.report(path, `param "${name}" is ${value}, not a finite number`);
+    } else {
+      params.set(name, value);
+    }
+  }
+  return params;
+}
+
+function readVolumeUnit(s: ScenarioInput, math: MathContext, check: Checker): VolumeUnit | undefined {
+  const name = s.output?.volume_unit ?? 'Mt';
+  try {
+    const tonnes = math.math.unit(1, name).toNumber('t');
+    if (!(tonnes > 0)) throw new Error('not positive');
+    return { name, suffix: `_${name.toLowerCase()}`, factor: 1e6 / tonnes };
+  } catch {
+    check.report(['output', 'volume_unit'], `"${name}" is not a unit of mass`, { hint: 'use Mt, kt, t or a mass unit from `units`, e.g. TEU' });
+    return undefined;
+  }
+}

@@ -1,0 +1,87 @@
+// `--set name=value` and `--set path.to.key=value` as a new tree: the objects
+// along the path are copied, the rest is shared, and the new value is
+// located at "--set …" so that problems with it point at the option.
+import { parse as parseYaml } from 'yaml';
+import { didYouMean, type Problem } from './problems.js';
+import type { Located, Positions } from './source.js';
+
+export interface OverrideResult {
+  raw: unknown;
+  problems: Problem[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Applies every override in order; reports every bad one. */
+export function applyOverrides(raw: unknown, positions: Positions, specs: readonly string[]): OverrideResult {
+  const problems: Problem[] = [];
+  let tree = raw;
+  for (const spec of specs) {
+    const r = applyOne(tree, positions, spec);
+    if (typeof r === 'string') problems.push({ file: `--set ${spec}`, severity: 'error', path: spec.split('=')[0] ?? spec, message: r });
+    else tree = r;
+  }
+  return { raw: tree, problems };
+}
+
+function applyOne(raw: unknown, positions: Positions, spec: string): unknown {
+  const eq = spec.indexOf('=');
+  if (eq <= 0) return `expected name=value or path.to.key=value, got "${spec}"`;
+  const target = spec.slice(0, eq).trim();
+  let value: unknown;
+  try {
+    value = parseYaml(spec.slice(eq + 1));
+  } catch {
+    value = spec.slice(eq + 1);
+  }
+  if (!isObject(raw)) return 'the scenario has no keys to set';
+  const segments = target.split('.');
+  if (segments.length === 1 && !(target in raw)) {
+    const params = isObject(raw.params) ? raw.params : {};
+    if (!(target in params)) {
+      const hint = didYouMean(target, Object.keys(params));
+      return `unknown param "${target}"${hint ? `; ${hint}` : ''} (params: ${Object.keys(params).join(', ') || 'none'})`;
+    }
+    return setPath(raw, ['params', target], value, positions, spec);
+  }
+  return setPath(raw, segments, value, positions, spec);
+}
+
+function setPath(node: unknown, segments: string[], value: unknown, positions: Positions, spec: string): unknown {
+  const [head, ...rest] = segments as [string, ...string[]];
+  const here = { file: `--set ${spec}` };
+  if (Array.isArray(node)) {
+    const index = node.findIndex((item) => isObject(item) && item.id === head);
+    if (index < 0) {
+      const ids = node.flatMap((item) => (isObject(item) && typeof item.id === 'string' ? [item.id] : []));
+      const hint = didYouMean(head, ids);
+      return `no element with id "${head}"${hint ? `; ${hint}` : ''}`;
+    }
+    const child = rest.length === 0 ? value : setPath(node[index], rest, value, positions, spec);
+    if (typeof child === 'string' && rest.length > 0) return child;
+    const copy = [...node];
+    copy[index] = child;
+    relocate(positions, node, copy, index, here, rest.length === 0);
+    return copy;
+  }
+  if (!isObject(node)) return `cannot set "${head}": the value above it is not a mapping`;
+  if (rest.length > 0 && !(head in node)) {
+    const hint = didYouMean(head, Object.keys(node));
+    return `no key "${head}"${hint ? `; ${hint}` : ''}`;
+  }
+  const child = rest.length === 0 ? value : setPath(node[head], rest, value, positions, spec);
+  if (typeof child === 'string' && rest.length > 0) return child;
+  const copy = { ...node, [head]: child };
+  relocate(positions, node, copy, head, here, rest.length === 0);
+  return copy;
+}
+
+function relocate(positions: Positions, from: object, to: object, key: string | number, here: { file: string }, leaf: boolean): void {
+  const old = positions.get(from);
+  const located: Located = { self: old?.self ?? here, keys: new Map(old?.keys), values: new Map(old?.values) };
+  if (leaf) {
+    located.keys.set(key, here);
+    located.values.set(key, here);
+  }
+  positions.set(to, located);
+}

@@ -1,0 +1,172 @@
+// The scenario format as written: the one schema from which the JSON Schema
+// (`corridor schema`) and docs/format.md are generated. Cross-references,
+// units and expressions are checked later, in `normalize.ts`.
+import { z } from 'zod';
+
+const Id = z
+  .string()
+  .min(1)
+  .regex(/^[^\s.]+$/, 'ids may not contain spaces or dots')
+  .describe('Identifier, unique among nodes and links (and among flows, projects, events). No spaces or dots.');
+
+const Expression = z.string().min(1);
+
+const SeriesPoint = z.union([z.number(), Expression]);
+
+export const Value = z
+  .union([z.number(), Expression, z.record(z.string(), SeriesPoint)])
+  .describe(
+    'A number, a quantity ("60 train/day"), an expression over params and `yr` ("4.48 * (1 + g)^(yr - 2024)"), ' +
+      'or a yearly series `{ 2019: 0.76, 2024: 4.48, then: "base * 1.1^(yr - base_yr)" }`: linear between points, ' +
+      'held before the first point and after the last unless `then` continues it (`base` and `base_yr` are the last point).',
+  );
+
+const Capacity = z
+  .union([z.number(), Expression, z.record(z.string(), Value)])
+  .describe(
+    'Capacity as mass per time. A bare number is Mt/year. Either one value (the total), or per cargo class ' +
+      '`{ total: ..., container: ... }`; without `total`, only the listed classes may pass.',
+  );
+
+const Ratio = z.union([z.number(), Expression, z.record(z.string(), SeriesPoint)]);
+
+const Bpr = {
+  bpr_alpha: z.number().min(0).optional().describe('BPR congestion alpha for this element (default: `defaults.bpr_alpha`).'),
+  bpr_beta: z.number().min(0).optional().describe('BPR congestion beta for this element (default: `defaults.bpr_beta`).'),
+};
+
+const ElementCommon = {
+  id: Id,
+  name: z.string().optional().describe('Human-readable name (any script).'),
+  capacity: Capacity.optional(),
+  max_utilization: Ratio.optional().describe('Planning ceiling as a share of nameplate capacity (default 1; rail planners use 0.75–0.85).'),
+  availability: Ratio.optional().describe('Share of the year the element works (default 1; e.g. "330/365" for a sea crossing).'),
+  source: z.string().optional().describe('Where the numbers come from (free text).'),
+  remove: z.literal(true).optional().describe('In a file that `extends` another: remove the element of this id.'),
+  ...Bpr,
+};
+
+export const NodeSchema = z.strictObject({
+  ...ElementCommon,
+  kind: z.string().optional().describe('Free label: border, port, terminal, junction…'),
+  dwell_days: Value.optional().describe('Free-flow dwell time in days (a number, or a time quantity such as "18 h").'),
+});
+
+export const LinkSchema = z.strictObject({
+  ...ElementCommon,
+  from: Id.describe('Node id the link starts at.'),
+  to: Id.describe('Node id the link ends at.'),
+  mode: z.string().optional().describe('Free label: rail, sea, road…'),
+  length_km: z.number().min(0).optional().describe('Length in km (informative).'),
+  transit_days: Value.optional().describe('Free-flow transit time in days (a number, or a time quantity).'),
+});
+
+const Effect = z
+  .union([
+    z.strictObject({ multiply: Value }),
+    z.strictObject({ add: Value }),
+    z.strictObject({ set: Value }),
+  ])
+  .describe('Exactly one of `multiply` (a factor), `add` or `set` (a capacity).');
+
+export const ProjectSchema = z.strictObject({
+  id: Id,
+  name: z.string().optional(),
+  target: Id.describe('Node or link id whose capacity changes.'),
+  effect: Effect,
+  online: Value.describe('First year with any effect (an integer year, or an expression of params).'),
+  ramp_years: z.number().int().min(0).optional().describe('Year online+k gets (k+1)/R of the change; 0 or 1: all at once.'),
+  cargo: z.string().optional().describe('Capacity changed: `total` or a cargo class of the target. Default: all of its capacities.'),
+  capex_musd: z.number().min(0).optional().describe('Capital cost in million USD.'),
+  source: z.string().optional(),
+  remove: z.literal(true).optional(),
+});
+
+export const EventSchema = z.strictObject({
+  id: Id,
+  name: z.string().optional(),
+  target: Id.describe('Node or link id.'),
+  from: z.number().int().describe('First year (inclusive).'),
+  to: z.number().int().optional().describe('Last year (inclusive; default `from`).'),
+  effect: Effect,
+  cargo: z.string().optional().describe('As for projects.'),
+  probability: z
+    .union([z.number().min(0).max(1), Expression])
+    .optional()
+    .describe('Chance per year that the event happens (used by Monte Carlo). `run` applies only events without it or with probability 1.'),
+  source: z.string().optional(),
+  remove: z.literal(true).optional(),
+});
+
+export const RouteSchema = z.strictObject({
+  id: Id,
+  via: z.array(Id).min(1).describe('Link ids forming a connected path from the flow’s origin to its destination.'),
+  cost_per_t: z.number().optional().describe('Cost per tonne; routes are tried in ascending cost (else as listed).'),
+  share: z.number().min(0).max(1).optional().describe('Fixed share of demand under `allocation: shares`.'),
+  remove: z.literal(true).optional(),
+});
+
+export const FlowSchema = z.strictObject({
+  id: Id,
+  name: z.string().optional(),
+  origin: Id.describe('Node id.'),
+  destination: Id.describe('Node id.'),
+  cargo: z.string().optional().describe('Cargo class (default `general`).'),
+  demand: Value.describe('Demand per year; a bare number is Mt/year.'),
+  allocation: z.enum(['spill', 'shares']).optional().describe('Overrides `defaults.allocation` for this flow.'),
+  unserved: z.enum(['lost', 'carry']).optional().describe('Overrides `defaults.unserved` for this flow.'),
+  routes: z.array(RouteSchema).min(1),
+  source: z.string().optional(),
+  remove: z.literal(true).optional(),
+});
+
+export const DefaultsSchema = z
+  .strictObject({
+    allocation: z.enum(['spill', 'shares']).optional().describe('`spill` (water-filling, default) or `shares`.'),
+    unserved: z.enum(['lost', 'carry']).optional().describe('`lost` (default) or `carry` into next year’s demand.'),
+    bpr_alpha: z.number().min(0).optional().describe('Default 0.15.'),
+    bpr_beta: z.number().min(0).optional().describe('Default 4.'),
+  })
+  .describe('Scenario-wide defaults for allocation and congestion.');
+
+export const OutputSchema = z
+  .strictObject({
+    volume_unit: z.string().optional().describe('Unit of volumes in the tables (per year): `Mt` (default), `kt`, `t`, or a mass unit of the scenario such as `TEU`.'),
+  })
+  .describe('How tables are written.');
+
+export const ScenarioSchema = z
+  .strictObject({
+    name: z.string().min(1).regex(/^[\w.-]+$/, 'use letters, digits, `_`, `-` or `.`').describe('Scenario name: the output folder and the `scenario` column.'),
+    description: z.string().optional(),
+    extends: z.string().optional().describe('Path (relative to this file) of a base scenario whose keys this file overrides.'),
+    years: z.strictObject({
+      start: z.number().int().min(1900).max(2200),
+      end: z.number().int().min(1900).max(2200),
+    }).describe('Simulated years, inclusive.'),
+    units: z.record(z.string(), z.string()).optional().describe('The scenario’s own units, e.g. `{ TEU: "10 t", train: "2300 t" }`.'),
+    params: z.record(z.string(), z.number()).optional().describe('Named numbers that expressions use; the knobs of what-if.'),
+    uncertainty: z.record(z.string(), z.looseObject({})).optional().describe('Distributions per param, for `corridor montecarlo` (planned).'),
+    defaults: DefaultsSchema.optional(),
+    nodes: z.array(NodeSchema).default([]),
+    links: z.array(LinkSchema).default([]),
+    projects: z.array(ProjectSchema).default([]),
+    events: z.array(EventSchema).default([]),
+    flows: z.array(FlowSchema).default([]),
+    output: OutputSchema.optional(),
+  })
+  .describe('A corridor-sim scenario.');
+
+export type ScenarioInput = z.output<typeof ScenarioSchema>;
+export type ValueInput = z.output<typeof Value>;
+export type NodeInput = z.output<typeof NodeSchema>;
+export type LinkInput = z.output<typeof LinkSchema>;
+export type ProjectInput = z.output<typeof ProjectSchema>;
+export type EventInput = z.output<typeof EventSchema>;
+export type FlowInput = z.output<typeof FlowSchema>;
+export type EffectInput = z.output<typeof Effect>;
+
+/** JSON Schema of the format, for editors. */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(ScenarioSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

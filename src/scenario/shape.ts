@@ -1,0 +1,118 @@
+// Checks the tree as written against the schema. Reports every issue, and
+// keeps what is valid (element by element) so that the cross-reference checks
+// can still run and report their problems in the same pass.
+import type { z } from 'zod';
+import type { Checker } from './checker.js';
+import { didYouMean } from './problems.js';
+import {
+  DefaultsSchema, EventSchema, FlowSchema, LinkSchema, NodeSchema, OutputSchema, ProjectSchema, RouteSchema, ScenarioSchema,
+  type ScenarioInput,
+} from './schema.js';
+
+const LISTS = { nodes: NodeSchema, links: LinkSchema, projects: ProjectSchema, events: EventSchema, flows: FlowSchema } as const;
+type ListKey = keyof typeof LISTS;
+
+/** Known keys by path pattern (indices as `#`), for "did you mean" on unknown keys. */
+const KNOWN_KEYS: Record<string, readonly string[]> = {
+  '': Object.keys(ScenarioSchema.shape),
+  years: ['start', 'end'],
+  defaults: Object.keys(DefaultsSchema.shape),
+  output: Object.keys(OutputSchema.shape),
+  'nodes.#': Object.keys(NodeSchema.shape),
+  'links.#': Object.keys(LinkSchema.shape),
+  'projects.#': Object.keys(ProjectSchema.shape),
+  'events.#': Object.keys(EventSchema.shape),
+  'flows.#': Object.keys(FlowSchema.shape),
+  'flows.#.routes.#': Object.keys(RouteSchema.shape),
+  'projects.#.effect': ['multiply', 'add', 'set'],
+  'events.#.effect': ['multiply', 'add', 'set'],
+};
+
+/** Index of each parsed list item in the list as written (kept when invalid items are dropped). */
+const writtenIndex = new WeakMap<object, number>();
+
+/** Key path of a list item as written, e.g. `['flows', 3]`. */
+export function itemPath(list: string, item: object, fallback: number): (string | number)[] {
+  return [list, writtenIndex.get(item) ?? fallback];
+}
+
+export interface ShapeResult {
+  scenario: ScenarioInput | undefined;
+  /** Ids of elements, including ones whose other keys were invalid. */
+  allIds: Set<string>;
+}
+
+export function checkShape(raw: unknown, check: Checker): ShapeResult {
+  const allIds = new Set<string>();
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    check.report([], 'a scenario must be a mapping of keys (name, years, nodes, links, flows, …)');
+    return { scenario: undefined, allIds };
+  }
+  const top = raw as Record<string, unknown>;
+  for (const key of ['nodes', 'links'] as const) {
+    for (const item of Array.isArray(top[key]) ? (top[key] as unknown[]) : []) {
+      const id = (item as Record<string, unknown> | null)?.id;
+      if (typeof id === 'string') allIds.add(id);
+    }
+  }
+  const full = ScenarioSchema.safeParse(raw);
+  if (full.success) {
+    for (const key of Object.keys(LISTS) as ListKey[]) full.data[key].forEach((item, i) => writtenIndex.set(item, i));
+    return { scenario: full.data, allIds };
+  }
+  for (const issue of full.error.issues) reportIssue(issue, check);
+  return { scenario: partial(top), allIds };
+}
+
+function partial(top: Record<string, unknown>): ScenarioInput | undefined {
+  const head = ScenarioSchema.omit({ nodes: true, links: true, projects: true, events: true, flows: true }).safeParse(
+    Object.fromEntries(Object.entries(top).filter(([k]) => !(k in LISTS))),
+  );
+  const years = ScenarioSchema.shape.years.safeParse(top.years);
+  if (!years.success) return undefined;
+  const base = head.success ? head.data : { name: typeof top.name === 'string' ? top.name : 'scenario', years: years.data };
+  const lists = {} as { [K in ListKey]: z.output<(typeof LISTS)[K]>[] };
+  for (const key of Object.keys(LISTS) as ListKey[]) {
+    const items = Array.isArray(top[key]) ? (top[key] as unknown[]) : [];
+    const schema = LISTS[key] as z.ZodType;
+    (lists as Record<string, unknown[]>)[key] = items.flatMap((item, i) => {
+      const r = schema.safeParse(item);
+      if (!r.success) return [];
+      writtenIndex.set(r.data as object, i);
+      return [r.data];
+    });
+  }
+  return { ...base, ...lists } as ScenarioInput;
+}
+
+function pattern(path: readonly PropertyKey[]): string {
+  return path.map((k) => (typeof k === 'number' ? '#' : String(k))).join('.');
+}
+
+function reportIssue(issue: z.core.$ZodIssue, check: Checker): void {
+  const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    const known = KNOWN_KEYS[pattern(path)] ?? [];
+    for (const key of issue.keys) {
+      check.report([...path, key], `unknown key "${key}"`, {
+        atKey: true,
+        hint: didYouMean(key, known) ?? (known.length ? `allowed keys: ${known.join(', ')}` : undefined),
+      });
+    }
+    return;
+  }
+  if (issue.code === 'invalid_union') {
+    const last = path[path.length - 1];
+    const message =
+      last === 'effect'
+        ? 'an effect needs exactly one of `multiply`, `add` or `set`'
+        : 'expected a number, a quantity or expression in quotes, or a yearly series { 2024: 4.48, … }';
+    check.report(path, message);
+    return;
+  }
+  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
+    check.report(path, `missing required key "${String(path[path.length - 1])}"`);
+    return;
+  }
+  check.report(path, issue.message.replace(/^Invalid input: /, ''));
+}

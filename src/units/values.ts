@@ -1,0 +1,170 @@
+// Turns a scenario value (number, quantity, expression or yearly series) into
+// one number per simulated year, in the internal unit of its kind.
+import type { Unit } from 'mathjs';
+import type { ValueInput } from '../scenario/schema.js';
+import { compileExpression, type CompiledExpression, type ExprValue } from './expr.js';
+import { VOLUME_UNIT, type MathContext } from './math.js';
+
+/** What a value measures, and so how a bare number and a unit are read. */
+export type Kind = 'volume' | 'ratio' | 'days' | 'year';
+
+const KIND_TEXT: Record<Kind, string> = {
+  volume: `a mass per time (a bare number is ${VOLUME_UNIT}, or e.g. "60 train/day")`,
+  ratio: 'a plain number',
+  days: 'a time (a bare number is days, or e.g. "18 h")',
+  year: 'a calendar year',
+};
+
+/** Time variable in expressions: the calendar year being simulated. */
+export const TIME_VARIABLE = 'yr';
+/** In a series' `then` expression: the last point's value and year. */
+export const SERIES_BASE = 'base';
+export const SERIES_BASE_YEAR = 'base_yr';
+
+export interface ValueIssue {
+  /** Key path below the value (a series point), or empty. */
+  subpath: (string | number)[];
+  message: string;
+  hint?: string;
+}
+
+export interface ValueContext {
+  readonly math: MathContext;
+  readonly params: ReadonlyMap<string, number>;
+  readonly startYear: number;
+  readonly years: number;
+}
+
+export type ValueResult = { ok: true; values: Float64Array } | { ok: false; issues: ValueIssue[] };
+
+/** Evaluates `value` for each year of the context. */
+export function evaluateValue(vc: ValueContext, value: ValueInput, kind: Kind): ValueResult {
+  if (typeof value === 'number') {
+    const issue = checkNumber(value, kind);
+    return issue ? fail([], issue) : { ok: true, values: new Float64Array(vc.years).fill(value) };
+  }
+  if (typeof value === 'string') return evaluateExpressionValue(vc, value, kind, [], new Map());
+  return evaluateSeries(vc, value, kind);
+}
+
+function fail(subpath: (string | number)[], message: string, hint?: string): ValueResult {
+  return { ok: false, issues: [{ subpath, message, ...(hint ? { hint } : {}) }] };
+}
+
+function variablesOf(vc: ValueContext, extra: ReadonlyMap<string, number>): Set<string> {
+  return new Set([...vc.params.keys(), TIME_VARIABLE, ...extra.keys()]);
+}
+
+function evaluateExpressionValue(
+  vc: ValueContext,
+  text: string,
+  kind: Kind,
+  subpath: (string | number)[],
+  extra: ReadonlyMap<string, number>,
+  yearFrom = 0,
+  into: Float64Array = new Float64Array(vc.years),
+): ValueResult {
+  const compiled = compileExpression(vc.math, text, variablesOf(vc, extra));
+  if (!compiled.ok) return fail(subpath, compiled.message, compiled.hint);
+  const scope = new Map<string, number>([...vc.params, ...extra]);
+  for (let i = yearFrom; i < vc.years; i++) {
+    const result = evaluateAt(vc, compiled.expr, scope, i, kind);
+    if (typeof result === 'string') return fail(subpath, `"${text}" ${result}`);
+    into[i] = result;
+  }
+  return { ok: true, values: into };
+}
+
+function evaluateAt(vc: ValueContext, expr: CompiledExpression, scope: Map<string, number>, yearIndex: number, kind: Kind): number | string {
+  const year = vc.startYear + yearIndex;
+  scope.set(TIME_VARIABLE, year);
+  let raw: ExprValue;
+  try {
+    raw = expr.evaluate(scope);
+  } catch (err) {
+    return `cannot be evaluated in ${year}: ${(err as Error).message}`;
+  }
+  const value = toKind(vc, raw, kind);
+  if (typeof value === 'string') return value;
+  const issue = checkNumber(value, kind);
+  return issue ? `${issue} in ${year}` : value;
+}
+
+function toKind(vc: ValueContext, raw: ExprValue, kind: Kind): number | string {
+  if (typeof raw === 'number') return raw;
+  if (raw === null || typeof raw !== 'object' || !('equalBase' in raw)) {
+    return `gives ${typeof raw}, not ${KIND_TEXT[kind]}`;
+  }
+  const unit = raw as Unit;
+  if (kind === 'volume') {
+    const v = vc.math.toVolume(unit);
+    if (v !== undefined) return v;
+  } else if (kind === 'days' && unit.equalBase(vc.math.math.unit('day'))) {
+    return unit.toNumber('day');
+  }
+  return `has units (${unit.formatUnits()}) incompatible with ${KIND_TEXT[kind]}`;
+}
+
+function checkNumber(value: number, kind: Kind): string | undefined {
+  if (!Number.isFinite(value)) return `is ${value}, not a finite number`;
+  if (kind === 'year') return Number.isInteger(value) ? undefined : `is ${value}, not a whole year`;
+  if (value < 0) return `is negative (${value})`;
+  return undefined;
+}
+
+function evaluateSeries(vc: ValueContext, series: Record<string, number | string>, kind: Kind): ValueResult {
+  const points: { year: number; key: string; value: number | string }[] = [];
+  const issues: ValueIssue[] = [];
+  let then: string | undefined;
+  for (const [key, value] of Object.entries(series)) {
+    if (key === 'then') {
+      if (typeof value === 'string') then = value;
+      else issues.push({ subpath: [key], message: '`then` must be an expression string' });
+    } else if (/^\d{4}$/.test(key)) {
+      points.push({ year: Number(key), key, value });
+    } else {
+      issues.push({ subpath: [key], message: `series key "${key}" is neither a year nor \`then\``, hint: 'a series maps years (2024: 4.48) to values' });
+    }
+  }
+  if (points.length === 0 && issues.length === 0) issues.push({ subpath: [], message: 'a yearly series needs at least one year' });
+  if (issues.length > 0) return { ok: false, issues };
+  points.sort((a, b) => a.year - b.year);
+  const values: number[] = [];
+  for (const p of points) {
+    const r = pointValue(vc, p.value, p.year, kind, p.key);
+    if (typeof r === 'number') values.push(r);
+    else issues.push(r);
+  }
+  if (issues.length > 0) return { ok: false, issues };
+  const out = interpolate(vc, points.map((p) => p.year), values);
+  if (then === undefined) return { ok: true, values: out };
+  const lastYear = points[points.length - 1]!.year;
+  const extra = new Map([[SERIES_BASE, values[values.length - 1]!], [SERIES_BASE_YEAR, lastYear]]);
+  const from = Math.max(0, lastYear + 1 - vc.startYear);
+  return evaluateExpressionValue(vc, then, kind, ['then'], extra, from, out);
+}
+
+function pointValue(vc: ValueContext, value: number | string, year: number, kind: Kind, key: string): number | ValueIssue {
+  const one: ValueContext = { ...vc, startYear: year, years: 1 };
+  const r = evaluateValue(one, value, kind);
+  if (r.ok) return r.values[0]!;
+  const first = r.issues[0]!;
+  return { ...first, subpath: [key, ...first.subpath] };
+}
+
+/** Linear between points, held before the first and after the last. */
+function interpolate(vc: ValueContext, years: number[], values: number[]): Float64Array {
+  const out = new Float64Array(vc.years);
+  let j = 0;
+  for (let i = 0; i < vc.years; i++) {
+    const y = vc.startYear + i;
+    while (j < years.length - 1 && years[j + 1]! <= y) j++;
+    if (y <= years[0]!) out[i] = values[0]!;
+    else if (j >= years.length - 1) out[i] = values[values.length - 1]!;
+    else {
+      const t = (y - years[j]!) / (years[j + 1]! - years[j]!);
+      out[i] = values[j]! + t * (values[j + 1]! - values[j]!);
+    }
+  }
+  return out;
+}
