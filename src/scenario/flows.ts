@@ -172,6 +172,6 @@ function checkShares(input: FlowInput, path: Path, check: Checker): void {
   }
   const sum = input.routes.reduce((acc, r) => acc + r.share!, 0);
   if (Math.abs(sum - 1) > SHARE_TOLERANCE) {
-    check.report([...path, 'routes'], `route shares sum to ${sum}, not 1`);
+    check.report([...path, "routes"], `route shares sum to ${+sum.toFixed(9)}, not 1`);
   }
 }

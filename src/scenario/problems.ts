@@ -46,7 +46,8 @@ export function didYouMean(name: string, candidates: readonly string[]): string 
   if (candidates.length === 0) return undefined;
   const best = closest(name, candidates as string[]);
   const limit = Math.max(2, Math.floor(name.length / 3));
-  return distance(name, best) <= limit ? `did you mean \`${best}\`?` : undefined;
+  const d = distance(name, best);
+  return d <= limit && d <= name.length / 2 ? `did you mean \`${best}\`?` : undefined;
 }
 
 export function sortProblems(problems: readonly Problem[]): Problem[] {

@@ -41,7 +41,7 @@ export type ValueResult = { ok: true; values: Float64Array } | { ok: false; issu
 export function evaluateValue(vc: ValueContext, value: ValueInput, kind: Kind): ValueResult {
   if (typeof value === 'number') {
     const issue = checkNumber(value, kind);
-    return issue ? fail([], issue) : { ok: true, values: new Float64Array(vc.years).fill(value) };
+    return issue ? fail([], `value ${issue}`) : { ok: true, values: new Float64Array(vc.years).fill(value) };
   }
   if (typeof value === 'string') return evaluateExpressionValue(vc, value, kind, [], new Map());
   return evaluateSeries(vc, value, kind);
@@ -108,7 +108,7 @@ function toKind(vc: ValueContext, raw: ExprValue, kind: Kind): number | string {
 function checkNumber(value: number, kind: Kind): string | undefined {
   if (!Number.isFinite(value)) return `is ${value}, not a finite number`;
   if (kind === 'year') return Number.isInteger(value) ? undefined : `is ${value}, not a whole year`;
-  if (value < 0) return `is negative (${value})`;
+  if (value < 0) return kind === 'volume' ? `is negative (${value}); capacities and demands must be ≥ 0` : `is negative (${value})`;
   return undefined;
 }
 
