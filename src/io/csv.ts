@@ -21,7 +21,8 @@ export const DECIMALS = 6;
 
 export function formatNumber(x: number, decimal: '.' | ',' = '.'): string {
   if (!Number.isFinite(x)) return '';
-  let s = x.toFixed(DECIMALS);
+  // toFixed switches to an exponent from 1e21 on; such numbers are integers anyway.
+  let s = Math.abs(x) >= 1e21 ? BigInt(x).toString() : x.toFixed(DECIMALS);
   if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
   if (s === '-0') s = '0';
   return decimal === ',' ? s.replace('.', ',') : s;

@@ -1,7 +1,7 @@
 // Reads a scenario file and the chain of files it `extends`, merging them into
 // one tree of plain values ("as written"), with positions kept for every key.
 import path from 'node:path';
-import type { Problem } from './problems.js';
+import { formatPath, type Problem } from './problems.js';
 import { parseSource, problemAt, type Located, type Positions } from './source.js';
 
 export interface SourceFile {
@@ -113,7 +113,10 @@ function mergeById(
     const at = items.findIndex((x) => (x.value as Record<string, unknown>).id === item.id);
     if (item.remove === true) {
       if (at >= 0) items.splice(at, 1);
-      else problems.push(problemAt(over, positions, file, [index, 'id'], `remove: true, but the base has no element "${String(item.id)}" at ${keyPath.join('.')}`, { hint: 'check the id' }));
+      else {
+        const message = `remove: true, but the base has no element "${String(item.id)}" at ${keyPath.join('.')}`;
+        problems.push({ ...problemAt(over, positions, file, [index, 'id'], message, { hint: 'check the id' }), path: formatPath([...keyPath, index, 'id']) });
+      }
       return;
     }
     if (at >= 0) items[at] = { value: merge(items[at]!.value, item, positions, file, problems, [...keyPath, index]), from: positions.get(over), index };

@@ -1,0 +1,36 @@
+// CSV formatting rules from the contract.
+import { describe, expect, it } from 'vitest';
+import { DECIMAL_COMMA, formatNumber, toCsv } from '../../src/io/csv.js';
+
+describe('numbers', () => {
+  it.each([
+    [0.1 + 0.2, '0.3'], // no floating-point noise
+    [1e21, '1000000000000000000000'], // no exponent
+    [1e-7, '0'], // below a tonne in Mt rounds away
+    [-1e-9, '0'], // never "-0"
+    [4.5, '4.5'],
+    [2, '2'],
+    [1234567.1234567, '1234567.123457'], // 6 places, no thousands separator
+    [NaN, ''],
+  ])('%s → %s', (x, s) => expect(formatNumber(x)).toBe(s));
+
+  it('uses a decimal comma when asked', () => expect(formatNumber(4.25, ',')).toBe('4,25'));
+});
+
+describe('tables', () => {
+  const table = { file: 'x.csv', header: ['id', 'value', 'binding'], rows: [['=cmd()', 0.5, true], ['+1', 2, false], ['Достык', 1.25, null]] };
+
+  it('writes booleans as true/false, empty for missing, and disarms formulas', () => {
+    expect(toCsv(table)).toBe("id,value,binding\n'=cmd(),0.5,true\n'+1,2,false\nДостык,1.25,\n");
+  });
+
+  it('decimal-comma dialect: BOM, semicolons, decimal commas; Cyrillic survives a round trip', () => {
+    const text = toCsv(table, DECIMAL_COMMA);
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    const bytes = Buffer.from(text, 'utf8');
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const back = bytes.toString('utf8').replace(/^\uFEFF/, '').trim().split('\n').map((l) => l.split(';'));
+    expect(back[3]).toEqual(['Достык', '1,25', '']);
+    expect(back[1]).toEqual(["'=cmd()", '0,5', 'true']);
+  });
+});
