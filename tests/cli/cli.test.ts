@@ -158,7 +158,7 @@ describe('corridor validate, schema, init', () => {
 });
 
 describe('the installed command', () => {
-  const bin = path.resolve('bin/corridor.mjs');
+  const bin = path.resolve('bin/corridor.cjs');
 
   it('--version and --help work', () => {
     expect(execFileSync('node', [bin, '--version'], { encoding: 'utf8' }).trim()).toMatch(/^\d+\.\d+\.\d+$/);

@@ -1,0 +1,75 @@
+// npm run bench: engine cost against network size, and CLI start-up.
+// A benchmark, not a test: machines here are shared and noisy, so it reports
+// medians of several repetitions and ratios, and asserts nothing.
+import { spawnSync } from 'node:child_process';
+import { stringify } from 'yaml';
+import { simulate } from '../src/engine/simulate.js';
+import { loadScenario } from '../src/scenario/index.js';
+import { generateScenario, type NetworkSize } from './network.js';
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+
+function timeMs(fn: () => void, reps: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = process.hrtime.bigint();
+    fn();
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return median(times);
+}
+
+function engine(): void {
+  console.log('Engine: simulate() on generated networks (6 layers, 3 routes per flow, 50 years)');
+  console.log('scale  nodes  links  flows  flow·route·element·years  median ms  ns per unit  × time vs scale 1');
+  let base = 0;
+  for (const scale of [1, 2, 5, 10, 20]) {
+    const size: NetworkSize = { width: 5 * scale, layers: 6, flows: 30 * scale, years: 50 };
+    const text = stringify(generateScenario(size));
+    const loaded = loadScenario('bench.yaml', { readText: () => text });
+    const model = loaded.model;
+    if (!model) throw new Error(loaded.problems.map((p) => p.message).join('\n'));
+    let units = 0;
+    for (const f of model.flows) for (const r of f.routes) units += model.routes[r]!.elements.length * model.years;
+    simulate(model); // warm-up
+    const ms = timeMs(() => simulate(model), 7);
+    if (scale === 1) base = ms;
+    const links = model.elements.filter((e) => e.kind === 'link').length;
+    console.log(
+      [scale, model.elements.length - links, links, model.flows.length, units, ms.toFixed(2), ((ms * 1e6) / units).toFixed(1), (ms / base).toFixed(2)]
+        .map((v, i) => String(v).padStart([5, 6, 6, 6, 25, 10, 12, 18][i]!)).join(' '),
+    );
+  }
+  console.log('Aim: a network 10× larger costs ≤ 12× the time (compare scale 10 with scale 1).\n');
+}
+
+function startup(): void {
+  const reps = 9;
+  const run = (args: string[]) => {
+    const times: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      const t = process.hrtime.bigint();
+      const r = spawnSync(process.execPath, args, { stdio: 'ignore' });
+      if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
+      times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    return median(times);
+  };
+  const out = `/tmp/corridor-bench-${process.pid}`;
+  const bare = [] as number[];
+  const cli = [] as number[];
+  for (let round = 0; round < 3; round++) {
+    bare.push(run(['-e', '0']));
+    cli.push(run(['bin/corridor.cjs', 'run', 'scenarios/tutorial.yaml', '--quiet', '--out', out]));
+  }
+  spawnSync('rm', ['-rf', out]);
+  const b = median(bare);
+  const c = median(cli);
+  console.log(`Start-up (median of ${reps} runs × 3 alternating rounds): node -e 0 ${b.toFixed(0)} ms; corridor run tutorial ${c.toFixed(0)} ms; ratio ${(c / b).toFixed(2)}× (aim ≤ 4×)`);
+}
+
+engine();
+startup();
