@@ -71,7 +71,7 @@ const Effect = z
 
 export const ProjectSchema = z.strictObject({
   id: Id,
-  name: z.string().optional(),
+  name: z.string().optional().describe('Human-readable name.'),
   target: Id.describe('Node or link id whose capacity changes.'),
   effect: Effect,
   online: Value.describe('First year with any effect (an integer year, or an expression of params).'),
@@ -115,7 +115,7 @@ export const FlowSchema = z.strictObject({
   demand: Value.describe('Demand per year; a bare number is Mt/year.'),
   allocation: z.enum(['spill', 'shares']).optional().describe('Overrides `defaults.allocation` for this flow.'),
   unserved: z.enum(['lost', 'carry']).optional().describe('Overrides `defaults.unserved` for this flow.'),
-  routes: z.array(RouteSchema).min(1),
+  routes: z.array(RouteSchema).min(1).describe('Candidate routes, offered demand in ascending `cost_per_t` (else as listed).'),
   source: z.string().optional(),
   remove: z.literal(true).optional(),
 });
@@ -138,21 +138,21 @@ export const OutputSchema = z
 export const ScenarioSchema = z
   .strictObject({
     name: z.string().min(1).regex(/^[\w.-]+$/, 'use letters, digits, `_`, `-` or `.`').describe('Scenario name: the output folder and the `scenario` column.'),
-    description: z.string().optional(),
+    description: z.string().optional().describe('Free text: what the scenario models and why.'),
     extends: z.string().optional().describe('Path (relative to this file) of a base scenario whose keys this file overrides.'),
     years: z.strictObject({
-      start: z.number().int().min(1900).max(2200),
-      end: z.number().int().min(1900).max(2200),
+      start: z.number().int().min(1900).max(2200).describe('First simulated year.'),
+      end: z.number().int().min(1900).max(2200).describe('Last simulated year (inclusive).'),
     }).describe('Simulated years, inclusive.'),
     units: z.record(z.string(), z.string()).optional().describe('The scenario’s own units, e.g. `{ TEU: "10 t", train: "2300 t" }`.'),
     params: z.record(z.string(), z.number()).optional().describe('Named numbers that expressions use; the knobs of what-if.'),
     uncertainty: z.record(z.string(), z.looseObject({})).optional().describe('Distributions per param, for `corridor montecarlo` (planned).'),
     defaults: DefaultsSchema.optional(),
-    nodes: z.array(NodeSchema).default([]),
-    links: z.array(LinkSchema).default([]),
-    projects: z.array(ProjectSchema).default([]),
-    events: z.array(EventSchema).default([]),
-    flows: z.array(FlowSchema).default([]),
+    nodes: z.array(NodeSchema).default([]).describe('Places: border crossings, ports, terminals, junctions. A node may have a capacity.'),
+    links: z.array(LinkSchema).default([]).describe('Directed connections between nodes: rail lines, sea crossings, roads.'),
+    projects: z.array(ProjectSchema).default([]).describe('Lasting changes to a node’s or link’s capacity from a year on; applied in order of `online`, then id.'),
+    events: z.array(EventSchema).default([]).describe('Temporary changes over a range of years (disruptions, closures); applied after projects.'),
+    flows: z.array(FlowSchema).default([]).describe('Demand for moving one cargo class from an origin to a destination, over candidate routes.'),
     output: OutputSchema.optional(),
   })
   .describe('A corridor-sim scenario.');
