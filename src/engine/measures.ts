@@ -3,15 +3,18 @@
 // - a constraint's flow is the sum of the volumes of the routes it binds
 //   (all routes for `total`, the class's routes for a class);
 // - utilization = flow / effective capacity; a closed element (capacity 0)
-//   counts as fully used (utilization 1);
-// - binding: utilization ≥ 1 − 1e-9;
-// - bottleneck: the element with the highest utilization (ties: smallest id);
+//   has no utilization (NaN, an empty cell) and is always binding;
+// - binding: utilization ≥ 1 − 1e-9, or closed;
+// - bottleneck of a year: the open element with the highest utilization
+//   (ties: smallest id); of a route: a closed element on it if any, else the
+//   one with the highest utilization;
 // - transit: Σ t0 · (1 + α · u^β) over the route's links (transit_days) and
 //   nodes (dwell_days), u the element's highest utilization for the cargo.
 import type { Model } from './model.js';
 
 export const BINDING_TOLERANCE = 1e-9;
-export const binding = (utilization: number): boolean => utilization >= 1 - BINDING_TOLERANCE;
+/** Whether a constraint with this utilization binds; NaN marks a closed element, which always does. */
+export const binding = (utilization: number): boolean => Number.isNaN(utilization) || utilization >= 1 - BINDING_TOLERANCE;
 
 export interface Measures {
   readonly constraintFlow: Float64Array;
@@ -38,7 +41,7 @@ export function measure(model: Model, capacity: Float64Array, routeVolume: Float
   });
   const utilization = new Float64Array(constraintFlow.length);
   for (let i = 0; i < utilization.length; i++) {
-    utilization[i] = capacity[i]! > 0 ? constraintFlow[i]! / capacity[i]! : 1;
+    utilization[i] = capacity[i]! > 0 ? constraintFlow[i]! / capacity[i]! : NaN;
   }
   const yearBottleneck = new Int32Array(Y).fill(-1);
   const yearMaxUtilization = new Float64Array(Y);
@@ -71,17 +74,21 @@ function routeMeasures(model: Model, utilization: Float64Array): { routeTransit:
       for (const e of route.elements) {
         let u = 0;
         let constrained = false;
+        let closed = false;
         for (const c of route.constraints) {
           if (model.constraints[c]!.element !== e) continue;
           constrained = true;
-          u = Math.max(u, utilization[c * Y + y]!);
+          const uc = utilization[c * Y + y]!;
+          if (Number.isNaN(uc)) closed = true;
+          else u = Math.max(u, uc);
         }
-        if (constrained && (u > bestU || (u === bestU && e < best))) {
-          bestU = u;
+        const rank = closed ? Infinity : u; // a closed element is what blocks the route
+        if (constrained && (rank > bestU || (rank === bestU && e < best))) {
+          bestU = rank;
           best = e;
         }
         const el = model.elements[e]!;
-        days += el.baseDays[y]! * (1 + el.bprAlpha * Math.pow(u, el.bprBeta));
+        days += el.baseDays[y]! * (1 + el.bprAlpha * Math.pow(closed ? 1 : u, el.bprBeta));
       }
       routeTransit[r * Y + y] = days;
       routeBottleneck[r * Y + y] = best;

@@ -181,3 +181,25 @@ describe('cargo classes and transit times', () => {
     expect(r.routeTransit[0]).toBeCloseTo(3.01875, 12);
   });
 });
+
+describe('closed elements', () => {
+  it('a closed element has no utilization, binds, is the route bottleneck, and is not the year bottleneck', () => {
+    // 'shut' has capacity 0 until a project opens it in 2026; 'open' carries the flow at 4/8 = 0.5.
+    const r = run({
+      name: 't', years: { start: 2025, end: 2026 },
+      nodes: [{ id: 'a' }, { id: 'b' }],
+      links: [
+        { id: 'open', from: 'a', to: 'b', capacity: 8 },
+        { id: 'shut', from: 'a', to: 'b', capacity: 0 },
+      ],
+      projects: [{ id: 'p', target: 'shut', effect: { set: 10 }, online: 2026 }],
+      flows: [{ id: 'f', origin: 'a', destination: 'b', demand: 4, routes: [{ id: 'r1', via: ['shut'] }, { id: 'r2', via: ['open'] }] }],
+    });
+    const shut = r.model.elements.findIndex((e) => e.id === 'shut');
+    expect(utilizationOf(r, 'shut', 2025)).toBeNaN();
+    expect(r.yearBottleneck[0]).not.toBe(shut);
+    expect(r.yearMaxUtilization[0]).toBeCloseTo(0.5, 12);
+    expect(r.routeBottleneck[r.model.flows[0]!.routes[0]! * 2]).toBe(shut);
+    expect(at(r, 'routeVolume', 'f/r1', 2026)).toBe(4); // open from 2026: the cheaper route takes all
+  });
+});
