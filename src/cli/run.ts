@@ -49,7 +49,7 @@ export function runCommand(args: RunArgs, io: Io): number {
   return 0;
 }
 
-/** Per year: demand, served, unserved, the highest utilization and where it is. */
+/** Per year: demand, served, unserved, the highest utilization and where it is, and every binding element. */
 export function summaryText(result: Result, outDir: string): string {
   const { model } = result;
   const Y = model.years;
@@ -65,12 +65,13 @@ export function summaryText(result: Result, outDir: string): string {
     });
     const b = result.yearBottleneck[y]!;
     const u = result.yearMaxUtilization[y]!;
+    const bound = result.yearBinding[y]!.map((e) => model.elements[e]!.id);
     rows.push([
       String(model.startYear + y), fmt(demand), fmt(served), fmt(Math.max(0, demand - served)),
-      Number.isFinite(u) ? `${(u * 100).toFixed(0)}%` : '', b >= 0 ? model.elements[b]!.id + (u >= 1 - 1e-9 ? ' (binding)' : '') : '',
+      Number.isFinite(u) ? `${(u * 100).toFixed(0)}%` : '', b >= 0 ? model.elements[b]!.id : '', bound.join(', '),
     ]);
   }
   const u = unit.name;
   const head = `${model.name}: ${model.startYear}–${model.startYear + Y - 1}, volumes in ${u}/year → ${outDir}/\n`;
-  return head + textTable(['year', 'demand', 'served', 'unserved', 'max_util', 'bottleneck'], rows);
+  return head + textTable(['year', 'demand', 'served', 'unserved', 'max_util', 'bottleneck', 'binding'], rows);
 }

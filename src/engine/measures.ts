@@ -26,6 +26,8 @@ export interface Measures {
   readonly routeBottleneck: Int32Array;
   readonly yearBottleneck: Int32Array;
   readonly yearMaxUtilization: Float64Array;
+  /** Per year, the open elements with a binding constraint (ascending index, so by id). */
+  readonly yearBinding: readonly (readonly number[])[];
 }
 
 export function measure(model: Model, capacity: Float64Array, routeVolume: Float64Array): Measures {
@@ -58,8 +60,16 @@ export function measure(model: Model, capacity: Float64Array, routeVolume: Float
     yearBottleneck[y] = best;
     yearMaxUtilization[y] = best >= 0 ? bestU : NaN;
   }
+  const yearBinding = Array.from({ length: Y }, (_, y) => {
+    const elements = new Set<number>();
+    model.constraints.forEach((con, c) => {
+      const u = utilization[c * Y + y]!;
+      if (!Number.isNaN(u) && binding(u)) elements.add(con.element);
+    });
+    return [...elements].sort((a, b) => a - b);
+  });
   const { routeTransit, routeBottleneck } = routeMeasures(model, utilization);
-  return { constraintFlow, utilization, elementFlow, routeTransit, routeBottleneck, yearBottleneck, yearMaxUtilization };
+  return { constraintFlow, utilization, elementFlow, routeTransit, routeBottleneck, yearBottleneck, yearMaxUtilization, yearBinding };
 }
 
 function routeMeasures(model: Model, utilization: Float64Array): { routeTransit: Float64Array; routeBottleneck: Int32Array } {

@@ -26,10 +26,11 @@ export function summaryTable(result: Result): Table {
     rows.push([
       model.name, model.startYear + y, demand * u.factor, served * u.factor, (demand - served) * u.factor,
       result.yearMaxUtilization[y], idOf(model, result.yearBottleneck[y]!),
+      result.yearBinding[y]!.map((e) => idOf(model, e)).join(' '),
     ]);
   }
   const s = u.suffix;
-  return { file: 'summary.csv', header: ['scenario', 'year', `demand${s}`, `served${s}`, `unserved${s}`, 'max_utilization', 'bottleneck'], rows };
+  return { file: 'summary.csv', header: ['scenario', 'year', `demand${s}`, `served${s}`, `unserved${s}`, 'max_utilization', 'bottleneck', 'binding'], rows };
 }
 
 export function flowsTable(result: Result): Table {

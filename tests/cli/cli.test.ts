@@ -37,7 +37,7 @@ describe('corridor run', () => {
     const r = await cli('run', 'scenarios/tutorial.yaml', '--out', dir);
     expect(r.code).toBe(0);
     expect(fs.readdirSync(dir).sort()).toEqual([...TABLES, 'manifest.json'].sort());
-    expect(read('summary.csv').split('\n')[0]).toBe('scenario,year,demand_mt,served_mt,unserved_mt,max_utilization,bottleneck');
+    expect(read('summary.csv').split('\n')[0]).toBe('scenario,year,demand_mt,served_mt,unserved_mt,max_utilization,bottleneck,binding');
     expect(read('flows.csv').split('\n')[0]).toBe('scenario,year,flow,cargo,demand_mt,served_mt,unserved_mt');
     expect(read('routes.csv').split('\n')[0]).toBe('scenario,year,flow,route,volume_mt,share,transit_days,bottleneck');
     expect(read('links.csv').split('\n')[0]).toBe('scenario,year,link,from,to,cargo,capacity_mt,flow_mt,utilization,binding');
@@ -98,7 +98,7 @@ describe('corridor run', () => {
     await cli('run', 'scenarios/tutorial.yaml', '--out', dir, '--decimal-comma');
     const s = read('summary.csv');
     expect(s.startsWith('\uFEFFscenario;year;demand_mt')).toBe(true);
-    expect(s.split('\n')[2]).toBe('tutorial;2025;5,55;5,55;0;1;ferry');
+    expect(s.split('\n')[2]).toBe('tutorial;2025;5,55;5,55;0;1;ferry;ferry');
   });
 
   it('names in Cyrillic survive, and ids cannot become formulas', async () => {
