@@ -8,6 +8,12 @@ const path = require('node:path');
 const vm = require('node:vm');
 const { createRequire } = require('node:module');
 
+// `corridor schema | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 const file = path.join(__dirname, '..', 'dist', 'corridor.cjs');
 const cacheFile = `${file}.cache`;
 let source;
