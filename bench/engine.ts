@@ -71,5 +71,24 @@ function startup(): void {
   console.log(`Start-up (median of ${reps} runs × 3 alternating rounds): node -e 0 ${b.toFixed(0)} ms; corridor run tutorial ${c.toFixed(0)} ms; ratio ${(c / b).toFixed(2)}× (aim ≤ 4×)`);
 }
 
+function sweep(): void {
+  const out = `/tmp/corridor-bench-sweep-${process.pid}`;
+  const args = (w: number) => ['bin/corridor.cjs', 'sweep', 'scenarios/middle-corridor.yaml', '--param', 'titr_growth=0.05:0.25:0.0002', '--workers', String(w), '--out', out];
+  const times = new Map<number, number[]>([[1, []], [2, []]]);
+  for (let round = 0; round < 3; round++) {
+    for (const w of [1, 2]) {
+      const t = process.hrtime.bigint();
+      const r = spawnSync(process.execPath, args(w), { stdio: 'ignore' });
+      if (r.status !== 0) throw new Error(`sweep with ${w} workers exited ${r.status}`);
+      times.get(w)!.push(Number(process.hrtime.bigint() - t) / 1e9);
+    }
+  }
+  spawnSync('rm', ['-rf', out]);
+  const [one, two] = [median(times.get(1)!), median(times.get(2)!)];
+  console.log(`Sweep of the Middle Corridor baseline, 1,001 combinations × 22 years (median of 3, whole command):`);
+  console.log(`  1 worker ${one.toFixed(2)} s (${(1001 / one).toFixed(0)} runs/s); 2 workers ${two.toFixed(2)} s (${(1001 / two).toFixed(0)} runs/s); speed-up ${(one / two).toFixed(2)}× (aim ≥ 1.7×)`);
+}
+
 engine();
 startup();
+sweep();

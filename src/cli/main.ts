@@ -5,10 +5,12 @@ import yargs, { type Argv } from 'yargs';
 import { ScenarioError } from '../scenario/problems.js';
 import { VERSION } from '../version.js';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, UsageError } from './errors.js';
+import { compareCommand } from './compare.js';
 import { initCommand } from './init.js';
 import { processIo, type Io } from './io.js';
 import { runCommand } from './run.js';
 import { schemaCommand } from './schema.js';
+import { sweepCommand } from './sweep.js';
 import { validateCommand } from './validate.js';
 
 const setOption = {
@@ -41,6 +43,38 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       (y) => y.positional('scenarios', { type: 'string', array: true, demandOption: true }).option('set', setOption),
       (a) => done(validateCommand({ scenarios: a.scenarios as string[], set: a.set }, io)),
     )
+    .command(
+      'compare <base> [others..]',
+      'Run several scenarios (files, or the base with --variant overrides) and write their differences',
+      (y) =>
+        y
+          .positional('base', { type: 'string', demandOption: true, describe: 'Base scenario file' })
+          .positional('others', { type: 'string', array: true, default: [] as string[], describe: 'Other scenario files' })
+          .option('variant', { type: 'string', array: true, default: [] as string[], describe: 'NAME:name=value,... — the base with overrides, as a column NAME; repeatable' })
+          .option('set', setOption)
+          .option('out', { type: 'string', describe: 'Output folder (default: output/compare-<base name>)' })
+          .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'What to print: sentences, or JSON for scripts' })
+          .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
+          .example('$0 compare scenarios/middle-corridor.yaml --variant late:dm_online=2027 --variant fast:titr_growth=0.15', 'two what-ifs against the baseline'),
+      (a) =>
+        done(compareCommand({
+          base: a.base, others: (a.others ?? []) as string[], variants: a.variant, set: a.set, out: a.out, format: a.format, decimalComma: a['decimal-comma'],
+        }, io)),
+    )
+    .command(
+      'sweep <scenario>',
+      'Run a grid of param values and write sweep.csv (one row per combination and year)',
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', demandOption: true })
+          .option('param', { type: 'string', array: true, default: [] as string[], describe: 'name=start:stop:step (stop included) or name=v1,v2,...; several make a grid' })
+          .option('set', setOption)
+          .option('workers', { type: 'number', describe: 'Worker threads (default: the number of cores; small grids run in one thread)' })
+          .option('out', { type: 'string', describe: 'Output folder (default: output/sweep-<scenario name>)' })
+          .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
+          .example('$0 sweep scenarios/middle-corridor.yaml --param titr_growth=0.05:0.20:0.05 --param vessels_online=2027,2029', 'a 4 × 2 grid'),
+      async (a) => done(await sweepCommand({ scenario: a.scenario, param: a.param, set: a.set, workers: a.workers, out: a.out, decimalComma: a['decimal-comma'] }, io)),
+    )
     .command('schema', 'Print the JSON Schema of the scenario format', {}, () => done(schemaCommand(io)))
     .command(
       'init [file]',
@@ -52,7 +86,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       (a) => done(initCommand({ file: a.file, force: a.force }, io)),
     )
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces for unexpected errors' })
-    .demandCommand(1, 'Name a command: run, validate, schema or init')
+    .demandCommand(1, 'Name a command: run, validate, compare, sweep, schema or init')
     .strict()
     .version(VERSION)
     .help()
@@ -86,3 +120,6 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     return EXIT_FAILURE;
   }
 }
+
+// Worker threads load this same bundle (bin/worker.cjs) and call these.
+export { runSweepBatch } from '../analysis/worker.js';

@@ -1,5 +1,6 @@
 // corridor run <scenario>: simulate, write the tables and manifest.json atomically, print a summary.
 import path from 'node:path';
+import { yearMetrics } from '../analysis/metrics.js';
 import { simulate, type Result } from '../engine/simulate.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
 import { scenarioHash, type Manifest } from '../io/manifest.js';
@@ -55,22 +56,10 @@ export function summaryText(result: Result, outDir: string): string {
   const Y = model.years;
   const unit = model.volumeUnit;
   const fmt = (x: number) => (x * unit.factor).toFixed(unit.factor >= 1e3 ? 0 : 3);
-  const rows: string[][] = [];
-  for (let y = 0; y < Y; y++) {
-    let demand = 0;
-    let served = 0;
-    model.flows.forEach((_, f) => {
-      demand += result.flowDemand[f * Y + y]!;
-      served += result.flowServed[f * Y + y]!;
-    });
-    const b = result.yearBottleneck[y]!;
-    const u = result.yearMaxUtilization[y]!;
-    const bound = result.yearBinding[y]!.map((e) => model.elements[e]!.id);
-    rows.push([
-      String(model.startYear + y), fmt(demand), fmt(served), fmt(Math.max(0, demand - served)),
-      Number.isFinite(u) ? `${(u * 100).toFixed(0)}%` : '', b >= 0 ? model.elements[b]!.id : '', bound.join(', '),
-    ]);
-  }
+  const rows = yearMetrics(result).map((m) => [
+    String(m.year), fmt(m.demand), fmt(m.served), fmt(m.unserved),
+    Number.isFinite(m.maxUtilization) ? `${(m.maxUtilization * 100).toFixed(0)}%` : '', m.bottleneck, m.binding.join(', '),
+  ]);
   const u = unit.name;
   const head = `${model.name}: ${model.startYear}–${model.startYear + Y - 1}, volumes in ${u}/year → ${outDir}/\n`;
   return head + textTable(['year', 'demand', 'served', 'unserved', 'max_util', 'bottleneck', 'binding'], rows);

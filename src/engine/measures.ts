@@ -77,29 +77,29 @@ function routeMeasures(model: Model, utilization: Float64Array): { routeTransit:
   const routeTransit = new Float64Array(model.routes.length * Y);
   const routeBottleneck = new Int32Array(model.routes.length * Y).fill(-1);
   model.routes.forEach((route, r) => {
+    // The route's constraints grouped by element, in path order (static over years).
+    const groups = route.elements.map((e) => route.constraints.filter((c) => model.constraints[c]!.element === e));
     for (let y = 0; y < Y; y++) {
       let best = -1;
       let bestU = -Infinity;
       let days = 0;
-      for (const e of route.elements) {
+      route.elements.forEach((e, k) => {
+        const group = groups[k]!;
         let u = 0;
-        let constrained = false;
         let closed = false;
-        for (const c of route.constraints) {
-          if (model.constraints[c]!.element !== e) continue;
-          constrained = true;
+        for (const c of group) {
           const uc = utilization[c * Y + y]!;
           if (Number.isNaN(uc)) closed = true;
           else u = Math.max(u, uc);
         }
         const rank = closed ? Infinity : u; // a closed element is what blocks the route
-        if (constrained && (rank > bestU || (rank === bestU && e < best))) {
+        if (group.length > 0 && (rank > bestU || (rank === bestU && e < best))) {
           bestU = rank;
           best = e;
         }
         const el = model.elements[e]!;
         days += el.baseDays[y]! * (1 + el.bprAlpha * Math.pow(closed ? 1 : u, el.bprBeta));
-      }
+      });
       routeTransit[r * Y + y] = days;
       routeBottleneck[r * Y + y] = best;
     }

@@ -4,6 +4,7 @@ import type { Result } from '../engine/simulate.js';
 import { binding } from '../engine/measures.js';
 import type { Model } from '../engine/model.js';
 import type { Cell, Table } from './csv.js';
+import { yearMetrics } from '../analysis/metrics.js';
 
 export function runTables(result: Result): Table[] {
   return [summaryTable(result), flowsTable(result), routesTable(result), elementTable(result, 'link'), elementTable(result, 'node')];
@@ -13,22 +14,10 @@ const idOf = (model: Model, element: number): string => (element >= 0 ? model.el
 
 export function summaryTable(result: Result): Table {
   const { model } = result;
-  const Y = model.years;
   const u = model.volumeUnit;
-  const rows: Cell[][] = [];
-  for (let y = 0; y < Y; y++) {
-    let demand = 0;
-    let served = 0;
-    for (let f = 0; f < model.flows.length; f++) {
-      demand += result.flowDemand[f * Y + y]!;
-      served += result.flowServed[f * Y + y]!;
-    }
-    rows.push([
-      model.name, model.startYear + y, demand * u.factor, served * u.factor, (demand - served) * u.factor,
-      result.yearMaxUtilization[y], idOf(model, result.yearBottleneck[y]!),
-      result.yearBinding[y]!.map((e) => idOf(model, e)).join(' '),
-    ]);
-  }
+  const rows: Cell[][] = yearMetrics(result).map((m) => [
+    model.name, m.year, m.demand * u.factor, m.served * u.factor, m.unserved * u.factor, m.maxUtilization, m.bottleneck, m.binding.join(' '),
+  ]);
   const s = u.suffix;
   return { file: 'summary.csv', header: ['scenario', 'year', `demand${s}`, `served${s}`, `unserved${s}`, 'max_utilization', 'bottleneck', 'binding'], rows };
 }

@@ -1,7 +1,8 @@
-// Text → checked, normalised model, in one call: load (with extends) →
-// overrides → schema → normalise. Problems come back as data.
+// Text → checked, normalised model: load (with extends) once, then apply
+// overrides → schema → normalise, as often as a what-if needs. Problems come
+// back as data.
 import type { Model } from '../engine/model.js';
-import { loadSource, type ReadText, type SourceFile } from './load.js';
+import { loadSource, type LoadedSource, type ReadText, type SourceFile } from './load.js';
 import { normalize } from './normalize.js';
 import { applyOverrides } from './overrides.js';
 import { sortProblems, type Problem } from './problems.js';
@@ -21,12 +22,17 @@ export interface LoadedScenario {
   problems: Problem[];
 }
 
-export function loadScenario(file: string, options: LoadOptions): LoadedScenario {
-  const source = loadSource(file, options.readText);
-  const { raw, problems: overrideProblems } = applyOverrides(source.raw, source.positions, options.overrides ?? []);
+/** A new scenario from a loaded source and overrides; the source is not changed. */
+export function buildScenario(source: LoadedSource, overrides: readonly string[] = [], label = '--set'): LoadedScenario {
+  const { raw, problems: overrideProblems } = applyOverrides(source.raw, source.positions, overrides, label);
   const result = normalize({ ...source, raw, problems: [...source.problems, ...overrideProblems] });
   return { model: result.model, input: result.input, files: source.files, problems: sortProblems(result.problems) };
 }
 
+export function loadScenario(file: string, options: LoadOptions): LoadedScenario {
+  return buildScenario(loadSource(file, options.readText), options.overrides);
+}
+
+export { loadSource, type LoadedSource } from './load.js';
 export { ScenarioError, formatProblem } from './problems.js';
 export type { Problem } from './problems.js';

@@ -57,10 +57,27 @@ export function normalize(source: LoadedSource): Normalized {
   return { model, input: s, problems: check.problems };
 }
 
+/**
+ * Math contexts by unit definitions. Building one costs tens of milliseconds
+ * (mathjs compiles its typed functions), and a context is read-only once
+ * built, so sweeps and Monte Carlo runs of one scenario share it.
+ */
+const mathCache = new Map<string, { math: MathContext; errors: [string, string][] }>();
+
 function buildMath(s: ScenarioInput, check: Checker): MathContext {
-  return createMathContext(Object.entries(s.units ?? {}), (name, message) =>
-    check.report(['units', name], `cannot define unit "${name}": ${message}`, { hint: 'a unit is defined by a quantity such as "10 t"' }),
-  );
+  const units = Object.entries(s.units ?? {});
+  const key = JSON.stringify(units);
+  let entry = mathCache.get(key);
+  if (!entry) {
+    const errors: [string, string][] = [];
+    entry = { math: createMathContext(units, (name, message) => errors.push([name, message])), errors };
+    if (mathCache.size > 16) mathCache.clear();
+    mathCache.set(key, entry);
+  }
+  for (const [name, message] of entry.errors) {
+    check.report(['units', name], `cannot define unit "${name}": ${message}`, { hint: 'a unit is defined by a quantity such as "10 t"' });
+  }
+  return entry.math;
 }
 
 function checkParams(s: ScenarioInput, math: MathContext, check: Checker): Map<string, number> {

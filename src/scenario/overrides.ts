@@ -13,18 +13,18 @@ export interface OverrideResult {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Applies every override in order; reports every bad one. */
-export function applyOverrides(raw: unknown, positions: Positions, specs: readonly string[]): OverrideResult {
+export function applyOverrides(raw: unknown, positions: Positions, specs: readonly string[], label = '--set'): OverrideResult {
   const problems: Problem[] = [];
   let tree = raw;
   for (const spec of specs) {
-    const r = applyOne(tree, positions, spec);
-    if (typeof r === 'string') problems.push({ file: `--set ${spec}`, severity: 'error', path: spec.split('=')[0] ?? spec, message: r });
+    const r = applyOne(tree, positions, spec, `${label} ${spec}`);
+    if (typeof r === 'string') problems.push({ file: `${label} ${spec}`, severity: 'error', path: spec.split('=')[0] ?? spec, message: r });
     else tree = r;
   }
   return { raw: tree, problems };
 }
 
-function applyOne(raw: unknown, positions: Positions, spec: string): unknown {
+function applyOne(raw: unknown, positions: Positions, spec: string, where: string): unknown {
   const eq = spec.indexOf('=');
   if (eq <= 0) return `expected name=value or path.to.key=value, got "${spec}"`;
   const target = spec.slice(0, eq).trim();
@@ -42,14 +42,14 @@ function applyOne(raw: unknown, positions: Positions, spec: string): unknown {
       const hint = didYouMean(target, Object.keys(params));
       return `unknown param "${target}"${hint ? `; ${hint}` : ''} (params: ${Object.keys(params).join(', ') || 'none'})`;
     }
-    return setPath(raw, ['params', target], value, positions, spec);
+    return setPath(raw, ['params', target], value, positions, where);
   }
-  return setPath(raw, segments, value, positions, spec);
+  return setPath(raw, segments, value, positions, where);
 }
 
-function setPath(node: unknown, segments: string[], value: unknown, positions: Positions, spec: string): unknown {
+function setPath(node: unknown, segments: string[], value: unknown, positions: Positions, where: string): unknown {
   const [head, ...rest] = segments as [string, ...string[]];
-  const here = { file: `--set ${spec}` };
+  const here = { file: where };
   if (Array.isArray(node)) {
     const index = node.findIndex((item) => isObject(item) && item.id === head);
     if (index < 0) {
@@ -57,7 +57,7 @@ function setPath(node: unknown, segments: string[], value: unknown, positions: P
       const hint = didYouMean(head, ids);
       return `no element with id "${head}"${hint ? `; ${hint}` : ''}`;
     }
-    const child = rest.length === 0 ? value : setPath(node[index], rest, value, positions, spec);
+    const child = rest.length === 0 ? value : setPath(node[index], rest, value, positions, where);
     if (typeof child === 'string' && rest.length > 0) return child;
     const copy = [...node];
     copy[index] = child;
@@ -69,7 +69,7 @@ function setPath(node: unknown, segments: string[], value: unknown, positions: P
     const hint = didYouMean(head, Object.keys(node));
     return `no key "${head}"${hint ? `; ${hint}` : ''}`;
   }
-  const child = rest.length === 0 ? value : setPath(node[head], rest, value, positions, spec);
+  const child = rest.length === 0 ? value : setPath(node[head], rest, value, positions, where);
   if (typeof child === 'string' && rest.length > 0) return child;
   const copy = { ...node, [head]: child };
   relocate(positions, node, copy, head, here, rest.length === 0);

@@ -2,7 +2,7 @@
 // one number per simulated year, in the internal unit of its kind.
 import type { Unit } from 'mathjs';
 import type { ValueInput } from '../scenario/schema.js';
-import { compileExpression, type CompiledExpression, type ExprValue } from './expr.js';
+import { compileExpression, type CompiledExpression, type CompileResult, type ExprValue } from './expr.js';
 import { VOLUME_UNIT, type MathContext } from './math.js';
 
 /** What a value measures, and so how a bare number and a unit are read. */
@@ -64,15 +64,38 @@ function evaluateExpressionValue(
   yearFrom = 0,
   into: Float64Array = new Float64Array(vc.years),
 ): ValueResult {
-  const compiled = compileExpression(vc.math, text, variablesOf(vc, extra));
+  const compiled = compileCached(vc.math, text, variablesOf(vc, extra));
   if (!compiled.ok) return fail(subpath, compiled.message, compiled.hint);
   const scope = new Map<string, number>([...vc.params, ...extra]);
+  // An expression that does not read `yr` has one value for all years: evaluate it once.
+  const perYear = compiled.expr.names.includes(TIME_VARIABLE);
   for (let i = yearFrom; i < vc.years; i++) {
+    if (!perYear && i > yearFrom) {
+      into[i] = into[yearFrom]!;
+      continue;
+    }
     const result = evaluateAt(vc, compiled.expr, scope, i, kind);
     if (typeof result === 'string') return fail(subpath, `"${text}" ${result}`);
     into[i] = result;
   }
   return { ok: true, values: into };
+}
+
+/**
+ * Compiled expressions by math context, variables and text: a sweep or Monte
+ * Carlo run re-normalises one scenario many times with other param values,
+ * and parsing is most of the cost. Compiled code reads params from the scope,
+ * so it is valid for any values.
+ */
+const compiledCache = new WeakMap<MathContext, Map<string, CompileResult>>();
+
+function compileCached(math: MathContext, text: string, variables: ReadonlySet<string>): CompileResult {
+  let cache = compiledCache.get(math);
+  if (!cache) compiledCache.set(math, (cache = new Map()));
+  const key = `${[...variables].sort().join(',')}|${text}`;
+  let r = cache.get(key);
+  if (!r) cache.set(key, (r = compileExpression(math, text, variables)));
+  return r;
 }
 
 function evaluateAt(vc: ValueContext, expr: CompiledExpression, scope: Map<string, number>, yearIndex: number, kind: Kind): number | string {

@@ -1,0 +1,37 @@
+// Runs batches in worker threads (tinypool), keeping results in task order.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** import(), through bin/corridor.cjs's hook when running from the bundle (see there). */
+const importModule = (specifier: string): Promise<unknown> => {
+  const hook = (globalThis as { __corridorImport?: (s: string) => Promise<unknown> }).__corridorImport;
+  return hook ? hook(specifier) : import(specifier);
+};
+
+/** The worker entry: bin/worker.cjs loads the CLI bundle with its code cache. */
+export function workerFile(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return path.resolve(here, path.basename(here) === 'dist' ? '../bin/worker.cjs' : '../../bin/worker.cjs');
+}
+
+/**
+ * Runs `tasks` through the worker function `name` on `workers` threads and
+ * returns the results in task order; `onDone` is called as each task ends.
+ */
+export async function runInWorkers<T, R>(name: string, tasks: readonly T[], workers: number, onDone: (n: number) => void = () => {}): Promise<R[]> {
+  // Loaded on demand and left out of the bundle: tinypool starts its threads from its own files.
+  const { default: Tinypool } = (await importModule('tinypool')) as typeof import('tinypool');
+  const pool = new Tinypool({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
+  try {
+    let done = 0;
+    return await Promise.all(
+      tasks.map(async (task) => {
+        const r = (await pool.run(task, { name })) as R;
+        onDone(++done);
+        return r;
+      }),
+    );
+  } finally {
+    await pool.destroy();
+  }
+}

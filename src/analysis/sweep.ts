@@ -1,0 +1,78 @@
+// Parameter sweeps: a grid of override values, each combination run as a
+// what-if of one scenario, one row per combination and year. The runner is
+// the same function in the main thread and in workers, so a parallel sweep
+// gives the same bytes as a serial one.
+import { simulate } from '../engine/simulate.js';
+import type { Cell, Table } from '../io/csv.js';
+import { buildScenario, type LoadedSource } from '../scenario/index.js';
+import { ScenarioError } from '../scenario/problems.js';
+import { yearMetrics, type YearMetrics } from './metrics.js';
+
+export interface SweepParam {
+  /** Param name or dotted path, as for --set. */
+  name: string;
+  values: number[];
+}
+
+/** Largest grid accepted, to catch a mistyped step before it runs for hours. */
+export const MAX_COMBINATIONS = 1_000_000;
+
+/** `name=start:stop:step` (stop included) or `name=v1,v2,v3`; returns an error message or the param. */
+export function parseSweepParam(spec: string): SweepParam | string {
+  const eq = spec.indexOf('=');
+  if (eq <= 0) return `--param "${spec}": expected name=start:stop:step or name=v1,v2,...`;
+  const name = spec.slice(0, eq).trim();
+  const body = spec.slice(eq + 1).trim();
+  const numbers = (parts: string[]) => parts.map((p) => Number(p.trim()));
+  if (body.includes(':')) {
+    const parts = numbers(body.split(':'));
+    if (parts.length !== 3 || parts.some((x) => !Number.isFinite(x))) return `--param "${spec}": a range is start:stop:step with three numbers`;
+    const [start, stop, step] = parts as [number, number, number];
+    if (step <= 0 || stop < start) return `--param "${spec}": the step must be positive and stop ≥ start`;
+    const n = Math.floor((stop - start) / step + 1e-9) + 1;
+    if (n > MAX_COMBINATIONS) return `--param "${spec}": ${n} values is too many`;
+    // Values are start + i·step, rounded to 12 significant digits so that 0.1 + 2·0.05 prints as 0.2.
+    return { name, values: Array.from({ length: n }, (_, i) => Number((start + i * step).toPrecision(12))) };
+  }
+  const values = numbers(body.split(','));
+  if (values.length === 0 || values.some((x) => !Number.isFinite(x))) return `--param "${spec}": values must be numbers separated by commas`;
+  return { name, values };
+}
+
+/** Every combination, the last param varying fastest. */
+export function grid(params: readonly SweepParam[]): number[][] {
+  return params.reduce<number[][]>((acc, p) => acc.flatMap((combo) => p.values.map((v) => [...combo, v])), [[]]);
+}
+
+export const overridesFor = (params: readonly SweepParam[], combo: readonly number[]): string[] =>
+  params.map((p, i) => `${p.name}=${combo[i]}`);
+
+/** Runs one combination; throws ScenarioError if its overrides make the scenario invalid. */
+export function runCombination(source: LoadedSource, overrides: readonly string[]): YearMetrics[] {
+  const scenario = buildScenario(source, overrides);
+  const errors = scenario.problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0 || !scenario.model) throw new ScenarioError(errors);
+  return yearMetrics(simulate(scenario.model));
+}
+
+/** sweep.csv: the swept params, then the summary metrics, per combination and year. */
+export function sweepTable(
+  scenario: string,
+  params: readonly SweepParam[],
+  combos: readonly number[][],
+  results: readonly YearMetrics[][],
+  unit: { suffix: string; factor: number },
+): Table {
+  const rows: Cell[][] = [];
+  combos.forEach((combo, i) => {
+    for (const m of results[i]!) {
+      rows.push([scenario, ...combo, m.year, m.demand * unit.factor, m.served * unit.factor, m.unserved * unit.factor, m.maxUtilization, m.bottleneck, m.binding.join(' ')]);
+    }
+  });
+  const s = unit.suffix;
+  return {
+    file: 'sweep.csv',
+    header: ['scenario', ...params.map((p) => p.name), 'year', `demand${s}`, `served${s}`, `unserved${s}`, 'max_utilization', 'bottleneck', 'binding'],
+    rows,
+  };
+}

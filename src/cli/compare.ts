@@ -1,0 +1,117 @@
+// corridor compare <base> <other>... [--variant NAME:name=value,...]: run
+// several scenarios, write compare.csv and compare-summary.csv, say what changed.
+import path from 'node:path';
+import { compareSummaryTable, compareTable, narrate, type Compared, type Finding } from '../analysis/compare.js';
+import { runTotals } from '../analysis/metrics.js';
+import { simulate } from '../engine/simulate.js';
+import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
+import { writeFilesAtomically } from '../io/write.js';
+import { buildScenario, loadSource, type LoadedScenario } from '../scenario/index.js';
+import { ScenarioError, type Problem } from '../scenario/problems.js';
+import { VERSION } from '../version.js';
+import { UsageError } from './errors.js';
+import type { Io } from './io.js';
+
+export interface CompareArgs {
+  base: string;
+  others: string[];
+  variants: string[];
+  set: string[];
+  out?: string | undefined;
+  format: 'text' | 'json';
+  decimalComma: boolean;
+}
+
+interface Planned {
+  name: string | undefined;
+  file: string;
+  overrides: string[];
+  label: string;
+}
+
+/** `late:projects.x.online=2027,growth=0.2` → name and overrides. */
+export function parseVariant(spec: string): { name: string; overrides: string[] } {
+  const colon = spec.indexOf(':');
+  const name = spec.slice(0, colon).trim();
+  if (colon <= 0 || !/^[\w.-]+$/.test(name)) {
+    throw new UsageError(`--variant "${spec}": expected NAME:name=value,... (NAME in letters, digits, _ - .)`);
+  }
+  const overrides = spec.slice(colon + 1).split(',').map((s) => s.trim()).filter(Boolean);
+  if (overrides.length === 0) throw new UsageError(`--variant "${spec}": give at least one name=value after the colon`);
+  return { name, overrides };
+}
+
+export function compareCommand(args: CompareArgs, io: Io): number {
+  const plans: Planned[] = [
+    { name: undefined, file: args.base, overrides: args.set, label: '--set' },
+    ...args.others.map((file) => ({ name: undefined, file, overrides: args.set, label: '--set' })),
+    ...args.variants.map((spec) => {
+      const v = parseVariant(spec);
+      return { name: v.name, file: args.base, overrides: [...args.set, ...v.overrides], label: `--variant ${v.name}:` };
+    }),
+  ];
+  if (plans.length < 2) throw new UsageError('compare needs a base and at least one other scenario or --variant');
+  const sources = new Map<string, ReturnType<typeof loadSource>>();
+  const problems: Problem[] = [];
+  const loaded: { plan: Planned; scenario: LoadedScenario }[] = plans.map((plan) => {
+    if (!sources.has(plan.file)) sources.set(plan.file, readSource(plan.file, io));
+    const scenario = buildScenario(sources.get(plan.file)!, plan.overrides, plan.label);
+    problems.push(...scenario.problems.filter((p) => p.severity === 'error'));
+    return { plan, scenario };
+  });
+  if (problems.length > 0) throw new ScenarioError(problems);
+  const runs: Compared[] = uniqueNames(loaded.map(({ plan, scenario }) => ({ name: plan.name ?? scenario.model!.name, result: simulate(scenario.model!) })));
+  const outDir = args.out ?? path.join('output', `compare-${runs[0]!.name}`);
+  const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
+  const findings = narrate(runs);
+  const manifest = {
+    tool: 'corridor-sim', version: VERSION, command: 'compare', run_at: io.now().toISOString(),
+    scenarios: loaded.map(({ plan, scenario }, i) => ({ name: runs[i]!.name, path: plan.file, overrides: plan.overrides, params: scenario.model!.params })),
+  };
+  writeFilesAtomically(outDir, [
+    { name: 'compare.csv', content: toCsv(compareTable(runs), dialect) },
+    { name: 'compare-summary.csv', content: toCsv(compareSummaryTable(runs), dialect) },
+    { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` },
+  ]);
+  io.stdout(args.format === 'json' ? `${JSON.stringify(jsonReport(runs, findings, outDir), null, 2)}\n` : textReport(runs, findings, outDir));
+  return 0;
+}
+
+function readSource(file: string, io: Io) {
+  try {
+    return loadSource(file, io.readText);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`cannot read scenario file "${file}": no such file`);
+    throw err;
+  }
+}
+
+function uniqueNames(runs: Compared[]): Compared[] {
+  const seen = new Map<string, number>();
+  return runs.map((r) => {
+    const n = (seen.get(r.name) ?? 0) + 1;
+    seen.set(r.name, n);
+    return n === 1 ? r : { ...r, name: `${r.name}-${n}` };
+  });
+}
+
+function textReport(runs: Compared[], findings: Finding[], outDir: string): string {
+  const lines = [`compared ${runs.map((r) => r.name).join(', ')} → ${outDir}/`];
+  for (const other of runs.slice(1)) {
+    lines.push('', `${other.name} against ${runs[0]!.name}:`);
+    for (const f of findings.filter((x) => x.scenario === other.name)) lines.push(`  ${f.text}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function jsonReport(runs: Compared[], findings: Finding[], outDir: string): object {
+  return {
+    out: outDir,
+    base: runs[0]!.name,
+    scenarios: runs.map((r) => {
+      const t = runTotals(r.result);
+      return { name: r.name, ...t, firstUnservedYear: t.firstUnservedYear ?? null };
+    }),
+    findings,
+  };
+}

@@ -1,0 +1,111 @@
+// corridor sweep <scenario> --param name=start:stop:step ...: run a grid of param values.
+import os from 'node:os';
+import path from 'node:path';
+import type { YearMetrics } from '../analysis/metrics.js';
+import { runInWorkers } from '../analysis/pool.js';
+import { grid, overridesFor, parseSweepParam, runCombination, sweepTable, type SweepParam } from '../analysis/sweep.js';
+import type { SweepBatch } from '../analysis/worker.js';
+import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
+import { writeFilesAtomically } from '../io/write.js';
+import { buildScenario, loadSource, type LoadedSource } from '../scenario/index.js';
+import { ScenarioError, type Problem } from '../scenario/problems.js';
+import { VERSION } from '../version.js';
+import { UsageError } from './errors.js';
+import type { Io } from './io.js';
+import { progress } from './progress.js';
+
+export interface SweepArgs {
+  scenario: string;
+  param: string[];
+  set: string[];
+  workers?: number | undefined;
+  out?: string | undefined;
+  decimalComma: boolean;
+}
+
+/** Below this many combinations a sweep runs in the main thread: workers would cost more than they save. */
+export const PARALLEL_THRESHOLD = 64;
+
+export async function sweepCommand(args: SweepArgs, io: Io): Promise<number> {
+  const parsed = args.param.map(parseSweepParam);
+  const bad = parsed.filter((p): p is string => typeof p === 'string');
+  if (args.param.length === 0) bad.push('name at least one --param');
+  if (bad.length > 0) throw new UsageError(bad.join('\n'));
+  const params = parsed as SweepParam[];
+  let source: LoadedSource;
+  try {
+    source = loadSource(args.scenario, io.readText);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`cannot read scenario file "${args.scenario}": no such file`);
+    throw err;
+  }
+  const base = checkOverrides(source, args.set, params);
+  const combos = grid(params);
+  const overrides = combos.map((c) => [...args.set, ...overridesFor(params, c)]);
+  const workers = Math.max(1, Math.min(args.workers ?? os.availableParallelism(), combos.length));
+  const bar = progress(io, combos.length, 'sweep');
+  let results: YearMetrics[][];
+  try {
+    results = workers > 1 && combos.length >= PARALLEL_THRESHOLD ? await parallel(args.scenario, overrides, workers, bar.update) : serial(source, overrides, bar.update);
+  } finally {
+    bar.stop();
+  }
+  const outDir = args.out ?? path.join('output', `sweep-${base.name}`);
+  const table = sweepTable(base.name, params, combos, results, base.volumeUnit);
+  const manifest = {
+    tool: 'corridor-sim', version: VERSION, command: 'sweep', run_at: io.now().toISOString(),
+    scenario: args.scenario, overrides: args.set, params: params.map((p) => ({ name: p.name, values: p.values })), combinations: combos.length,
+  };
+  writeFilesAtomically(outDir, [
+    { name: 'sweep.csv', content: toCsv(table, args.decimalComma ? DECIMAL_COMMA : STANDARD) },
+    { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` },
+  ]);
+  io.stdout(`${base.name}: ${combos.length} combinations × ${results[0]?.length ?? 0} years → ${outDir}/sweep.csv\n`);
+  return 0;
+}
+
+/**
+ * Every bad override at once, before anything runs: the base --set, then each
+ * swept param on its own at its first, middle and last value.
+ */
+function checkOverrides(source: LoadedSource, set: string[], params: SweepParam[]) {
+  const problems: Problem[] = [];
+  const errorsOf = (overrides: string[]) => buildScenario(source, overrides).problems.filter((p) => p.severity === 'error');
+  const base = buildScenario(source, set);
+  problems.push(...base.problems.filter((p) => p.severity === 'error'));
+  const seen = new Set(problems.map((p) => `${p.path}: ${p.message}`));
+  if (problems.length === 0) {
+    for (const p of params) {
+      const picks = [...new Set([p.values[0]!, p.values[Math.floor(p.values.length / 2)]!, p.values[p.values.length - 1]!])];
+      for (const v of picks) {
+        for (const e of errorsOf([...set, `${p.name}=${v}`])) {
+          const key = `${e.path}: ${e.message}`;
+          if (!seen.has(key)) problems.push({ ...e, file: `--param ${p.name}=${v}` });
+          seen.add(key);
+        }
+      }
+    }
+  }
+  if (problems.length > 0 || !base.model) throw new ScenarioError(problems);
+  return base.model;
+}
+
+function serial(source: LoadedSource, overrides: string[][], onDone: (n: number) => void): YearMetrics[][] {
+  return overrides.map((o, i) => {
+    const r = runCombination(source, o);
+    onDone(i + 1);
+    return r;
+  });
+}
+
+async function parallel(file: string, overrides: string[][], workers: number, onDone: (n: number) => void): Promise<YearMetrics[][]> {
+  const size = Math.max(8, Math.ceil(overrides.length / (workers * 8)));
+  const batches: SweepBatch[] = [];
+  for (let i = 0; i < overrides.length; i += size) batches.push({ file: path.resolve(file), combos: overrides.slice(i, i + size) });
+  let finished = 0;
+  const results = await runInWorkers<SweepBatch, YearMetrics[][]>('runSweepBatch', batches, workers, (n) => {
+    finished = Math.min(overrides.length, n * size);
+    onDone(finished);
+  });
+  return results.flat();
+}
