@@ -4,3 +4,4 @@ const { loadBundle } = require('./load.cjs');
 
 const { bundle } = loadBundle();
 exports.runSweepBatch = (batch) => bundle.runSweepBatch(batch);
+exports.runMonteCarloBatch = (batch) => bundle.runMonteCarloBatch(batch);

@@ -15,20 +15,24 @@ export function workerFile(): string {
 }
 
 /**
- * Runs `tasks` through the worker function `name` on `workers` threads and
- * returns the results in task order; `onDone` is called as each task ends.
+ * Runs `tasks` through the worker function `name` on `workers` threads,
+ * handing each result to `onResult` (with its task index) as it arrives, so
+ * that nothing accumulates. Aborting `signal` stops the pool.
  */
-export async function runInWorkers<T, R>(name: string, tasks: readonly T[], workers: number, onDone: (n: number) => void = () => {}): Promise<R[]> {
+export async function runInWorkers<T, R>(
+  name: string,
+  tasks: readonly T[],
+  workers: number,
+  onResult: (result: R, index: number) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   // Loaded on demand and left out of the bundle: tinypool starts its threads from its own files.
   const { default: Tinypool } = (await importModule('tinypool')) as typeof import('tinypool');
   const pool = new Tinypool({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
   try {
-    let done = 0;
-    return await Promise.all(
-      tasks.map(async (task) => {
-        const r = (await pool.run(task, { name })) as R;
-        onDone(++done);
-        return r;
+    await Promise.all(
+      tasks.map(async (task, i) => {
+        onResult((await pool.run(task, { name, ...(signal ? { signal } : {}) })) as R, i);
       }),
     );
   } finally {

@@ -1,10 +1,13 @@
-// Worker-thread task for sweeps (bin/worker.cjs loads it from the CLI bundle). Each worker
-// reads the scenario once and runs batches of combinations with the same
-// function as a serial run.
+// Worker-thread tasks for sweeps and Monte Carlo (bin/worker.cjs loads them
+// from the CLI bundle). Each worker reads a scenario once and runs batches
+// with the same functions as a serial run.
 import fs from 'node:fs';
-import { loadSource, type LoadedSource } from '../scenario/index.js';
-import type { YearMetrics } from './metrics.js';
+import { buildScenario, loadSource, type LoadedSource } from '../scenario/index.js';
+import { ScenarioError } from '../scenario/problems.js';
+import { yearMetrics, type YearMetrics } from './metrics.js';
+import { BatchCollector, metricDefs, runOnce, type BatchData } from './montecarlo.js';
 import { runCombination } from './sweep.js';
+import type { Model } from '../engine/model.js';
 
 export interface SweepBatch {
   file: string;
@@ -12,13 +15,65 @@ export interface SweepBatch {
   combos: string[][];
 }
 
+export interface MonteCarloBatch {
+  file: string;
+  set: string[];
+  seed: number | string;
+  /** Runs [from, to). */
+  from: number;
+  to: number;
+  keepRuns: boolean;
+}
+
+export interface MonteCarloBatchResult extends BatchData {
+  /** With keepRuns: per run and year, the draws and the summary metrics. */
+  rows: (string | number)[][];
+}
+
 const sources = new Map<string, LoadedSource>();
+const bases = new Map<string, Model>();
+
+function sourceOf(file: string): LoadedSource {
+  let source = sources.get(file);
+  if (!source) sources.set(file, (source = loadSource(file, (f) => fs.readFileSync(f, 'utf8'))));
+  return source;
+}
 
 export function runSweepBatch(batch: SweepBatch): YearMetrics[][] {
-  let source = sources.get(batch.file);
-  if (!source) {
-    source = loadSource(batch.file, (f) => fs.readFileSync(f, 'utf8'));
-    sources.set(batch.file, source);
-  }
+  const source = sourceOf(batch.file);
   return batch.combos.map((overrides) => runCombination(source, overrides));
+}
+
+/** The base model (scenario with --set) whose uncertainty block the runs sample. */
+export function baseModel(source: LoadedSource, set: readonly string[]): Model {
+  const s = buildScenario(source, set);
+  const errors = s.problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0 || !s.model) throw new ScenarioError(errors);
+  return s.model;
+}
+
+export function runMonteCarloBatch(batch: MonteCarloBatch): MonteCarloBatchResult {
+  const source = sourceOf(batch.file);
+  const key = `${batch.file}\0${batch.set.join('\0')}`;
+  let base = bases.get(key);
+  if (!base) bases.set(key, (base = baseModel(source, batch.set)));
+  return monteCarloBatch(source, base, batch);
+}
+
+/** Runs [from, to) and returns their metrics for the aggregate. */
+export function monteCarloBatch(source: LoadedSource, base: Model, batch: MonteCarloBatch): MonteCarloBatchResult {
+  const collector = new BatchCollector(base, metricDefs(base));
+  const rows: (string | number)[][] = [];
+  for (let run = batch.from; run < batch.to; run++) {
+    const outcome = runOnce(source, base, batch.set, batch.seed, run);
+    collector.add(outcome);
+    if (batch.keepRuns) rows.push(...runRows(base, run, outcome));
+  }
+  return { ...collector.data(), rows };
+}
+
+function runRows(base: Model, run: number, outcome: ReturnType<typeof runOnce>): (string | number)[][] {
+  const draws = base.uncertainty.map((p) => outcome.draw.values[p.name]!);
+  const k = base.volumeUnit.factor;
+  return yearMetrics(outcome.result).map((m) => [base.name, run, ...draws, m.year, m.demand * k, m.served * k, m.unserved * k, m.maxUtilization, m.bottleneck]);
 }

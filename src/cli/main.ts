@@ -7,6 +7,8 @@ import { VERSION } from '../version.js';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, UsageError } from './errors.js';
 import { compareCommand } from './compare.js';
 import { initCommand } from './init.js';
+import { Interrupted, monteCarloCommand } from './montecarlo.js';
+import { DEFAULT_SEED } from '../random/streams.js';
 import { processIo, type Io } from './io.js';
 import { runCommand } from './run.js';
 import { schemaCommand } from './schema.js';
@@ -75,6 +77,25 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .example('$0 sweep scenarios/middle-corridor.yaml --param titr_growth=0.05:0.20:0.05 --param vessels_online=2027,2029', 'a 4 × 2 grid'),
       async (a) => done(await sweepCommand({ scenario: a.scenario, param: a.param, set: a.set, workers: a.workers, out: a.out, decimalComma: a['decimal-comma'] }, io)),
     )
+    .command(
+      'montecarlo <scenario>',
+      'Sample the uncertainty block, run N times, write percentiles per year and element',
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', demandOption: true })
+          .option('runs', { type: 'number', default: 1000, describe: 'Number of runs' })
+          .option('seed', { type: 'number', describe: `Master seed (default ${DEFAULT_SEED}); the same seed gives the same bytes` })
+          .option('workers', { type: 'number', describe: 'Worker threads (default: the number of cores; small jobs run in one thread)' })
+          .option('keep-runs', { type: 'boolean', default: false, describe: 'Also write runs.csv: one row per run and year' })
+          .option('set', setOption)
+          .option('out', { type: 'string', describe: 'Output folder (default: output/montecarlo-<scenario name>)' })
+          .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
+          .example('$0 montecarlo scenarios/middle-corridor.yaml --runs 2000 --seed 7', 'the baseline’s fan of outcomes'),
+      async (a) =>
+        done(await monteCarloCommand({
+          scenario: a.scenario, runs: a.runs, seed: a.seed, workers: a.workers, set: a.set, out: a.out, keepRuns: a['keep-runs'], decimalComma: a['decimal-comma'],
+        }, io)),
+    )
     .command('schema', 'Print the JSON Schema of the scenario format', {}, () => done(schemaCommand(io)))
     .command(
       'init [file]',
@@ -86,7 +107,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       (a) => done(initCommand({ file: a.file, force: a.force }, io)),
     )
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces for unexpected errors' })
-    .demandCommand(1, 'Name a command: run, validate, compare, sweep, schema or init')
+    .demandCommand(1, 'Name a command: run, validate, compare, sweep, montecarlo, schema or init')
     .strict()
     .version(VERSION)
     .help()
@@ -112,6 +133,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       io.stderr(`${n} problem${n === 1 ? '' : 's'}; nothing was written\n`);
       return EXIT_BAD_INPUT;
     }
+    if (err instanceof Interrupted) {
+      io.stderr('corridor: interrupted; nothing was written\n');
+      return 130;
+    }
     if (err instanceof UsageError || (err as Error).name === 'YError') {
       io.stderr(`corridor: ${(err as Error).message}\nRun "corridor --help" for usage.\n`);
       return EXIT_BAD_INPUT;
@@ -122,4 +147,4 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 }
 
 // Worker threads load this same bundle (bin/worker.cjs) and call these.
-export { runSweepBatch } from '../analysis/worker.js';
+export { runMonteCarloBatch, runSweepBatch } from '../analysis/worker.js';

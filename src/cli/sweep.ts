@@ -102,9 +102,11 @@ async function parallel(file: string, overrides: string[][], workers: number, on
   const size = Math.max(8, Math.ceil(overrides.length / (workers * 8)));
   const batches: SweepBatch[] = [];
   for (let i = 0; i < overrides.length; i += size) batches.push({ file: path.resolve(file), combos: overrides.slice(i, i + size) });
+  const results: YearMetrics[][][] = new Array(batches.length);
   let finished = 0;
-  const results = await runInWorkers<SweepBatch, YearMetrics[][]>('runSweepBatch', batches, workers, (n) => {
-    finished = Math.min(overrides.length, n * size);
+  await runInWorkers<SweepBatch, YearMetrics[][]>('runSweepBatch', batches, workers, (r, i) => {
+    results[i] = r;
+    finished += r.length;
     onDone(finished);
   });
   return results.flat();

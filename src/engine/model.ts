@@ -2,6 +2,7 @@
 // index: elements, capacity constraints, flows and routes live in arrays
 // sorted by id, and every per-year quantity is a Float64Array over years.
 // Volumes are in Mt/year.
+import type { DistributionInput } from '../scenario/schema.js';
 
 export type Effect = 'multiply' | 'add' | 'set';
 
@@ -85,6 +86,12 @@ export interface VolumeUnit {
   readonly factor: number;
 }
 
+/** An uncertain param and its distribution (see src/random/distributions.ts). */
+export interface UncertainParam {
+  readonly name: string;
+  readonly dist: DistributionInput;
+}
+
 export interface Model {
   readonly name: string;
   readonly startYear: number;
@@ -97,6 +104,7 @@ export interface Model {
   readonly flows: readonly FlowModel[];
   readonly routes: readonly RouteModel[];
   readonly volumeUnit: VolumeUnit;
+  readonly uncertainty: readonly UncertainParam[];
 }
 
 export const yearOf = (model: Model, index: number): number => model.startYear + index;

@@ -36,14 +36,23 @@ export interface Table {
 }
 
 export function toCsv(table: Table, dialect: CsvDialect = STANDARD): string {
-  return stringify([table.header as Cell[], ...(table.rows as Cell[][])], {
+  return stringify([table.header as Cell[], ...(table.rows as Cell[][])], options(dialect, dialect.bom));
+}
+
+/** Rows only, no header and no BOM: for tables written in pieces (runs.csv). */
+export function toCsvRows(rows: readonly (readonly Cell[])[], dialect: CsvDialect = STANDARD): string {
+  return stringify(rows as Cell[][], options(dialect, false));
+}
+
+function options(dialect: CsvDialect, bom: boolean) {
+  return {
     delimiter: dialect.delimiter,
-    bom: dialect.bom,
+    bom,
     escape_formulas: true,
-    record_delimiter: 'unix',
+    record_delimiter: 'unix' as const,
     cast: {
-      number: (x) => formatNumber(x, dialect.decimal),
-      boolean: (b) => (b ? 'true' : 'false'),
+      number: (x: number) => formatNumber(x, dialect.decimal),
+      boolean: (b: boolean) => (b ? 'true' : 'false'),
     },
-  });
+  };
 }

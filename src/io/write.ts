@@ -7,7 +7,14 @@ import path from 'node:path';
 
 export interface OutputFile {
   readonly name: string;
-  readonly content: string;
+  /** The content, or the path of a temporary file in `dir` already written in full. */
+  readonly content: string | { readonly tempFile: string };
+}
+
+/** A temporary name in `dir` for a file that is written in pieces before `writeFilesAtomically`. */
+export function temporaryPath(dir: string, name: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  return path.join(dir, `.${name}.tmp-${process.pid}-${Date.now().toString(36)}`);
 }
 
 export function writeFilesAtomically(dir: string, files: readonly OutputFile[]): void {
@@ -16,6 +23,10 @@ export function writeFilesAtomically(dir: string, files: readonly OutputFile[]):
   const temps: string[] = [];
   try {
     for (const f of files) {
+      if (typeof f.content !== 'string') {
+        temps.push(f.content.tempFile);
+        continue;
+      }
       const tmp = path.join(dir, `.${f.name}${tag}`);
       temps.push(tmp);
       fs.writeFileSync(tmp, f.content);

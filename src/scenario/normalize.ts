@@ -12,6 +12,7 @@ import type { LoadedSource } from './load.js';
 import type { Problem } from './problems.js';
 import type { ScenarioInput } from './schema.js';
 import { checkShape } from './shape.js';
+import { buildUncertainty } from './uncertainty.js';
 
 const RESERVED = new Set<string>([TIME_VARIABLE, SERIES_BASE, SERIES_BASE_YEAR, ...ALLOWED_CONSTANTS, ...ALLOWED_FUNCTIONS]);
 
@@ -40,6 +41,7 @@ export function normalize(source: LoadedSource): Normalized {
   const events = buildEvents(s, vc, tables, allIds, check);
   const { flows, routes } = buildFlows(s, vc, tables, allIds, check);
   const volumeUnit = readVolumeUnit(s, math, check);
+  const uncertainty = buildUncertainty(s, params, check);
   if (check.failed || !vc || !volumeUnit) return { model: undefined, input: s, problems: check.problems };
   const model: Model = {
     name: s.name,
@@ -53,6 +55,7 @@ export function normalize(source: LoadedSource): Normalized {
     flows,
     routes,
     volumeUnit,
+    uncertainty,
   };
   return { model, input: s, problems: check.problems };
 }

@@ -120,6 +120,32 @@ export const FlowSchema = z.strictObject({
   remove: z.literal(true).optional(),
 });
 
+const Bound = z.number();
+
+export const DistributionSchema = z
+  .discriminatedUnion('dist', [
+    z.strictObject({ dist: z.literal('uniform'), min: Bound, max: Bound }),
+    z.strictObject({ dist: z.literal('triangular'), min: Bound, mode: Bound, max: Bound }),
+    z.strictObject({
+      dist: z.literal('normal'),
+      mean: z.number(),
+      sd: z.number().positive(),
+      min: Bound.optional().describe('Truncate below (optional).'),
+      max: Bound.optional().describe('Truncate above (optional).'),
+    }),
+    z.strictObject({ dist: z.literal('lognormal'), mu: z.number().describe('Mean of ln X.'), sigma: z.number().positive().describe('Standard deviation of ln X.') }),
+    z.strictObject({ dist: z.literal('pert'), min: Bound, mode: Bound, max: Bound, lambda: z.number().positive().optional().describe('Shape (default 4).') }),
+    z.strictObject({
+      dist: z.literal('discrete'),
+      values: z.array(z.number()).min(1),
+      weights: z.array(z.number().min(0)).min(1).describe('One per value, summing to 1.'),
+    }),
+  ])
+  .describe(
+    'A distribution: `uniform` (min, max), `triangular` (min, mode, max), `normal` (mean, sd, optional min/max truncation), ' +
+      '`lognormal` (mu, sigma of ln X), `pert` (min, mode, max, lambda = 4), `discrete` (values, weights).',
+  );
+
 export const DefaultsSchema = z
   .strictObject({
     allocation: z.enum(['spill', 'shares']).optional().describe('`spill` (water-filling, default) or `shares`.'),
@@ -146,7 +172,7 @@ export const ScenarioSchema = z
     }).describe('Simulated years, inclusive.'),
     units: z.record(z.string(), z.string()).optional().describe('The scenario’s own units, e.g. `{ TEU: "10 t", train: "2300 t" }`.'),
     params: z.record(z.string(), z.number()).optional().describe('Named numbers that expressions use; the knobs of what-if.'),
-    uncertainty: z.record(z.string(), z.looseObject({})).optional().describe('Distributions per param, for `corridor montecarlo` (planned).'),
+    uncertainty: z.record(z.string(), DistributionSchema).optional().describe('A distribution per param, sampled by `corridor montecarlo`.'),
     defaults: DefaultsSchema.optional(),
     nodes: z.array(NodeSchema).default([]).describe('Places: border crossings, ports, terminals, junctions. A node may have a capacity.'),
     links: z.array(LinkSchema).default([]).describe('Directed connections between nodes: rail lines, sea crossings, roads.'),
@@ -165,6 +191,7 @@ export type ProjectInput = z.output<typeof ProjectSchema>;
 export type EventInput = z.output<typeof EventSchema>;
 export type FlowInput = z.output<typeof FlowSchema>;
 export type EffectInput = z.output<typeof Effect>;
+export type DistributionInput = z.output<typeof DistributionSchema>;
 
 /** JSON Schema of the format, for editors. */
 export function scenarioJsonSchema(): Record<string, unknown> {

@@ -103,8 +103,9 @@ function reportIssue(issue: z.core.$ZodIssue, check: Checker): void {
   }
   if (issue.code === 'invalid_union') {
     const last = path[path.length - 1];
-    const message =
-      last === 'effect'
+    const message = path[0] === 'uncertainty'
+      ? 'a distribution needs `dist`: uniform, triangular, normal, lognormal, pert or discrete, with its keys (see docs/format.md)'
+      : last === 'effect'
         ? 'an effect needs exactly one of `multiply`, `add` or `set`'
         : 'expected a number, a quantity or expression in quotes, or a yearly series { 2024: 4.48, … }';
     check.report(path, message);

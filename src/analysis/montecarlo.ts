@@ -1,0 +1,251 @@
+// Monte Carlo: each run draws the uncertain params (and which probabilistic
+// events happen) from its own seeded streams, re-builds the scenario with the
+// draws as overrides, simulates, and adds its metrics to an aggregate that
+// keeps bounded memory whatever the number of runs:
+// - percentiles from DDSketch (relative accuracy SKETCH_ACCURACY): a sketch
+//   is a set of bucket counts, so adding runs in any order gives the same
+//   quantiles — results do not depend on workers or batches (workers send
+//   their runs' metric values; the main thread aggregates them);
+// - means from sums of values rounded to 1e-6 (integers, added exactly, so
+//   also independent of order);
+// - counts for the probability of unserved demand and bottleneck shares.
+import { DDSketch } from '@datadog/sketches-js';
+import type { EventFilter } from '../engine/capacity.js';
+import type { Model } from '../engine/model.js';
+import { simulate, type Result } from '../engine/simulate.js';
+import type { Cell, Table } from '../io/csv.js';
+import { sample } from '../random/distributions.js';
+import { stream } from '../random/streams.js';
+import { buildScenario, type LoadedSource } from '../scenario/index.js';
+import { ScenarioError } from '../scenario/problems.js';
+import { UNSERVED_EPSILON, yearMetrics } from './metrics.js';
+
+export const SKETCH_ACCURACY = 0.001;
+export const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
+const SUM_SCALE = 1e6;
+
+export interface Draw {
+  overrides: string[];
+  values: Record<string, number>;
+}
+
+/** The draws of run `run`: one stream per param, keyed by seed, name and run. */
+export function drawParams(model: Model, seed: number | string, run: number): Draw {
+  const values: Record<string, number> = {};
+  for (const p of model.uncertainty) values[p.name] = sample(p.dist, stream(seed, p.name, run));
+  return { values, overrides: Object.entries(values).map(([k, v]) => `${k}=${v}`) };
+}
+
+/** Which events happen in run `run`: an event with probability p fires in a year when its stream draws u < p. */
+export function drawEvents(model: Model, seed: number | string, run: number): EventFilter {
+  const fires = model.events.map((ev) => {
+    if (!ev.probability) return undefined;
+    const u = stream(seed, `event:${ev.id}`, run);
+    return Array.from({ length: model.years }, (_, y) => u() < ev.probability![y]!);
+  });
+  return (e, y) => fires[e]?.[y] ?? true;
+}
+
+export interface RunOutcome {
+  draw: Draw;
+  result: Result;
+}
+
+export function runOnce(source: LoadedSource, base: Model, baseOverrides: readonly string[], seed: number | string, run: number): RunOutcome {
+  const draw = drawParams(base, seed, run);
+  const scenario = buildScenario(source, [...baseOverrides, ...draw.overrides], `run ${run}: --set`);
+  const errors = scenario.problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0 || !scenario.model) throw new ScenarioError(errors);
+  return { draw, result: simulate(scenario.model, { eventApplies: drawEvents(scenario.model, seed, run) }) };
+}
+
+/** The metrics tracked per year: the summary, then each element's flow and (if it has a capacity) utilization. */
+export interface MetricDef {
+  metric: 'demand' | 'served' | 'unserved' | 'max_utilization' | 'flow' | 'utilization';
+  /** Element index, or −1 for the summary. */
+  element: number;
+}
+
+export function metricDefs(model: Model): MetricDef[] {
+  const defs: MetricDef[] = [
+    { metric: 'demand', element: -1 },
+    { metric: 'served', element: -1 },
+    { metric: 'unserved', element: -1 },
+    { metric: 'max_utilization', element: -1 },
+  ];
+  model.elements.forEach((el, e) => {
+    defs.push({ metric: 'flow', element: e });
+    if (el.constraints.length > 0) defs.push({ metric: 'utilization', element: e });
+  });
+  return defs;
+}
+
+/** Values of every metric in every year of one run, `[metric * years + year]`; NaN where undefined. */
+export function runValues(result: Result, defs: readonly MetricDef[]): Float64Array {
+  const { model } = result;
+  const Y = model.years;
+  const years = yearMetrics(result);
+  const out = new Float64Array(defs.length * Y);
+  defs.forEach((d, m) => {
+    for (let y = 0; y < Y; y++) {
+      let v: number;
+      if (d.element < 0) v = d.metric === 'max_utilization' ? years[y]!.maxUtilization : years[y]![d.metric as 'demand' | 'served' | 'unserved'];
+      else if (d.metric === 'flow') v = result.elementFlow[d.element * Y + y]!;
+      else {
+        const open = model.elements[d.element]!.constraints.map((c) => result.utilization[c * Y + y]!).filter((u) => !Number.isNaN(u));
+        v = open.length > 0 ? Math.max(...open) : NaN;
+      }
+      out[m * Y + y] = v;
+    }
+  });
+  return out;
+}
+
+/** What a batch of runs sends back (plain typed arrays, cheap to pass between threads). */
+export interface BatchData {
+  runs: number;
+  /** `[run][metric * years + year]`, flattened. */
+  values: Float64Array;
+  /** Bottleneck element per run and year (−1: none). */
+  bottleneck: Int32Array;
+  /** Drawn value of each uncertain param per run, in `model.uncertainty` order. */
+  draws: Float64Array;
+}
+
+/** Collects a batch's runs for the aggregate. */
+export class BatchCollector {
+  private readonly values: number[] = [];
+  private readonly bottleneck: number[] = [];
+  private readonly draws: number[] = [];
+  private runs = 0;
+
+  constructor(private readonly base: Model, private readonly defs: readonly MetricDef[]) {}
+
+  add(outcome: RunOutcome): void {
+    this.values.push(...runValues(outcome.result, this.defs));
+    this.bottleneck.push(...outcome.result.yearBottleneck);
+    for (const p of this.base.uncertainty) this.draws.push(outcome.draw.values[p.name]!);
+    this.runs++;
+  }
+
+  data(): BatchData {
+    return { runs: this.runs, values: Float64Array.from(this.values), bottleneck: Int32Array.from(this.bottleneck), draws: Float64Array.from(this.draws) };
+  }
+}
+
+/** Bounded-memory aggregate of runs; the same whatever order batches arrive in. */
+export class Aggregate {
+  runs = 0;
+  private readonly sketches: (DDSketch | null)[];
+  readonly sums: Float64Array;
+  readonly counts: Float64Array;
+  /** Runs with unserved demand, per year. */
+  readonly unserved: Float64Array;
+  /** Runs in which each element is the year's bottleneck, `[element * years + year]`. */
+  readonly bottleneck: Float64Array;
+  private readonly drawSketches: DDSketch[];
+  private readonly drawSums: Float64Array;
+  private readonly unservedMetric: number;
+
+  constructor(private readonly model: Model, private readonly defs: readonly MetricDef[]) {
+    const cells = defs.length * model.years;
+    this.sketches = new Array<DDSketch | null>(cells).fill(null);
+    this.sums = new Float64Array(cells);
+    this.counts = new Float64Array(cells);
+    this.unserved = new Float64Array(model.years);
+    this.bottleneck = new Float64Array(model.elements.length * model.years);
+    this.drawSketches = model.uncertainty.map(() => newSketch());
+    this.drawSums = new Float64Array(model.uncertainty.length);
+    this.unservedMetric = defs.findIndex((d) => d.metric === 'unserved' && d.element < 0);
+  }
+
+  addBatch(batch: BatchData): void {
+    const Y = this.model.years;
+    const cells = this.defs.length * Y;
+    const P = this.model.uncertainty.length;
+    for (let r = 0; r < batch.runs; r++) {
+      const off = r * cells;
+      for (let i = 0; i < cells; i++) {
+        const v = batch.values[off + i]!;
+        if (!Number.isFinite(v)) continue;
+        (this.sketches[i] ??= newSketch()).accept(v);
+        this.sums[i] = this.sums[i]! + Math.round(v * SUM_SCALE);
+        this.counts[i] = this.counts[i]! + 1;
+      }
+      for (let y = 0; y < Y; y++) {
+        if (batch.values[off + this.unservedMetric * Y + y]! > UNSERVED_EPSILON) this.unserved[y] = this.unserved[y]! + 1;
+        const b = batch.bottleneck[r * Y + y]!;
+        if (b >= 0) this.bottleneck[b * Y + y] = this.bottleneck[b * Y + y]! + 1;
+      }
+      for (let p = 0; p < P; p++) {
+        const v = batch.draws[r * P + p]!;
+        this.drawSketches[p]!.accept(v);
+        this.drawSums[p] = this.drawSums[p]! + Math.round(v * SUM_SCALE);
+      }
+      this.runs++;
+    }
+  }
+
+  mean(i: number): number {
+    return this.counts[i]! > 0 ? this.sums[i]! / SUM_SCALE / this.counts[i]! : NaN;
+  }
+
+  /** The q-quantile within the sketch's relative accuracy, clamped to the values seen. */
+  quantile(i: number, q: number): number {
+    const s = this.sketches[i];
+    return s && this.counts[i]! > 0 ? clampedQuantile(s, q) : NaN;
+  }
+
+  /** Summary of each drawn param: mean and percentiles, for the manifest. */
+  drawSummary(): Record<string, Record<string, number>> {
+    const out: Record<string, Record<string, number>> = {};
+    this.model.uncertainty.forEach((p, i) => {
+      if (this.runs === 0) return;
+      out[p.name] = { mean: round6(this.drawSums[i]! / SUM_SCALE / this.runs) };
+      for (const q of QUANTILES) out[p.name]![`p${Math.round(q * 100)}`] = round6(clampedQuantile(this.drawSketches[i]!, q));
+    });
+    return out;
+  }
+}
+
+const newSketch = () => new DDSketch({ relativeAccuracy: SKETCH_ACCURACY });
+const clampedQuantile = (s: DDSketch, q: number) => Math.min(s.max, Math.max(s.min, s.getValueAtQuantile(q)));
+const round6 = (x: number) => Number(x.toFixed(6));
+
+const VOLUME = new Set(['demand', 'served', 'unserved', 'flow']);
+
+/** montecarlo.csv: per year, the summary metrics, P(unserved), and each element's flow, utilization and bottleneck share. */
+export function monteCarloTable(model: Model, defs: readonly MetricDef[], agg: Aggregate): Table {
+  const Y = model.years;
+  const u = model.volumeUnit;
+  const rows: Cell[][] = [];
+  const stat = (m: number, y: number, scale: number): Cell[] => {
+    const i = m * Y + y;
+    return [agg.mean(i) * scale, ...QUANTILES.map((q) => agg.quantile(i, q) * scale)];
+  };
+  const name = (d: MetricDef) => (VOLUME.has(d.metric) ? `${d.metric}${u.suffix}` : d.metric);
+  const empty = QUANTILES.map(() => null);
+  const order = defs.map((d, m) => ({ d, m })).sort((a, b) => {
+    const ea = a.d.element < 0 ? '' : model.elements[a.d.element]!.id;
+    const eb = b.d.element < 0 ? '' : model.elements[b.d.element]!.id;
+    return ea < eb ? -1 : ea > eb ? 1 : a.m - b.m;
+  });
+  for (let y = 0; y < Y; y++) {
+    const year = model.startYear + y;
+    let bottlenecksDone = -2;
+    for (const { d, m } of order) {
+      const element = d.element < 0 ? '' : model.elements[d.element]!.id;
+      if (d.element >= 0 && bottlenecksDone !== d.element) {
+        rows.push([model.name, year, 'bottleneck_share', element, agg.bottleneck[d.element * Y + y]! / agg.runs, ...empty]);
+        bottlenecksDone = d.element;
+      }
+      rows.push([model.name, year, name(d), element, ...stat(m, y, VOLUME.has(d.metric) ? u.factor : 1)]);
+      if (d.metric === 'max_utilization') rows.push([model.name, year, 'p_unserved', '', agg.unserved[y]! / agg.runs, ...empty]);
+    }
+  }
+  return {
+    file: 'montecarlo.csv',
+    header: ['scenario', 'year', 'metric', 'element', 'mean', ...QUANTILES.map((q) => `p${Math.round(q * 100)}`)],
+    rows,
+  };
+}

@@ -1,0 +1,127 @@
+// corridor montecarlo against closed forms, determinism across workers, and Ctrl-C.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import type { Io } from '../../src/cli/io.js';
+import { sample } from '../../src/random/distributions.js';
+import { stream } from '../../src/random/streams.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corridor-mc-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const io: Io = { stdout: (t) => (out += t), stderr: (t) => (err += t), readText: (f) => fs.readFileSync(f, 'utf8'), isTty: false, now: () => new Date(0) };
+  return { code: await main(argv, io), out, err };
+}
+const rows = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n').map((l) => l.split(','));
+const pick = (table: string[][], year: number, metric: string, element = '') => {
+  const header = table[0]!;
+  const row = table.find((r) => r[1] === String(year) && r[2] === metric && r[3] === element)!;
+  return Object.fromEntries(header.map((h, i) => [h, Number(row[i])]));
+};
+
+// One unconstrained link; demand 1 · (1 + g)^(yr − 2025) with g (`growth`; `g` is a unit) ~ uniform(0.05, 0.15).
+const GROWTH = `
+name: growth
+years: { start: 2025, end: 2035 }
+params: { growth: 0.1 }
+uncertainty: { growth: { dist: uniform, min: 0.05, max: 0.15 } }
+nodes: [{ id: a }, { id: b }]
+links: [{ id: ab, from: a, to: b }]
+flows: [{ id: f, origin: a, destination: b, demand: "(1 + growth)^(yr - 2025)", routes: [{ id: r, via: [ab] }] }]
+`;
+
+// A link of 1 Mt/yr raised to 2 by a project whose online year is 2026, 2027 or 2028 with
+// weights 0.6 / 0.3 / 0.1; demand 1.5 is unserved exactly while the project is not yet online.
+const DELAY = `
+name: delay
+years: { start: 2025, end: 2029 }
+params: { online: 2026 }
+uncertainty: { online: { dist: discrete, values: [2026, 2027, 2028], weights: [0.6, 0.3, 0.1] } }
+nodes: [{ id: a }, { id: b }]
+links: [{ id: ab, from: a, to: b, capacity: 1 }]
+projects: [{ id: p, target: ab, effect: { set: 2 }, online: online }]
+flows: [{ id: f, origin: a, destination: b, demand: 1.5, routes: [{ id: r, via: [ab] }] }]
+`;
+
+describe('corridor montecarlo', () => {
+  it('matches the closed form of growth ~ uniform(0.05, 0.15): median 1.1^k, p5 1.055^k', async () => {
+    // Demand is increasing in g, so its quantiles are (1 + g_q)^k with g_0.5 = 0.10, g_0.05 = 0.055.
+    // With N = 2000 the sample median of g has sd √(0.25/N)/f = 0.0011 (density f = 10), and the
+    // 5th percentile √(0.05·0.95/N)/f = 0.0005; at k = 10, three sd move demand by 3.1 % and 1.4 %.
+    // The sketch adds at most 0.1 %. Tolerances: 3.5 % and 2 %.
+    fs.writeFileSync(path.join(dir, 'g.yaml'), GROWTH);
+    const r = await cli('montecarlo', path.join(dir, 'g.yaml'), '--runs', '2000', '--seed', '42', '--workers', '1', '--out', dir);
+    expect(r.code).toBe(0);
+    const mc = rows('montecarlo.csv');
+    const k = 10;
+    const d = pick(mc, 2025 + k, 'demand_mt');
+    expect(Math.abs(d.p50! / 1.1 ** k - 1)).toBeLessThan(0.035);
+    expect(Math.abs(d.p5! / 1.055 ** k - 1)).toBeLessThan(0.02);
+    expect(d.p5!).toBeLessThan(d.p25!);
+    expect(d.p75!).toBeLessThan(d.p95!);
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest.seed).toBe(42);
+    expect(Math.abs(manifest.draws.growth.mean - 0.1)).toBeLessThan(0.003); // sd of the mean: 0.0289/√2000 = 0.00065
+  });
+
+  it('a discrete delay with weights 0.6 / 0.3 / 0.1 shows up in those shares', async () => {
+    // P(unserved) is P(online > year): 0.4 in 2026, 0.1 in 2027, 0 from 2028; 1 in 2025.
+    // N = 2000: sd √(0.4·0.6/N) = 0.011; tolerance 0.04.
+    fs.writeFileSync(path.join(dir, 'd.yaml'), DELAY);
+    await cli('montecarlo', path.join(dir, 'd.yaml'), '--runs', '2000', '--seed', '7', '--workers', '1', '--out', dir);
+    const mc = rows('montecarlo.csv');
+    const p = (y: number) => pick(mc, y, 'p_unserved').mean!;
+    expect(p(2025)).toBe(1);
+    expect(Math.abs(p(2026) - 0.4)).toBeLessThan(0.04);
+    expect(Math.abs(p(2027) - 0.1)).toBeLessThan(0.04);
+    expect(p(2028)).toBe(0);
+  });
+
+  it('the same seed gives the same bytes, whatever the number of workers; another seed differs', async () => {
+    fs.writeFileSync(path.join(dir, 'g.yaml'), GROWTH);
+    const runMc = (out: string, workers: string, seed = '5') =>
+      cli('montecarlo', path.join(dir, 'g.yaml'), '--runs', '400', '--seed', seed, '--workers', workers, '--keep-runs', '--out', path.join(dir, out));
+    await runMc('w1', '1');
+    await runMc('w2', '2');
+    await runMc('again', '2');
+    await runMc('other', '1', '6');
+    for (const f of ['montecarlo.csv', 'runs.csv']) {
+      const one = fs.readFileSync(path.join(dir, 'w1', f), 'utf8');
+      expect(fs.readFileSync(path.join(dir, 'w2', f), 'utf8')).toBe(one);
+      expect(fs.readFileSync(path.join(dir, 'again', f), 'utf8')).toBe(one);
+      expect(fs.readFileSync(path.join(dir, 'other', f), 'utf8')).not.toBe(one);
+    }
+    expect(rows('w1/runs.csv')).toHaveLength(1 + 400 * 11);
+  });
+
+  it('adding a param does not change the draws of the others', () => {
+    // Streams are keyed by seed, param and run, never by position: g's draws are the same
+    // whatever else is uncertain.
+    const dist = { dist: 'uniform' as const, min: 0, max: 1 };
+    const draws = (run: number) => sample(dist, stream(9, 'g', run));
+    expect([0, 1, 2].map(draws)).toEqual([0, 1, 2].map((r) => sample(dist, stream(9, 'g', r))));
+    expect(draws(0)).not.toBe(sample(dist, stream(9, 'h', 0)));
+  });
+
+  it('Ctrl-C stops cleanly and writes nothing', async () => {
+    const out = path.join(dir, 'out');
+    const child = spawn(process.execPath, [path.resolve('bin/corridor.cjs'), 'montecarlo', 'scenarios/middle-corridor.yaml', '--runs', '100000', '--workers', '1', '--keep-runs', '--out', out]);
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    const code = await new Promise((r) => child.on('exit', r));
+    expect(code).toBe(130);
+    expect(stderr).toContain('interrupted; nothing was written');
+    expect(fs.existsSync(out) ? fs.readdirSync(out) : []).toEqual([]);
+  });
+});
