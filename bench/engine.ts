@@ -89,6 +89,33 @@ function sweep(): void {
   console.log(`  1 worker ${one.toFixed(2)} s (${(1001 / one).toFixed(0)} runs/s); 2 workers ${two.toFixed(2)} s (${(1001 / two).toFixed(0)} runs/s); speed-up ${(one / two).toFixed(2)}× (aim ≥ 1.7×)`);
 }
 
-engine();
-startup();
-sweep();
+/** Runs the CLI with `args`; returns wall seconds and peak RSS in MiB. */
+function timed(args: string[]): { seconds: number; rssMiB: number } {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--require', './bench/rss.cjs', 'bin/corridor.cjs', ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`corridor ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  const kb = Number(/maxrss_kb (\d+)/.exec(r.stderr)?.[1] ?? NaN);
+  return { seconds: Number(process.hrtime.bigint() - t) / 1e9, rssMiB: kb / 1024 };
+}
+
+function montecarlo(): void {
+  const out = `/tmp/corridor-bench-mc-${process.pid}`;
+  const mc = (runs: number, workers: number) => ['montecarlo', 'scenarios/middle-corridor.yaml', '--runs', String(runs), '--workers', String(workers), '--out', out];
+  const times = new Map<number, number[]>([[1, []], [2, []]]);
+  for (let round = 0; round < 3; round++) for (const w of [1, 2]) times.get(w)!.push(timed(mc(2000, w)).seconds);
+  const [one, two] = [median(times.get(1)!), median(times.get(2)!)];
+  console.log('Monte Carlo of the Middle Corridor baseline, 2,000 runs (median of 3, whole command):');
+  console.log(`  1 worker ${(2000 / one).toFixed(0)} runs/s; 2 workers ${(2000 / two).toFixed(0)} runs/s; speed-up ${(one / two).toFixed(2)}× (aim ≥ 1.7×)`);
+  const runs = (process.env.BENCH_MC_RUNS ?? '10000,100000').split(',').map(Number);
+  for (const n of runs) {
+    const r = timed(mc(n, 2));
+    console.log(`  ${n.toLocaleString('en-US')} runs, 2 workers: ${r.seconds.toFixed(1)} s, peak RSS ${r.rssMiB.toFixed(0)} MiB (aim for 100,000: < 1024 MiB)`);
+  }
+  spawnSync('rm', ['-rf', out]);
+}
+
+const only = process.argv[2];
+if (!only || only === 'engine') engine();
+if (!only || only === 'startup') startup();
+if (!only || only === 'sweep') sweep();
+if (!only || only === 'montecarlo') montecarlo();

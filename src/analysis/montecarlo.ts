@@ -11,7 +11,7 @@
 // - counts for the probability of unserved demand and bottleneck shares.
 import { DDSketch } from '@datadog/sketches-js';
 import type { EventFilter } from '../engine/capacity.js';
-import type { Model } from '../engine/model.js';
+import type { Model, UncertainParam } from '../engine/model.js';
 import { simulate, type Result } from '../engine/simulate.js';
 import type { Cell, Table } from '../io/csv.js';
 import { sample } from '../random/distributions.js';
@@ -108,6 +108,8 @@ export interface BatchData {
   values: Float64Array;
   /** Bottleneck element per run and year (−1: none). */
   bottleneck: Int32Array;
+  /** 1 where an element binds, per run, `[element * years + year]`. */
+  binding: Uint8Array;
   /** Drawn value of each uncertain param per run, in `model.uncertainty` order. */
   draws: Float64Array;
 }
@@ -116,6 +118,7 @@ export interface BatchData {
 export class BatchCollector {
   private readonly values: number[] = [];
   private readonly bottleneck: number[] = [];
+  private readonly binding: number[] = [];
   private readonly draws: number[] = [];
   private runs = 0;
 
@@ -124,12 +127,22 @@ export class BatchCollector {
   add(outcome: RunOutcome): void {
     this.values.push(...runValues(outcome.result, this.defs));
     this.bottleneck.push(...outcome.result.yearBottleneck);
+    const Y = this.base.years;
+    const flags = new Uint8Array(this.base.elements.length * Y);
+    outcome.result.yearBinding.forEach((elements, y) => elements.forEach((e) => (flags[e * Y + y] = 1)));
+    this.binding.push(...flags);
     for (const p of this.base.uncertainty) this.draws.push(outcome.draw.values[p.name]!);
     this.runs++;
   }
 
   data(): BatchData {
-    return { runs: this.runs, values: Float64Array.from(this.values), bottleneck: Int32Array.from(this.bottleneck), draws: Float64Array.from(this.draws) };
+    return {
+      runs: this.runs,
+      values: Float64Array.from(this.values),
+      bottleneck: Int32Array.from(this.bottleneck),
+      binding: Uint8Array.from(this.binding),
+      draws: Float64Array.from(this.draws),
+    };
   }
 }
 
@@ -139,12 +152,19 @@ export class Aggregate {
   private readonly sketches: (DDSketch | null)[];
   readonly sums: Float64Array;
   readonly counts: Float64Array;
+  /** Largest value seen and how many runs had it: saturated metrics (utilization 1) pile up there. */
+  private readonly top: Float64Array;
+  private readonly atTop: Float64Array;
   /** Runs with unserved demand, per year. */
   readonly unserved: Float64Array;
   /** Runs in which each element is the year's bottleneck, `[element * years + year]`. */
   readonly bottleneck: Float64Array;
+  /** Runs in which each element binds, `[element * years + year]`. */
+  readonly binding: Float64Array;
   private readonly drawSketches: DDSketch[];
   private readonly drawSums: Float64Array;
+  /** Draws are sketched above their distribution's lower end: relative accuracy on 2027 itself would be ±2 years. */
+  private readonly drawOffsets: number[];
   private readonly unservedMetric: number;
 
   constructor(private readonly model: Model, private readonly defs: readonly MetricDef[]) {
@@ -152,10 +172,14 @@ export class Aggregate {
     this.sketches = new Array<DDSketch | null>(cells).fill(null);
     this.sums = new Float64Array(cells);
     this.counts = new Float64Array(cells);
+    this.top = new Float64Array(cells).fill(-Infinity);
+    this.atTop = new Float64Array(cells);
     this.unserved = new Float64Array(model.years);
     this.bottleneck = new Float64Array(model.elements.length * model.years);
+    this.binding = new Float64Array(model.elements.length * model.years);
     this.drawSketches = model.uncertainty.map(() => newSketch());
     this.drawSums = new Float64Array(model.uncertainty.length);
+    this.drawOffsets = model.uncertainty.map((p) => lowerEnd(p.dist));
     this.unservedMetric = defs.findIndex((d) => d.metric === 'unserved' && d.element < 0);
   }
 
@@ -166,20 +190,25 @@ export class Aggregate {
     for (let r = 0; r < batch.runs; r++) {
       const off = r * cells;
       for (let i = 0; i < cells; i++) {
-        const v = batch.values[off + i]!;
+        // Rounded to 1e-9 so that saturated values (utilization 1 ± float noise) tie exactly.
+        const v = Math.round(batch.values[off + i]! * 1e9) / 1e9;
         if (!Number.isFinite(v)) continue;
         (this.sketches[i] ??= newSketch()).accept(v);
         this.sums[i] = this.sums[i]! + Math.round(v * SUM_SCALE);
         this.counts[i] = this.counts[i]! + 1;
+        if (v > this.top[i]!) [this.top[i], this.atTop[i]] = [v, 1];
+        else if (v === this.top[i]) this.atTop[i] = this.atTop[i]! + 1;
       }
       for (let y = 0; y < Y; y++) {
         if (batch.values[off + this.unservedMetric * Y + y]! > UNSERVED_EPSILON) this.unserved[y] = this.unserved[y]! + 1;
         const b = batch.bottleneck[r * Y + y]!;
         if (b >= 0) this.bottleneck[b * Y + y] = this.bottleneck[b * Y + y]! + 1;
       }
+      const flags = batch.binding.subarray(r * this.binding.length, (r + 1) * this.binding.length);
+      for (let i = 0; i < flags.length; i++) this.binding[i] = this.binding[i]! + flags[i]!;
       for (let p = 0; p < P; p++) {
         const v = batch.draws[r * P + p]!;
-        this.drawSketches[p]!.accept(v);
+        this.drawSketches[p]!.accept(v - this.drawOffsets[p]!);
         this.drawSums[p] = this.drawSums[p]! + Math.round(v * SUM_SCALE);
       }
       this.runs++;
@@ -190,10 +219,17 @@ export class Aggregate {
     return this.counts[i]! > 0 ? this.sums[i]! / SUM_SCALE / this.counts[i]! : NaN;
   }
 
-  /** The q-quantile within the sketch's relative accuracy, clamped to the values seen. */
+  /**
+   * The q-quantile (lower, at rank q·(n − 1)) within the sketch's relative
+   * accuracy, clamped to the values seen; exact when it falls among the runs
+   * that share the largest value.
+   */
   quantile(i: number, q: number): number {
     const s = this.sketches[i];
-    return s && this.counts[i]! > 0 ? clampedQuantile(s, q) : NaN;
+    const n = this.counts[i]!;
+    if (!s || n === 0) return NaN;
+    if (q * (n - 1) >= n - this.atTop[i]!) return this.top[i]!;
+    return clampedQuantile(s, q);
   }
 
   /** Summary of each drawn param: mean and percentiles, for the manifest. */
@@ -202,9 +238,30 @@ export class Aggregate {
     this.model.uncertainty.forEach((p, i) => {
       if (this.runs === 0) return;
       out[p.name] = { mean: round6(this.drawSums[i]! / SUM_SCALE / this.runs) };
-      for (const q of QUANTILES) out[p.name]![`p${Math.round(q * 100)}`] = round6(clampedQuantile(this.drawSketches[i]!, q));
+      for (const q of QUANTILES) {
+        const x = this.drawOffsets[i]! + clampedQuantile(this.drawSketches[i]!, q);
+        // A discrete param's quantile is one of its values; the sketch is within 0.1 % of it.
+        const snapped = p.dist.dist === 'discrete' ? p.dist.values.reduce((a, b) => (Math.abs(b - x) < Math.abs(a - x) ? b : a)) : x;
+        out[p.name]![`p${Math.round(q * 100)}`] = round6(snapped);
+      }
     });
     return out;
+  }
+}
+
+/** A value at or below every draw of `d` (normal: 12 sd below the mean). */
+function lowerEnd(d: UncertainParam['dist']): number {
+  switch (d.dist) {
+    case 'uniform':
+    case 'triangular':
+    case 'pert':
+      return d.min;
+    case 'normal':
+      return d.min ?? d.mean - 12 * d.sd;
+    case 'lognormal':
+      return 0;
+    case 'discrete':
+      return Math.min(...d.values);
   }
 }
 
@@ -214,7 +271,11 @@ const round6 = (x: number) => Number(x.toFixed(6));
 
 const VOLUME = new Set(['demand', 'served', 'unserved', 'flow']);
 
-/** montecarlo.csv: per year, the summary metrics, P(unserved), and each element's flow, utilization and bottleneck share. */
+/**
+ * montecarlo.csv: per year, the summary metrics and P(unserved); per element,
+ * the share of runs in which it binds and in which it is the bottleneck, and
+ * its flow and utilization.
+ */
 export function monteCarloTable(model: Model, defs: readonly MetricDef[], agg: Aggregate): Table {
   const Y = model.years;
   const u = model.volumeUnit;
@@ -236,6 +297,7 @@ export function monteCarloTable(model: Model, defs: readonly MetricDef[], agg: A
     for (const { d, m } of order) {
       const element = d.element < 0 ? '' : model.elements[d.element]!.id;
       if (d.element >= 0 && bottlenecksDone !== d.element) {
+        rows.push([model.name, year, 'binding_share', element, agg.binding[d.element * Y + y]! / agg.runs, ...empty]);
         rows.push([model.name, year, 'bottleneck_share', element, agg.bottleneck[d.element * Y + y]! / agg.runs, ...empty]);
         bottlenecksDone = d.element;
       }
