@@ -86,9 +86,11 @@ describe('corridor montecarlo', () => {
     expect(p(2028)).toBe(0);
     // The link binds exactly when the project is late: the same shares.
     expect(pick(mc, 2026, 'binding_share', 'ab').mean).toBe(p(2026));
-    // Its utilization is 1 when late and 1.5 / 2 = 0.75 once expanded: p5 0.75, p95 1.
+    // Its utilization is 1 when late and 1.5 / 2 = 0.75 once expanded: p5 0.75 within the
+    // sketch's 0.1 % relative accuracy, p95 exactly 1 (the runs tied at the top).
     const u = pick(mc, 2026, 'utilization', 'ab');
-    expect([u.p5, u.p95]).toEqual([0.75, 1]);
+    expect(Math.abs(u.p5! / 0.75 - 1)).toBeLessThan(0.001);
+    expect(u.p95).toBe(1);
   });
 
   it('the same seed gives the same bytes, whatever the number of workers; another seed differs', async () => {
