@@ -36,8 +36,8 @@ export const certainEvents =
   };
 
 /** Effective capacity as one array per constraint, indexed by year. */
-export function effectiveCapacity(model: Model, eventApplies: EventFilter = certainEvents(model)): Float64Array[] {
-  const caps = model.constraints.map((c) => Float64Array.from(c.nameplate));
+export function effectiveCapacity(model: Model, eventApplies: EventFilter = certainEvents(model)): number[][] {
+  const caps = model.constraints.map((c) => Array.from(c.nameplate));
   for (const p of model.projects) {
     for (let y = 0; y < model.years; y++) {
       const f = rampFraction(model.startYear + y, p.online, p.rampYears);

@@ -1,8 +1,11 @@
 // The normalised, read-only scenario the engine runs on. Everything is an
 // index: elements, capacity constraints, flows and routes live in arrays
-// sorted by id, and every per-year quantity is a Float64Array over years.
+// sorted by id, and every per-year quantity is an array over years.
 // Volumes are in Mt/year.
 import type { DistributionInput } from '../scenario/schema.js';
+
+/** One number per simulated year. */
+export type Series = ArrayLike<number>;
 
 export type Effect = 'multiply' | 'add' | 'set';
 
@@ -14,7 +17,7 @@ export interface ElementModel {
   readonly from: number;
   readonly to: number;
   /** Free-flow dwell (nodes) or transit (links) time in days, per year. */
-  readonly baseDays: Float64Array;
+  readonly baseDays: Series;
   readonly bprAlpha: number;
   readonly bprBeta: number;
   /** Constraint indices of this element: its total first, then classes by name. */
@@ -26,9 +29,9 @@ export interface ConstraintModel {
   /** `total` or a cargo class. */
   readonly cargo: string;
   /** Nameplate capacity before projects and events, per year. */
-  readonly nameplate: Float64Array;
+  readonly nameplate: Series;
   /** max_utilization × availability of the element, per year. */
-  readonly factor: Float64Array;
+  readonly factor: Series;
 }
 
 export interface ChangeModel {
@@ -36,7 +39,7 @@ export interface ChangeModel {
   readonly constraints: readonly number[];
   readonly effect: Effect;
   /** Effect size per year: a factor for multiply, Mt/year for add and set. */
-  readonly amount: Float64Array;
+  readonly amount: Series;
 }
 
 export interface ProjectModel extends ChangeModel {
@@ -52,7 +55,7 @@ export interface EventModel extends ChangeModel {
   readonly from: number;
   readonly to: number;
   /** Chance per year that the event happens; undefined means it always does. */
-  readonly probability: Float64Array | undefined;
+  readonly probability: Series | undefined;
 }
 
 export interface RouteModel {
@@ -70,7 +73,7 @@ export interface FlowModel {
   readonly id: string;
   readonly name: string;
   readonly cargo: string;
-  readonly demand: Float64Array;
+  readonly demand: Series;
   readonly allocation: 'spill' | 'shares';
   readonly unserved: 'lost' | 'carry';
   /** Route indices (into `Model.routes`) in the order they are offered demand. */

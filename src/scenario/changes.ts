@@ -108,7 +108,7 @@ function buildChange(
   return { id: input.id, constraints, effect, amount };
 }
 
-function readEffect(e: EffectInput, path: Path, vc: ValueContext | undefined, check: Checker): [Effect?, Float64Array?] {
+function readEffect(e: EffectInput, path: Path, vc: ValueContext | undefined, check: Checker): [Effect?, number[]?] {
   if ('multiply' in e) return ['multiply', check.value(vc, [...path, 'multiply'], e.multiply, 'ratio')];
   if ('add' in e) return ['add', check.value(vc, [...path, 'add'], e.add, 'volume')];
   return ['set', check.value(vc, [...path, 'set'], e.set, 'volume')];

@@ -33,7 +33,7 @@ export class Checker {
   }
 
   /** Evaluates a value per year, reporting its problems at `path`; undefined on failure. */
-  value(vc: ValueContext | undefined, path: KeyPath, value: ValueInput | undefined, kind: Kind): Float64Array | undefined {
+  value(vc: ValueContext | undefined, path: KeyPath, value: ValueInput | undefined, kind: Kind): number[] | undefined {
     if (value === undefined || vc === undefined) return undefined;
     const r = evaluateValue(vc, value, kind);
     if (r.ok) return r.values;

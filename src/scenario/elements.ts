@@ -1,6 +1,6 @@
 // Nodes and links → elements and capacity constraints (sorted by id).
 import type { ConstraintModel, ElementModel } from '../engine/model.js';
-import type { ValueContext } from '../units/values.js';
+import { yearArray, type ValueContext } from '../units/values.js';
 import { byId, type Checker } from './checker.js';
 import { didYouMean } from './problems.js';
 import type { LinkInput, NodeInput, ScenarioInput, ValueInput } from './schema.js';
@@ -83,7 +83,7 @@ export function buildElements(s: ScenarioInput, vc: ValueContext | undefined, ch
       kind: isLink ? 'link' : 'node',
       from: ends[0]!,
       to: ends[1]!,
-      baseDays: (days === undefined ? undefined : check.value(vc, daysPath, days, 'days')) ?? new Float64Array(vc?.years ?? 0),
+      baseDays: (days === undefined ? undefined : check.value(vc, daysPath, days, 'days')) ?? yearArray(vc?.years ?? 0),
       bprAlpha: input.bpr_alpha ?? s.defaults?.bpr_alpha ?? DEFAULT_BPR_ALPHA,
       bprBeta: input.bpr_beta ?? s.defaults?.bpr_beta ?? DEFAULT_BPR_BETA,
       constraints: own,
@@ -110,10 +110,10 @@ function linkEnd(
   return i;
 }
 
-function utilizationFactor(input: NodeInput | LinkInput, path: (string | number)[], vc: ValueContext | undefined, check: Checker): Float64Array | undefined {
+function utilizationFactor(input: NodeInput | LinkInput, path: (string | number)[], vc: ValueContext | undefined, check: Checker): number[] | undefined {
   if (!vc) return undefined;
-  const read = (key: 'max_utilization' | 'availability'): Float64Array | undefined => {
-    if (input[key] === undefined) return new Float64Array(vc.years).fill(1);
+  const read = (key: 'max_utilization' | 'availability'): number[] | undefined => {
+    if (input[key] === undefined) return yearArray(vc.years, 1);
     const v = check.value(vc, [...path, key], input[key], 'ratio');
     if (v && v.some((x) => x > 1)) {
       check.report([...path, key], `${key} must lie between 0 and 1 (got ${Math.max(...v)})`, { hint: key === 'availability' ? 'e.g. "330/365"' : 'e.g. 0.8' });

@@ -35,13 +35,21 @@ export interface ValueContext {
   readonly years: number;
 }
 
-export type ValueResult = { ok: true; values: Float64Array } | { ok: false; issues: ValueIssue[] };
+/**
+ * One number per year. Plain arrays, not Float64Arrays: normalisation makes
+ * hundreds of them per scenario, and typed-array backing stores are allocated
+ * outside the JS heap under a process-wide lock, which kept worker threads
+ * from running in parallel (sweeps and Monte Carlo re-normalise every run).
+ */
+export const yearArray = (years: number, fill = 0): number[] => new Array<number>(years).fill(fill);
+
+export type ValueResult = { ok: true; values: number[] } | { ok: false; issues: ValueIssue[] };
 
 /** Evaluates `value` for each year of the context. */
 export function evaluateValue(vc: ValueContext, value: ValueInput, kind: Kind): ValueResult {
   if (typeof value === 'number') {
     const issue = checkNumber(value, kind);
-    return issue ? fail([], `value ${issue}`) : { ok: true, values: new Float64Array(vc.years).fill(value) };
+    return issue ? fail([], `value ${issue}`) : { ok: true, values: yearArray(vc.years, value) };
   }
   if (typeof value === 'string') return evaluateExpressionValue(vc, value, kind, [], new Map());
   return evaluateSeries(vc, value, kind);
@@ -62,7 +70,7 @@ function evaluateExpressionValue(
   subpath: (string | number)[],
   extra: ReadonlyMap<string, number>,
   yearFrom = 0,
-  into: Float64Array = new Float64Array(vc.years),
+  into: number[] = yearArray(vc.years),
 ): ValueResult {
   const compiled = compileCached(vc.math, text, variablesOf(vc, extra));
   if (!compiled.ok) return fail(subpath, compiled.message, compiled.hint);
@@ -176,8 +184,8 @@ function pointValue(vc: ValueContext, value: number | string, year: number, kind
 }
 
 /** Linear between points, held before the first and after the last. */
-function interpolate(vc: ValueContext, years: number[], values: number[]): Float64Array {
-  const out = new Float64Array(vc.years);
+function interpolate(vc: ValueContext, years: number[], values: number[]): number[] {
+  const out = yearArray(vc.years);
   let j = 0;
   for (let i = 0; i < vc.years; i++) {
     const y = vc.startYear + i;

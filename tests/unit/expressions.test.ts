@@ -50,7 +50,7 @@ describe('values', () => {
   const vc = { math: ctx, params: new Map([['growth', 0.1]]), startYear: 2024, years: 4 };
 
   it('a bare number is Mt/year', () => {
-    expect(evaluateValue(vc, 4.5, 'volume')).toEqual({ ok: true, values: Float64Array.of(4.5, 4.5, 4.5, 4.5) });
+    expect(evaluateValue(vc, 4.5, 'volume')).toEqual({ ok: true, values: [4.5, 4.5, 4.5, 4.5] });
   });
 
   it('a quantity converts: 120000 TEU/year at 10 t per TEU is 1.2 Mt over a 365.25-day year', () => {
