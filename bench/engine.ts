@@ -114,8 +114,23 @@ function montecarlo(): void {
   spawnSync('rm', ['-rf', out]);
 }
 
+function report(): void {
+  const out = `/tmp/corridor-bench-report-${process.pid}`;
+  const run = ['run', 'scenarios/middle-corridor.yaml', '--quiet', '--out', out];
+  const plain: number[] = [];
+  const withReport: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    plain.push(timed(run).seconds);
+    withReport.push(timed([...run, '--report']).seconds);
+  }
+  spawnSync('rm', ['-rf', out]);
+  const [a, b] = [median(plain), median(withReport)];
+  console.log(`Report: corridor run of the baseline ${(a * 1000).toFixed(0)} ms; with --report ${(b * 1000).toFixed(0)} ms; the report adds ${((b - a) * 1000).toFixed(0)} ms (median of 5; aim: well under a second)`);
+}
+
 const only = process.argv[2];
 if (!only || only === 'engine') engine();
 if (!only || only === 'startup') startup();
 if (!only || only === 'sweep') sweep();
+if (!only || only === 'report') report();
 if (!only || only === 'montecarlo') montecarlo();

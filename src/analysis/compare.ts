@@ -95,6 +95,17 @@ export function compareSummaryTable(runs: readonly Compared[]): Table {
   };
 }
 
+/** compare-bottlenecks.csv: the year's bottleneck in each scenario. */
+export function bottleneckTable(runs: readonly Compared[]): Table {
+  const years = runs.map((r) => new Map(yearMetrics(r.result).map((m) => [m.year, m.bottleneck])));
+  const all = [...new Set(years.flatMap((y) => [...y.keys()]))].sort((a, b) => a - b);
+  return {
+    file: 'compare-bottlenecks.csv',
+    header: ['year', ...runs.map((r) => r.name)],
+    rows: all.map((year) => [year, ...years.map((y) => y.get(year) ?? null)]),
+  };
+}
+
 export interface Finding {
   /** Scenario the finding is about (compared with the base). */
   scenario: string;

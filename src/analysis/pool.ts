@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** import(), through bin/corridor.cjs's hook when running from the bundle (see there). */
-const importModule = (specifier: string): Promise<unknown> => {
+export const importModule = (specifier: string): Promise<unknown> => {
   const hook = (globalThis as { __corridorImport?: (s: string) => Promise<unknown> }).__corridorImport;
   return hook ? hook(specifier) : import(specifier);
 };

@@ -1,7 +1,7 @@
 // corridor compare <base> <other>... [--variant NAME:name=value,...]: run
 // several scenarios, write compare.csv and compare-summary.csv, say what changed.
 import path from 'node:path';
-import { compareSummaryTable, compareTable, narrate, type Compared, type Finding } from '../analysis/compare.js';
+import { bottleneckTable, compareSummaryTable, compareTable, narrate, type Compared, type Finding } from '../analysis/compare.js';
 import { runTotals } from '../analysis/metrics.js';
 import { simulate } from '../engine/simulate.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
@@ -11,6 +11,7 @@ import { ScenarioError, type Problem } from '../scenario/problems.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './errors.js';
 import type { Io } from './io.js';
+import { writeReport } from './report.js';
 
 export interface CompareArgs {
   base: string;
@@ -20,6 +21,7 @@ export interface CompareArgs {
   out?: string | undefined;
   format: 'text' | 'json';
   decimalComma: boolean;
+  report: boolean;
 }
 
 interface Planned {
@@ -41,7 +43,7 @@ export function parseVariant(spec: string): { name: string; overrides: string[] 
   return { name, overrides };
 }
 
-export function compareCommand(args: CompareArgs, io: Io): number {
+export async function compareCommand(args: CompareArgs, io: Io): Promise<number> {
   const plans: Planned[] = [
     { name: undefined, file: args.base, overrides: args.set, label: '--set' },
     ...args.others.map((file) => ({ name: undefined, file, overrides: args.set, label: '--set' })),
@@ -65,14 +67,17 @@ export function compareCommand(args: CompareArgs, io: Io): number {
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
   const findings = narrate(runs);
   const manifest = {
-    tool: 'corridor-sim', version: VERSION, command: 'compare', run_at: io.now().toISOString(),
+    tool: 'corridor-sim', version: VERSION, command: 'compare', run_at: io.now().toISOString(), csv: args.decimalComma ? 'decimal-comma' : 'standard',
     scenarios: loaded.map(({ plan, scenario }, i) => ({ name: runs[i]!.name, path: plan.file, overrides: plan.overrides, params: scenario.model!.params })),
   };
   writeFilesAtomically(outDir, [
     { name: 'compare.csv', content: toCsv(compareTable(runs), dialect) },
     { name: 'compare-summary.csv', content: toCsv(compareSummaryTable(runs), dialect) },
+    { name: 'compare-bottlenecks.csv', content: toCsv(bottleneckTable(runs), dialect) },
+    { name: 'compare-findings.json', content: `${JSON.stringify(findings, null, 2)}\n` },
     { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` },
   ]);
+  if (args.report) await writeReport(outDir, false);
   io.stdout(args.format === 'json' ? `${JSON.stringify(jsonReport(runs, findings, outDir), null, 2)}\n` : textReport(runs, findings, outDir));
   return 0;
 }

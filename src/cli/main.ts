@@ -11,9 +11,12 @@ import { Interrupted, monteCarloCommand } from './montecarlo.js';
 import { DEFAULT_SEED } from '../random/streams.js';
 import { processIo, type Io } from './io.js';
 import { runCommand } from './run.js';
+import { reportCommand } from './report.js';
 import { schemaCommand } from './schema.js';
 import { sweepCommand } from './sweep.js';
 import { validateCommand } from './validate.js';
+
+const reportOption = { type: 'boolean', default: false, describe: 'Also write report.html next to the tables' } as const;
 
 const setOption = {
   type: 'string',
@@ -36,8 +39,9 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('set', setOption)
           .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets: ";" separator, "," decimals, UTF-8 with BOM' })
           .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing on success' })
+          .option('report', reportOption)
           .example('$0 run scenarios/tutorial.yaml --set growth=0.2', 'faster demand growth'),
-      (a) => done(runCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet }, io)),
+      async (a) => done(await runCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report }, io)),
     )
     .command(
       'validate <scenarios..>',
@@ -57,10 +61,11 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('out', { type: 'string', describe: 'Output folder (default: output/compare-<base name>)' })
           .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'What to print: sentences, or JSON for scripts' })
           .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
+          .option('report', reportOption)
           .example('$0 compare scenarios/middle-corridor.yaml --variant late:dm_online=2027 --variant fast:titr_growth=0.15', 'two what-ifs against the baseline'),
-      (a) =>
-        done(compareCommand({
-          base: a.base, others: (a.others ?? []) as string[], variants: a.variant, set: a.set, out: a.out, format: a.format, decimalComma: a['decimal-comma'],
+      async (a) =>
+        done(await compareCommand({
+          base: a.base, others: (a.others ?? []) as string[], variants: a.variant, set: a.set, out: a.out, format: a.format, decimalComma: a['decimal-comma'], report: a.report,
         }, io)),
     )
     .command(
@@ -90,11 +95,22 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('set', setOption)
           .option('out', { type: 'string', describe: 'Output folder (default: output/montecarlo-<scenario name>)' })
           .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
+          .option('report', reportOption)
           .example('$0 montecarlo scenarios/middle-corridor.yaml --runs 2000 --seed 7', 'the baseline’s fan of outcomes'),
       async (a) =>
         done(await monteCarloCommand({
-          scenario: a.scenario, runs: a.runs, seed: a.seed, workers: a.workers, set: a.set, out: a.out, keepRuns: a['keep-runs'], decimalComma: a['decimal-comma'],
+          scenario: a.scenario, runs: a.runs, seed: a.seed, workers: a.workers, set: a.set, out: a.out, keepRuns: a['keep-runs'], decimalComma: a['decimal-comma'], report: a.report,
         }, io)),
+    )
+    .command(
+      'report <dir>',
+      'Write report.html (charts and findings, self-contained) into an output folder of run, compare or montecarlo',
+      (y) =>
+        y
+          .positional('dir', { type: 'string', demandOption: true, describe: 'Output folder' })
+          .option('svg', { type: 'boolean', default: false, describe: 'Also write each chart as its own .svg file' })
+          .example('$0 report output/middle-corridor', 'the baseline run’s report'),
+      async (a) => done(await reportCommand({ dir: a.dir, svg: a.svg }, io)),
     )
     .command('schema', 'Print the JSON Schema of the scenario format', {}, () => done(schemaCommand(io)))
     .command(
@@ -107,7 +123,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       (a) => done(initCommand({ file: a.file, force: a.force }, io)),
     )
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces for unexpected errors' })
-    .demandCommand(1, 'Name a command: run, validate, compare, sweep, montecarlo, schema or init')
+    .demandCommand(1, 'Name a command: run, validate, compare, sweep, montecarlo, report, schema or init')
     .strict()
     .version(VERSION)
     .help()

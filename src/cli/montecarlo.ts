@@ -15,6 +15,7 @@ import { loadSource, type LoadedSource } from '../scenario/index.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './errors.js';
 import type { Io } from './io.js';
+import { writeReport } from './report.js';
 import { progress } from './progress.js';
 
 export interface MonteCarloArgs {
@@ -26,6 +27,7 @@ export interface MonteCarloArgs {
   out?: string | undefined;
   keepRuns: boolean;
   decimalComma: boolean;
+  report: boolean;
 }
 
 /** Runs per task. Results do not depend on it; it only sets how often progress moves. */
@@ -93,7 +95,7 @@ export async function monteCarloCommand(args: MonteCarloArgs, io: Io): Promise<n
     process.removeListener('SIGINT', onSigint);
   }
   const manifest = {
-    tool: 'corridor-sim', version: VERSION, command: 'montecarlo', run_at: io.now().toISOString(),
+    tool: 'corridor-sim', version: VERSION, command: 'montecarlo', run_at: io.now().toISOString(), csv: args.decimalComma ? 'decimal-comma' : 'standard',
     scenario: { name: base.name, path: args.scenario }, overrides: args.set, params: base.params,
     seed, runs: args.runs, streams: 'seedrandom.alea keyed "<seed>/<param>/<run>" and "<seed>/event:<id>/<run>"',
     quantiles: `DDSketch, relative accuracy ${SKETCH_ACCURACY * 100} %, clamped to the values seen`, draws: agg.drawSummary(),
@@ -103,6 +105,7 @@ export async function monteCarloCommand(args: MonteCarloArgs, io: Io): Promise<n
     ...(runsFile ? [{ name: 'runs.csv', content: { tempFile: runsFile.finish() } }] : []),
     { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` },
   ]);
+  if (args.report) await writeReport(outDir, false);
   io.stdout(summaryText(base, agg, args.runs, seed, outDir));
   return 0;
 }

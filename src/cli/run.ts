@@ -9,6 +9,7 @@ import { writeFilesAtomically } from '../io/write.js';
 import { VERSION } from '../version.js';
 import { loadForCommand, textTable } from './common.js';
 import type { Io } from './io.js';
+import { writeReport } from './report.js';
 
 export interface RunArgs {
   scenario: string;
@@ -16,9 +17,10 @@ export interface RunArgs {
   set: string[];
   decimalComma: boolean;
   quiet: boolean;
+  report: boolean;
 }
 
-export function runCommand(args: RunArgs, io: Io): number {
+export async function runCommand(args: RunArgs, io: Io): Promise<number> {
   const loaded = loadForCommand(args.scenario, io, args.set);
   const result = simulate(loaded.model);
   const outDir = args.out ?? path.join('output', loaded.model.name);
@@ -46,7 +48,8 @@ export function runCommand(args: RunArgs, io: Io): number {
     ...tables.map((t) => ({ name: t.file, content: toCsv(t, dialect) })),
     { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` },
   ]);
-  if (!args.quiet) io.stdout(summaryText(result, outDir));
+  const report = args.report ? await writeReport(outDir, false) : undefined;
+  if (!args.quiet) io.stdout(summaryText(result, outDir) + (report ? `report: ${report}\n` : ''));
   return 0;
 }
 

@@ -1,0 +1,215 @@
+// What a report shows, read from an output folder: the findings in words, the
+// scenario's projects, and the charts for a run, a comparison or a Monte Carlo.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { Model } from '../engine/model.js';
+import { scenarioHash } from '../io/manifest.js';
+import { loadScenario } from '../scenario/index.js';
+import {
+  bottleneckShareChart, bottleneckTimeline, corridorChart, elementChart, fanChart, routesChart, scenarioLines, unservedChart,
+  type BandYear, type Chart, type ElementYear,
+} from './charts.js';
+
+export interface ProjectRow {
+  id: string;
+  name: string;
+  target: string;
+  online: number;
+  capexMusd: number | undefined;
+}
+
+export interface Report {
+  title: string;
+  subtitle: string;
+  findings: string[];
+  projects: ProjectRow[] | undefined;
+  charts: Chart[];
+  notes: string[];
+}
+
+type Row = Record<string, string>;
+
+interface Manifest {
+  command: 'run' | 'compare' | 'montecarlo';
+  csv?: 'standard' | 'decimal-comma';
+  scenario?: { name: string; path: string; sha256?: string };
+  scenarios?: { name: string; path: string; overrides: string[] }[];
+  volume_unit?: string;
+  runs?: number;
+  seed?: number;
+}
+
+/** Most element charts in a run report: the elements that bind, then the busiest. */
+export const MAX_ELEMENT_CHARTS = 8;
+
+export function readManifest(dir: string): Manifest {
+  const file = path.join(dir, 'manifest.json');
+  if (!fs.existsSync(file)) throw new Error(`${dir} has no manifest.json: give a folder written by corridor run, compare or montecarlo`);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
+}
+
+function readTable(dir: string, file: string, manifest: Manifest): Row[] {
+  const comma = manifest.csv === 'decimal-comma';
+  const rows = parse(fs.readFileSync(path.join(dir, file), 'utf8'), { columns: true, bom: true, delimiter: comma ? ';' : ',' }) as Row[];
+  return comma ? rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, /^-?\d+,\d+$/.test(v) ? v.replace(',', '.') : v]))) : rows;
+}
+
+const num = (s: string | undefined): number | undefined => (s === undefined || s === '' ? undefined : Number(s));
+const suffixOf = (columns: string[], prefix: string) => columns.find((c) => c.startsWith(prefix))!.slice(prefix.length);
+
+/** The scenario's model, if its file is still there and unchanged since the run. */
+function scenarioModel(manifest: Manifest, notes: string[]): Model | undefined {
+  const file = manifest.scenario?.path ?? manifest.scenarios?.[0]?.path;
+  if (!file || !fs.existsSync(file)) {
+    notes.push('The scenario file was not found, so the projects are not shown.');
+    return undefined;
+  }
+  const loaded = loadScenario(file, { readText: (f) => fs.readFileSync(f, 'utf8') });
+  if (manifest.scenario?.sha256 && scenarioHash(loaded.files) !== manifest.scenario.sha256) {
+    notes.push(`${file} has changed since this run; the projects shown are from the current file.`);
+  }
+  return loaded.model;
+}
+
+const projectRows = (model: Model | undefined): ProjectRow[] | undefined =>
+  model?.projects.map((p) => ({ id: p.id, name: p.name, target: p.target, online: p.online, capexMusd: p.capexMusd }));
+
+export function buildReport(dir: string): Report {
+  const manifest = readManifest(dir);
+  if (manifest.command === 'run') return runReport(dir, manifest);
+  if (manifest.command === 'compare') return compareReport(dir, manifest);
+  if (manifest.command === 'montecarlo') return monteCarloReport(dir, manifest);
+  throw new Error(`cannot report on a "${String(manifest.command)}" folder`);
+}
+
+function runReport(dir: string, manifest: Manifest): Report {
+  const notes: string[] = [];
+  const model = scenarioModel(manifest, notes);
+  const name = manifest.scenario!.name;
+  const summary = readTable(dir, 'summary.csv', manifest);
+  const unit = suffixOf(Object.keys(summary[0]!), 'demand_');
+  const unitName = (manifest.volume_unit ?? 'Mt/year').replace('/year', '');
+  const flows = readTable(dir, 'flows.csv', manifest).map((r) => ({ year: +r.year!, flow: r.flow!, demand: +r[`demand_${unit}`]!, served: +r[`served_${unit}`]! }));
+  const routes = readTable(dir, 'routes.csv', manifest);
+  type ElementRow = Row & { kind: 'node' | 'link'; id: string };
+  const elements: ElementRow[] = [
+    ...readTable(dir, 'nodes.csv', manifest).map((r): ElementRow => ({ ...r, kind: 'node', id: r.node! })),
+    ...readTable(dir, 'links.csv', manifest).map((r): ElementRow => ({ ...r, kind: 'link', id: r.link! })),
+  ];
+  const charts: Chart[] = [corridorChart(flows, name, unitName)];
+  if (flows.some((f) => f.demand - f.served > 1e-6)) charts.push(unservedChart(flows, name, unitName));
+  for (const id of chartedElements(elements)) {
+    const rows = elements.filter((e) => e.id === id);
+    const data: ElementYear[] = rows.map((r) => ({ year: +r.year!, cargo: r.cargo!, capacity: num(r[`capacity_${unit}`]), flow: +r[`flow_${unit}`]!, binding: r.binding === 'true' }));
+    const openings = (model?.projects ?? []).filter((p) => p.target === id && p.online >= data[0]!.year && p.online <= data[data.length - 1]!.year).map((p) => ({ year: p.online, label: p.name }));
+    charts.push(elementChart(id, rows[0]!.kind, data, openings, name, unitName));
+  }
+  const byFlow = new Map<string, Row[]>();
+  for (const r of routes) byFlow.set(r.flow!, [...(byFlow.get(r.flow!) ?? []), r]);
+  for (const [flow, rows] of byFlow) {
+    const used = new Set(rows.filter((r) => +r[`volume_${unit}`]! > 1e-9).map((r) => r.route));
+    if (used.size < 2) continue;
+    charts.push(routesChart(flow, rows.filter((r) => used.has(r.route)).map((r) => ({ year: +r.year!, route: r.route!, volume: +r[`volume_${unit}`]! })), name, unitName));
+  }
+  return {
+    title: `${name}: capacity report`,
+    subtitle: `corridor run · ${summary[0]!.year}–${summary[summary.length - 1]!.year} · volumes in ${unitName}/year`,
+    findings: runFindings(summary, unit, unitName),
+    projects: projectRows(model),
+    charts,
+    notes,
+  };
+}
+
+/** Elements that ever bind (by first binding year), then the busiest, up to MAX_ELEMENT_CHARTS. */
+function chartedElements(rows: readonly (Row & { id: string })[]): string[] {
+  const firstBinding = new Map<string, number>();
+  const peak = new Map<string, number>();
+  for (const r of rows) {
+    if (r.binding === 'true' && !firstBinding.has(r.id)) firstBinding.set(r.id, +r.year!);
+    if (r.utilization) peak.set(r.id, Math.max(peak.get(r.id) ?? 0, +r.utilization));
+  }
+  const binding = [...firstBinding].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
+  const busy = [...peak].filter(([id]) => !firstBinding.has(id)).sort((a, b) => b[1] - a[1]).map(([id]) => id);
+  return [...binding, ...busy].slice(0, MAX_ELEMENT_CHARTS);
+}
+
+function bindText(binding: string, bottleneck: string): string {
+  const ids = binding.split(' ').filter(Boolean);
+  if (ids.length === 0) return `${bottleneck} is the bottleneck`;
+  return ids.length === 1 ? `${ids[0]} binds` : `${ids.join(', ')} bind`;
+}
+
+const fmt = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 2 });
+
+function runFindings(summary: Row[], unit: string, unitName: string): string[] {
+  const first = summary[0]!;
+  const last = summary[summary.length - 1]!;
+  const out = [`Demand grows from ${fmt(+first[`demand_${unit}`]!)} ${unitName} in ${first.year} to ${fmt(+last[`demand_${unit}`]!)} in ${last.year}; ${fmt(+last[`served_${unit}`]!)} is served in ${last.year}.`];
+  const unserved = summary.find((r) => +r[`unserved_${unit}`]! > 1e-6);
+  out.push(unserved ? `First year with unserved demand: ${unserved.year} (${fmt(+unserved[`unserved_${unit}`]!)} ${unitName}), when ${bindText(unserved.binding ?? '', unserved.bottleneck ?? '')}.` : `All demand is served through ${last.year}.`);
+  const firstBind = new Map<string, string>();
+  for (const r of summary) for (const id of (r.binding ?? '').split(' ').filter(Boolean)) if (!firstBind.has(id)) firstBind.set(id, r.year!);
+  if (firstBind.size > 0) out.push(`Elements that reach capacity, from the year they first do: ${[...firstBind].map(([id, y]) => `${id} (${y})`).join(', ')}.`);
+  out.push(`In ${last.year} the bottleneck is ${last.bottleneck} at ${(+last.max_utilization! * 100).toFixed(0)} % utilization.`);
+  return out;
+}
+
+function compareReport(dir: string, manifest: Manifest): Report {
+  const notes: string[] = [];
+  const model = scenarioModel(manifest, notes);
+  const names = manifest.scenarios!.map((s) => s.name);
+  const rows = readTable(dir, 'compare.csv', manifest).filter((r) => r.table === 'summary');
+  const unit = rows.find((r) => r.metric!.startsWith('served_'))!.metric!.slice('served_'.length);
+  const lines = (metric: string) => rows.filter((r) => r.metric === metric).flatMap((r) => names.map((n) => ({ year: +r.year!, scenario: n, value: +r[n]! })));
+  const timeline = readTable(dir, 'compare-bottlenecks.csv', manifest).flatMap((r) => names.map((n) => ({ year: +r.year!, scenario: n, bottleneck: r[n]! })));
+  const findings = JSON.parse(fs.readFileSync(path.join(dir, 'compare-findings.json'), 'utf8')) as { scenario: string; text: string }[];
+  return {
+    title: `${names[0]}: comparison of ${names.length} scenarios`,
+    subtitle: `corridor compare · ${names.join(', ')}`,
+    findings: findings.map((f) => `${f.scenario}: ${f.text}`),
+    projects: projectRows(model),
+    charts: [
+      scenarioLines('compare-served', `Served volume (${unit})`, lines(`served_${unit}`), `${unit}/year`),
+      scenarioLines('compare-unserved', `Unserved volume (${unit})`, lines(`unserved_${unit}`), `${unit}/year`),
+      scenarioLines('compare-max-utilization', 'Highest utilization', lines('max_utilization'), 'utilization'),
+      bottleneckTimeline(timeline),
+    ],
+    notes,
+  };
+}
+
+function monteCarloReport(dir: string, manifest: Manifest): Report {
+  const notes: string[] = [];
+  const model = scenarioModel(manifest, notes);
+  const name = manifest.scenario!.name;
+  const rows = readTable(dir, 'montecarlo.csv', manifest);
+  const band = (metric: string, element = ''): BandYear[] =>
+    rows.filter((r) => r.metric === metric && r.element === element).map((r) => ({ year: +r.year!, p5: +r.p5!, p25: +r.p25!, p50: +r.p50!, p75: +r.p75!, p95: +r.p95! }));
+  const servedMetric = rows.find((r) => r.metric!.startsWith('served_'))!.metric!;
+  const lastYear = Math.max(...rows.map((r) => +r.year!));
+  const mostBinding = rows
+    .filter((r) => r.metric === 'binding_share' && +r.year! === lastYear && +r.mean! > 0)
+    .sort((a, b) => +b.mean! - +a.mean! || (a.element! < b.element! ? -1 : 1))
+    .slice(0, 3);
+  const charts = [fanChart('fan-served', 'Served volume', band(servedMetric), name, servedMetric)];
+  for (const r of mostBinding) charts.push(fanChart(`fan-utilization-${r.element}`, `${r.element}: utilization`, band('utilization', r.element), name, 'utilization'));
+  charts.push(bottleneckShareChart(rows.filter((r) => r.metric === 'bottleneck_share').map((r) => ({ year: +r.year!, element: r.element!, share: +r.mean! })), name));
+  const served = band(servedMetric);
+  const p = rows.filter((r) => r.metric === 'p_unserved');
+  const firstLikely = p.find((r) => +r.mean! >= 0.5);
+  const mid = served[Math.floor(served.length / 2)]!;
+  return {
+    title: `${name}: Monte Carlo`,
+    subtitle: `corridor montecarlo · ${manifest.runs} runs · seed ${manifest.seed}`,
+    findings: [
+      `In ${mid.year} served volume lies between ${fmt(mid.p5)} and ${fmt(mid.p95)} (${servedMetric.replace('served_', '')}) in 90 % of runs; median ${fmt(mid.p50)}.`,
+      firstLikely ? `Demand goes unserved in at least half the runs from ${firstLikely.year} (${(+firstLikely.mean! * 100).toFixed(0)} %).` : 'Demand goes unserved in fewer than half the runs in every year.',
+      ...mostBinding.map((r) => `In ${lastYear}, ${r.element} binds in ${(+r.mean! * 100).toFixed(0)} % of runs.`),
+    ],
+    projects: projectRows(model),
+    charts,
+    notes,
+  };
+}

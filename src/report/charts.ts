@@ -1,0 +1,281 @@
+// Vega-Lite specs for the report's charts, built from table rows. Pure. Each
+// chart says how many series and points it draws, so the report can label
+// its figures and a browser test can check the SVG against the data.
+
+export interface Chart {
+  id: string;
+  title: string;
+  /** Vega-Lite spec (data inline). */
+  spec: Record<string, unknown>;
+  /** Lines and areas drawn (`series_*` layers), and points or bars (`series_points`, `series_bars`). */
+  series: number;
+  points: number;
+  /** line: series = lines + areas, points = markers; area: series = areas; bar: points = bars. */
+  kind: 'line' | 'area' | 'bar';
+}
+
+/**
+ * Names of the layers that draw the data. They become SVG classes
+ * (`series_lines_marks`…), by which a test counts what was drawn:
+ * one path per line or area series, one per point or bar.
+ */
+export const LINES = 'series_lines';
+export const POINTS = 'series_points';
+export const AREAS = 'series_areas';
+export const BARS = 'series_bars';
+
+const WIDTH = 560;
+const HEIGHT = 220;
+const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+
+const base = (title: string, subtitle: string) => ({
+  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+  title: { text: title, subtitle, anchor: 'start', fontSize: 14 },
+  width: WIDTH,
+  height: HEIGHT,
+  config: { font: 'sans-serif', view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 11 }, legend: { labelFontSize: 11, titleFontSize: 11 } },
+});
+
+const yearAxis = { field: 'year', type: 'quantitative', title: 'year', axis: { format: 'd', tickMinStep: 1 } };
+
+export interface ElementYear {
+  year: number;
+  cargo: string;
+  capacity: number | undefined;
+  flow: number;
+  binding: boolean;
+}
+
+/**
+ * Capacity against flow for one element, per cargo class: one line each, a
+ * point per year (red where binding), and a rule at each project's opening.
+ */
+export function elementChart(id: string, kind: 'node' | 'link', rows: readonly ElementYear[], openings: readonly { year: number; label: string }[], scenario: string, unit: string): Chart {
+  const values = rows.flatMap((r) => [
+    ...(r.capacity === undefined ? [] : [{ year: r.year, series: `capacity (${r.cargo})`, value: r.capacity, binding: false }]),
+    { year: r.year, series: `flow (${r.cargo})`, value: r.flow, binding: r.binding },
+  ]);
+  const series = new Set(values.map((v) => v.series)).size;
+  const layers: Record<string, unknown>[] = [
+    {
+      data: { values },
+      name: LINES,
+      mark: { type: 'line' },
+      encoding: {
+        x: yearAxis,
+        y: { field: 'value', type: 'quantitative', title: `${unit}/year` },
+        color: { field: 'series', type: 'nominal', title: null, scale: { range: PALETTE } },
+        strokeDash: { condition: { test: "indexof(datum.series, 'capacity') === 0", value: [6, 3] }, value: [1, 0] },
+      },
+    },
+    {
+      data: { values },
+      name: POINTS,
+      mark: { type: 'point', filled: true, size: 30 },
+      encoding: { x: yearAxis, y: { field: 'value', type: 'quantitative' }, color: { field: 'series', type: 'nominal', scale: { range: PALETTE } } },
+    },
+    {
+      data: { values: values.filter((v) => v.binding) },
+      mark: { type: 'circle', size: 90, color: '#d62728', opacity: 0.5 },
+      encoding: { x: yearAxis, y: { field: 'value', type: 'quantitative' } },
+    },
+  ];
+  if (openings.length > 0) {
+    layers.push(
+      { data: { values: openings }, mark: { type: 'rule', color: '#555', strokeDash: [2, 2] }, encoding: { x: yearAxis } },
+      { data: { values: openings }, mark: { type: 'text', align: 'left', dx: 3, dy: -4, fontSize: 10, color: '#555' }, encoding: { x: yearAxis, y: { value: 8 }, text: { field: 'label' } } },
+    );
+  }
+  return {
+    id: `element-${id}`,
+    title: `${id}: capacity and flow`,
+    spec: { ...base(`${kind} ${id}: effective capacity and flow`, `${scenario} · dashed: capacity · red: binding years · rules: projects opening`), layer: layers },
+    series,
+    points: values.length,
+    kind: 'line',
+  };
+}
+
+export interface FlowYear {
+  year: number;
+  flow: string;
+  demand: number;
+  served: number;
+}
+
+/** Served volume stacked by flow, with total demand as a line above it. */
+export function corridorChart(rows: readonly FlowYear[], scenario: string, unit: string): Chart {
+  const served = rows.map((r) => ({ year: r.year, flow: r.flow, value: r.served }));
+  const totals = [...new Set(rows.map((r) => r.year))].map((year) => ({ year, value: rows.filter((r) => r.year === year).reduce((s, r) => s + r.demand, 0) }));
+  const flows = new Set(rows.map((r) => r.flow)).size;
+  return {
+    id: 'corridor',
+    title: 'Demand and served volume, by flow',
+    spec: {
+      ...base('Demand, served and unserved, by flow', `${scenario} · areas: served by flow · line: total demand (the gap is unserved)`),
+      layer: [
+        {
+          data: { values: served },
+          name: AREAS,
+          mark: { type: 'area', opacity: 0.85 },
+          encoding: {
+            x: yearAxis,
+            y: { field: 'value', type: 'quantitative', stack: 'zero', title: `${unit}/year` },
+            color: { field: 'flow', type: 'nominal', title: 'served, by flow', scale: { range: PALETTE } },
+          },
+        },
+        { data: { values: totals }, name: LINES, mark: { type: 'line', color: 'black' }, encoding: { x: yearAxis, y: { field: 'value', type: 'quantitative' } } },
+        { data: { values: totals }, name: POINTS, mark: { type: 'point', filled: true, color: 'black', size: 20 }, encoding: { x: yearAxis, y: { field: 'value', type: 'quantitative' } } },
+      ],
+    },
+    series: flows + 1,
+    points: totals.length,
+    kind: 'line',
+  };
+}
+
+/** Unserved volume stacked by flow. */
+export function unservedChart(rows: readonly FlowYear[], scenario: string, unit: string): Chart {
+  const values = rows.filter((r) => r.demand - r.served > 1e-6).map((r) => ({ year: r.year, flow: r.flow, value: r.demand - r.served }));
+  return {
+    id: 'unserved',
+    title: 'Unserved demand, by flow',
+    spec: {
+      ...base('Unserved demand, by flow', scenario),
+      data: { values },
+      name: BARS,
+      mark: 'bar',
+      encoding: {
+        x: { ...yearAxis, type: 'ordinal' },
+        y: { field: 'value', type: 'quantitative', stack: 'zero', title: `${unit}/year` },
+        color: { field: 'flow', type: 'nominal', scale: { range: PALETTE } },
+      },
+    },
+    series: new Set(values.map((v) => v.flow)).size,
+    points: values.length,
+    kind: 'bar',
+  };
+}
+
+/** One flow's volume by route over time: the spill made visible. */
+export function routesChart(flow: string, rows: readonly { year: number; route: string; volume: number }[], scenario: string, unit: string): Chart {
+  return {
+    id: `routes-${flow}`,
+    title: `${flow}: volume by route`,
+    spec: {
+      ...base(`${flow}: volume by route`, `${scenario} · routes are tried in order; a full element spills volume to the next`),
+      data: { values: rows },
+      name: AREAS,
+      mark: { type: 'area', opacity: 0.85 },
+      encoding: {
+        x: yearAxis,
+        y: { field: 'volume', type: 'quantitative', stack: 'zero', title: `${unit}/year` },
+        color: { field: 'route', type: 'nominal', scale: { range: PALETTE } },
+      },
+    },
+    series: new Set(rows.map((r) => r.route)).size,
+    points: 0,
+    kind: 'area',
+  };
+}
+
+/** One line per scenario for a metric (compare). */
+export function scenarioLines(id: string, metric: string, rows: readonly { year: number; scenario: string; value: number }[], unit: string): Chart {
+  return {
+    id,
+    title: metric,
+    spec: {
+      ...base(metric, 'one line per scenario'),
+      data: { values: rows },
+      encoding: {
+        x: yearAxis,
+        y: { field: 'value', type: 'quantitative', title: unit },
+        color: { field: 'scenario', type: 'nominal', scale: { range: PALETTE } },
+      },
+      layer: [
+        { name: LINES, mark: { type: 'line' } },
+        { name: POINTS, mark: { type: 'point', filled: true, size: 25 } },
+      ],
+    },
+    series: new Set(rows.map((r) => r.scenario)).size,
+    points: rows.length,
+    kind: 'line',
+  };
+}
+
+/** Which element is the bottleneck each year, per scenario (compare). */
+export function bottleneckTimeline(rows: readonly { year: number; scenario: string; bottleneck: string }[]): Chart {
+  const values = rows.filter((r) => r.bottleneck !== '');
+  return {
+    id: 'bottleneck-timeline',
+    title: 'Bottleneck by year and scenario',
+    spec: {
+      ...base('Bottleneck by year and scenario', 'the element with the highest utilization'),
+      height: 28 * new Set(rows.map((r) => r.scenario)).size,
+      data: { values },
+      name: BARS,
+      mark: { type: 'rect', stroke: 'white' },
+      encoding: {
+        x: { field: 'year', type: 'ordinal', title: 'year' },
+        y: { field: 'scenario', type: 'nominal', title: null },
+        color: { field: 'bottleneck', type: 'nominal', title: 'bottleneck', scale: { range: PALETTE } },
+      },
+    },
+    series: new Set(values.map((r) => r.scenario)).size,
+    points: values.length,
+    kind: 'bar',
+  };
+}
+
+export interface BandYear {
+  year: number;
+  p5: number;
+  p25: number;
+  p50: number;
+  p75: number;
+  p95: number;
+}
+
+/** Fan chart: p5–p95 and p25–p75 bands with the median line (Monte Carlo). */
+export function fanChart(id: string, title: string, rows: readonly BandYear[], scenario: string, yTitle: string): Chart {
+  return {
+    id,
+    title,
+    spec: {
+      ...base(title, `${scenario} · bands: p5–p95 and p25–p75 · line: median`),
+      data: { values: rows },
+      layer: [
+        { name: AREAS, mark: { type: 'area', opacity: 0.25, color: '#1f77b4' }, encoding: { x: yearAxis, y: { field: 'p5', type: 'quantitative', title: yTitle }, y2: { field: 'p95' } } },
+        { name: `${AREAS}_inner`, mark: { type: 'area', opacity: 0.45, color: '#1f77b4' }, encoding: { x: yearAxis, y: { field: 'p25', type: 'quantitative' }, y2: { field: 'p75' } } },
+        { name: LINES, mark: { type: 'line', color: '#08306b' }, encoding: { x: yearAxis, y: { field: 'p50', type: 'quantitative' } } },
+        { name: POINTS, mark: { type: 'point', filled: true, color: '#08306b', size: 20 }, encoding: { x: yearAxis, y: { field: 'p50', type: 'quantitative' } } },
+      ],
+    },
+    series: 3,
+    points: rows.length,
+    kind: 'line',
+  };
+}
+
+/** Share of runs in which each element is the year's bottleneck (Monte Carlo). */
+export function bottleneckShareChart(rows: readonly { year: number; element: string; share: number }[], scenario: string): Chart {
+  const values = rows.filter((r) => r.share > 0);
+  return {
+    id: 'bottleneck-share',
+    title: 'Bottleneck frequency',
+    spec: {
+      ...base('How often each element is the bottleneck', `${scenario} · share of runs`),
+      data: { values },
+      name: BARS,
+      mark: 'bar',
+      encoding: {
+        x: { ...yearAxis, type: 'ordinal' },
+        y: { field: 'share', type: 'quantitative', stack: 'zero', title: 'share of runs', axis: { format: '%' } },
+        color: { field: 'element', type: 'nominal', scale: { range: PALETTE } },
+      },
+    },
+    series: new Set(values.map((r) => r.element)).size,
+    points: values.length,
+    kind: 'bar',
+  };
+}

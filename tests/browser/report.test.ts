@@ -1,0 +1,90 @@
+// The HTML report in a real browser: headless Chromium (Debian's package,
+// installed by .ci/run) loads each report with no console error and no
+// network request, and every chart draws the series and points its data has.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import type { Io } from '../../src/cli/io.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let browser: Browser | undefined;
+let skipReason = '';
+let dir: string;
+
+const io: Io = { stdout: () => {}, stderr: () => {}, readText: (f) => fs.readFileSync(f, 'utf8'), isTty: false, now: () => new Date(0) };
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corridor-report-'));
+  if (!fs.existsSync(CHROMIUM)) {
+    skipReason = `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH): browser test skipped`;
+  } else {
+    try {
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    } catch (err) {
+      skipReason = `Chromium at ${CHROMIUM} cannot run here (${(err as Error).message.split('\n')[0]}): browser test skipped`;
+    }
+  }
+  if (skipReason) console.warn(skipReason);
+  await main(['run', 'scenarios/middle-corridor.yaml', '--quiet', '--report', '--out', path.join(dir, 'run')], io);
+  await main(['compare', 'scenarios/middle-corridor.yaml', 'scenarios/middle-corridor-gov-target.yaml', 'scenarios/middle-corridor-no-vessels.yaml', '--report', '--out', path.join(dir, 'compare')], io);
+  await main(['montecarlo', 'scenarios/middle-corridor.yaml', '--runs', '100', '--workers', '1', '--report', '--out', path.join(dir, 'montecarlo')], io);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe.each([
+  ['run', ['corridor', 'unserved', 'element-caspian-crossing', 'element-dostyk-moyinty', 'routes-titr-containers']],
+  ['compare', ['compare-served', 'compare-unserved', 'compare-max-utilization', 'bottleneck-timeline']],
+  ['montecarlo', ['fan-served', 'bottleneck-share']],
+])('the %s report', (kind, mustHave) => {
+  it('is written, self-contained, and says what it shows', () => {
+    const html = fs.readFileSync(path.join(dir, kind, 'report.html'), 'utf8');
+    expect(html).not.toMatch(/<script|<link |src="http|url\(http/);
+    expect(html).toContain('<section id="findings">');
+    if (kind !== 'compare') expect(html).toContain('<section id="projects">');
+  });
+
+  it('loads in Chromium with no console error and no network request; each chart draws its data', async (ctx) => {
+    if (!browser) ctx.skip();
+    const page = await browser!.newPage();
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    const file = path.join(dir, kind, 'report.html');
+    page.on('request', (r) => r.url() !== `file://${file}` && requests.push(r.url()));
+    await page.goto(`file://${file}`);
+    const figures = await page.$$eval('figure[data-chart]', (els) =>
+      els.map((f) => {
+        const count = (sel: string) => f.querySelectorAll(sel).length;
+        return {
+          id: f.getAttribute('data-chart')!,
+          kind: f.getAttribute('data-kind')!,
+          series: Number(f.getAttribute('data-series')),
+          points: Number(f.getAttribute('data-points')),
+          drawnSeries: count('g.series_lines_marks path') + count('g.series_areas_marks path') + count('g.series_areas_inner_marks path'),
+          drawnPoints: count('g.series_points_marks path') + count('g.series_bars_marks path'),
+          width: (f.querySelector('svg') as SVGSVGElement | null)?.getBoundingClientRect().width ?? 0,
+        };
+      }),
+    );
+    expect(figures.map((f) => f.id)).toEqual(expect.arrayContaining(mustHave));
+    for (const f of figures) {
+      expect(f.width, f.id).toBeGreaterThan(300);
+      if (f.kind !== 'bar') expect(f.drawnSeries, `${f.id} series`).toBe(f.series);
+      if (f.kind !== 'area') expect(f.drawnPoints, `${f.id} points`).toBe(f.points);
+    }
+    await page.screenshot({ path: path.join(os.tmpdir(), `corridor-report-${kind}.png`), fullPage: true });
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    await page.close();
+  });
+});
