@@ -1,6 +1,6 @@
 // Pieces every command shares: loading a scenario for a command, and printing.
 import type { Model } from '../engine/model.js';
-import { loadScenario, type LoadedScenario } from '../scenario/index.js';
+import { buildScenario, loadSource, type LoadedScenario, type LoadedSource } from '../scenario/index.js';
 import { formatProblem, ScenarioError } from '../scenario/problems.js';
 import { UsageError } from './errors.js';
 import type { Io } from './io.js';
@@ -9,17 +9,21 @@ export interface Loaded extends LoadedScenario {
   model: Model;
 }
 
-/** Loads a scenario, prints its warnings, and throws `ScenarioError` on any error. */
-export function loadForCommand(file: string, io: Io, overrides: readonly string[] = []): Loaded {
-  let loaded: LoadedScenario;
+/** Reads a scenario and the files it extends; a missing file is a usage error (exit 2). */
+export function readSource(file: string, io: Io): LoadedSource {
   try {
-    loaded = loadScenario(file, { readText: io.readText, overrides });
+    return loadSource(file, io.readText);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UsageError(`cannot read scenario file "${file}": no such file`);
     if (code === 'EISDIR') throw new UsageError(`"${file}" is a folder; give a scenario file (.yaml, .yml or .json)`);
     throw err;
   }
+}
+
+/** Loads a scenario, prints its warnings, and throws `ScenarioError` on any error. */
+export function loadForCommand(file: string, io: Io, overrides: readonly string[] = []): Loaded {
+  const loaded = buildScenario(readSource(file, io), overrides);
   const warnings = loaded.problems.filter((p) => p.severity === 'warning');
   for (const w of warnings) io.stderr(`${formatProblem(w)}\n`);
   if (!loaded.model || loaded.problems.some((p) => p.severity === 'error')) throw new ScenarioError(loaded.problems);

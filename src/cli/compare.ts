@@ -6,10 +6,11 @@ import { runTotals } from '../analysis/metrics.js';
 import { simulate } from '../engine/simulate.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
 import { writeFilesAtomically } from '../io/write.js';
-import { buildScenario, loadSource, type LoadedScenario } from '../scenario/index.js';
+import { buildScenario, type LoadedScenario, type LoadedSource } from '../scenario/index.js';
 import { ScenarioError, type Problem } from '../scenario/problems.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './errors.js';
+import { readSource } from './common.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
 
@@ -53,7 +54,7 @@ export async function compareCommand(args: CompareArgs, io: Io): Promise<number>
     }),
   ];
   if (plans.length < 2) throw new UsageError('compare needs a base and at least one other scenario or --variant');
-  const sources = new Map<string, ReturnType<typeof loadSource>>();
+  const sources = new Map<string, LoadedSource>();
   const problems: Problem[] = [];
   const loaded: { plan: Planned; scenario: LoadedScenario }[] = plans.map((plan) => {
     if (!sources.has(plan.file)) sources.set(plan.file, readSource(plan.file, io));
@@ -80,15 +81,6 @@ export async function compareCommand(args: CompareArgs, io: Io): Promise<number>
   if (args.report) await writeReport(outDir, false);
   io.stdout(args.format === 'json' ? `${JSON.stringify(jsonReport(runs, findings, outDir), null, 2)}\n` : textReport(runs, findings, outDir));
   return 0;
-}
-
-function readSource(file: string, io: Io) {
-  try {
-    return loadSource(file, io.readText);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`cannot read scenario file "${file}": no such file`);
-    throw err;
-  }
 }
 
 function uniqueNames(runs: Compared[]): Compared[] {

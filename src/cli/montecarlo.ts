@@ -11,9 +11,9 @@ import type { Model } from '../engine/model.js';
 import { DECIMAL_COMMA, STANDARD, toCsv, toCsvRows, type Cell } from '../io/csv.js';
 import { temporaryPath, writeFilesAtomically } from '../io/write.js';
 import { DEFAULT_SEED } from '../random/streams.js';
-import { loadSource, type LoadedSource } from '../scenario/index.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './errors.js';
+import { readSource } from './common.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
 import { progress } from './progress.js';
@@ -42,13 +42,7 @@ export class Interrupted extends Error {
 export async function monteCarloCommand(args: MonteCarloArgs, io: Io): Promise<number> {
   if (!Number.isInteger(args.runs) || args.runs < 1) throw new UsageError(`--runs must be a whole number ≥ 1, got ${args.runs}`);
   const seed = args.seed ?? DEFAULT_SEED;
-  let source: LoadedSource;
-  try {
-    source = loadSource(args.scenario, io.readText);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`cannot read scenario file "${args.scenario}": no such file`);
-    throw err;
-  }
+  const source = readSource(args.scenario, io);
   const base = baseModel(source, args.set);
   if (base.uncertainty.length === 0 && !base.events.some((e) => e.probability)) {
     io.stderr(`${args.scenario}: warning: no \`uncertainty\` block and no event with a probability: every run is the same\n`);

@@ -7,10 +7,11 @@ import { grid, overridesFor, parseSweepParam, runCombination, sweepTable, type S
 import type { SweepBatch } from '../analysis/worker.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
 import { writeFilesAtomically } from '../io/write.js';
-import { buildScenario, loadSource, type LoadedSource } from '../scenario/index.js';
+import { buildScenario, type LoadedSource } from '../scenario/index.js';
 import { ScenarioError, type Problem } from '../scenario/problems.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './errors.js';
+import { readSource } from './common.js';
 import type { Io } from './io.js';
 import { progress } from './progress.js';
 
@@ -32,13 +33,7 @@ export async function sweepCommand(args: SweepArgs, io: Io): Promise<number> {
   if (args.param.length === 0) bad.push('name at least one --param');
   if (bad.length > 0) throw new UsageError(bad.join('\n'));
   const params = parsed as SweepParam[];
-  let source: LoadedSource;
-  try {
-    source = loadSource(args.scenario, io.readText);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`cannot read scenario file "${args.scenario}": no such file`);
-    throw err;
-  }
+  const source = readSource(args.scenario, io);
   const base = checkOverrides(source, args.set, params);
   const combos = grid(params);
   const overrides = combos.map((c) => [...args.set, ...overridesFor(params, c)]);

@@ -5,8 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/io.js';
+import { cli } from '../support/cli.js';
 import { writeFilesAtomically } from '../../src/io/write.js';
 
 let dir: string;
@@ -15,19 +14,6 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = {
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    readText: (f) => fs.readFileSync(f, 'utf8'),
-    isTty: false,
-    now: () => new Date('2026-01-01T00:00:00Z'),
-  };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
 
 const read = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8');
 const TABLES = ['summary.csv', 'flows.csv', 'routes.csv', 'links.csv', 'nodes.csv'];

@@ -3,8 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/io.js';
+import { cli } from '../support/cli.js';
 
 let dir: string;
 beforeEach(() => {
@@ -12,13 +11,6 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = { stdout: (t) => (out += t), stderr: (t) => (err += t), readText: (f) => fs.readFileSync(f, 'utf8'), isTty: false, now: () => new Date(0) };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
 const csv = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n').map((l) => l.split(','));
 
 // Two links in series: a-b (10 Mt/yr) then b-c (12 Mt/yr); demand 4.5 Mt growing 10 %/yr from 2024.

@@ -4,8 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/io.js';
+import { cli } from '../support/cli.js';
 import { sample } from '../../src/random/distributions.js';
 import { stream } from '../../src/random/streams.js';
 
@@ -15,12 +14,6 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = { stdout: (t) => (out += t), stderr: (t) => (err += t), readText: (f) => fs.readFileSync(f, 'utf8'), isTty: false, now: () => new Date(0) };
-  return { code: await main(argv, io), out, err };
-}
 const rows = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n').map((l) => l.split(','));
 const pick = (table: string[][], year: number, metric: string, element = '') => {
   const header = table[0]!;
