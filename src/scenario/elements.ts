@@ -2,7 +2,7 @@
 import type { ConstraintModel, ElementModel } from '../engine/model.js';
 import { yearArray, type ValueContext } from '../units/values.js';
 import { byId, type Checker } from './checker.js';
-import { didYouMean } from './problems.js';
+import { didYouMean, formatPath } from './problems.js';
 import type { LinkInput, NodeInput, ScenarioInput, ValueInput } from './schema.js';
 import { itemPath } from './shape.js';
 
@@ -43,7 +43,7 @@ export function buildElements(s: ScenarioInput, vc: ValueContext | undefined, ch
   const unique = located.filter(({ input, path }) => {
     const first = firstSeen.get(input.id);
     if (first) {
-      check.report([...path, 'id'], `duplicate id "${input.id}"`, { hint: `already used at ${first.join('.').replace(/\.(\d+)/g, '[$1]')}; ids are unique across nodes and links` });
+      check.report([...path, 'id'], `duplicate id "${input.id}"`, { hint: `already used at ${formatPath(first)}; ids are unique across nodes and links` });
       return false;
     }
     firstSeen.set(input.id, path);
