@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Aggregate, metricDefs, monteCarloTable, SKETCH_ACCURACY } from '../analysis/montecarlo.js';
-import { runInWorkers } from '../analysis/pool.js';
+import { Aborted, runParallel } from '../analysis/pool.js';
 import { baseModel, monteCarloBatch, type MonteCarloBatch, type MonteCarloBatchResult } from '../analysis/worker.js';
 import type { Model } from '../engine/model.js';
 import { DECIMAL_COMMA, STANDARD, toCsv, toCsvRows, type Cell } from '../io/csv.js';
@@ -70,17 +70,16 @@ export async function monteCarloCommand(args: MonteCarloArgs, io: Io): Promise<n
   };
   const workers = Math.max(1, Math.min(args.workers ?? os.availableParallelism(), batches.length));
   try {
-    if (workers > 1 && args.runs >= PARALLEL_RUNS) {
-      await runInWorkers<MonteCarloBatch, MonteCarloBatchResult>('runMonteCarloBatch', batches, workers, take, abort.signal).catch((err) => {
-        throw abort.signal.aborted ? new Interrupted('interrupted') : err;
-      });
-    } else {
-      for (const [i, batch] of batches.entries()) {
-        await new Promise((resolve) => setImmediate(resolve)); // let Ctrl-C through
-        if (abort.signal.aborted) throw new Interrupted('interrupted');
-        take(monteCarloBatch(source, base, batch), i);
-      }
-    }
+    await runParallel<MonteCarloBatch, MonteCarloBatchResult>({
+      name: 'runMonteCarloBatch',
+      tasks: batches,
+      threads: args.runs >= PARALLEL_RUNS ? workers : 1,
+      local: (batch) => monteCarloBatch(source, base, batch),
+      onResult: take,
+      signal: abort.signal,
+    }).catch((err) => {
+      throw err instanceof Aborted ? new Interrupted('interrupted') : err;
+    });
   } catch (err) {
     runsFile?.discard();
     throw err;

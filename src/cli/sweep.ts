@@ -2,7 +2,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { YearMetrics } from '../analysis/metrics.js';
-import { runInWorkers } from '../analysis/pool.js';
+import { runParallel } from '../analysis/pool.js';
 import { grid, overridesFor, parseSweepParam, runCombination, sweepTable, type SweepParam } from '../analysis/sweep.js';
 import type { SweepBatch } from '../analysis/worker.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
@@ -26,6 +26,8 @@ export interface SweepArgs {
 
 /** Below this many combinations a sweep runs in the main thread: workers would cost more than they save. */
 export const PARALLEL_THRESHOLD = 64;
+/** Combinations per task handed to a thread. */
+const SWEEP_BATCH = 16;
 
 export async function sweepCommand(args: SweepArgs, io: Io): Promise<number> {
   const parsed = args.param.map(parseSweepParam);
@@ -39,12 +41,25 @@ export async function sweepCommand(args: SweepArgs, io: Io): Promise<number> {
   const overrides = combos.map((c) => [...args.set, ...overridesFor(params, c)]);
   const workers = Math.max(1, Math.min(args.workers ?? os.availableParallelism(), combos.length));
   const bar = progress(io, combos.length, 'sweep');
-  let results: YearMetrics[][];
+  const batches: SweepBatch[] = [];
+  for (let i = 0; i < overrides.length; i += SWEEP_BATCH) batches.push({ file: path.resolve(args.scenario), combos: overrides.slice(i, i + SWEEP_BATCH) });
+  const byBatch: YearMetrics[][][] = new Array(batches.length);
+  let finished = 0;
   try {
-    results = workers > 1 && combos.length >= PARALLEL_THRESHOLD ? await parallel(args.scenario, overrides, workers, bar.update) : serial(source, overrides, bar.update);
+    await runParallel<SweepBatch, YearMetrics[][]>({
+      name: 'runSweepBatch',
+      tasks: batches,
+      threads: combos.length >= PARALLEL_THRESHOLD ? workers : 1,
+      local: (batch) => batch.combos.map((o) => runCombination(source, o)),
+      onResult: (r, i) => {
+        byBatch[i] = r;
+        bar.update((finished += r.length));
+      },
+    });
   } finally {
     bar.stop();
   }
+  const results = byBatch.flat();
   const outDir = args.out ?? path.join('output', `sweep-${base.name}`);
   const table = sweepTable(base.name, params, combos, results, base.volumeUnit);
   const manifest = {
@@ -83,26 +98,4 @@ function checkOverrides(source: LoadedSource, set: string[], params: SweepParam[
   }
   if (problems.length > 0 || !base.model) throw new ScenarioError(problems);
   return base.model;
-}
-
-function serial(source: LoadedSource, overrides: string[][], onDone: (n: number) => void): YearMetrics[][] {
-  return overrides.map((o, i) => {
-    const r = runCombination(source, o);
-    onDone(i + 1);
-    return r;
-  });
-}
-
-async function parallel(file: string, overrides: string[][], workers: number, onDone: (n: number) => void): Promise<YearMetrics[][]> {
-  const size = Math.max(8, Math.ceil(overrides.length / (workers * 8)));
-  const batches: SweepBatch[] = [];
-  for (let i = 0; i < overrides.length; i += size) batches.push({ file: path.resolve(file), combos: overrides.slice(i, i + size) });
-  const results: YearMetrics[][][] = new Array(batches.length);
-  let finished = 0;
-  await runInWorkers<SweepBatch, YearMetrics[][]>('runSweepBatch', batches, workers, (r, i) => {
-    results[i] = r;
-    finished += r.length;
-    onDone(finished);
-  });
-  return results.flat();
 }
