@@ -24,9 +24,30 @@ export interface LoadedScenario {
 
 /** A new scenario from a loaded source and overrides; the source is not changed. */
 export function buildScenario(source: LoadedSource, overrides: readonly string[] = [], label = '--set'): LoadedScenario {
+  const params = paramOnly(source, overrides);
+  if (params) {
+    // Only params change: the source's schema check holds, and normalisation starts from it.
+    const result = normalize(source, params);
+    if (!result.problems.some((p) => p.severity === 'error')) {
+      return { model: result.model, input: result.input, files: source.files, problems: sortProblems(result.problems) };
+    }
+  }
   const { raw, problems: overrideProblems } = applyOverrides(source.raw, source.positions, overrides, label);
   const result = normalize({ ...source, raw, problems: [...source.problems, ...overrideProblems] });
   return { model: result.model, input: result.input, files: source.files, problems: sortProblems(result.problems) };
+}
+
+/** `name=<number>` overrides of params the source declares, as values; undefined if any other override. */
+function paramOnly(source: LoadedSource, overrides: readonly string[]): Record<string, number> | undefined {
+  const declared = (source.raw as { params?: Record<string, unknown> } | undefined)?.params;
+  if (overrides.length === 0 || typeof declared !== 'object' || declared === null) return undefined;
+  const out: Record<string, number> = {};
+  for (const spec of overrides) {
+    const m = /^([A-Za-z_]\w*)=(-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)$/i.exec(spec);
+    if (!m || !(m[1]! in declared)) return undefined;
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
 }
 
 export function loadScenario(file: string, options: LoadOptions): LoadedScenario {

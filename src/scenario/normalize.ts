@@ -23,12 +23,14 @@ export interface Normalized {
   problems: Problem[];
 }
 
-export function normalize(source: LoadedSource): Normalized {
+export function normalize(source: LoadedSource, paramValues?: Readonly<Record<string, number>>): Normalized {
   const check = new Checker(source.raw, source.positions, source.file);
   check.problems.push(...source.problems);
   if (source.raw === undefined) return { model: undefined, input: undefined, problems: check.problems };
-  const { scenario: s, allIds } = checkShape(source.raw, check);
-  if (!s) return { model: undefined, input: undefined, problems: check.problems };
+  const shape = paramValues ? checkedShape(source) : checkShape(source.raw, check);
+  if (!shape.scenario) return { model: undefined, input: undefined, problems: check.problems };
+  const s = paramValues ? { ...shape.scenario, params: { ...shape.scenario.params, ...paramValues } } : shape.scenario;
+  const { allIds } = shape;
   if (s.years.end < s.years.start) {
     check.report(['years', 'end'], `end (${s.years.end}) is before start (${s.years.start})`);
   }
@@ -66,6 +68,21 @@ export function normalize(source: LoadedSource): Normalized {
  * built, so sweeps and Monte Carlo runs of one scenario share it.
  */
 const mathCache = new Map<string, { math: MathContext; errors: [string, string][] }>();
+
+/**
+ * The schema check of an unchanged source, done once: what-ifs that only set
+ * params (sweeps, Monte Carlo runs) skip re-checking the whole tree.
+ */
+const shapes = new WeakMap<LoadedSource, ReturnType<typeof checkShape>>();
+
+function checkedShape(source: LoadedSource): ReturnType<typeof checkShape> {
+  let shape = shapes.get(source);
+  if (!shape) {
+    shape = checkShape(source.raw, new Checker(source.raw, source.positions, source.file));
+    shapes.set(source, shape);
+  }
+  return shape;
+}
 
 function buildMath(s: ScenarioInput, check: Checker): MathContext {
   const units = Object.entries(s.units ?? {});

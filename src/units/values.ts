@@ -59,8 +59,13 @@ function fail(subpath: (string | number)[], message: string, hint?: string): Val
   return { ok: false, issues: [{ subpath, message, ...(hint ? { hint } : {}) }] };
 }
 
+const variableSets = new WeakMap<ValueContext, Set<string>>();
+
 function variablesOf(vc: ValueContext, extra: ReadonlyMap<string, number>): Set<string> {
-  return new Set([...vc.params.keys(), TIME_VARIABLE, ...extra.keys()]);
+  if (extra.size > 0) return new Set([...vc.params.keys(), TIME_VARIABLE, ...extra.keys()]);
+  let set = variableSets.get(vc);
+  if (!set) variableSets.set(vc, (set = new Set([...vc.params.keys(), TIME_VARIABLE])));
+  return set;
 }
 
 function evaluateExpressionValue(
@@ -75,6 +80,12 @@ function evaluateExpressionValue(
   const compiled = compileCached(vc.math, text, variablesOf(vc, extra));
   if (!compiled.ok) return fail(subpath, compiled.message, compiled.hint);
   const scope = new Map<string, number>([...vc.params, ...extra]);
+  const key = resultKey(vc, compiled.expr, kind, scope, yearFrom);
+  const known = resultCache(vc.math).get(key);
+  if (known) {
+    for (let i = yearFrom; i < vc.years; i++) into[i] = known[i - yearFrom]!;
+    return { ok: true, values: into };
+  }
   // An expression that does not read `yr` has one value for all years: evaluate it once.
   const perYear = compiled.expr.names.includes(TIME_VARIABLE);
   for (let i = yearFrom; i < vc.years; i++) {
@@ -86,6 +97,7 @@ function evaluateExpressionValue(
     if (typeof result === 'string') return fail(subpath, `"${text}" ${result}`);
     into[i] = result;
   }
+  remember(vc.math, key, into.slice(yearFrom));
   return { ok: true, values: into };
 }
 
@@ -97,13 +109,42 @@ function evaluateExpressionValue(
  */
 const compiledCache = new WeakMap<MathContext, Map<string, CompileResult>>();
 
+const variableKeys = new WeakMap<ReadonlySet<string>, string>();
+
 function compileCached(math: MathContext, text: string, variables: ReadonlySet<string>): CompileResult {
   let cache = compiledCache.get(math);
   if (!cache) compiledCache.set(math, (cache = new Map()));
-  const key = `${[...variables].sort().join(',')}|${text}`;
+  let names = variableKeys.get(variables);
+  if (names === undefined) variableKeys.set(variables, (names = [...variables].sort().join(',')));
+  const key = `${names}|${text}`;
   let r = cache.get(key);
   if (!r) cache.set(key, (r = compileExpression(math, text, variables)));
   return r;
+}
+
+/**
+ * Results of expressions by text, kind, years and the values of the names
+ * they read: a sweep or Monte Carlo run changes a few params, and the other
+ * values (unit conversions cost tens of microseconds each) stay as they were.
+ */
+const resultCaches = new WeakMap<MathContext, Map<string, number[]>>();
+const MAX_CACHED_RESULTS = 20_000;
+
+function resultCache(math: MathContext): Map<string, number[]> {
+  let cache = resultCaches.get(math);
+  if (!cache) resultCaches.set(math, (cache = new Map()));
+  return cache;
+}
+
+function remember(math: MathContext, key: string, values: number[]): void {
+  const cache = resultCache(math);
+  if (cache.size >= MAX_CACHED_RESULTS) cache.clear();
+  cache.set(key, values);
+}
+
+function resultKey(vc: ValueContext, expr: CompiledExpression, kind: Kind, scope: ReadonlyMap<string, number>, yearFrom: number): string {
+  const read = expr.names.filter((n) => n !== TIME_VARIABLE).map((n) => `${n}=${scope.get(n)}`);
+  return `${kind}|${vc.startYear}+${yearFrom}..${vc.years}|${expr.text}|${read.join(',')}`;
 }
 
 function evaluateAt(vc: ValueContext, expr: CompiledExpression, scope: Map<string, number>, yearIndex: number, kind: Kind): number | string {

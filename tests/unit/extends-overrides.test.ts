@@ -91,3 +91,18 @@ describe('--set overrides', () => {
     ]);
   });
 });
+
+describe('param-only overrides take a fast path to the same model', () => {
+  it('name=value (fast) and params.name=value (the general path) give equal models', () => {
+    const fast = loadText({ 's.yaml': base }, 's.yaml', ['growth=0.15', 'other=2']).model!;
+    const general = loadText({ 's.yaml': base }, 's.yaml', ['params.growth=0.15', 'params.other=2']).model!;
+    expect(JSON.stringify(fast)).toBe(JSON.stringify(general));
+    expect(fast.params).toEqual({ growth: 0.15, other: 2 });
+  });
+
+  it('a bad value still gets its positioned error', () => {
+    const r = loadText({ 's.yaml': base }, 's.yaml', ['growth=-30']);
+    expect(r.model).toBeUndefined();
+    expect(r.problems.map(formatProblem).join('\n')).toMatch(/flows\[0\]\.demand: .* is negative/);
+  });
+});
