@@ -1,6 +1,6 @@
 // The `corridor` entry point: parses arguments, runs one command, maps errors
-// to exit codes (0 ok, 2 bad input or usage, 1 anything else). Only this file
-// calls process.exit.
+// to exit codes (0 ok, 2 bad input or usage, 130 interrupted, 1 anything
+// else). It returns the code; only bin/corridor.cjs ends the process.
 import yargs, { type Argv } from 'yargs';
 import { ScenarioError } from '../scenario/problems.js';
 import { VERSION } from '../version.js';

@@ -179,7 +179,7 @@ function toKind(vc: ValueContext, raw: ExprValue, kind: Kind): number | string {
 
 function checkNumber(value: number, kind: Kind): string | undefined {
   if (!Number.isFinite(value)) return `is ${value}, not a finite number`;
-  if (kind === 'year') return Number.isInteger(value) ? undefined : `is ${value}, not a whole year`;
+  if (kind === 'year') return Number.isInteger(value) ? undefined : `is ${value}, not a whole year (for a year drawn from a distribution, write round(name))`;
   if (value < 0) return kind === 'volume' ? `is negative (${value}); capacities and demands must be ≥ 0` : `is negative (${value})`;
   return undefined;
 }
