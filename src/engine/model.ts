@@ -109,5 +109,3 @@ export interface Model {
   readonly volumeUnit: VolumeUnit;
   readonly uncertainty: readonly UncertainParam[];
 }
-
-export const yearOf = (model: Model, index: number): number => model.startYear + index;

@@ -16,8 +16,6 @@ export interface Manifest {
   run_at: string;
 }
 
-export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
-
 /** Hash of the scenario and every file it extends, in load order. */
 export function scenarioHash(files: readonly SourceFile[]): string {
   const h = createHash('sha256');
