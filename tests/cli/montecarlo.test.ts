@@ -112,6 +112,19 @@ describe('corridor montecarlo', () => {
     expect(draws(0)).not.toBe(sample(dist, stream(9, 'h', 0)));
   });
 
+  it('reproduces the fan of outcomes quoted in docs/middle-corridor.md', async () => {
+    // 2,000 runs, default seed: TITR carried (the Caspian crossing's flow) in 2030 and how
+    // often the crossing binds. Pinned so that a change to the engine or the sampling that
+    // moves the documented numbers is noticed (then re-run the command and update the docs).
+    const r = await cli('montecarlo', 'scenarios/middle-corridor.yaml', '--runs', '2000', '--workers', '1', '--out', dir);
+    expect(r.code).toBe(0);
+    const mc = rows('montecarlo.csv');
+    const flow = pick(mc, 2030, 'flow_mt', 'caspian-crossing');
+    expect([flow.p5, flow.p50, flow.p95].map((x) => x!.toFixed(2))).toEqual(['4.85', '6.32', '6.85']);
+    expect(pick(mc, 2030, 'binding_share', 'caspian-crossing').mean).toBeCloseTo(0.5225, 4);
+    expect(pick(mc, 2035, 'binding_share', 'caspian-crossing').mean).toBeCloseTo(0.848, 4);
+  }, 60_000);
+
   it('Ctrl-C stops cleanly and writes nothing', async () => {
     const out = path.join(dir, 'out');
     const child = spawn(process.execPath, [path.resolve('bin/corridor.cjs'), 'montecarlo', 'scenarios/middle-corridor.yaml', '--runs', '100000', '--workers', '1', '--keep-runs', '--out', out]);
