@@ -28,6 +28,8 @@ export interface ParallelJob<T, R> {
   signal?: AbortSignal;
 }
 
+const IN_FLIGHT = 2;
+
 export class Aborted extends Error {
   override name = 'Aborted';
 }
@@ -48,7 +50,15 @@ export async function runParallel<T, R>(job: ParallelJob<T, R>): Promise<void> {
   const workers = Math.max(0, Math.min(job.threads, tasks.length) - 1);
   // Loaded on demand and left out of the bundle: tinypool starts its threads from its own files.
   const pool = workers > 0
-    ? new ((await importModule('tinypool')) as typeof import('tinypool')).default({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 1000 })
+    ? new ((await importModule('tinypool')) as typeof import('tinypool')).default({
+        filename: workerFile(),
+        minThreads: workers,
+        maxThreads: workers,
+        idleTimeout: 1000,
+        // Two tasks in flight per worker: it starts the next one while the main thread is busy
+        // with its own batch and cannot hand it over.
+        concurrentTasksPerWorker: IN_FLIGHT,
+      })
     : undefined;
   const workerLane = async () => {
     for (let i = take(); i >= 0; i = take()) job.onResult((await pool!.run(tasks[i], { name: job.name, ...(signal ? { signal } : {}) })) as R, i);
@@ -60,7 +70,7 @@ export async function runParallel<T, R>(job: ParallelJob<T, R>): Promise<void> {
     }
   };
   try {
-    await Promise.all([mainLane(), ...Array.from({ length: workers }, workerLane)]);
+    await Promise.all([mainLane(), ...Array.from({ length: workers * IN_FLIGHT }, workerLane)]);
   } catch (err) {
     throw signal?.aborted ? new Aborted('aborted') : err;
   } finally {
