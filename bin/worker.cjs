@@ -1,7 +1,8 @@
-// Worker-thread entry for sweeps: the same bundle and code cache as the CLI.
+// Worker-thread entry for sweeps and Monte Carlo: the same bundle and code
+// cache as the CLI; each task returns an Outcome (src/analysis/worker.ts).
 'use strict';
 const { loadBundle } = require('./load.cjs');
 
 const { bundle } = loadBundle();
-exports.runSweepBatch = (batch) => bundle.runSweepBatch(batch);
-exports.runMonteCarloBatch = (batch) => bundle.runMonteCarloBatch(batch);
+exports.sweepTask = (batch) => bundle.sweepTask(batch);
+exports.monteCarloTask = (batch) => bundle.monteCarloTask(batch);

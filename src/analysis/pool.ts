@@ -1,6 +1,8 @@
 // Runs batches of work on the main thread and worker threads (tinypool).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ScenarioError } from '../scenario/problems.js';
+import type { Outcome } from './worker.js';
 
 /** import(), through bin/corridor.cjs's hook when running from the bundle (see there). */
 export const importModule = (specifier: string): Promise<unknown> => {
@@ -15,7 +17,7 @@ export function workerFile(): string {
 }
 
 export interface ParallelJob<T, R> {
-  /** Name of the task function that bin/worker.cjs exports. */
+  /** Name of the task function that bin/worker.cjs exports (it returns an `Outcome`). */
   name: string;
   tasks: readonly T[];
   /** Threads in all, the main thread included: 1 runs everything here. */
@@ -61,7 +63,11 @@ export async function runParallel<T, R>(job: ParallelJob<T, R>): Promise<void> {
       })
     : undefined;
   const workerLane = async () => {
-    for (let i = take(); i >= 0; i = take()) job.onResult((await pool!.run(tasks[i], { name: job.name, ...(signal ? { signal } : {}) })) as R, i);
+    for (let i = take(); i >= 0; i = take()) {
+      const r = (await pool!.run(tasks[i], { name: job.name, ...(signal ? { signal } : {}) })) as Outcome<R>;
+      if ('problems' in r) throw new ScenarioError(r.problems);
+      job.onResult(r.value, i);
+    }
   };
   const mainLane = async () => {
     for (let i = take(); i >= 0; i = take()) {

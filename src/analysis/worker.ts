@@ -3,7 +3,7 @@
 // with the same functions as a serial run.
 import fs from 'node:fs';
 import { buildScenario, loadSource, type LoadedSource } from '../scenario/index.js';
-import { ScenarioError } from '../scenario/problems.js';
+import { ScenarioError, type Problem } from '../scenario/problems.js';
 import { yearMetrics, type YearMetrics } from './metrics.js';
 import { BatchCollector, metricDefs, runOnce, type BatchData } from './montecarlo.js';
 import { runCombination } from './sweep.js';
@@ -29,6 +29,26 @@ export interface MonteCarloBatchResult extends BatchData {
   /** With keepRuns: per run and year, the draws and the summary metrics. */
   rows: (string | number)[][];
 }
+
+/**
+ * What crosses the thread boundary: a task's value, or the problems of a
+ * scenario error (an error's class does not survive the trip, and the CLI
+ * needs it to answer with exit code 2 and the positioned problems).
+ */
+export type Outcome<R> = { value: R } | { problems: Problem[] };
+
+export function outcome<R>(task: () => R): Outcome<R> {
+  try {
+    return { value: task() };
+  } catch (err) {
+    if (err instanceof ScenarioError) return { problems: [...err.problems] };
+    throw err;
+  }
+}
+
+/** The worker-thread entry points (bin/worker.cjs). */
+export const sweepTask = (batch: SweepBatch): Outcome<YearMetrics[][]> => outcome(() => runSweepBatch(batch));
+export const monteCarloTask = (batch: MonteCarloBatch): Outcome<MonteCarloBatchResult> => outcome(() => runMonteCarloBatch(batch));
 
 const sources = new Map<string, LoadedSource>();
 const bases = new Map<string, Model>();

@@ -163,4 +163,4 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 }
 
 // Worker threads load this same bundle (bin/worker.cjs) and call these.
-export { runMonteCarloBatch, runSweepBatch } from '../analysis/worker.js';
+export { monteCarloTask, sweepTask } from '../analysis/worker.js';

@@ -71,7 +71,7 @@ export async function monteCarloCommand(args: MonteCarloArgs, io: Io): Promise<n
   const workers = Math.max(1, Math.min(args.workers ?? os.availableParallelism(), batches.length));
   try {
     await runParallel<MonteCarloBatch, MonteCarloBatchResult>({
-      name: 'runMonteCarloBatch',
+      name: 'monteCarloTask',
       tasks: batches,
       threads: args.runs >= PARALLEL_RUNS ? workers : 1,
       local: (batch) => monteCarloBatch(source, base, batch),

@@ -47,7 +47,7 @@ export async function sweepCommand(args: SweepArgs, io: Io): Promise<number> {
   let finished = 0;
   try {
     await runParallel<SweepBatch, YearMetrics[][]>({
-      name: 'runSweepBatch',
+      name: 'sweepTask',
       tasks: batches,
       threads: combos.length >= PARALLEL_THRESHOLD ? workers : 1,
       local: (batch) => batch.combos.map((o) => runCombination(source, o)),

@@ -112,6 +112,16 @@ describe('corridor montecarlo', () => {
     expect(draws(0)).not.toBe(sample(dist, stream(9, 'h', 0)));
   });
 
+  it('a draw that makes the scenario invalid is a positioned input error (exit 2), on any thread', async () => {
+    // One run in a hundred draws online = 2026.5, not a whole year; the runs are spread over
+    // the main thread and a worker, and whichever meets it first reports it.
+    fs.writeFileSync(path.join(dir, 'd.yaml'), DELAY.replace('values: [2026, 2027, 2028], weights: [0.6, 0.3, 0.1]', 'values: [2026, 2026.5], weights: [0.99, 0.01]'));
+    const r = await cli('montecarlo', path.join(dir, 'd.yaml'), '--runs', '400', '--workers', '2', '--out', path.join(dir, 'out'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/d\.yaml:8:61: projects\[0\]\.online: "online" is 2026\.5, not a whole year \(for a year drawn from a distribution, write round\(name\)\)/);
+    expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
+  });
+
   it('reproduces the fan of outcomes quoted in docs/middle-corridor.md', async () => {
     // 2,000 runs, default seed: TITR carried (the Caspian crossing's flow) in 2030 and how
     // often the crossing binds. Pinned so that a change to the engine or the sampling that
