@@ -27,7 +27,7 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
   const check = new Checker(source.raw, source.positions, source.file);
   check.problems.push(...source.problems);
   if (source.raw === undefined) return { model: undefined, input: undefined, problems: check.problems };
-  const shape = paramValues ? checkedShape(source) : checkShape(source.raw, check);
+  const shape = paramValues ? checkedShape(source, check) : checkShape(source.raw, check);
   if (!shape.scenario) return { model: undefined, input: undefined, problems: check.problems };
   const s = paramValues ? { ...shape.scenario, params: { ...shape.scenario.params, ...paramValues } } : shape.scenario;
   const { allIds } = shape;
@@ -73,15 +73,18 @@ const mathCache = new Map<string, { math: MathContext; errors: [string, string][
  * The schema check of an unchanged source, done once: what-ifs that only set
  * params (sweeps, Monte Carlo runs) skip re-checking the whole tree.
  */
-const shapes = new WeakMap<LoadedSource, ReturnType<typeof checkShape>>();
+const shapes = new WeakMap<LoadedSource, { shape: ReturnType<typeof checkShape>; problems: Problem[] }>();
 
-function checkedShape(source: LoadedSource): ReturnType<typeof checkShape> {
-  let shape = shapes.get(source);
-  if (!shape) {
-    shape = checkShape(source.raw, new Checker(source.raw, source.positions, source.file));
-    shapes.set(source, shape);
+/** The source's schema check, done once; its problems are reported again on every use. */
+function checkedShape(source: LoadedSource, check: Checker): ReturnType<typeof checkShape> {
+  let entry = shapes.get(source);
+  if (!entry) {
+    const own = new Checker(source.raw, source.positions, source.file);
+    entry = { shape: checkShape(source.raw, own), problems: own.problems };
+    shapes.set(source, entry);
   }
-  return shape;
+  check.problems.push(...entry.problems);
+  return entry.shape;
 }
 
 function buildMath(s: ScenarioInput, check: Checker): MathContext {

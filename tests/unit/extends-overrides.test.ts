@@ -106,3 +106,13 @@ describe('param-only overrides take a fast path to the same model', () => {
     expect(r.problems.map(formatProblem).join('\n')).toMatch(/flows\[0\]\.demand: .* is negative/);
   });
 });
+
+describe('the param fast path keeps the file’s own problems', () => {
+  it('a schema error elsewhere in the file is still reported with --set name=value', () => {
+    // `description: 5` is the only problem in the file; it must not vanish because a param is set.
+    const text = `name: t\ndescription: 5\nyears: { start: 2024, end: 2026 }\nparams: { growth: 0.1 }\nnodes: [{ id: a }, { id: b }]\nlinks: [{ id: ab, from: a, to: b }]\nflows: [{ id: f, origin: a, destination: b, demand: "1 + growth", routes: [{ id: r, via: [ab] }] }]\n`;
+    const r = loadText({ 's.yaml': text }, 's.yaml', ['growth=0.2']);
+    expect(r.model).toBeUndefined();
+    expect(r.problems.map(formatProblem)).toContain('s.yaml:2:14: description: expected string, received number');
+  });
+});
