@@ -65,12 +65,14 @@ export function checkShape(raw: unknown, check: Checker): ShapeResult {
 }
 
 function partial(top: Record<string, unknown>): ScenarioInput | undefined {
-  const head = ScenarioSchema.omit({ nodes: true, links: true, projects: true, events: true, flows: true }).safeParse(
-    Object.fromEntries(Object.entries(top).filter(([k]) => !(k in LISTS))),
-  );
-  const years = ScenarioSchema.shape.years.safeParse(top.years);
-  if (!years.success) return undefined;
-  const base = head.success ? head.data : { name: typeof top.name === 'string' ? top.name : 'scenario', years: years.data };
+  // Each top-level key on its own: a bad `description` must not take `params` down with it.
+  const base: Record<string, unknown> = { name: typeof top.name === 'string' ? top.name : 'scenario' };
+  for (const [key, schema] of Object.entries(ScenarioSchema.shape)) {
+    if (key in LISTS) continue;
+    const r = (schema as z.ZodType).safeParse(top[key]);
+    if (r.success && r.data !== undefined) base[key] = r.data;
+  }
+  if (!base.years) return undefined;
   const lists = {} as { [K in ListKey]: z.output<(typeof LISTS)[K]>[] };
   for (const key of Object.keys(LISTS) as ListKey[]) {
     const items = Array.isArray(top[key]) ? (top[key] as unknown[]) : [];
