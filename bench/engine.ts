@@ -106,7 +106,7 @@ function montecarlo(): void {
   const [one, two] = [median(times.get(1)!), median(times.get(2)!)];
   console.log('Monte Carlo of the Middle Corridor baseline, 2,000 runs (median of 3, whole command):');
   console.log(`  1 worker ${(2000 / one).toFixed(0)} runs/s; 2 workers ${(2000 / two).toFixed(0)} runs/s; speed-up ${(one / two).toFixed(2)}× (aim ≥ 1.7×)`);
-  const runs = (process.env.BENCH_MC_RUNS ?? '10000,100000').split(',').map(Number);
+  const runs = (process.env.BENCH_MC_RUNS ?? '10000,100000').split(',').map(Number).filter((n) => n > 0);
   for (const n of runs) {
     const r = timed(mc(n, 2));
     console.log(`  ${n.toLocaleString('en-US')} runs, 2 workers: ${r.seconds.toFixed(1)} s, peak RSS ${r.rssMiB.toFixed(0)} MiB (aim for 100,000: < 1024 MiB)`);

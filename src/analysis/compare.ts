@@ -2,7 +2,7 @@
 // per scenario, and the differences a person would say out loud. Pure.
 import type { Result } from '../engine/simulate.js';
 import type { Cell, Table } from '../io/csv.js';
-import { runTotals, yearMetrics, type RunTotals, type YearMetrics } from './metrics.js';
+import { isVolumeMetric, runTotals, yearMetrics, type RunTotals, type YearMetrics } from './metrics.js';
 
 export interface Compared {
   /** Column name: the scenario's name, or the variant's. */
@@ -50,7 +50,6 @@ function longValues(r: Result): Values {
   return out;
 }
 
-const VOLUME_METRICS = new Set(['demand', 'served', 'unserved', 'volume', 'capacity', 'flow']);
 
 /** compare.csv: one row per year, table, element and metric; a column per scenario, then deltas. */
 export function compareTable(runs: readonly Compared[]): Table {
@@ -64,7 +63,7 @@ export function compareTable(runs: readonly Compared[]): Table {
   const others = runs.slice(1);
   const rows: Cell[][] = keys.map((key) => {
     const [year, table, element, metric] = key.split('\t') as [string, string, string, string];
-    const k = VOLUME_METRICS.has(metric) ? unit.factor : 1;
+    const k = isVolumeMetric(metric) ? unit.factor : 1;
     const vs = values.map((v) => (v.has(key) ? v.get(key)! * k : undefined));
     const base = vs[0];
     const deltas = others.flatMap((_, i) => {
@@ -73,7 +72,7 @@ export function compareTable(runs: readonly Compared[]): Table {
       const delta = v - base;
       return [delta, base !== 0 ? (delta / Math.abs(base)) * 100 : null];
     });
-    const name = VOLUME_METRICS.has(metric) ? `${metric}${unit.suffix}` : metric;
+    const name = isVolumeMetric(metric) ? `${metric}${unit.suffix}` : metric;
     return [Number(year), table, element, name, ...vs, ...deltas];
   });
   const header = ['year', 'table', 'element', 'metric', ...runs.map((r) => r.name), ...others.flatMap((r) => [`delta_${r.name}`, `delta_pct_${r.name}`])];

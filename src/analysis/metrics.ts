@@ -18,6 +18,10 @@ export interface YearMetrics {
   binding: string[];
 }
 
+/** Metrics measured in the volume unit (converted, and suffixed `_mt`, `_teu`… in headers). */
+const VOLUME_METRICS = new Set(['demand', 'served', 'unserved', 'volume', 'capacity', 'flow']);
+export const isVolumeMetric = (metric: string): boolean => VOLUME_METRICS.has(metric);
+
 /** Below this (Mt/year) unserved volume is rounding, not a shortfall. */
 export const UNSERVED_EPSILON = 1e-6;
 

@@ -18,7 +18,7 @@ import { sample } from '../random/distributions.js';
 import { stream } from '../random/streams.js';
 import { buildScenario, type LoadedSource } from '../scenario/index.js';
 import { ScenarioError } from '../scenario/problems.js';
-import { UNSERVED_EPSILON, yearMetrics } from './metrics.js';
+import { isVolumeMetric, UNSERVED_EPSILON, yearMetrics } from './metrics.js';
 
 export const SKETCH_ACCURACY = 0.001;
 export const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
@@ -269,7 +269,6 @@ const newSketch = () => new DDSketch({ relativeAccuracy: SKETCH_ACCURACY });
 const clampedQuantile = (s: DDSketch, q: number) => Math.min(s.max, Math.max(s.min, s.getValueAtQuantile(q)));
 const round6 = (x: number) => Number(x.toFixed(6));
 
-const VOLUME = new Set(['demand', 'served', 'unserved', 'flow']);
 
 /**
  * montecarlo.csv: per year, the summary metrics and P(unserved); per element,
@@ -284,7 +283,7 @@ export function monteCarloTable(model: Model, defs: readonly MetricDef[], agg: A
     const i = m * Y + y;
     return [agg.mean(i) * scale, ...QUANTILES.map((q) => agg.quantile(i, q) * scale)];
   };
-  const name = (d: MetricDef) => (VOLUME.has(d.metric) ? `${d.metric}${u.suffix}` : d.metric);
+  const name = (d: MetricDef) => (isVolumeMetric(d.metric) ? `${d.metric}${u.suffix}` : d.metric);
   const empty = QUANTILES.map(() => null);
   const order = defs.map((d, m) => ({ d, m })).sort((a, b) => {
     const ea = a.d.element < 0 ? '' : model.elements[a.d.element]!.id;
@@ -301,7 +300,7 @@ export function monteCarloTable(model: Model, defs: readonly MetricDef[], agg: A
         rows.push([model.name, year, 'bottleneck_share', element, agg.bottleneck[d.element * Y + y]! / agg.runs, ...empty]);
         bottlenecksDone = d.element;
       }
-      rows.push([model.name, year, name(d), element, ...stat(m, y, VOLUME.has(d.metric) ? u.factor : 1)]);
+      rows.push([model.name, year, name(d), element, ...stat(m, y, isVolumeMetric(d.metric) ? u.factor : 1)]);
       if (d.metric === 'max_utilization') rows.push([model.name, year, 'p_unserved', '', agg.unserved[y]! / agg.runs, ...empty]);
     }
   }

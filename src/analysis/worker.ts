@@ -60,7 +60,11 @@ function sourceOf(file: string): LoadedSource {
 }
 
 export function runSweepBatch(batch: SweepBatch): YearMetrics[][] {
-  const source = sourceOf(batch.file);
+  return sweepBatch(sourceOf(batch.file), batch);
+}
+
+/** Runs a batch's combinations on a loaded source (main thread or worker). */
+export function sweepBatch(source: LoadedSource, batch: SweepBatch): YearMetrics[][] {
   return batch.combos.map((overrides) => runCombination(source, overrides));
 }
 

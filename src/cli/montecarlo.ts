@@ -4,7 +4,7 @@ import { setMaxListeners } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Aggregate, metricDefs, monteCarloTable, SKETCH_ACCURACY } from '../analysis/montecarlo.js';
+import { Aggregate, metricDefs, monteCarloTable, SKETCH_ACCURACY, type MetricDef } from '../analysis/montecarlo.js';
 import { Aborted, runParallel } from '../analysis/pool.js';
 import { baseModel, monteCarloBatch, type MonteCarloBatch, type MonteCarloBatchResult } from '../analysis/worker.js';
 import type { Model } from '../engine/model.js';
@@ -99,7 +99,7 @@ export async function monteCarloCommand(args: MonteCarloArgs, io: Io): Promise<n
     { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` },
   ]);
   if (args.report) await writeReport(outDir, false);
-  io.stdout(summaryText(base, agg, args.runs, seed, outDir));
+  io.stdout(summaryText(base, defs, agg, args.runs, seed, outDir));
   return 0;
 }
 
@@ -137,10 +137,10 @@ class RunsWriter {
   }
 }
 
-function summaryText(model: Model, agg: Aggregate, runs: number, seed: number | string, outDir: string): string {
+function summaryText(model: Model, defs: readonly MetricDef[], agg: Aggregate, runs: number, seed: number | string, outDir: string): string {
   const Y = model.years;
   const k = model.volumeUnit.factor;
-  const served = 1; // metric index of `served` in metricDefs
+  const served = defs.findIndex((d) => d.metric === 'served' && d.element < 0);
   const lines = [`${model.name}: ${runs} runs, seed ${seed} → ${outDir}/`, 'year  served p5 – p50 – p95      P(unserved)  most frequent bottleneck'];
   for (let y = 0; y < Y; y++) {
     const i = served * Y + y;

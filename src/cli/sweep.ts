@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { YearMetrics } from '../analysis/metrics.js';
 import { runParallel } from '../analysis/pool.js';
-import { grid, overridesFor, parseSweepParam, runCombination, sweepTable, type SweepParam } from '../analysis/sweep.js';
-import type { SweepBatch } from '../analysis/worker.js';
+import { grid, overridesFor, parseSweepParam, sweepTable, type SweepParam } from '../analysis/sweep.js';
+import { sweepBatch, type SweepBatch } from '../analysis/worker.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
 import { writeFilesAtomically } from '../io/write.js';
 import { buildScenario, type LoadedSource } from '../scenario/index.js';
@@ -50,7 +50,7 @@ export async function sweepCommand(args: SweepArgs, io: Io): Promise<number> {
       name: 'sweepTask',
       tasks: batches,
       threads: combos.length >= PARALLEL_THRESHOLD ? workers : 1,
-      local: (batch) => batch.combos.map((o) => runCombination(source, o)),
+      local: (batch) => sweepBatch(source, batch),
       onResult: (r, i) => {
         byBatch[i] = r;
         bar.update((finished += r.length));

@@ -36,6 +36,12 @@ const base = (title: string, subtitle: string) => ({
   config: { font: 'sans-serif', view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 11 }, legend: { labelFontSize: 11, titleFontSize: 11 } },
 });
 
+/** A colour per value of `field`, from the report's palette; `title: null` hides the legend title. */
+const colorBy = (field: string, title?: string | null) => ({ field, type: 'nominal', ...(title !== undefined ? { title } : {}), scale: { range: PALETTE } });
+
+/** A y channel stacking `field` from zero. */
+const stackedY = (field: string, title: string, axis?: object) => ({ field, type: 'quantitative', stack: 'zero', title, ...(axis ? { axis } : {}) });
+
 const yearAxis = { field: 'year', type: 'quantitative', title: 'year', axis: { format: 'd', tickMinStep: 1 } };
 
 export interface ElementYear {
@@ -64,7 +70,7 @@ export function elementChart(id: string, kind: 'node' | 'link', rows: readonly E
       encoding: {
         x: yearAxis,
         y: { field: 'value', type: 'quantitative', title: `${unit}/year` },
-        color: { field: 'series', type: 'nominal', title: null, scale: { range: PALETTE } },
+        color: colorBy('series', null),
         strokeDash: { condition: { test: "indexof(datum.series, 'capacity') === 0", value: [6, 3] }, value: [1, 0] },
       },
     },
@@ -72,7 +78,7 @@ export function elementChart(id: string, kind: 'node' | 'link', rows: readonly E
       data: { values },
       name: POINTS,
       mark: { type: 'point', filled: true, size: 30 },
-      encoding: { x: yearAxis, y: { field: 'value', type: 'quantitative' }, color: { field: 'series', type: 'nominal', scale: { range: PALETTE } } },
+      encoding: { x: yearAxis, y: { field: 'value', type: 'quantitative' }, color: colorBy('series') },
     },
     {
       data: { values: values.filter((v) => v.binding) },
@@ -120,8 +126,8 @@ export function corridorChart(rows: readonly FlowYear[], scenario: string, unit:
           mark: { type: 'area', opacity: 0.85 },
           encoding: {
             x: yearAxis,
-            y: { field: 'value', type: 'quantitative', stack: 'zero', title: `${unit}/year` },
-            color: { field: 'flow', type: 'nominal', title: 'served, by flow', scale: { range: PALETTE } },
+            y: stackedY('value', `${unit}/year`),
+            color: colorBy('flow', 'served, by flow'),
           },
         },
         { data: { values: totals }, name: LINES, mark: { type: 'line', color: 'black' }, encoding: { x: yearAxis, y: { field: 'value', type: 'quantitative' } } },
@@ -147,8 +153,8 @@ export function unservedChart(rows: readonly FlowYear[], scenario: string, unit:
       mark: 'bar',
       encoding: {
         x: { ...yearAxis, type: 'ordinal' },
-        y: { field: 'value', type: 'quantitative', stack: 'zero', title: `${unit}/year` },
-        color: { field: 'flow', type: 'nominal', scale: { range: PALETTE } },
+        y: stackedY('value', `${unit}/year`),
+        color: colorBy('flow'),
       },
     },
     series: new Set(values.map((v) => v.flow)).size,
@@ -169,8 +175,8 @@ export function routesChart(flow: string, rows: readonly { year: number; route: 
       mark: { type: 'area', opacity: 0.85 },
       encoding: {
         x: yearAxis,
-        y: { field: 'volume', type: 'quantitative', stack: 'zero', title: `${unit}/year` },
-        color: { field: 'route', type: 'nominal', scale: { range: PALETTE } },
+        y: stackedY('volume', `${unit}/year`),
+        color: colorBy('route'),
       },
     },
     series: new Set(rows.map((r) => r.route)).size,
@@ -190,7 +196,7 @@ export function scenarioLines(id: string, metric: string, rows: readonly { year:
       encoding: {
         x: yearAxis,
         y: { field: 'value', type: 'quantitative', title: unit },
-        color: { field: 'scenario', type: 'nominal', scale: { range: PALETTE } },
+        color: colorBy('scenario'),
       },
       layer: [
         { name: LINES, mark: { type: 'line' } },
@@ -218,7 +224,7 @@ export function bottleneckTimeline(rows: readonly { year: number; scenario: stri
       encoding: {
         x: { field: 'year', type: 'ordinal', title: 'year' },
         y: { field: 'scenario', type: 'nominal', title: null },
-        color: { field: 'bottleneck', type: 'nominal', title: 'bottleneck', scale: { range: PALETTE } },
+        color: colorBy('bottleneck', 'bottleneck'),
       },
     },
     series: new Set(values.map((r) => r.scenario)).size,
@@ -270,8 +276,8 @@ export function bottleneckShareChart(rows: readonly { year: number; element: str
       mark: 'bar',
       encoding: {
         x: { ...yearAxis, type: 'ordinal' },
-        y: { field: 'share', type: 'quantitative', stack: 'zero', title: 'share of runs', axis: { format: '%' } },
-        color: { field: 'element', type: 'nominal', scale: { range: PALETTE } },
+        y: stackedY('share', 'share of runs', { format: '%' }),
+        color: colorBy('element'),
       },
     },
     series: new Set(values.map((r) => r.element)).size,
