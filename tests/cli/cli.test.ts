@@ -85,6 +85,7 @@ describe('corridor run', () => {
     await cli('run', 'scenarios/tutorial.yaml', '--out', dir, '--decimal-comma');
     const s = read('summary.csv');
     expect(s.startsWith('\uFEFFscenario;year;demand_mt')).toBe(true);
+    // 2025: containers 2.4 + bulk 3 · 1.05 = 5.55 Mt, all served; the ferry (5.42 Mt) is full.
     expect(s.split('\n')[2]).toBe('tutorial;2025;5,55;5,55;0;1;ferry;ferry');
   });
 

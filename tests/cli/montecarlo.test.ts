@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli } from '../support/cli.js';
-import { sample } from '../../src/random/distributions.js';
-import { stream } from '../../src/random/streams.js';
+import { drawParams } from '../../src/analysis/montecarlo.js';
+import { modelOf } from '../support/build.js';
 
 let dir: string;
 beforeEach(() => {
@@ -104,12 +104,16 @@ describe('corridor montecarlo', () => {
   });
 
   it('adding a param does not change the draws of the others', () => {
-    // Streams are keyed by seed, param and run, never by position: g's draws are the same
-    // whatever else is uncertain.
-    const dist = { dist: 'uniform' as const, min: 0, max: 1 };
-    const draws = (run: number) => sample(dist, stream(9, 'g', run));
-    expect([0, 1, 2].map(draws)).toEqual([0, 1, 2].map((r) => sample(dist, stream(9, 'g', r))));
-    expect(draws(0)).not.toBe(sample(dist, stream(9, 'h', 0)));
+    // Streams are keyed by seed, param and run, never by position: `growth` draws the same
+    // values whether or not `alpha` (drawn first, by name) is uncertain too.
+    const one = modelOf(GROWTH);
+    const two = modelOf(GROWTH.replace('params: { growth: 0.1 }', 'params: { growth: 0.1, alpha: 1 }')
+      .replace('uncertainty: {', 'uncertainty: { alpha: { dist: normal, mean: 1, sd: 0.1 },'));
+    expect(two.uncertainty.map((p) => p.name)).toEqual(['alpha', 'growth']);
+    for (const run of [0, 1, 2, 500]) {
+      expect(drawParams(two, 5, run).values.growth).toBe(drawParams(one, 5, run).values.growth);
+    }
+    expect(drawParams(one, 5, 0).values.growth).not.toBe(drawParams(one, 6, 0).values.growth); // the seed matters
   });
 
   it('a draw that makes the scenario invalid is a positioned input error (exit 2), on any thread', async () => {

@@ -93,6 +93,7 @@ describe('projects, events and effective capacity', () => {
     expect(rampFraction(2024, 2025, 2)).toBe(0);
     expect(rampFraction(2025, 2025, 2)).toBe(0.5);
     expect(rampFraction(2030, 2025, 2)).toBe(1);
+    // Half of a ×3: 10 · (1 + (3 − 1) · 0.5) = 20.
     expect(applyChange(10, { id: 'x', constraints: [], effect: 'multiply', amount: Float64Array.of(3) }, 0, 0.5)).toBe(20);
   });
 
