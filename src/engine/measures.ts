@@ -30,46 +30,59 @@ export interface Measures {
   readonly yearBinding: readonly (readonly number[])[];
 }
 
+/**
+ * Flows, utilization and bottlenecks per constraint, element and year. The
+ * route measures (transit times, route bottlenecks) are worked out on first
+ * use: the tables need them, sweeps and Monte Carlo runs do not.
+ */
 export function measure(model: Model, capacity: Float64Array, routeVolume: Float64Array): Measures {
   const Y = model.years;
-  const constraintFlow = new Float64Array(model.constraints.length * Y);
+  const C = model.constraints.length;
+  const constraintFlow = new Float64Array(C * Y);
   const elementFlow = new Float64Array(model.elements.length * Y);
-  model.routes.forEach((route, r) => {
+  for (let r = 0; r < model.routes.length; r++) {
+    const route = model.routes[r]!;
     for (let y = 0; y < Y; y++) {
       const v = routeVolume[r * Y + y]!;
       for (const c of route.constraints) constraintFlow[c * Y + y] = constraintFlow[c * Y + y]! + v;
       for (const e of route.elements) elementFlow[e * Y + y] = elementFlow[e * Y + y]! + v;
     }
-  });
+  }
   const utilization = new Float64Array(constraintFlow.length);
   for (let i = 0; i < utilization.length; i++) {
     utilization[i] = capacity[i]! > 0 ? constraintFlow[i]! / capacity[i]! : NaN;
   }
+  const elementOf = Int32Array.from(model.constraints, (con) => con.element);
   const yearBottleneck = new Int32Array(Y).fill(-1);
   const yearMaxUtilization = new Float64Array(Y);
+  const yearBinding: number[][] = [];
   for (let y = 0; y < Y; y++) {
     let best = -1;
     let bestU = -Infinity;
-    model.constraints.forEach((con, c) => {
+    const bound: number[] = [];
+    for (let c = 0; c < C; c++) {
       const u = utilization[c * Y + y]!;
-      if (u > bestU || (u === bestU && con.element < best)) {
+      const e = elementOf[c]!;
+      if (u > bestU || (u === bestU && e < best)) {
         bestU = u;
-        best = con.element;
+        best = e;
       }
-    });
+      if (!Number.isNaN(u) && binding(u) && !bound.includes(e)) bound.push(e);
+    }
     yearBottleneck[y] = best;
     yearMaxUtilization[y] = best >= 0 ? bestU : NaN;
+    yearBinding.push(bound.sort((a, b) => a - b));
   }
-  const yearBinding = Array.from({ length: Y }, (_, y) => {
-    const elements = new Set<number>();
-    model.constraints.forEach((con, c) => {
-      const u = utilization[c * Y + y]!;
-      if (!Number.isNaN(u) && binding(u)) elements.add(con.element);
-    });
-    return [...elements].sort((a, b) => a - b);
-  });
-  const { routeTransit, routeBottleneck } = routeMeasures(model, utilization);
-  return { constraintFlow, utilization, elementFlow, routeTransit, routeBottleneck, yearBottleneck, yearMaxUtilization, yearBinding };
+  let routes: ReturnType<typeof routeMeasures> | undefined;
+  return {
+    constraintFlow, utilization, elementFlow, yearBottleneck, yearMaxUtilization, yearBinding,
+    get routeTransit() {
+      return (routes ??= routeMeasures(model, utilization)).routeTransit;
+    },
+    get routeBottleneck() {
+      return (routes ??= routeMeasures(model, utilization)).routeBottleneck;
+    },
+  };
 }
 
 function routeMeasures(model: Model, utilization: Float64Array): { routeTransit: Float64Array; routeBottleneck: Int32Array } {

@@ -47,5 +47,6 @@ export function simulate(model: Model, options: SimulateOptions = {}): Result {
       carried[i] = f.unserved === 'carry' ? demandYear[i]! - served : 0;
     });
   }
-  return { model, capacity, routeVolume, flowDemand, flowServed, ...measure(model, capacity, routeVolume) };
+  // Assigned onto the measures, not spread: that would work out their lazy route measures.
+  return Object.assign(measure(model, capacity, routeVolume), { model, capacity, routeVolume, flowDemand, flowServed });
 }
