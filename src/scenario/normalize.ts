@@ -38,11 +38,13 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
   const params = checkParams(s, math, check);
   const vc: ValueContext | undefined =
     s.years.end >= s.years.start ? { math, params, startYear: s.years.start, years: s.years.end - s.years.start + 1 } : undefined;
-  const tables = buildElements(s, vc, check);
-  const projects = buildProjects(s, vc, tables, allIds, check);
-  const events = buildEvents(s, vc, tables, allIds, check);
-  const { flows, routes } = buildFlows(s, vc, tables, allIds, check);
-  const volumeUnit = readVolumeUnit(s, math, check);
+  // A param-only what-if reuses the stages whose inputs and params read are unchanged.
+  const stage = stageRunner(paramValues ? stagesOf(source) : undefined, source, vc, check);
+  const tables = stage('elements', [s.years], (v, c) => buildElements(s, v, c));
+  const projects = stage('projects', [tables], (v, c) => buildProjects(s, v, tables, allIds, c));
+  const events = stage('events', [tables], (v, c) => buildEvents(s, v, tables, allIds, c));
+  const { flows, routes } = stage('flows', [tables], (v, c) => buildFlows(s, v, tables, allIds, c));
+  const volumeUnit = stage('volume unit', [math, s.output?.volume_unit], (_, c) => readVolumeUnit(s, math, c));
   const uncertainty = buildUncertainty(s, params, check);
   if (check.failed || !vc || !volumeUnit) return { model: undefined, input: s, problems: check.problems };
   const model: Model = {
@@ -87,9 +89,59 @@ function checkedShape(source: LoadedSource, check: Checker): ReturnType<typeof c
   return entry.shape;
 }
 
+/**
+ * A normalisation stage's output, the problems it reported and what it
+ * depended on: its inputs (by identity) and the values of the params its
+ * expressions read. A stage is a pure function of these (builders read params
+ * only through expressions), so a what-if that changes other params can reuse
+ * it: a sweep of demand growth rebuilds the flows, not the network.
+ */
+interface StageMemo {
+  inputs: readonly unknown[];
+  reads: [string, number][];
+  output: unknown;
+  problems: Problem[];
+}
+
+const stageMemos = new WeakMap<LoadedSource, Map<string, StageMemo>>();
+
+function stagesOf(source: LoadedSource): Map<string, StageMemo> {
+  let memo = stageMemos.get(source);
+  if (!memo) stageMemos.set(source, (memo = new Map()));
+  return memo;
+}
+
+type Stage = <T>(name: string, inputs: readonly unknown[], run: (vc: ValueContext | undefined, check: Checker) => T) => T;
+
+function stageRunner(memo: Map<string, StageMemo> | undefined, source: LoadedSource, vc: ValueContext | undefined, check: Checker): Stage {
+  return <T>(name: string, inputs: readonly unknown[], run: (vc: ValueContext | undefined, check: Checker) => T): T => {
+    if (!memo || !vc) return run(vc, check);
+    const known = memo.get(name);
+    if (
+      known &&
+      known.inputs.length === inputs.length &&
+      known.inputs.every((x, i) => x === inputs[i]) &&
+      known.reads.every(([p, v]) => vc.params.get(p) === v)
+    ) {
+      check.problems.push(...known.problems);
+      return known.output as T;
+    }
+    const reads = new Set<string>();
+    const own = new Checker(source.raw, source.positions, source.file);
+    const output = run({ ...vc, reads }, own);
+    check.problems.push(...own.problems);
+    memo.set(name, { inputs, reads: [...reads].map((p) => [p, vc.params.get(p)!]), output, problems: own.problems });
+    return output;
+  };
+}
+
+/** The key of a units block: its JSON, worked out once per (unchanged) block. */
+const unitKeys = new WeakMap<object, string>();
+
 function buildMath(s: ScenarioInput, check: Checker): MathContext {
   const units = Object.entries(s.units ?? {});
-  const key = JSON.stringify(units);
+  let key = s.units ? unitKeys.get(s.units) : '[]';
+  if (key === undefined) unitKeys.set(s.units!, (key = JSON.stringify(units)));
   let entry = mathCache.get(key);
   if (!entry) {
     const errors: [string, string][] = [];

@@ -33,6 +33,8 @@ export interface ValueContext {
   readonly params: ReadonlyMap<string, number>;
   readonly startYear: number;
   readonly years: number;
+  /** When set, collects the params that evaluated expressions read (normalize.ts reuses stages by them). */
+  readonly reads?: Set<string> | undefined;
 }
 
 /**
@@ -59,15 +61,6 @@ function fail(subpath: (string | number)[], message: string, hint?: string): Val
   return { ok: false, issues: [{ subpath, message, ...(hint ? { hint } : {}) }] };
 }
 
-const variableSets = new WeakMap<ValueContext, Set<string>>();
-
-function variablesOf(vc: ValueContext, extra: ReadonlyMap<string, number>): Set<string> {
-  if (extra.size > 0) return new Set([...vc.params.keys(), TIME_VARIABLE, ...extra.keys()]);
-  let set = variableSets.get(vc);
-  if (!set) variableSets.set(vc, (set = new Set([...vc.params.keys(), TIME_VARIABLE])));
-  return set;
-}
-
 function evaluateExpressionValue(
   vc: ValueContext,
   text: string,
@@ -77,23 +70,25 @@ function evaluateExpressionValue(
   yearFrom = 0,
   into: number[] = yearArray(vc.years),
 ): ValueResult {
-  const compiled = compileCached(vc.math, text, variablesOf(vc, extra));
+  const compiled = compileCached(vc, text, extra);
   if (!compiled.ok) return fail(subpath, compiled.message, compiled.hint);
-  const scope = new Map<string, number>([...vc.params, ...extra]);
-  const key = resultKey(vc, compiled.expr, kind, scope, yearFrom);
+  const { expr } = compiled;
+  if (vc.reads) for (const n of expr.names) if (vc.params.has(n) && !extra.has(n)) vc.reads.add(n);
+  const key = resultKey(vc, expr, kind, extra, yearFrom);
   const known = resultCache(vc.math).get(key);
   if (known) {
     for (let i = yearFrom; i < vc.years; i++) into[i] = known[i - yearFrom]!;
     return { ok: true, values: into };
   }
+  const scope = new Map<string, number>([...vc.params, ...extra]);
   // An expression that does not read `yr` has one value for all years: evaluate it once.
-  const perYear = compiled.expr.names.includes(TIME_VARIABLE);
+  const perYear = expr.names.includes(TIME_VARIABLE);
   for (let i = yearFrom; i < vc.years; i++) {
     if (!perYear && i > yearFrom) {
       into[i] = into[yearFrom]!;
       continue;
     }
-    const result = evaluateAt(vc, compiled.expr, scope, i, kind);
+    const result = evaluateAt(vc, expr, scope, i, kind);
     if (typeof result === 'string') return fail(subpath, `"${text}" ${result}`);
     into[i] = result;
   }
@@ -109,16 +104,17 @@ function evaluateExpressionValue(
  */
 const compiledCache = new WeakMap<MathContext, Map<string, CompileResult>>();
 
-const variableKeys = new WeakMap<ReadonlySet<string>, string>();
+/** The sorted names of a params map, worked out once per map (a series' points share it). */
+const paramNameKeys = new WeakMap<ReadonlyMap<string, number>, string>();
 
-function compileCached(math: MathContext, text: string, variables: ReadonlySet<string>): CompileResult {
-  let cache = compiledCache.get(math);
-  if (!cache) compiledCache.set(math, (cache = new Map()));
-  let names = variableKeys.get(variables);
-  if (names === undefined) variableKeys.set(variables, (names = [...variables].sort().join(',')));
-  const key = `${names}|${text}`;
+function compileCached(vc: ValueContext, text: string, extra: ReadonlyMap<string, number>): CompileResult {
+  let cache = compiledCache.get(vc.math);
+  if (!cache) compiledCache.set(vc.math, (cache = new Map()));
+  let names = paramNameKeys.get(vc.params);
+  if (names === undefined) paramNameKeys.set(vc.params, (names = [...vc.params.keys()].sort().join(',')));
+  const key = extra.size > 0 ? `${names};${[...extra.keys()].join(',')}|${text}` : `${names}|${text}`;
   let r = cache.get(key);
-  if (!r) cache.set(key, (r = compileExpression(math, text, variables)));
+  if (!r) cache.set(key, (r = compileExpression(vc.math, text, new Set([...vc.params.keys(), TIME_VARIABLE, ...extra.keys()]))));
   return r;
 }
 
@@ -142,8 +138,8 @@ function remember(math: MathContext, key: string, values: number[]): void {
   cache.set(key, values);
 }
 
-function resultKey(vc: ValueContext, expr: CompiledExpression, kind: Kind, scope: ReadonlyMap<string, number>, yearFrom: number): string {
-  const read = expr.names.filter((n) => n !== TIME_VARIABLE).map((n) => `${n}=${scope.get(n)}`);
+function resultKey(vc: ValueContext, expr: CompiledExpression, kind: Kind, extra: ReadonlyMap<string, number>, yearFrom: number): string {
+  const read = expr.names.filter((n) => n !== TIME_VARIABLE).map((n) => `${n}=${extra.get(n) ?? vc.params.get(n)}`);
   return `${kind}|${vc.startYear}+${yearFrom}..${vc.years}|${expr.text}|${read.join(',')}`;
 }
 
