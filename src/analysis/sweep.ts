@@ -3,7 +3,7 @@
 // the same function in the main thread and in workers, so a parallel sweep
 // gives the same bytes as a serial one.
 import { simulate } from '../engine/simulate.js';
-import type { Cell, Table } from '../io/csv.js';
+import { DECIMAL_COMMA, STANDARD, toCsvRows, type Cell } from '../io/csv.js';
 import { buildScenario, type LoadedSource } from '../scenario/index.js';
 import { ScenarioError } from '../scenario/problems.js';
 import { yearMetrics, type YearMetrics } from './metrics.js';
@@ -55,24 +55,38 @@ export function runCombination(source: LoadedSource, overrides: readonly string[
   return yearMetrics(simulate(scenario.model));
 }
 
-/** sweep.csv: the swept params, then the summary metrics, per combination and year. */
-export function sweepTable(
-  scenario: string,
-  params: readonly SweepParam[],
-  combos: readonly number[][],
-  results: readonly YearMetrics[][],
-  unit: { suffix: string; factor: number },
-): Table {
+/** A task for a thread: some combinations of a sweep, and how to write their rows. */
+export interface SweepBatch {
+  file: string;
+  /** Scenario name, the first column. */
+  name: string;
+  /** Overrides of each combination (base --set included). */
+  combos: string[][];
+  /** Swept values of each combination, one column each. */
+  values: number[][];
+  /** Mt/year → the output volume unit. */
+  factor: number;
+  decimalComma: boolean;
+}
+
+/**
+ * Runs a batch (main thread or worker) and returns its sweep.csv rows,
+ * formatted: the thread that ran the combinations formats them, so the main
+ * thread only writes text, and the bytes do not depend on which thread ran what.
+ */
+export function sweepBatch(source: LoadedSource, batch: SweepBatch): string {
   const rows: Cell[][] = [];
-  combos.forEach((combo, i) => {
-    for (const m of results[i]!) {
-      rows.push([scenario, ...combo, m.year, m.demand * unit.factor, m.served * unit.factor, m.unserved * unit.factor, m.maxUtilization, m.bottleneck, m.binding.join(' ')]);
+  const k = batch.factor;
+  batch.combos.forEach((overrides, i) => {
+    for (const m of runCombination(source, overrides)) {
+      rows.push([batch.name, ...batch.values[i]!, m.year, m.demand * k, m.served * k, m.unserved * k, m.maxUtilization, m.bottleneck, m.binding.join(' ')]);
     }
   });
+  return toCsvRows(rows, batch.decimalComma ? DECIMAL_COMMA : STANDARD);
+}
+
+/** sweep.csv's columns: the swept params, then the summary metrics. */
+export function sweepHeader(params: readonly SweepParam[], unit: { suffix: string }): string[] {
   const s = unit.suffix;
-  return {
-    file: 'sweep.csv',
-    header: ['scenario', ...params.map((p) => p.name), 'year', `demand${s}`, `served${s}`, `unserved${s}`, 'max_utilization', 'bottleneck', 'binding'],
-    rows,
-  };
+  return ['scenario', ...params.map((p) => p.name), 'year', `demand${s}`, `served${s}`, `unserved${s}`, 'max_utilization', 'bottleneck', 'binding'];
 }

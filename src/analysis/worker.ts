@@ -4,16 +4,11 @@
 import fs from 'node:fs';
 import { buildScenario, loadSource, type LoadedSource } from '../scenario/index.js';
 import { ScenarioError, type Problem } from '../scenario/problems.js';
-import { yearMetrics, type YearMetrics } from './metrics.js';
+import { DECIMAL_COMMA, STANDARD, toCsvRows, type Cell } from '../io/csv.js';
+import { yearMetrics } from './metrics.js';
 import { BatchCollector, metricDefs, runOnce, type BatchData } from './montecarlo.js';
-import { runCombination } from './sweep.js';
+import { sweepBatch, type SweepBatch } from './sweep.js';
 import type { Model } from '../engine/model.js';
-
-export interface SweepBatch {
-  file: string;
-  /** Overrides of each combination in the batch (base --set included). */
-  combos: string[][];
-}
 
 export interface MonteCarloBatch {
   file: string;
@@ -23,11 +18,12 @@ export interface MonteCarloBatch {
   from: number;
   to: number;
   keepRuns: boolean;
+  decimalComma: boolean;
 }
 
 export interface MonteCarloBatchResult extends BatchData {
-  /** With keepRuns: per run and year, the draws and the summary metrics. */
-  rows: (string | number)[][];
+  /** With keepRuns: runs.csv rows of the batch (per run and year, the draws and the summary metrics), formatted. */
+  rows: string;
 }
 
 /**
@@ -47,7 +43,7 @@ export function outcome<R>(task: () => R): Outcome<R> {
 }
 
 /** The worker-thread entry points (bin/worker.cjs). */
-export const sweepTask = (batch: SweepBatch): Outcome<YearMetrics[][]> => outcome(() => runSweepBatch(batch));
+export const sweepTask = (batch: SweepBatch): Outcome<string> => outcome(() => sweepBatch(sourceOf(batch.file), batch));
 export const monteCarloTask = (batch: MonteCarloBatch): Outcome<MonteCarloBatchResult> => outcome(() => runMonteCarloBatch(batch));
 
 const sources = new Map<string, LoadedSource>();
@@ -57,15 +53,6 @@ function sourceOf(file: string): LoadedSource {
   let source = sources.get(file);
   if (!source) sources.set(file, (source = loadSource(file, (f) => fs.readFileSync(f, 'utf8'))));
   return source;
-}
-
-export function runSweepBatch(batch: SweepBatch): YearMetrics[][] {
-  return sweepBatch(sourceOf(batch.file), batch);
-}
-
-/** Runs a batch's combinations on a loaded source (main thread or worker). */
-export function sweepBatch(source: LoadedSource, batch: SweepBatch): YearMetrics[][] {
-  return batch.combos.map((overrides) => runCombination(source, overrides));
 }
 
 /** The base model (scenario with --set) whose uncertainty block the runs sample. */
@@ -87,16 +74,21 @@ export function runMonteCarloBatch(batch: MonteCarloBatch): MonteCarloBatchResul
 /** Runs [from, to) and returns their metrics for the aggregate. */
 export function monteCarloBatch(source: LoadedSource, base: Model, batch: MonteCarloBatch): MonteCarloBatchResult {
   const collector = new BatchCollector(base, metricDefs(base));
-  const rows: (string | number)[][] = [];
+  const rows: Cell[][] = [];
   for (let run = batch.from; run < batch.to; run++) {
     const outcome = runOnce(source, base, batch.set, batch.seed, run);
     collector.add(outcome);
     if (batch.keepRuns) rows.push(...runRows(base, run, outcome));
   }
-  return { ...collector.data(), rows };
+  return { ...collector.data(), rows: rows.length > 0 ? toCsvRows(rows, batch.decimalComma ? DECIMAL_COMMA : STANDARD) : '' };
 }
 
-function runRows(base: Model, run: number, outcome: ReturnType<typeof runOnce>): (string | number)[][] {
+export function runsHeader(base: Model): string[] {
+  const s = base.volumeUnit.suffix;
+  return ['scenario', 'run', ...base.uncertainty.map((p) => p.name), 'year', `demand${s}`, `served${s}`, `unserved${s}`, 'max_utilization', 'bottleneck'];
+}
+
+function runRows(base: Model, run: number, outcome: ReturnType<typeof runOnce>): Cell[][] {
   const draws = base.uncertainty.map((p) => outcome.draw.values[p.name]!);
   const k = base.volumeUnit.factor;
   return yearMetrics(outcome.result).map((m) => [base.name, run, ...draws, m.year, m.demand * k, m.served * k, m.unserved * k, m.maxUtilization, m.bottleneck]);

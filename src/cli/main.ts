@@ -4,10 +4,10 @@
 import yargs, { type Argv } from 'yargs';
 import { ScenarioError } from '../scenario/problems.js';
 import { VERSION } from '../version.js';
-import { EXIT_BAD_INPUT, EXIT_FAILURE, UsageError } from './errors.js';
+import { EXIT_BAD_INPUT, EXIT_FAILURE, Interrupted, UsageError } from './errors.js';
 import { compareCommand } from './compare.js';
 import { initCommand } from './init.js';
-import { Interrupted, monteCarloCommand } from './montecarlo.js';
+import { monteCarloCommand } from './montecarlo.js';
 import { DEFAULT_SEED } from '../random/streams.js';
 import { processIo, type Io } from './io.js';
 import { runCommand } from './run.js';

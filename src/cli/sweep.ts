@@ -1,16 +1,14 @@
 // corridor sweep <scenario> --param name=start:stop:step ...: run a grid of param values.
 import os from 'node:os';
 import path from 'node:path';
-import type { YearMetrics } from '../analysis/metrics.js';
 import { runParallel } from '../analysis/pool.js';
-import { grid, overridesFor, parseSweepParam, sweepTable, type SweepParam } from '../analysis/sweep.js';
-import { sweepBatch, type SweepBatch } from '../analysis/worker.js';
+import { grid, overridesFor, parseSweepParam, sweepBatch, sweepHeader, type SweepBatch, type SweepParam } from '../analysis/sweep.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
-import { writeFilesAtomically } from '../io/write.js';
+import { OrderedFile, writeFilesAtomically } from '../io/write.js';
 import { buildScenario, type LoadedSource } from '../scenario/index.js';
 import { ScenarioError, type Problem } from '../scenario/problems.js';
 import { VERSION } from '../version.js';
-import { UsageError } from './errors.js';
+import { untilInterrupted, UsageError } from './errors.js';
 import { readSource } from './common.js';
 import type { Io } from './io.js';
 import { progress } from './progress.js';
@@ -35,45 +33,55 @@ export async function sweepCommand(args: SweepArgs, io: Io): Promise<number> {
   if (args.param.length === 0) bad.push('name at least one --param');
   if (bad.length > 0) throw new UsageError(bad.join('\n'));
   const params = parsed as SweepParam[];
+  const T=(l:string)=>process.env.CT&&process.stderr.write(`${l} ${performance.now().toFixed(0)}\n`);T('start');
   const source = readSource(args.scenario, io);
   const base = checkOverrides(source, args.set, params);
+  T('checked');
   const combos = grid(params);
   const overrides = combos.map((c) => [...args.set, ...overridesFor(params, c)]);
   const workers = Math.max(1, Math.min(args.workers ?? os.availableParallelism(), combos.length));
-  const bar = progress(io, combos.length, 'sweep');
   const batches: SweepBatch[] = [];
-  for (let i = 0; i < overrides.length; i += SWEEP_BATCH) batches.push({ file: path.resolve(args.scenario), combos: overrides.slice(i, i + SWEEP_BATCH) });
-  const byBatch: YearMetrics[][][] = new Array(batches.length);
-  let finished = 0;
-  try {
-    await runParallel<SweepBatch, YearMetrics[][]>({
-      name: 'sweepTask',
-      tasks: batches,
-      threads: combos.length >= PARALLEL_THRESHOLD ? workers : 1,
-      local: (batch) => sweepBatch(source, batch),
-      onResult: (r, i) => {
-        byBatch[i] = r;
-        bar.update((finished += r.length));
-      },
+  for (let i = 0; i < combos.length; i += SWEEP_BATCH) {
+    batches.push({
+      file: path.resolve(args.scenario), name: base.name, combos: overrides.slice(i, i + SWEEP_BATCH), values: combos.slice(i, i + SWEEP_BATCH),
+      factor: base.volumeUnit.factor, decimalComma: args.decimalComma,
     });
+  }
+  const outDir = args.out ?? path.join('output', `sweep-${base.name}`);
+  const csv = new OrderedFile(outDir, 'sweep.csv', toCsv({ file: 'sweep.csv', header: sweepHeader(params, base.volumeUnit), rows: [] }, args.decimalComma ? DECIMAL_COMMA : STANDARD));
+  const bar = progress(io, combos.length, 'sweep');
+  let finished = 0;
+  const started = performance.now();
+  try {
+    await untilInterrupted(batches.length, (signal) =>
+      runParallel<SweepBatch, string>({
+        name: 'sweepTask',
+        tasks: batches,
+        threads: combos.length >= PARALLEL_THRESHOLD ? workers : 1,
+        local: (batch) => sweepBatch(source, batch),
+        onResult: (rows, i) => {
+          csv.add(i, rows);
+          bar.update((finished += batches[i]!.combos.length));
+        },
+        signal,
+      }),
+    );
+  } catch (err) {
+    csv.discard();
+    throw err;
   } finally {
     bar.stop();
   }
-  const results = byBatch.flat();
-  const outDir = args.out ?? path.join('output', `sweep-${base.name}`);
-  const table = sweepTable(base.name, params, combos, results, base.volumeUnit);
+  const seconds = (performance.now() - started) / 1000;
   const manifest = {
     tool: 'corridor-sim', version: VERSION, command: 'sweep', run_at: io.now().toISOString(),
     scenario: args.scenario, overrides: args.set, params: params.map((p) => ({ name: p.name, values: p.values })), combinations: combos.length,
   };
-  writeFilesAtomically(outDir, [
-    { name: 'sweep.csv', content: toCsv(table, args.decimalComma ? DECIMAL_COMMA : STANDARD) },
-    { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` },
-  ]);
-  io.stdout(`${base.name}: ${combos.length} combinations × ${results[0]?.length ?? 0} years → ${outDir}/sweep.csv\n`);
+  writeFilesAtomically(outDir, [csv.finish(), { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` }]);
+  const rate = seconds > 0 ? ` in ${seconds.toFixed(2)} s (${Math.round(combos.length / seconds)} runs/s)` : '';
+  io.stdout(`${base.name}: ${combos.length} combinations × ${base.years} years${rate} → ${outDir}/sweep.csv\n`);
   return 0;
 }
-
 /**
  * Every bad override at once, before anything runs: the base --set, then each
  * swept param on its own at its first, middle and last value.

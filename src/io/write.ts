@@ -37,3 +37,41 @@ export function writeFilesAtomically(dir: string, files: readonly OutputFile[]):
   }
   files.forEach((f, i) => fs.renameSync(temps[i]!, path.join(dir, f.name)));
 }
+
+/**
+ * A table written in pieces that may arrive out of order (batches from worker
+ * threads): each piece is written as soon as the ones before it are, to a
+ * temporary file that `writeFilesAtomically` renames into place, or that
+ * `discard` removes. Only the pieces that wait for an earlier one are held.
+ */
+export class OrderedFile {
+  private readonly file: string;
+  private readonly fd: number;
+  private next = 0;
+  private readonly pending = new Map<number, string>();
+
+  constructor(dir: string, readonly name: string, head: string) {
+    this.file = temporaryPath(dir, name);
+    this.fd = fs.openSync(this.file, 'w');
+    fs.writeSync(this.fd, head);
+  }
+
+  add(index: number, text: string): void {
+    this.pending.set(index, text);
+    while (this.pending.has(this.next)) {
+      fs.writeSync(this.fd, this.pending.get(this.next)!);
+      this.pending.delete(this.next++);
+    }
+  }
+
+  /** Closes the file; returns it for `writeFilesAtomically`. */
+  finish(): OutputFile {
+    fs.closeSync(this.fd);
+    return { name: this.name, content: { tempFile: this.file } };
+  }
+
+  discard(): void {
+    fs.closeSync(this.fd);
+    fs.rmSync(this.file, { force: true });
+  }
+}

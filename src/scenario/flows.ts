@@ -12,13 +12,15 @@ type Path = (string | number)[];
 export const DEFAULT_CARGO = 'general';
 const SHARE_TOLERANCE = 1e-6;
 
-export function buildFlows(
-  s: ScenarioInput,
-  vc: ValueContext | undefined,
-  tables: ElementTables,
-  allIds: Set<string>,
-  check: Checker,
-): { flows: FlowModel[]; routes: RouteModel[] } {
+/** A flow's structure: everything but its demand, which is the only part that reads params. */
+export interface FlowPlan {
+  readonly flows: readonly { readonly input: FlowInput; readonly path: Path; readonly cargo: string; readonly order: readonly number[] }[];
+  /** Every route, by flow and then id; undefined if any flow's structure is wrong (reported). */
+  readonly routes: readonly RouteModel[] | undefined;
+}
+
+/** Checks every flow's endpoints, routes and shares and indexes its routes. */
+export function planFlows(s: ScenarioInput, tables: ElementTables, allIds: Set<string>, check: Checker): FlowPlan {
   const located = s.flows.map((input, i) => ({ input, path: itemPath('flows', input, i) })).filter((f) => !f.input.remove);
   const seen = new Set<string>();
   const unique = located.filter(({ input, path }) => {
@@ -29,8 +31,9 @@ export function buildFlows(
   });
   unique.sort((a, b) => byId(a.input, b.input));
   const knownClasses = new Set([DEFAULT_CARGO, ...[...tables.classes.values()].flatMap((c) => [...c])].filter((c) => c !== TOTAL));
-  const flows: FlowModel[] = [];
+  const flows: FlowPlan['flows'][number][] = [];
   const routes: RouteModel[] = [];
+  let ok = true;
   for (const { input, path } of unique) {
     const cargo = input.cargo ?? DEFAULT_CARGO;
     if (!knownClasses.has(cargo)) {
@@ -38,28 +41,40 @@ export function buildFlows(
     }
     const origin = endpoint(input, 'origin', path, tables, allIds, check);
     const destination = endpoint(input, 'destination', path, tables, allIds, check);
-    const demand = check.value(vc, [...path, 'demand'], input.demand, 'volume');
-    const allocation = input.allocation ?? s.defaults?.allocation ?? 'spill';
     const own = buildRoutes(input, path, flows.length, cargo, origin, destination, tables, allIds, check);
-    if (allocation === 'shares') checkShares(input, path, check);
-    if (!demand || !own || origin < 0 || destination < 0) continue;
+    if ((input.allocation ?? s.defaults?.allocation ?? 'spill') === 'shares') checkShares(input, path, check);
+    if (!own || origin < 0 || destination < 0) {
+      ok = false;
+      continue;
+    }
     const first = routes.length;
     routes.push(...own.sort(byId));
     const order = own
       .map((r, i) => ({ r, i: first + i, listed: input.routes.findIndex((x) => x.id === r.id) }))
       .sort((a, b) => (a.r.costPerT ?? Infinity) - (b.r.costPerT ?? Infinity) || a.listed - b.listed)
       .map((x) => x.i);
+    flows.push({ input, path, cargo, order });
+  }
+  return { flows, routes: ok ? routes : undefined };
+}
+
+/** The flows with their demand per year, on a plan whose routes are all valid. */
+export function buildFlows(s: ScenarioInput, vc: ValueContext | undefined, plan: FlowPlan, check: Checker): FlowModel[] {
+  const flows: FlowModel[] = [];
+  for (const { input, path, cargo, order } of plan.flows) {
+    const demand = check.value(vc, [...path, 'demand'], input.demand, 'volume');
+    if (!demand) continue;
     flows.push({
       id: input.id,
       name: input.name ?? input.id,
       cargo,
       demand,
-      allocation,
+      allocation: input.allocation ?? s.defaults?.allocation ?? 'spill',
       unserved: input.unserved ?? s.defaults?.unserved ?? 'lost',
       routes: order,
     });
   }
-  return { flows, routes };
+  return flows;
 }
 
 function endpoint(input: FlowInput, key: 'origin' | 'destination', path: Path, tables: ElementTables, allIds: Set<string>, check: Checker): number {
@@ -129,7 +144,7 @@ function routeElements(
   allIds: Set<string>,
   check: Checker,
 ): [number, number][] | undefined {
-  const links = tables.elements.filter((e) => e.kind === 'link').map((e) => e.id);
+  const links = () => tables.elements.filter((e) => e.kind === 'link').map((e) => e.id);
   const out: [number, number][] = [];
   let at = origin;
   let ok = true;
@@ -137,7 +152,7 @@ function routeElements(
     const e = tables.index.get(id);
     const el = e === undefined ? undefined : tables.elements[e]!;
     if (!el || el.kind !== 'link') {
-      if (!allIds.has(id) || el) check.report([...rpath, 'via', v], `${el ? 'not a link' : 'unknown link'} "${id}"`, { hint: didYouMean(id, links) });
+      if (!allIds.has(id) || el) check.report([...rpath, 'via', v], `${el ? 'not a link' : 'unknown link'} "${id}"`, { hint: didYouMean(id, links()) });
       ok = false;
       return;
     }

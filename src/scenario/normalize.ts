@@ -7,7 +7,7 @@ import { SERIES_BASE, SERIES_BASE_YEAR, TIME_VARIABLE, type ValueContext } from 
 import { buildEvents, buildProjects } from './changes.js';
 import { Checker } from './checker.js';
 import { buildElements } from './elements.js';
-import { buildFlows } from './flows.js';
+import { buildFlows, planFlows } from './flows.js';
 import type { LoadedSource } from './load.js';
 import type { Problem } from './problems.js';
 import type { ScenarioInput } from './schema.js';
@@ -43,10 +43,12 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
   const tables = stage('elements', [s.years], (v, c) => buildElements(s, v, c));
   const projects = stage('projects', [tables], (v, c) => buildProjects(s, v, tables, allIds, c));
   const events = stage('events', [tables], (v, c) => buildEvents(s, v, tables, allIds, c));
-  const { flows, routes } = stage('flows', [tables], (v, c) => buildFlows(s, v, tables, allIds, c));
+  const plan = stage('routes', [tables], (_, c) => planFlows(s, tables, allIds, c));
+  const flows = stage('flows', [plan], (v, c) => buildFlows(s, v, plan, c));
   const volumeUnit = stage('volume unit', [math, s.output?.volume_unit], (_, c) => readVolumeUnit(s, math, c));
   const uncertainty = buildUncertainty(s, params, check);
-  if (check.failed || !vc || !volumeUnit) return { model: undefined, input: s, problems: check.problems };
+  const routes = plan.routes;
+  if (check.failed || !vc || !volumeUnit || !routes) return { model: undefined, input: s, problems: check.problems };
   const model: Model = {
     name: s.name,
     startYear: vc.startYear,

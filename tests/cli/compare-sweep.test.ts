@@ -1,4 +1,5 @@
 // corridor compare and corridor sweep, end to end in-process.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -117,6 +118,27 @@ describe('corridor sweep', () => {
     const serial = fs.readFileSync(path.join(dir, 'serial/sweep.csv'), 'utf8');
     expect(serial.split('\n').length).toBe(16 * 5 * 22 + 2); // 80 combinations (≥ 64: runs in workers) × 22 years + header + final newline
     expect(fs.readFileSync(path.join(dir, 'parallel/sweep.csv'), 'utf8')).toBe(serial);
+    // Threads format their own rows: the decimal-comma dialect must reach them too.
+    await cli(...args, '--workers', '1', '--decimal-comma', '--out', path.join(dir, 'serial-dc'));
+    await cli(...args, '--workers', '2', '--decimal-comma', '--out', path.join(dir, 'parallel-dc'));
+    const dc = fs.readFileSync(path.join(dir, 'serial-dc/sweep.csv'), 'utf8');
+    expect(dc.startsWith('\uFEFFscenario;titr_growth;vessels_online;year;')).toBe(true);
+    expect(dc.split('\n')[1]).toMatch(/^middle-corridor;0,05;2026;2019;/);
+    expect(fs.readFileSync(path.join(dir, 'parallel-dc/sweep.csv'), 'utf8')).toBe(dc);
+  });
+
+  it('Ctrl-C stops cleanly and leaves nothing in the output folder', async () => {
+    const out = path.join(dir, 'out');
+    // 200,001 combinations: minutes of work, interrupted after a second and a half.
+    const child = spawn(process.execPath, [path.resolve('bin/corridor.cjs'), 'sweep', 'scenarios/middle-corridor.yaml', '--param', 'titr_growth=0.05:0.25:0.000001', '--workers', '2', '--out', out]);
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    const code = await new Promise((r) => child.on('exit', r));
+    expect(code).toBe(130);
+    expect(stderr).toContain('interrupted; nothing was written');
+    expect(fs.existsSync(out) ? fs.readdirSync(out) : []).toEqual([]);
   });
 
   it('bad params and overrides are all reported, exit 2', async () => {
