@@ -80,25 +80,28 @@ export function metricDefs(model: Model): MetricDef[] {
   return defs;
 }
 
-/** Values of every metric in every year of one run, `[metric * years + year]`; NaN where undefined. */
-export function runValues(result: Result, defs: readonly MetricDef[]): Float64Array {
+/** Writes the values of every metric in every year of one run into `out` at `at`, `[metric * years + year]`; NaN where undefined. */
+export function runValues(result: Result, defs: readonly MetricDef[], out: Float64Array, at = 0): void {
   const { model } = result;
   const Y = model.years;
   const years = yearMetrics(result);
-  const out = new Float64Array(defs.length * Y);
   defs.forEach((d, m) => {
+    const constraints = d.element >= 0 ? model.elements[d.element]!.constraints : [];
     for (let y = 0; y < Y; y++) {
       let v: number;
       if (d.element < 0) v = d.metric === 'max_utilization' ? years[y]!.maxUtilization : years[y]![d.metric as 'demand' | 'served' | 'unserved'];
       else if (d.metric === 'flow') v = result.elementFlow[d.element * Y + y]!;
       else {
-        const open = model.elements[d.element]!.constraints.map((c) => result.utilization[c * Y + y]!).filter((u) => !Number.isNaN(u));
-        v = open.length > 0 ? Math.max(...open) : NaN;
+        // The highest utilization among the element's open constraints.
+        v = NaN;
+        for (const c of constraints) {
+          const u = result.utilization[c * Y + y]!;
+          if (!Number.isNaN(u) && !(u <= v)) v = u;
+        }
       }
-      out[m * Y + y] = v;
+      out[at + m * Y + y] = v;
     }
   });
-  return out;
 }
 
 /** What a batch of runs sends back (plain typed arrays, cheap to pass between threads). */
@@ -114,34 +117,43 @@ export interface BatchData {
   draws: Float64Array;
 }
 
-/** Collects a batch's runs for the aggregate. */
+/** Collects a batch of `size` runs for the aggregate, into arrays sized once. */
 export class BatchCollector {
-  private readonly values: number[] = [];
-  private readonly bottleneck: number[] = [];
-  private readonly binding: number[] = [];
-  private readonly draws: number[] = [];
-  private runs = 0;
+  private readonly data: BatchData;
+  private readonly cells: number;
 
-  constructor(private readonly base: Model, private readonly defs: readonly MetricDef[]) {}
-
-  add(outcome: RunOutcome): void {
-    this.values.push(...runValues(outcome.result, this.defs));
-    this.bottleneck.push(...outcome.result.yearBottleneck);
-    const Y = this.base.years;
-    const flags = new Uint8Array(this.base.elements.length * Y);
-    outcome.result.yearBinding.forEach((elements, y) => elements.forEach((e) => (flags[e * Y + y] = 1)));
-    this.binding.push(...flags);
-    for (const p of this.base.uncertainty) this.draws.push(outcome.draw.values[p.name]!);
-    this.runs++;
+  constructor(private readonly base: Model, private readonly defs: readonly MetricDef[], size: number) {
+    const Y = base.years;
+    this.cells = defs.length * Y;
+    this.data = {
+      runs: 0,
+      values: new Float64Array(size * this.cells),
+      bottleneck: new Int32Array(size * Y),
+      binding: new Uint8Array(size * base.elements.length * Y),
+      draws: new Float64Array(size * base.uncertainty.length),
+    };
   }
 
-  data(): BatchData {
+  add(outcome: RunOutcome): void {
+    const r = this.data.runs++;
+    const Y = this.base.years;
+    runValues(outcome.result, this.defs, this.data.values, r * this.cells);
+    this.data.bottleneck.set(outcome.result.yearBottleneck, r * Y);
+    const flags = r * this.base.elements.length * Y;
+    outcome.result.yearBinding.forEach((elements, y) => elements.forEach((e) => (this.data.binding[flags + e * Y + y] = 1)));
+    this.base.uncertainty.forEach((p, i) => (this.data.draws[r * this.base.uncertainty.length + i] = outcome.draw.values[p.name]!));
+  }
+
+  /** The runs added so far. */
+  result(): BatchData {
+    const { runs } = this.data;
+    const Y = this.base.years;
     return {
-      runs: this.runs,
-      values: Float64Array.from(this.values),
-      bottleneck: Int32Array.from(this.bottleneck),
-      binding: Uint8Array.from(this.binding),
-      draws: Float64Array.from(this.draws),
+      runs,
+      values: this.data.values.subarray(0, runs * this.cells),
+      bottleneck: this.data.bottleneck.subarray(0, runs * Y),
+      binding: this.data.binding.subarray(0, runs * this.base.elements.length * Y),
+      draws: this.data.draws.subarray(0, runs * this.base.uncertainty.length),
     };
   }
 }

@@ -73,14 +73,14 @@ export function runMonteCarloBatch(batch: MonteCarloBatch): MonteCarloBatchResul
 
 /** Runs [from, to) and returns their metrics for the aggregate. */
 export function monteCarloBatch(source: LoadedSource, base: Model, batch: MonteCarloBatch): MonteCarloBatchResult {
-  const collector = new BatchCollector(base, metricDefs(base));
+  const collector = new BatchCollector(base, metricDefs(base), batch.to - batch.from);
   const rows: Cell[][] = [];
   for (let run = batch.from; run < batch.to; run++) {
     const outcome = runOnce(source, base, batch.set, batch.seed, run);
     collector.add(outcome);
     if (batch.keepRuns) rows.push(...runRows(base, run, outcome));
   }
-  return { ...collector.data(), rows: rows.length > 0 ? toCsvRows(rows, batch.decimalComma ? DECIMAL_COMMA : STANDARD) : '' };
+  return { ...collector.result(), rows: rows.length > 0 ? toCsvRows(rows, batch.decimalComma ? DECIMAL_COMMA : STANDARD) : '' };
 }
 
 export function runsHeader(base: Model): string[] {
