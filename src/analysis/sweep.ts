@@ -74,14 +74,15 @@ export interface SweepBatch {
  * formatted: the thread that ran the combinations formats them, so the main
  * thread only writes text, and the bytes do not depend on which thread ran what.
  */
-export function sweepBatch(source: LoadedSource, batch: SweepBatch): string {
+export function* sweepBatch(source: LoadedSource, batch: SweepBatch): Generator<void, string> {
   const rows: Cell[][] = [];
   const k = batch.factor;
-  batch.combos.forEach((overrides, i) => {
+  for (const [i, overrides] of batch.combos.entries()) {
     for (const m of runCombination(source, overrides)) {
       rows.push([batch.name, ...batch.values[i]!, m.year, m.demand * k, m.served * k, m.unserved * k, m.maxUtilization, m.bottleneck, m.binding.join(' ')]);
     }
-  });
+    yield;
+  }
   return toCsvRows(rows, batch.decimalComma ? DECIMAL_COMMA : STANDARD);
 }
 

@@ -6,6 +6,7 @@ import { buildScenario, loadSource, type LoadedSource } from '../scenario/index.
 import { ScenarioError, type Problem } from '../scenario/problems.js';
 import { DECIMAL_COMMA, STANDARD, toCsvRows, type Cell } from '../io/csv.js';
 import { yearMetrics } from './metrics.js';
+import { finish } from './pool.js';
 import { BatchCollector, metricDefs, runOnce, type BatchData } from './montecarlo.js';
 import { sweepBatch, type SweepBatch } from './sweep.js';
 import type { Model } from '../engine/model.js';
@@ -43,8 +44,8 @@ export function outcome<R>(task: () => R): Outcome<R> {
 }
 
 /** The worker-thread entry points (bin/worker.cjs). */
-export const sweepTask = (batch: SweepBatch): Outcome<string> => outcome(() => sweepBatch(sourceOf(batch.file), batch));
-export const monteCarloTask = (batch: MonteCarloBatch): Outcome<MonteCarloBatchResult> => outcome(() => runMonteCarloBatch(batch));
+export const sweepTask = (batch: SweepBatch): Outcome<string> => outcome(() => finish(sweepBatch(sourceOf(batch.file), batch)));
+export const monteCarloTask = (batch: MonteCarloBatch): Outcome<MonteCarloBatchResult> => outcome(() => finish(runMonteCarloBatch(batch)));
 
 const sources = new Map<string, LoadedSource>();
 const bases = new Map<string, Model>();
@@ -55,6 +56,13 @@ function sourceOf(file: string): LoadedSource {
   return source;
 }
 
+function baseOf(file: string, set: readonly string[]): Model {
+  const key = `${file}\0${set.join('\0')}`;
+  let base = bases.get(key);
+  if (!base) bases.set(key, (base = baseModel(sourceOf(file), set)));
+  return base;
+}
+
 /** The base model (scenario with --set) whose uncertainty block the runs sample. */
 export function baseModel(source: LoadedSource, set: readonly string[]): Model {
   const s = buildScenario(source, set);
@@ -63,22 +71,19 @@ export function baseModel(source: LoadedSource, set: readonly string[]): Model {
   return s.model;
 }
 
-export function runMonteCarloBatch(batch: MonteCarloBatch): MonteCarloBatchResult {
-  const source = sourceOf(batch.file);
-  const key = `${batch.file}\0${batch.set.join('\0')}`;
-  let base = bases.get(key);
-  if (!base) bases.set(key, (base = baseModel(source, batch.set)));
-  return monteCarloBatch(source, base, batch);
+export function runMonteCarloBatch(batch: MonteCarloBatch): Generator<void, MonteCarloBatchResult> {
+  return monteCarloBatch(sourceOf(batch.file), baseOf(batch.file, batch.set), batch);
 }
 
 /** Runs [from, to) and returns their metrics for the aggregate. */
-export function monteCarloBatch(source: LoadedSource, base: Model, batch: MonteCarloBatch): MonteCarloBatchResult {
+export function* monteCarloBatch(source: LoadedSource, base: Model, batch: MonteCarloBatch): Generator<void, MonteCarloBatchResult> {
   const collector = new BatchCollector(base, metricDefs(base), batch.to - batch.from);
   const rows: Cell[][] = [];
   for (let run = batch.from; run < batch.to; run++) {
     const outcome = runOnce(source, base, batch.set, batch.seed, run);
     collector.add(outcome);
     if (batch.keepRuns) rows.push(...runRows(base, run, outcome));
+    yield;
   }
   return { ...collector.result(), rows: rows.length > 0 ? toCsvRows(rows, batch.decimalComma ? DECIMAL_COMMA : STANDARD) : '' };
 }

@@ -30,11 +30,10 @@ export interface MonteCarloArgs {
 
 /** Runs per task. Results do not depend on it; it only sets how often progress moves. */
 export const BATCH_RUNS = 50;
-/** Below this many runs, Monte Carlo stays in the main thread. */
-export const PARALLEL_RUNS = 200;
 
 export async function monteCarloCommand(args: MonteCarloArgs, io: Io): Promise<number> {
   if (!Number.isInteger(args.runs) || args.runs < 1) throw new UsageError(`--runs must be a whole number ≥ 1, got ${args.runs}`);
+  const file = path.resolve(args.scenario);
   const seed = args.seed ?? DEFAULT_SEED;
   const source = readSource(args.scenario, io);
   const base = baseModel(source, args.set);
@@ -45,7 +44,7 @@ export async function monteCarloCommand(args: MonteCarloArgs, io: Io): Promise<n
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
   const batches: MonteCarloBatch[] = [];
   for (let from = 0; from < args.runs; from += BATCH_RUNS) {
-    batches.push({ file: path.resolve(args.scenario), set: args.set, seed, from, to: Math.min(args.runs, from + BATCH_RUNS), keepRuns: args.keepRuns, decimalComma: args.decimalComma });
+    batches.push({ file, set: args.set, seed, from, to: Math.min(args.runs, from + BATCH_RUNS), keepRuns: args.keepRuns, decimalComma: args.decimalComma });
   }
   const defs = metricDefs(base);
   const agg = new Aggregate(base, defs);
@@ -58,13 +57,14 @@ export async function monteCarloCommand(args: MonteCarloArgs, io: Io): Promise<n
     done += r.runs;
     bar.update(done);
   };
-  const workers = Math.max(1, Math.min(args.workers ?? os.availableParallelism(), batches.length));
+  const started = performance.now();
+  let threads = 1;
   try {
-    await untilInterrupted(batches.length, (signal) =>
+    threads = await untilInterrupted(batches.length, (signal) =>
       runParallel<MonteCarloBatch, MonteCarloBatchResult>({
         name: 'monteCarloTask',
         tasks: batches,
-        threads: args.runs >= PARALLEL_RUNS ? workers : 1,
+        threads: Math.max(1, args.workers ?? os.availableParallelism()),
         local: (batch) => monteCarloBatch(source, base, batch),
         onResult: take,
         signal,
@@ -76,6 +76,7 @@ export async function monteCarloCommand(args: MonteCarloArgs, io: Io): Promise<n
   } finally {
     bar.stop();
   }
+  const rate = `${(args.runs / ((performance.now() - started) / 1000)).toFixed(0)} runs/s, ${threads} thread${threads > 1 ? 's' : ''}`;
   const manifest = {
     tool: 'corridor-sim', version: VERSION, command: 'montecarlo', run_at: io.now().toISOString(), csv: args.decimalComma ? 'decimal-comma' : 'standard',
     scenario: { name: base.name, path: args.scenario }, overrides: args.set, params: base.params,
@@ -88,15 +89,15 @@ export async function monteCarloCommand(args: MonteCarloArgs, io: Io): Promise<n
     { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` },
   ]);
   if (args.report) await writeReport(outDir, false);
-  io.stdout(summaryText(base, defs, agg, args.runs, seed, outDir));
+  io.stdout(summaryText(base, defs, agg, `${args.runs} runs (${rate}), seed ${seed}`, outDir));
   return 0;
 }
 
-function summaryText(model: Model, defs: readonly MetricDef[], agg: Aggregate, runs: number, seed: number | string, outDir: string): string {
+function summaryText(model: Model, defs: readonly MetricDef[], agg: Aggregate, what: string, outDir: string): string {
   const Y = model.years;
   const k = model.volumeUnit.factor;
   const served = defs.findIndex((d) => d.metric === 'served' && d.element < 0);
-  const lines = [`${model.name}: ${runs} runs, seed ${seed} → ${outDir}/`, 'year  served p5 – p50 – p95      P(unserved)  most frequent bottleneck'];
+  const lines = [`${model.name}: ${what} → ${outDir}/`, 'year  served p5 – p50 – p95      P(unserved)  most frequent bottleneck'];
   for (let y = 0; y < Y; y++) {
     const i = served * Y + y;
     let best = -1;

@@ -22,8 +22,6 @@ export interface SweepArgs {
   decimalComma: boolean;
 }
 
-/** Below this many combinations a sweep runs in the main thread: workers would cost more than they save. */
-export const PARALLEL_THRESHOLD = 64;
 /** Combinations per task handed to a thread. */
 const SWEEP_BATCH = 16;
 
@@ -33,17 +31,15 @@ export async function sweepCommand(args: SweepArgs, io: Io): Promise<number> {
   if (args.param.length === 0) bad.push('name at least one --param');
   if (bad.length > 0) throw new UsageError(bad.join('\n'));
   const params = parsed as SweepParam[];
-  const T=(l:string)=>process.env.CT&&process.stderr.write(`${l} ${performance.now().toFixed(0)}\n`);T('start');
+  const combos = grid(params);
+  const file = path.resolve(args.scenario);
   const source = readSource(args.scenario, io);
   const base = checkOverrides(source, args.set, params);
-  T('checked');
-  const combos = grid(params);
   const overrides = combos.map((c) => [...args.set, ...overridesFor(params, c)]);
-  const workers = Math.max(1, Math.min(args.workers ?? os.availableParallelism(), combos.length));
   const batches: SweepBatch[] = [];
   for (let i = 0; i < combos.length; i += SWEEP_BATCH) {
     batches.push({
-      file: path.resolve(args.scenario), name: base.name, combos: overrides.slice(i, i + SWEEP_BATCH), values: combos.slice(i, i + SWEEP_BATCH),
+      file, name: base.name, combos: overrides.slice(i, i + SWEEP_BATCH), values: combos.slice(i, i + SWEEP_BATCH),
       factor: base.volumeUnit.factor, decimalComma: args.decimalComma,
     });
   }
@@ -52,12 +48,13 @@ export async function sweepCommand(args: SweepArgs, io: Io): Promise<number> {
   const bar = progress(io, combos.length, 'sweep');
   let finished = 0;
   const started = performance.now();
+  let threads = 1;
   try {
-    await untilInterrupted(batches.length, (signal) =>
+    threads = await untilInterrupted(batches.length, (signal) =>
       runParallel<SweepBatch, string>({
         name: 'sweepTask',
         tasks: batches,
-        threads: combos.length >= PARALLEL_THRESHOLD ? workers : 1,
+        threads: Math.max(1, args.workers ?? os.availableParallelism()),
         local: (batch) => sweepBatch(source, batch),
         onResult: (rows, i) => {
           csv.add(i, rows);
@@ -78,10 +75,11 @@ export async function sweepCommand(args: SweepArgs, io: Io): Promise<number> {
     scenario: args.scenario, overrides: args.set, params: params.map((p) => ({ name: p.name, values: p.values })), combinations: combos.length,
   };
   writeFilesAtomically(outDir, [csv.finish(), { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` }]);
-  const rate = seconds > 0 ? ` in ${seconds.toFixed(2)} s (${Math.round(combos.length / seconds)} runs/s)` : '';
+  const rate = seconds > 0 ? ` in ${seconds.toFixed(2)} s (${Math.round(combos.length / seconds)} runs/s, ${threads} thread${threads > 1 ? 's' : ''})` : '';
   io.stdout(`${base.name}: ${combos.length} combinations × ${base.years} years${rate} → ${outDir}/sweep.csv\n`);
   return 0;
 }
+
 /**
  * Every bad override at once, before anything runs: the base --set, then each
  * swept param on its own at its first, middle and last value.

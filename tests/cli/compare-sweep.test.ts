@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli } from '../support/cli.js';
+import { cli, withWorkers } from '../support/cli.js';
 
 let dir: string;
 beforeEach(() => {
@@ -113,14 +113,17 @@ describe('corridor sweep', () => {
   it('parallel and serial sweeps give byte-identical CSV', async () => {
     const args = ['sweep', 'scenarios/middle-corridor.yaml', '--param', 'titr_growth=0.05:0.2:0.01', '--param', 'vessels_online=2026,2028,2030,2032,2034'];
     await cli(...args, '--workers', '1', '--out', path.join(dir, 'serial'));
-    const r = await cli(...args, '--workers', '2', '--out', path.join(dir, 'parallel'));
+    const r = await withWorkers(() => cli(...args, '--workers', '2', '--out', path.join(dir, 'parallel')));
     expect(r.code).toBe(0);
+    expect(r.out).toContain('2 threads');
+    // Without forcing, a job this short (a tenth of a second) never starts a worker.
+    expect((await cli(...args, '--workers', '2', '--out', path.join(dir, 'auto'))).out).toContain('runs/s, 1 thread)');
     const serial = fs.readFileSync(path.join(dir, 'serial/sweep.csv'), 'utf8');
-    expect(serial.split('\n').length).toBe(16 * 5 * 22 + 2); // 80 combinations (≥ 64: runs in workers) × 22 years + header + final newline
+    expect(serial.split('\n').length).toBe(16 * 5 * 22 + 2); // 80 combinations × 22 years + header + final newline
     expect(fs.readFileSync(path.join(dir, 'parallel/sweep.csv'), 'utf8')).toBe(serial);
     // Threads format their own rows: the decimal-comma dialect must reach them too.
     await cli(...args, '--workers', '1', '--decimal-comma', '--out', path.join(dir, 'serial-dc'));
-    await cli(...args, '--workers', '2', '--decimal-comma', '--out', path.join(dir, 'parallel-dc'));
+    await withWorkers(() => cli(...args, '--workers', '2', '--decimal-comma', '--out', path.join(dir, 'parallel-dc')));
     const dc = fs.readFileSync(path.join(dir, 'serial-dc/sweep.csv'), 'utf8');
     expect(dc.startsWith('\uFEFFscenario;titr_growth;vessels_online;year;')).toBe(true);
     expect(dc.split('\n')[1]).toMatch(/^middle-corridor;0,05;2026;2019;/);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli } from '../support/cli.js';
+import { cli, withWorkers } from '../support/cli.js';
 import { drawParams } from '../../src/analysis/montecarlo.js';
 import { modelOf } from '../support/build.js';
 
@@ -89,9 +89,9 @@ describe('corridor montecarlo', () => {
   it('the same seed gives the same bytes, whatever the number of workers; another seed differs', async () => {
     fs.writeFileSync(path.join(dir, 'g.yaml'), GROWTH);
     const runMc = (out: string, workers: string, seed = '5') =>
-      cli('montecarlo', path.join(dir, 'g.yaml'), '--runs', '400', '--seed', seed, '--workers', workers, '--keep-runs', '--out', path.join(dir, out));
+      withWorkers(() => cli('montecarlo', path.join(dir, 'g.yaml'), '--runs', '400', '--seed', seed, '--workers', workers, '--keep-runs', '--out', path.join(dir, out)));
     await runMc('w1', '1');
-    await runMc('w2', '2');
+    expect((await runMc('w2', '2')).out).toContain('2 threads');
     await runMc('again', '2');
     await runMc('other', '1', '6');
     for (const f of ['montecarlo.csv', 'runs.csv']) {
@@ -120,7 +120,7 @@ describe('corridor montecarlo', () => {
     // One run in a hundred draws online = 2026.5, not a whole year; the runs are spread over
     // the main thread and a worker, and whichever meets it first reports it.
     fs.writeFileSync(path.join(dir, 'd.yaml'), DELAY.replace('values: [2026, 2027, 2028], weights: [0.6, 0.3, 0.1]', 'values: [2026, 2026.5], weights: [0.99, 0.01]'));
-    const r = await cli('montecarlo', path.join(dir, 'd.yaml'), '--runs', '400', '--workers', '2', '--out', path.join(dir, 'out'));
+    const r = await withWorkers(() => cli('montecarlo', path.join(dir, 'd.yaml'), '--runs', '400', '--workers', '2', '--out', path.join(dir, 'out')));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/d\.yaml:8:61: projects\[0\]\.online: "online" is 2026\.5, not a whole year \(for a year drawn from a distribution, write round\(name\)\)/);
     expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);

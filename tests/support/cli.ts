@@ -22,3 +22,19 @@ export async function cli(...argv: string[]): Promise<CliResult> {
   const code = await main(argv, io);
   return { code, out, err };
 }
+
+/**
+ * Runs `fn` with worker threads started at once, however short the job: by
+ * default they start only for jobs estimated to take seconds (pool.ts,
+ * MIN_PARALLEL_SECONDS), and tests of parallel runs are short.
+ */
+export async function withWorkers<T>(fn: () => Promise<T>): Promise<T> {
+  const before = process.env.CORRIDOR_MIN_PARALLEL_SECONDS;
+  process.env.CORRIDOR_MIN_PARALLEL_SECONDS = '0';
+  try {
+    return await fn();
+  } finally {
+    if (before === undefined) delete process.env.CORRIDOR_MIN_PARALLEL_SECONDS;
+    else process.env.CORRIDOR_MIN_PARALLEL_SECONDS = before;
+  }
+}
