@@ -55,7 +55,7 @@ const IN_FLIGHT = 2;
  * (the tests use it to compare parallel and serial output on small jobs).
  */
 export const MIN_PARALLEL_SECONDS = 2;
-/** How long the main thread runs (and at least three tasks) before it estimates the job's length. */
+/** How long the main thread runs (and three tasks, or twice as long) before it estimates the job's length. */
 const PROBE_SECONDS = 0.15;
 
 /**
@@ -98,8 +98,11 @@ export async function runParallel<T, R>(job: ParallelJob<T, R> & { threads: numb
   const recent: number[] = [];
   /** Whether the main thread alone would still need over MIN_PARALLEL_SECONDS. */
   const minSeconds = Number(process.env.CORRIDOR_MIN_PARALLEL_SECONDS ?? MIN_PARALLEL_SECONDS);
-  const long = () =>
-    recent.length >= 3 && (performance.now() - started) / 1000 >= PROBE_SECONDS && (Math.min(...recent) / 1000) * (tasks.length - next) >= minSeconds;
+  const long = () => {
+    const elapsed = (performance.now() - started) / 1000;
+    const probed = elapsed >= 2 * PROBE_SECONDS || (elapsed >= PROBE_SECONDS && recent.length >= 3);
+    return probed && (Math.min(...recent) / 1000) * (tasks.length - next) >= minSeconds;
+  };
   const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve));
   try {
     if (workers > 0 && !(minSeconds > 0)) await startWorkers();
