@@ -13,7 +13,12 @@ export interface NetworkSize {
   years: number;
 }
 
-export function generateScenario(size: NetworkSize, seed = 'bench'): Record<string, unknown> {
+export interface GenerateOptions {
+  /** Name of a param added to every flow's growth rate (0 by default), for sweeps. */
+  growthParam?: string;
+}
+
+export function generateScenario(size: NetworkSize, seed = 'bench', options: GenerateOptions = {}): Record<string, unknown> {
   const rng = seedrandom.alea(`${seed}/${size.width}/${size.flows}`);
   const { width: W, layers: L } = size;
   const node = (l: number, i: number) => `n${l}-${(i + W) % W}`;
@@ -44,8 +49,9 @@ export function generateScenario(size: NetworkSize, seed = 'bench'): Record<stri
     }
     flows.push({
       id: `f${f}`, origin: node(0, o), destination: node(L - 1, o + k),
-      demand: `${(1 + rng() * 4).toFixed(3)} * (1 + ${(0.02 + rng() * 0.08).toFixed(3)})^(yr - 2025)`, routes,
+      demand: `${(1 + rng() * 4).toFixed(3)} * (1 + ${options.growthParam ? `${options.growthParam} + ` : ''}${(0.02 + rng() * 0.08).toFixed(3)})^(yr - 2025)`, routes,
     });
   }
-  return { name: 'bench', years: { start: 2025, end: 2025 + size.years - 1 }, nodes, links, flows };
+  const params = options.growthParam ? { params: { [options.growthParam]: 0 } } : {};
+  return { name: 'bench', years: { start: 2025, end: 2025 + size.years - 1 }, ...params, nodes, links, flows };
 }
