@@ -76,7 +76,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .positional('scenario', { type: 'string', demandOption: true })
           .option('param', { type: 'string', array: true, default: [] as string[], describe: 'name=start:stop:step (stop included) or name=v1,v2,...; several make a grid' })
           .option('set', setOption)
-          .option('workers', { type: 'number', describe: 'Worker threads (default: the number of cores; small grids run in one thread)' })
+          .option('workers', WORKERS_OPTION)
           .option('out', { type: 'string', describe: 'Output folder (default: output/sweep-<scenario name>)' })
           .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
           .example('$0 sweep scenarios/middle-corridor.yaml --param titr_growth=0.05:0.20:0.05 --param vessels_online=2027,2029', 'a 4 × 2 grid'),
@@ -90,7 +90,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .positional('scenario', { type: 'string', demandOption: true })
           .option('runs', { type: 'number', default: 1000, describe: 'Number of runs' })
           .option('seed', { type: 'number', describe: `Master seed (default ${DEFAULT_SEED}); the same seed gives the same bytes` })
-          .option('workers', { type: 'number', describe: 'Worker threads (default: the number of cores; small jobs run in one thread)' })
+          .option('workers', WORKERS_OPTION)
           .option('keep-runs', { type: 'boolean', default: false, describe: 'Also write runs.csv: one row per run and year' })
           .option('set', setOption)
           .option('out', { type: 'string', describe: 'Output folder (default: output/montecarlo-<scenario name>)' })
@@ -136,6 +136,12 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
 }
 
 /** Runs the CLI on `argv` (without node and script); returns the exit code. */
+/** --workers of sweep and montecarlo (see src/analysis/pool.ts for when workers start). */
+const WORKERS_OPTION = {
+  type: 'number',
+  describe: 'Threads to use at most (default: the number of cores); jobs that one thread finishes in about 2 s stay on one',
+} as const;
+
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let code = 0;
   const debug = argv.includes('--debug');
