@@ -96,8 +96,9 @@ export async function runParallel<T, R>(job: ParallelJob<T, R> & { threads: numb
   // the JIT has warmed up, and a collection or a compile can pause any one of them.
   const started = performance.now();
   const recent: number[] = [];
-  /** Whether the main thread alone would still need over MIN_PARALLEL_SECONDS. */
-  const minSeconds = Number(process.env.CORRIDOR_MIN_PARALLEL_SECONDS ?? MIN_PARALLEL_SECONDS);
+  const setting = Number(process.env.CORRIDOR_MIN_PARALLEL_SECONDS);
+  const minSeconds = process.env.CORRIDOR_MIN_PARALLEL_SECONDS && Number.isFinite(setting) ? setting : MIN_PARALLEL_SECONDS;
+  /** Whether the main thread alone would still need over `minSeconds`. */
   const long = () => {
     const elapsed = (performance.now() - started) / 1000;
     const probed = elapsed >= 2 * PROBE_SECONDS || (elapsed >= PROBE_SECONDS && recent.length >= 3);
@@ -105,7 +106,7 @@ export async function runParallel<T, R>(job: ParallelJob<T, R> & { threads: numb
   };
   const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve));
   try {
-    if (workers > 0 && !(minSeconds > 0)) await startWorkers();
+    if (workers > 0 && minSeconds <= 0) await startWorkers();
     for (let i = take(); i >= 0; i = take()) {
       const taskStart = performance.now();
       const steps = job.local(tasks[i]!);

@@ -88,6 +88,7 @@ export function* monteCarloBatch(source: LoadedSource, base: Model, batch: Monte
   return { ...collector.result(), rows: rows.length > 0 ? toCsvRows(rows, batch.decimalComma ? DECIMAL_COMMA : STANDARD) : '' };
 }
 
+/** runs.csv's columns: the run, its draws, then the summary metrics. */
 export function runsHeader(base: Model): string[] {
   const s = base.volumeUnit.suffix;
   return ['scenario', 'run', ...base.uncertainty.map((p) => p.name), 'year', `demand${s}`, `served${s}`, `unserved${s}`, 'max_utilization', 'bottleneck'];

@@ -135,13 +135,13 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
     });
 }
 
-/** Runs the CLI on `argv` (without node and script); returns the exit code. */
 /** --workers of sweep and montecarlo (see src/analysis/pool.ts for when workers start). */
 const WORKERS_OPTION = {
   type: 'number',
   describe: 'Threads to use at most (default: the number of cores); jobs that one thread finishes in about 2 s stay on one',
 } as const;
 
+/** Runs the CLI on `argv` (without node and script); returns the exit code. */
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let code = 0;
   const debug = argv.includes('--debug');

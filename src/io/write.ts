@@ -50,7 +50,11 @@ export class OrderedFile {
   private next = 0;
   private readonly pending = new Map<number, string>();
 
-  constructor(dir: string, readonly name: string, head: string) {
+  /** The output folder, if this file's creation made it (discard removes it again when empty). */
+  private readonly made: string | undefined;
+
+  constructor(private readonly dir: string, readonly name: string, head: string) {
+    this.made = fs.existsSync(dir) ? undefined : dir;
     this.file = temporaryPath(dir, name);
     this.fd = fs.openSync(this.file, 'w');
     fs.writeSync(this.fd, head);
@@ -73,5 +77,6 @@ export class OrderedFile {
   discard(): void {
     fs.closeSync(this.fd);
     fs.rmSync(this.file, { force: true });
+    if (this.made && fs.readdirSync(this.made).length === 0) fs.rmdirSync(this.made);
   }
 }
