@@ -74,20 +74,22 @@ function startup(): void {
   console.log(`Start-up (median of ${reps} runs × 3 alternating rounds): node -e 0 ${b.toFixed(0)} ms; corridor run tutorial ${c.toFixed(0)} ms; ratio ${(c / b).toFixed(2)}× (aim ≤ 4×)`);
 }
 
-/** One CLI run: whole-command seconds, and the run phase's runs per second and threads from its summary line. */
+/** One CLI run: whole-command seconds, peak memory and, for sweeps and Monte Carlo, the run phase's runs per second and threads. */
 interface Timed {
   seconds: number;
+  rssMiB: number;
   runsPerSecond: number;
   threads: number;
 }
 
 function runCli(args: string[]): Timed {
   const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['bin/corridor.cjs', ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--require', './bench/rss.cjs', 'bin/corridor.cjs', ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`corridor ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  // Sweep and Monte Carlo summaries say "(N runs/s, T threads)"; other commands leave these NaN.
   const m = /\((\d+) runs\/s, (\d+) threads?\)/.exec(r.stdout);
-  if (!m) throw new Error(`no runs/s in: ${r.stdout}`);
-  return { seconds: Number(process.hrtime.bigint() - t) / 1e9, runsPerSecond: Number(m[1]), threads: Number(m[2]) };
+  const kb = Number(/maxrss_kb (\d+)/.exec(r.stderr)?.[1] ?? NaN);
+  return { seconds: Number(process.hrtime.bigint() - t) / 1e9, rssMiB: kb / 1024, runsPerSecond: Number(m?.[1]), threads: Number(m?.[2]) };
 }
 
 /**
@@ -101,11 +103,12 @@ function oneAndTwo(label: string, args: string[], rounds = 3): void {
   const [one, two] = [1, 2].map((w) => ({
     seconds: median(runs.get(w)!.map((r) => r.seconds)),
     rate: median(runs.get(w)!.map((r) => r.runsPerSecond)),
+    rss: Math.max(...runs.get(w)!.map((r) => r.rssMiB)),
     threads: [...new Set(runs.get(w)!.map((r) => r.threads))].join('/'),
-  })) as [{ seconds: number; rate: number; threads: string }, { seconds: number; rate: number; threads: string }];
-  console.log(`  ${label}`);
-  console.log(`    --workers 1: ${one.rate} runs/s, whole command ${one.seconds.toFixed(2)} s`);
-  console.log(`    --workers 2: ${two.rate} runs/s, whole command ${two.seconds.toFixed(2)} s (threads used: ${two.threads})`);
+  })) as [{ seconds: number; rate: number; rss: number; threads: string }, { seconds: number; rate: number; rss: number; threads: string }];
+  console.log(`  ${label}${rounds > 1 ? '' : ' (one round)'}`);
+  console.log(`    --workers 1: ${one.rate} runs/s, whole command ${one.seconds.toFixed(2)} s, peak RSS ${one.rss.toFixed(0)} MiB`);
+  console.log(`    --workers 2: ${two.rate} runs/s, whole command ${two.seconds.toFixed(2)} s, peak RSS ${two.rss.toFixed(0)} MiB (threads used: ${two.threads})`);
   console.log(`    speed-up: throughput ${(two.rate / one.rate).toFixed(2)}×, whole command ${(one.seconds / two.seconds).toFixed(2)}× (aim ≥ 1.7×)`);
 }
 
@@ -121,26 +124,13 @@ function sweep(): void {
   spawnSync('rm', ['-rf', out, network]);
 }
 
-/** Runs the CLI with `args`; returns wall seconds and peak RSS in MiB. */
-function timed(args: string[]): { seconds: number; rssMiB: number } {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--require', './bench/rss.cjs', 'bin/corridor.cjs', ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`corridor ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  const kb = Number(/maxrss_kb (\d+)/.exec(r.stderr)?.[1] ?? NaN);
-  return { seconds: Number(process.hrtime.bigint() - t) / 1e9, rssMiB: kb / 1024 };
-}
-
 function montecarlo(): void {
   const out = `/tmp/corridor-bench-mc-${process.pid}`;
   const mc = (runs: number) => ['montecarlo', 'scenarios/middle-corridor.yaml', '--runs', String(runs), '--out', out];
-  console.log('Monte Carlo of the Middle Corridor baseline (median of 3 alternating rounds):');
+  console.log('Monte Carlo of the Middle Corridor baseline (median of 3 alternating rounds; aim for memory: 100,000 runs < 1024 MiB):');
   oneAndTwo('2,000 runs', mc(2000));
   oneAndTwo('10,000 runs', mc(10000));
-  const runs = (process.env.BENCH_MC_RUNS ?? '10000,100000').split(',').map(Number).filter((n) => n > 0);
-  for (const n of runs) {
-    const r = timed([...mc(n), '--workers', '2']);
-    console.log(`  ${n.toLocaleString('en-US')} runs, --workers 2: ${r.seconds.toFixed(1)} s, peak RSS ${r.rssMiB.toFixed(0)} MiB (aim for 100,000: < 1024 MiB)`);
-  }
+  for (const n of (process.env.BENCH_MC_RUNS ?? '100000').split(',').map(Number).filter((x) => x > 0)) oneAndTwo(`${n.toLocaleString('en-US')} runs`, mc(n), 1);
   spawnSync('rm', ['-rf', out]);
 }
 
@@ -150,8 +140,8 @@ function report(): void {
   const plain: number[] = [];
   const withReport: number[] = [];
   for (let round = 0; round < 5; round++) {
-    plain.push(timed(run).seconds);
-    withReport.push(timed([...run, '--report']).seconds);
+    plain.push(runCli(run).seconds);
+    withReport.push(runCli([...run, '--report']).seconds);
   }
   spawnSync('rm', ['-rf', out]);
   const [a, b] = [median(plain), median(withReport)];
