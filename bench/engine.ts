@@ -121,7 +121,7 @@ function sweep(): void {
     fs.writeFileSync(file, stringify(generateScenario({ width: 5 * scale, layers: 6, flows: 30 * scale, years: 22 }, 'bench', { growthParam: 'growth' })));
     return { file, flows: 30 * scale };
   });
-  console.log('Sweeps (median of 3 alternating rounds; workers start only for jobs of over 2 s, see docs/architecture.md):');
+  console.log('Sweeps (median of 3 alternating rounds; workers start only for jobs of over 3 s, see docs/architecture.md):');
   oneAndTwo('Middle Corridor baseline, 1,001 combinations × 22 years', ['sweep', 'scenarios/middle-corridor.yaml', '--param', 'titr_growth=0.05:0.25:0.0002', '--out', out]);
   oneAndTwo('Middle Corridor baseline, 10,001 combinations × 22 years', ['sweep', 'scenarios/middle-corridor.yaml', '--param', 'titr_growth=0.05:0.25:0.00002', '--out', out]);
   for (const n of networks) {

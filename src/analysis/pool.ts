@@ -54,7 +54,7 @@ const IN_FLIGHT = 2;
  * CORRIDOR_MIN_PARALLEL_SECONDS overrides it; 0 starts the workers at once
  * (the tests use it to compare parallel and serial output on small jobs).
  */
-export const MIN_PARALLEL_SECONDS = 2;
+export const MIN_PARALLEL_SECONDS = 3;
 /** How long the main thread runs (and three tasks, or twice as long) before it estimates the job's length. */
 const PROBE_SECONDS = 0.15;
 

@@ -138,7 +138,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
 /** --workers of sweep and montecarlo (see src/analysis/pool.ts for when workers start). */
 const WORKERS_OPTION = {
   type: 'number',
-  describe: 'Threads to use at most (default: the number of cores); jobs that one thread finishes in about 2 s stay on one',
+  describe: 'Threads to use at most (default: the number of cores); jobs that one thread finishes in a few seconds stay on one',
 } as const;
 
 /** Runs the CLI on `argv` (without node and script); returns the exit code. */
