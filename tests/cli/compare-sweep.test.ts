@@ -1,10 +1,9 @@
 // corridor compare and corridor sweep, end to end in-process.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli, withWorkers } from '../support/cli.js';
+import { cli, interruptedCli, withWorkers } from '../support/cli.js';
 
 let dir: string;
 beforeEach(() => {
@@ -133,14 +132,9 @@ describe('corridor sweep', () => {
   it('Ctrl-C stops cleanly and leaves nothing in the output folder', async () => {
     const out = path.join(dir, 'out');
     // 200,001 combinations: minutes of work, interrupted after a second and a half.
-    const child = spawn(process.execPath, [path.resolve('bin/corridor.cjs'), 'sweep', 'scenarios/middle-corridor.yaml', '--param', 'titr_growth=0.05:0.25:0.000001', '--workers', '2', '--out', out]);
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    await new Promise((r) => setTimeout(r, 1500));
-    child.kill('SIGINT');
-    const code = await new Promise((r) => child.on('exit', r));
-    expect(code).toBe(130);
-    expect(stderr).toContain('interrupted; nothing was written');
+    const r = await interruptedCli(1500, 'sweep', 'scenarios/middle-corridor.yaml', '--param', 'titr_growth=0.05:0.25:0.000001', '--workers', '2', '--out', out);
+    expect(r.code).toBe(130);
+    expect(r.err).toContain('interrupted; nothing was written');
     // Not even the folder: it did not exist before the run.
     expect(fs.existsSync(out)).toBe(false);
   });

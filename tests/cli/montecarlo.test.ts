@@ -1,10 +1,9 @@
 // corridor montecarlo against closed forms, determinism across workers, and Ctrl-C.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli, withWorkers } from '../support/cli.js';
+import { cli, interruptedCli, withWorkers } from '../support/cli.js';
 import { drawParams } from '../../src/analysis/montecarlo.js';
 import { modelOf } from '../support/build.js';
 
@@ -141,14 +140,9 @@ describe('corridor montecarlo', () => {
 
   it('Ctrl-C stops cleanly and writes nothing', async () => {
     const out = path.join(dir, 'out');
-    const child = spawn(process.execPath, [path.resolve('bin/corridor.cjs'), 'montecarlo', 'scenarios/middle-corridor.yaml', '--runs', '100000', '--workers', '1', '--keep-runs', '--out', out]);
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    await new Promise((r) => setTimeout(r, 1500));
-    child.kill('SIGINT');
-    const code = await new Promise((r) => child.on('exit', r));
-    expect(code).toBe(130);
-    expect(stderr).toContain('interrupted; nothing was written');
+    const r = await interruptedCli(1500, 'montecarlo', 'scenarios/middle-corridor.yaml', '--runs', '100000', '--workers', '1', '--keep-runs', '--out', out);
+    expect(r.code).toBe(130);
+    expect(r.err).toContain('interrupted; nothing was written');
     // Not even the folder: it did not exist before the run.
     expect(fs.existsSync(out)).toBe(false);
   });

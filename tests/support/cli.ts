@@ -1,5 +1,7 @@
 // Runs the CLI in-process with captured streams and a fixed clock.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
 
@@ -37,4 +39,18 @@ export async function withWorkers<T>(fn: () => Promise<T>): Promise<T> {
     if (before === undefined) delete process.env.CORRIDOR_MIN_PARALLEL_SECONDS;
     else process.env.CORRIDOR_MIN_PARALLEL_SECONDS = before;
   }
+}
+
+/**
+ * Runs the built CLI in a child process, sends it Ctrl-C (SIGINT) after
+ * `ms` milliseconds and resolves to its exit code and stderr.
+ */
+export async function interruptedCli(ms: number, ...argv: string[]): Promise<{ code: number | null; err: string }> {
+  const child = spawn(process.execPath, [path.resolve('bin/corridor.cjs'), ...argv]);
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  await new Promise((r) => setTimeout(r, ms));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  return { code, err };
 }
