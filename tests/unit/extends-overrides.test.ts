@@ -156,6 +156,6 @@ describe('param-only what-ifs reuse the normalisation stages their params do not
     expect(c.elements).not.toBe(b.elements);
     expect(c.flows).not.toBe(b.flows);
     const b0 = c.constraints.find((k) => c.elements[k.element]!.id === 'b')!;
-    expect(b0.nameplate[0]).toBe(15);
+    expect(b0.nameplate[0]).toBe(15); // "5 * other" with other = 3
   });
 });
