@@ -1,4 +1,5 @@
-// Pieces every command shares: loading a scenario for a command, and printing.
+// Pieces every command shares: loading a scenario for a command, options, and printing.
+import os from 'node:os';
 import type { Model } from '../engine/model.js';
 import { buildScenario, loadSource, type LoadedScenario, type LoadedSource } from '../scenario/index.js';
 import { formatProblem, ScenarioError } from '../scenario/problems.js';
@@ -20,6 +21,14 @@ export function readSource(file: string, io: Io): LoadedSource {
     throw err;
   }
 }
+
+/** What is wrong with a count option (--runs, --workers), if anything: it must be a whole number ≥ 1. */
+export function countProblem(option: string, value: number | undefined): string | undefined {
+  return value === undefined || (Number.isInteger(value) && value >= 1) ? undefined : `${option} must be a whole number ≥ 1, got ${value}`;
+}
+
+/** --workers of sweep and montecarlo, checked with countProblem: threads to use at most (default: the number of cores). */
+export const threadsFrom = (workers: number | undefined): number => workers ?? os.availableParallelism();
 
 /** Loads a scenario, prints its warnings, and throws `ScenarioError` on any error. */
 export function loadForCommand(file: string, io: Io, overrides: readonly string[] = []): Loaded {

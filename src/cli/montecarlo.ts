@@ -1,6 +1,5 @@
 // corridor montecarlo <scenario> --runs N --seed S [--workers K]: sample the
 // uncertainty block, run N times, write percentiles (and runs.csv with --keep-runs).
-import os from 'node:os';
 import path from 'node:path';
 import { Aggregate, metricDefs, monteCarloTable, SKETCH_ACCURACY, type MetricDef } from '../analysis/montecarlo.js';
 import { runParallel } from '../analysis/pool.js';
@@ -11,7 +10,7 @@ import { OrderedFile, writeFilesAtomically } from '../io/write.js';
 import { DEFAULT_SEED } from '../random/streams.js';
 import { VERSION } from '../version.js';
 import { untilInterrupted, UsageError } from './errors.js';
-import { readSource } from './common.js';
+import { countProblem, readSource, threadsFrom } from './common.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
 import { progress } from './progress.js';
@@ -32,7 +31,9 @@ export interface MonteCarloArgs {
 export const BATCH_RUNS = 50;
 
 export async function monteCarloCommand(args: MonteCarloArgs, io: Io): Promise<number> {
-  if (!Number.isInteger(args.runs) || args.runs < 1) throw new UsageError(`--runs must be a whole number ≥ 1, got ${args.runs}`);
+  const bad = [countProblem('--runs', args.runs), countProblem('--workers', args.workers)].filter((p) => p !== undefined);
+  if (bad.length > 0) throw new UsageError(bad.join('\n'));
+  const maxThreads = threadsFrom(args.workers);
   const file = path.resolve(args.scenario);
   const seed = args.seed ?? DEFAULT_SEED;
   const source = readSource(args.scenario, io);
@@ -64,7 +65,7 @@ export async function monteCarloCommand(args: MonteCarloArgs, io: Io): Promise<n
       runParallel<MonteCarloBatch, MonteCarloBatchResult>({
         name: 'monteCarloTask',
         tasks: batches,
-        threads: Math.max(1, args.workers ?? os.availableParallelism()),
+        threads: maxThreads,
         local: (batch) => monteCarloBatch(source, base, batch),
         onResult: take,
         signal,

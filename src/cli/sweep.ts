@@ -1,5 +1,4 @@
 // corridor sweep <scenario> --param name=start:stop:step ...: run a grid of param values.
-import os from 'node:os';
 import path from 'node:path';
 import { runParallel } from '../analysis/pool.js';
 import { grid, overridesFor, parseSweepParam, sweepBatch, sweepHeader, type SweepBatch, type SweepParam } from '../analysis/sweep.js';
@@ -9,7 +8,7 @@ import { buildScenario, type LoadedSource } from '../scenario/index.js';
 import { ScenarioError, type Problem } from '../scenario/problems.js';
 import { VERSION } from '../version.js';
 import { untilInterrupted, UsageError } from './errors.js';
-import { readSource } from './common.js';
+import { countProblem, readSource, threadsFrom } from './common.js';
 import type { Io } from './io.js';
 import { progress } from './progress.js';
 
@@ -29,8 +28,11 @@ export async function sweepCommand(args: SweepArgs, io: Io): Promise<number> {
   const parsed = args.param.map(parseSweepParam);
   const bad = parsed.filter((p): p is string => typeof p === 'string');
   if (args.param.length === 0) bad.push('name at least one --param');
+  const workers = countProblem('--workers', args.workers);
+  if (workers) bad.push(workers);
   if (bad.length > 0) throw new UsageError(bad.join('\n'));
   const params = parsed as SweepParam[];
+  const maxThreads = threadsFrom(args.workers);
   const combos = grid(params);
   const file = path.resolve(args.scenario);
   const source = readSource(args.scenario, io);
@@ -54,7 +56,7 @@ export async function sweepCommand(args: SweepArgs, io: Io): Promise<number> {
       runParallel<SweepBatch, string>({
         name: 'sweepTask',
         tasks: batches,
-        threads: Math.max(1, args.workers ?? os.availableParallelism()),
+        threads: maxThreads,
         local: (batch) => sweepBatch(source, batch),
         onResult: (rows, i) => {
           csv.add(i, rows);

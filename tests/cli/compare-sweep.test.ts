@@ -148,5 +148,9 @@ describe('corridor sweep', () => {
     expect(usage.code).toBe(2);
     expect(usage.err).toContain('the step must be positive and stop ≥ start');
     expect(usage.err).toContain('expected name=start:stop:step');
+    const workers = await cli('sweep', path.join(dir, 'series.yaml'), '--param', 'x', '--workers', '2.5');
+    expect(workers.code).toBe(2);
+    expect(workers.err).toContain('expected name=start:stop:step');
+    expect(workers.err).toContain('--workers must be a whole number ≥ 1, got 2.5');
   });
 });

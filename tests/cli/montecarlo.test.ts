@@ -138,6 +138,14 @@ describe('corridor montecarlo', () => {
     expect(pick(mc, 2035, 'binding_share', 'caspian-crossing').mean).toBeCloseTo(0.848, 4);
   }, 60_000);
 
+  it('bad --runs and --workers are both reported, exit 2, before anything runs', async () => {
+    const r = await cli('montecarlo', 'scenarios/middle-corridor.yaml', '--runs', '0', '--workers', '2.5', '--out', path.join(dir, 'out'));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--runs must be a whole number ≥ 1, got 0');
+    expect(r.err).toContain('--workers must be a whole number ≥ 1, got 2.5');
+    expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
+  });
+
   it('Ctrl-C stops cleanly and writes nothing', async () => {
     const out = path.join(dir, 'out');
     const r = await interruptedCli(1500, 'montecarlo', 'scenarios/middle-corridor.yaml', '--runs', '100000', '--workers', '1', '--keep-runs', '--out', out);
