@@ -3,8 +3,10 @@ import os from 'node:os';
 import type { Model } from '../engine/model.js';
 import { buildScenario, loadSource, type LoadedScenario, type LoadedSource } from '../scenario/index.js';
 import { formatProblem, ScenarioError } from '../scenario/problems.js';
-import { UsageError } from './errors.js';
+import { runParallel, type ParallelJob } from '../analysis/pool.js';
+import { untilInterrupted, UsageError } from './errors.js';
 import type { Io } from './io.js';
+import type { Progress } from './progress.js';
 
 export interface Loaded extends LoadedScenario {
   model: Model;
@@ -45,4 +47,35 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
   const line = (cells: readonly string[]) =>
     cells.map((c, i) => (i === cells.length - 1 ? c : /^-?[\d.,%]+$|^$/.test(c) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** How a sweep's or Monte Carlo's runs went: how many, in how long, on how many threads. */
+export interface RunPhase {
+  runs: number;
+  seconds: number;
+  threads: number;
+}
+
+/**
+ * Runs the tasks of a sweep or Monte Carlo (runParallel) with Ctrl-C handling;
+ * stops the progress bar, and calls `discard` to remove partial output if the
+ * job fails or is interrupted.
+ */
+export async function runPhase<T, R>(job: Omit<ParallelJob<T, R>, 'signal'> & { threads: number; runs: number }, bar: Progress, discard: () => void): Promise<RunPhase> {
+  const started = performance.now();
+  try {
+    const threads = await untilInterrupted(job.tasks.length, (signal) => runParallel({ ...job, signal }));
+    return { runs: job.runs, seconds: (performance.now() - started) / 1000, threads };
+  } catch (err) {
+    discard();
+    throw err;
+  } finally {
+    bar.stop();
+  }
+}
+
+/** "N runs/s, T threads", as the summary lines print it (and `npm run bench` reads it). */
+export function rateText(p: RunPhase): string {
+  const rate = p.seconds > 0 ? `${Math.round(p.runs / p.seconds)} runs/s` : 'instant';
+  return `${rate}, ${p.threads} thread${p.threads > 1 ? 's' : ''}`;
 }

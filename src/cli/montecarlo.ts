@@ -2,15 +2,14 @@
 // uncertainty block, run N times, write percentiles (and runs.csv with --keep-runs).
 import path from 'node:path';
 import { Aggregate, metricDefs, monteCarloTable, SKETCH_ACCURACY, type MetricDef } from '../analysis/montecarlo.js';
-import { runParallel } from '../analysis/pool.js';
 import { baseModel, monteCarloBatch, runsHeader, type MonteCarloBatch, type MonteCarloBatchResult } from '../analysis/worker.js';
 import type { Model } from '../engine/model.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
 import { OrderedFile, writeFilesAtomically } from '../io/write.js';
 import { DEFAULT_SEED } from '../random/streams.js';
 import { VERSION } from '../version.js';
-import { untilInterrupted, UsageError } from './errors.js';
-import { countProblem, readSource, threadsFrom } from './common.js';
+import { UsageError } from './errors.js';
+import { countProblem, rateText, readSource, runPhase, threadsFrom } from './common.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
 import { progress } from './progress.js';
@@ -58,26 +57,11 @@ export async function monteCarloCommand(args: MonteCarloArgs, io: Io): Promise<n
     done += r.runs;
     bar.update(done);
   };
-  const started = performance.now();
-  let threads = 1;
-  try {
-    threads = await untilInterrupted(batches.length, (signal) =>
-      runParallel<MonteCarloBatch, MonteCarloBatchResult>({
-        name: 'monteCarloTask',
-        tasks: batches,
-        threads: maxThreads,
-        local: (batch) => monteCarloBatch(source, base, batch),
-        onResult: take,
-        signal,
-      }),
-    );
-  } catch (err) {
-    runsFile?.discard();
-    throw err;
-  } finally {
-    bar.stop();
-  }
-  const rate = `${(args.runs / ((performance.now() - started) / 1000)).toFixed(0)} runs/s, ${threads} thread${threads > 1 ? 's' : ''}`;
+  const phase = await runPhase<MonteCarloBatch, MonteCarloBatchResult>(
+    { name: 'monteCarloTask', tasks: batches, runs: args.runs, threads: maxThreads, local: (batch) => monteCarloBatch(source, base, batch), onResult: take },
+    bar,
+    () => runsFile?.discard(),
+  );
   const manifest = {
     tool: 'corridor-sim', version: VERSION, command: 'montecarlo', run_at: io.now().toISOString(), csv: args.decimalComma ? 'decimal-comma' : 'standard',
     scenario: { name: base.name, path: args.scenario }, overrides: args.set, params: base.params,
@@ -90,7 +74,7 @@ export async function monteCarloCommand(args: MonteCarloArgs, io: Io): Promise<n
     { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` },
   ]);
   if (args.report) await writeReport(outDir, false);
-  io.stdout(summaryText(base, defs, agg, `${args.runs} runs (${rate}), seed ${seed}`, outDir));
+  io.stdout(summaryText(base, defs, agg, `${args.runs} runs (${rateText(phase)}), seed ${seed}`, outDir));
   return 0;
 }
 

@@ -1,14 +1,13 @@
 // corridor sweep <scenario> --param name=start:stop:step ...: run a grid of param values.
 import path from 'node:path';
-import { runParallel } from '../analysis/pool.js';
 import { grid, overridesFor, parseSweepParam, sweepBatch, sweepHeader, type SweepBatch, type SweepParam } from '../analysis/sweep.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
 import { OrderedFile, writeFilesAtomically } from '../io/write.js';
 import { buildScenario, type LoadedSource } from '../scenario/index.js';
 import { ScenarioError, type Problem } from '../scenario/problems.js';
 import { VERSION } from '../version.js';
-import { untilInterrupted, UsageError } from './errors.js';
-import { countProblem, readSource, threadsFrom } from './common.js';
+import { UsageError } from './errors.js';
+import { countProblem, rateText, readSource, runPhase, threadsFrom } from './common.js';
 import type { Io } from './io.js';
 import { progress } from './progress.js';
 
@@ -49,36 +48,27 @@ export async function sweepCommand(args: SweepArgs, io: Io): Promise<number> {
   const csv = new OrderedFile(outDir, 'sweep.csv', toCsv({ file: 'sweep.csv', header: sweepHeader(params, base.volumeUnit), rows: [] }, args.decimalComma ? DECIMAL_COMMA : STANDARD));
   const bar = progress(io, combos.length, 'sweep');
   let finished = 0;
-  const started = performance.now();
-  let threads = 1;
-  try {
-    threads = await untilInterrupted(batches.length, (signal) =>
-      runParallel<SweepBatch, string>({
-        name: 'sweepTask',
-        tasks: batches,
-        threads: maxThreads,
-        local: (batch) => sweepBatch(source, batch),
-        onResult: (rows, i) => {
-          csv.add(i, rows);
-          bar.update((finished += batches[i]!.combos.length));
-        },
-        signal,
-      }),
-    );
-  } catch (err) {
-    csv.discard();
-    throw err;
-  } finally {
-    bar.stop();
-  }
-  const seconds = (performance.now() - started) / 1000;
+  const phase = await runPhase<SweepBatch, string>(
+    {
+      name: 'sweepTask',
+      tasks: batches,
+      runs: combos.length,
+      threads: maxThreads,
+      local: (batch) => sweepBatch(source, batch),
+      onResult: (rows, i) => {
+        csv.add(i, rows);
+        bar.update((finished += batches[i]!.combos.length));
+      },
+    },
+    bar,
+    () => csv.discard(),
+  );
   const manifest = {
     tool: 'corridor-sim', version: VERSION, command: 'sweep', run_at: io.now().toISOString(),
     scenario: args.scenario, overrides: args.set, params: params.map((p) => ({ name: p.name, values: p.values })), combinations: combos.length,
   };
   writeFilesAtomically(outDir, [csv.finish(), { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` }]);
-  const rate = seconds > 0 ? ` in ${seconds.toFixed(2)} s (${Math.round(combos.length / seconds)} runs/s, ${threads} thread${threads > 1 ? 's' : ''})` : '';
-  io.stdout(`${base.name}: ${combos.length} combinations × ${base.years} years${rate} → ${outDir}/sweep.csv\n`);
+  io.stdout(`${base.name}: ${combos.length} combinations × ${base.years} years in ${phase.seconds.toFixed(2)} s (${rateText(phase)}) → ${outDir}/sweep.csv\n`);
   return 0;
 }
 
