@@ -14,7 +14,7 @@ function expectations(file: string): { line: number; col: number; path: string; 
   const full = path.join(dir, file);
   const sidecar = full.replace(/\.json$/, '.expect');
   const text = file.endsWith('.json') ? fs.readFileSync(sidecar, 'utf8') : fs.readFileSync(full, 'utf8');
-  return [...text.matchAll(/^(?:# expect: )?(\d+):(\d+) (\S+) :: (.*)$/gm)].map((m) => ({
+  return [...text.matchAll(/^(?:# expect: )?(\d+):(\d+) (\(top level\)|\S+) :: (.*)$/gm)].map((m) => ({
     line: Number(m[1]), col: Number(m[2]), path: m[3]!, message: m[4]!,
   }));
 }
