@@ -2,6 +2,7 @@
 // to exit codes (0 ok, 2 bad input or usage, 130 interrupted, 1 anything
 // else). It returns the code; only bin/corridor.cjs ends the process.
 import yargs, { type Argv } from 'yargs';
+import { OutputError } from '../io/write.js';
 import { ScenarioError } from '../scenario/problems.js';
 import { VERSION } from '../version.js';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, Interrupted, UsageError } from './errors.js';
@@ -112,7 +113,20 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .example('$0 report output/middle-corridor', 'the baseline run’s report'),
       async (a) => done(await reportCommand({ dir: a.dir, svg: a.svg }, io)),
     )
-    .command('schema', 'Print the JSON Schema of the scenario format', {}, () => done(schemaCommand(io)))
+    .command(
+      'schema',
+      'Print the JSON Schema of the scenario format, for editors',
+      (y) =>
+        y
+          .example('$0 schema > scenario.schema.json', 'save it beside your scenarios')
+          .epilog(
+            'Then put "# yaml-language-server: $schema=scenario.schema.json" on the first line of a scenario\n' +
+              '(VS Code\'s YAML extension and other editors running yaml-language-server read it), or map\n' +
+              'files to it in VS Code\'s settings.json: "yaml.schemas": { "./scenario.schema.json": ["scenarios/*.yaml"] }.\n' +
+              'A file that extends another needs only what differs. See docs/format.md, "Checks in your editor".',
+          ),
+      () => done(schemaCommand(io)),
+    )
     .command(
       'init [file]',
       'Write a commented starter scenario',
@@ -158,6 +172,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     if (err instanceof Interrupted) {
       io.stderr('corridor: interrupted; nothing was written\n');
       return 130;
+    }
+    if (err instanceof OutputError) {
+      io.stderr(`corridor: ${err.message}\n`);
+      return EXIT_BAD_INPUT;
     }
     if (err instanceof UsageError || (err as Error).name === 'YError') {
       io.stderr(`corridor: ${(err as Error).message}\nRun "corridor --help" for usage.\n`);

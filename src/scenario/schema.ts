@@ -161,15 +161,18 @@ export const OutputSchema = z
   })
   .describe('How tables are written.');
 
+const YearsSchema = z.strictObject({
+  start: z.number().int().min(1900).max(2200).describe('First simulated year.'),
+  end: z.number().int().min(1900).max(2200).describe('Last simulated year (inclusive).'),
+}).describe('Simulated years, inclusive.');
+
 export const ScenarioSchema = z
   .strictObject({
+    $schema: z.string().optional().describe('Where an editor finds the JSON Schema of this format (ignored by the CLI).'),
     name: z.string().min(1).regex(/^[\w.-]+$/, 'use letters, digits, `_`, `-` or `.`').describe('Scenario name: the output folder and the `scenario` column.'),
     description: z.string().optional().describe('Free text: what the scenario models and why.'),
     extends: z.string().optional().describe('Path (relative to this file) of a base scenario whose keys this file overrides.'),
-    years: z.strictObject({
-      start: z.number().int().min(1900).max(2200).describe('First simulated year.'),
-      end: z.number().int().min(1900).max(2200).describe('Last simulated year (inclusive).'),
-    }).describe('Simulated years, inclusive.'),
+    years: YearsSchema,
     units: z.record(z.string(), z.string()).optional().describe('The scenario’s own units, e.g. `{ TEU: "10 t", train: "2300 t" }`.'),
     params: z.record(z.string(), z.number()).optional().describe('Named numbers that expressions use; the knobs of what-if.'),
     uncertainty: z.record(z.string(), DistributionSchema).optional().describe('A distribution per param, sampled by `corridor montecarlo`.'),
@@ -183,6 +186,22 @@ export const ScenarioSchema = z
   })
   .describe('A corridor-sim scenario.');
 
+/**
+ * A file that `extends` another, as written: the CLI checks the merged tree
+ * against ScenarioSchema, so on its own such a file needs no key, and an item
+ * of a list (merged with the base's item of the same id, or removed with
+ * `remove: true`) needs only its `id`. Keys it does give have their types.
+ */
+const overlay = <T extends z.ZodObject>(item: T) => item.partial().required({ id: true } as never) as unknown as z.ZodObject;
+const ExtendingScenarioSchema = ScenarioSchema.extend({
+  years: YearsSchema.partial(),
+  nodes: z.array(overlay(NodeSchema)),
+  links: z.array(overlay(LinkSchema)),
+  projects: z.array(overlay(ProjectSchema)),
+  events: z.array(overlay(EventSchema)),
+  flows: z.array(overlay(FlowSchema.extend({ routes: z.array(overlay(RouteSchema)).min(1) }))),
+}).partial();
+
 export type ScenarioInput = z.output<typeof ScenarioSchema>;
 export type ValueInput = z.output<typeof Value>;
 export type NodeInput = z.output<typeof NodeSchema>;
@@ -193,7 +212,30 @@ export type FlowInput = z.output<typeof FlowSchema>;
 export type EffectInput = z.output<typeof Effect>;
 export type DistributionInput = z.output<typeof DistributionSchema>;
 
-/** JSON Schema of the format, for editors. */
+const jsonSchemaOf = (schema: z.ZodType): Record<string, unknown> =>
+  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+
+/** JSON Schema of a complete scenario (a file that does not `extends`): the format reference is generated from it. */
+export function formatJsonSchema(): Record<string, unknown> {
+  return jsonSchemaOf(ScenarioSchema);
+}
+
+/**
+ * JSON Schema for editors (`corridor schema`): it accepts what the CLI's
+ * schema check accepts, file by file: a complete scenario, or a file that
+ * `extends` another and gives only what differs.
+ */
 export function scenarioJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(ScenarioSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema, ...full } = formatJsonSchema();
+  const { $schema: _, ...extending } = jsonSchemaOf(ExtendingScenarioSchema);
+  return {
+    $schema,
+    title: 'corridor-sim scenario',
+    description:
+      'A corridor-sim scenario (YAML or JSON). A file with `extends` gives only what differs from its base: ' +
+      'every key is optional there, and a list item needs only its `id` (it is merged with the base item of that id, or removed with `remove: true`).',
+    if: { type: 'object', required: ['extends'] },
+    then: extending,
+    else: full,
+  };
 }

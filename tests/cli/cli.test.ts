@@ -123,7 +123,11 @@ describe('corridor validate, schema, init', () => {
     const r = await cli('schema');
     const schema = JSON.parse(r.out);
     expect(schema.$schema).toMatch(/json-schema/);
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['name', 'years', 'nodes', 'links', 'projects', 'events', 'flows']));
+    // A complete file (else) and one that extends another (then); tests/unit/editor-schema.test.ts checks both with ajv.
+    expect(schema.if).toEqual({ type: 'object', required: ['extends'] });
+    expect(Object.keys(schema.else.properties)).toEqual(expect.arrayContaining(['name', 'years', 'nodes', 'links', 'projects', 'events', 'flows']));
+    expect(schema.else.required).toEqual(expect.arrayContaining(['name', 'years']));
+    expect(schema.then.required).toBeUndefined();
   });
 
   it('init writes a starter that runs, and will not overwrite it', async () => {
