@@ -20,6 +20,8 @@ export function readSource(file: string, io: Io): LoadedSource {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UsageError(`cannot read scenario file "${file}": no such file`);
     if (code === 'EISDIR') throw new UsageError(`"${file}" is a folder; give a scenario file (.yaml, .yml or .json)`);
+    if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`cannot read scenario file "${file}": no permission`);
+    if (code === 'ENOTDIR') throw new UsageError(`cannot read scenario file "${file}": a part of the path is a file, not a folder`);
     throw err;
   }
 }

@@ -5,6 +5,67 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+/**
+ * A file-system error on the user's output path, in words ("… is a file, not
+ * a folder", "the disk is full"). The CLI prints it with exit code 2.
+ */
+export class OutputError extends Error {
+  override name = 'OutputError';
+}
+
+/** Why a file operation failed, as a sentence; undefined for an error that is not about the user's path. */
+export function fileErrorReason(err: unknown, target: string): string | undefined {
+  const e = err as NodeJS.ErrnoException;
+  const where = e.path ?? target;
+  switch (e.code) {
+    case 'EEXIST':
+    case 'ENOTDIR': {
+      const file = firstNonFolder(target);
+      return file ? `"${file}" is a file, not a folder` : `"${where}" is not a folder`;
+    }
+    case 'EISDIR':
+      return `"${where}" is a folder, where a file was to be written`;
+    case 'EACCES':
+    case 'EPERM':
+      return `no permission to write in "${where}"`;
+    case 'EROFS':
+      return `"${where}" is on a read-only file system`;
+    case 'ENOSPC':
+      return 'the disk is full';
+    case 'EDQUOT':
+      return 'the disk quota is used up';
+    case 'ENAMETOOLONG':
+      return `the path "${where}" is too long`;
+    default:
+      return undefined;
+  }
+}
+
+/** The first path on the way to `dir` (itself included) that exists but is not a folder. */
+function firstNonFolder(dir: string): string | undefined {
+  const parts = path.normalize(dir).split(path.sep);
+  for (let i = 1; i <= parts.length; i++) {
+    const p = parts.slice(0, i).join(path.sep) || path.sep;
+    try {
+      if (!fs.statSync(p).isDirectory()) return p;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Runs a file operation on the output folder `dir`; its errors about the user's path become OutputError. */
+function onOutput<T>(dir: string, what: () => T): T {
+  try {
+    return what();
+  } catch (err) {
+    const reason = fileErrorReason(err, dir);
+    if (reason === undefined) throw err;
+    throw new OutputError(`cannot write to "${dir}": ${reason}; nothing there was replaced`);
+  }
+}
+
 export interface OutputFile {
   readonly name: string;
   /** The content, or the path of a temporary file in `dir` already written in full. */
@@ -13,15 +74,15 @@ export interface OutputFile {
 
 /** A temporary name in `dir` for a file that is written in pieces before `writeFilesAtomically`. */
 export function temporaryPath(dir: string, name: string): string {
-  fs.mkdirSync(dir, { recursive: true });
+  onOutput(dir, () => fs.mkdirSync(dir, { recursive: true }));
   return path.join(dir, `.${name}.tmp-${process.pid}-${Date.now().toString(36)}`);
 }
 
 export function writeFilesAtomically(dir: string, files: readonly OutputFile[]): void {
-  fs.mkdirSync(dir, { recursive: true });
   const tag = `.tmp-${process.pid}-${Date.now().toString(36)}`;
   const temps: string[] = [];
   try {
+    onOutput(dir, () => fs.mkdirSync(dir, { recursive: true }));
     for (const f of files) {
       if (typeof f.content !== 'string') {
         temps.push(f.content.tempFile);
@@ -29,13 +90,17 @@ export function writeFilesAtomically(dir: string, files: readonly OutputFile[]):
       }
       const tmp = path.join(dir, `.${f.name}${tag}`);
       temps.push(tmp);
-      fs.writeFileSync(tmp, f.content);
+      onOutput(dir, () => fs.writeFileSync(tmp, f.content as string));
+    }
+    for (const f of files) {
+      const dest = path.join(dir, f.name);
+      if (fs.existsSync(dest) && fs.statSync(dest).isDirectory()) throw new OutputError(`cannot write to "${dir}": "${dest}" is a folder, where a table was to be written; nothing there was replaced`);
     }
   } catch (err) {
     for (const tmp of temps) fs.rmSync(tmp, { force: true });
     throw err;
   }
-  files.forEach((f, i) => fs.renameSync(temps[i]!, path.join(dir, f.name)));
+  files.forEach((f, i) => onOutput(dir, () => fs.renameSync(temps[i]!, path.join(dir, f.name))));
 }
 
 /**
@@ -56,14 +121,14 @@ export class OrderedFile {
   constructor(private readonly dir: string, readonly name: string, head: string) {
     this.made = fs.existsSync(dir) ? undefined : dir;
     this.file = temporaryPath(dir, name);
-    this.fd = fs.openSync(this.file, 'w');
-    fs.writeSync(this.fd, head);
+    this.fd = onOutput(dir, () => fs.openSync(this.file, 'w'));
+    onOutput(dir, () => fs.writeSync(this.fd, head));
   }
 
   add(index: number, text: string): void {
     this.pending.set(index, text);
     while (this.pending.has(this.next)) {
-      fs.writeSync(this.fd, this.pending.get(this.next)!);
+      onOutput(this.dir, () => fs.writeSync(this.fd, this.pending.get(this.next)!));
       this.pending.delete(this.next++);
     }
   }
