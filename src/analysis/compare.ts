@@ -2,7 +2,8 @@
 // per scenario, and the differences a person would say out loud. Pure.
 import type { Result } from '../engine/simulate.js';
 import type { Cell, Table } from '../io/csv.js';
-import { isVolumeMetric, runTotals, yearMetrics, type RunTotals, type YearMetrics } from './metrics.js';
+import { yearMetrics, type YearMetrics } from '../engine/metrics.js';
+import { isVolumeMetric, runTotals, type RunTotals } from './metrics.js';
 
 export interface Compared {
   /** Column name: the scenario's name, or the variant's. */

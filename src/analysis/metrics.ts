@@ -1,54 +1,12 @@
-// Named metrics over a run, each with its definition. Shared by the run
-// summary, compare and sweep so that every command counts the same way.
+// Named metrics over a whole run, each with its definition (the per-year
+// ones are in engine/metrics.ts). Shared by the run summary, compare, sweep
+// and Monte Carlo so that every command counts the same way.
+import { UNSERVED_EPSILON, yearMetrics, type YearMetrics } from '../engine/metrics.js';
 import type { Result } from '../engine/simulate.js';
-
-export interface YearMetrics {
-  year: number;
-  /** Σ flow demand (incl. carried-over volume), Mt/year. */
-  demand: number;
-  /** Σ served volume, Mt/year. */
-  served: number;
-  /** demand − served, Mt/year (never below 0). */
-  unserved: number;
-  /** Highest utilization of an open element; NaN if none has a capacity. */
-  maxUtilization: number;
-  /** Id of the element with the highest utilization (ties: smallest id), or ''. */
-  bottleneck: string;
-  /** Ids of every element binding that year, by id. */
-  binding: string[];
-}
 
 /** Metrics measured in the volume unit (converted, and suffixed `_mt`, `_teu`… in headers). */
 const VOLUME_METRICS = new Set(['demand', 'served', 'unserved', 'volume', 'capacity', 'flow']);
 export const isVolumeMetric = (metric: string): boolean => VOLUME_METRICS.has(metric);
-
-/** Below this (Mt/year) unserved volume is rounding, not a shortfall. */
-export const UNSERVED_EPSILON = 1e-6;
-
-export function yearMetrics(result: Result): YearMetrics[] {
-  const { model } = result;
-  const Y = model.years;
-  const out: YearMetrics[] = [];
-  for (let y = 0; y < Y; y++) {
-    let demand = 0;
-    let served = 0;
-    for (let f = 0; f < model.flows.length; f++) {
-      demand += result.flowDemand[f * Y + y]!;
-      served += result.flowServed[f * Y + y]!;
-    }
-    const b = result.yearBottleneck[y]!;
-    out.push({
-      year: model.startYear + y,
-      demand,
-      served,
-      unserved: Math.max(0, demand - served),
-      maxUtilization: result.yearMaxUtilization[y]!,
-      bottleneck: b >= 0 ? model.elements[b]!.id : '',
-      binding: result.yearBinding[y]!.map((e) => model.elements[e]!.id),
-    });
-  }
-  return out;
-}
 
 export interface RunTotals {
   /** Σ served over all years, Mt. */

@@ -18,7 +18,8 @@ import { sample } from '../random/distributions.js';
 import { stream } from '../random/streams.js';
 import { buildScenario, type LoadedSource } from '../scenario/index.js';
 import { ScenarioError } from '../scenario/problems.js';
-import { isVolumeMetric, UNSERVED_EPSILON, yearMetrics } from './metrics.js';
+import { UNSERVED_EPSILON, yearMetrics } from '../engine/metrics.js';
+import { isVolumeMetric } from './metrics.js';
 
 export const SKETCH_ACCURACY = 0.001;
 export const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;

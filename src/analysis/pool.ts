@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScenarioError } from '../scenario/problems.js';
-import type { Outcome } from './worker.js';
+import type { Outcome } from './tasks.js';
 
 /** import(), through bin/corridor.cjs's hook when running from the bundle (see there). */
 export const importModule = (specifier: string): Promise<unknown> => {
@@ -30,14 +30,6 @@ export interface ParallelJob<T, R> {
   onResult: (result: R, index: number) => void;
   /** Aborting stops handing out tasks and stops the workers. */
   signal?: AbortSignal;
-}
-
-/** Runs a task's steps to the end (in a worker, or where nothing else waits). */
-export function finish<R>(steps: Generator<void, R>): R {
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
 }
 
 export class Aborted extends Error {

@@ -6,7 +6,7 @@ import { simulate } from '../engine/simulate.js';
 import { DECIMAL_COMMA, STANDARD, toCsvRows, type Cell } from '../io/csv.js';
 import { buildScenario, type LoadedSource } from '../scenario/index.js';
 import { ScenarioError } from '../scenario/problems.js';
-import { yearMetrics, type YearMetrics } from './metrics.js';
+import { yearMetrics, type YearMetrics } from '../engine/metrics.js';
 
 export interface SweepParam {
   /** Param name or dotted path, as for --set. */

@@ -3,10 +3,10 @@
 // with the same functions as a serial run.
 import fs from 'node:fs';
 import { buildScenario, loadSource, type LoadedSource } from '../scenario/index.js';
-import { ScenarioError, type Problem } from '../scenario/problems.js';
+import { ScenarioError } from '../scenario/problems.js';
 import { DECIMAL_COMMA, STANDARD, toCsvRows, type Cell } from '../io/csv.js';
-import { yearMetrics } from './metrics.js';
-import { finish } from './pool.js';
+import { yearMetrics } from '../engine/metrics.js';
+import { finish, outcome, type Outcome } from './tasks.js';
 import { BatchCollector, metricDefs, runOnce, type BatchData } from './montecarlo.js';
 import { sweepBatch, type SweepBatch } from './sweep.js';
 import type { Model } from '../engine/model.js';
@@ -25,22 +25,6 @@ export interface MonteCarloBatch {
 export interface MonteCarloBatchResult extends BatchData {
   /** With keepRuns: runs.csv rows of the batch (per run and year, the draws and the summary metrics), formatted. */
   rows: string;
-}
-
-/**
- * What crosses the thread boundary: a task's value, or the problems of a
- * scenario error (an error's class does not survive the trip, and the CLI
- * needs it to answer with exit code 2 and the positioned problems).
- */
-export type Outcome<R> = { value: R } | { problems: Problem[] };
-
-export function outcome<R>(task: () => R): Outcome<R> {
-  try {
-    return { value: task() };
-  } catch (err) {
-    if (err instanceof ScenarioError) return { problems: [...err.problems] };
-    throw err;
-  }
 }
 
 /** The worker-thread entry points (bin/worker.cjs). */

@@ -1,6 +1,6 @@
 // corridor run <scenario>: simulate, write the tables and manifest.json atomically, print a summary.
 import path from 'node:path';
-import { yearMetrics } from '../analysis/metrics.js';
+import { yearMetrics } from '../engine/metrics.js';
 import { simulate, type Result } from '../engine/simulate.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
 import { scenarioHash, type Manifest } from '../io/manifest.js';

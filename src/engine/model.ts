@@ -2,7 +2,7 @@
 // index: elements, capacity constraints, flows and routes live in arrays
 // sorted by id, and every per-year quantity is an array over years.
 // Volumes are in Mt/year.
-import type { DistributionInput } from '../scenario/schema.js';
+import type { Distribution } from '../random/distributions.js';
 
 /** One number per simulated year. */
 export type Series = ArrayLike<number>;
@@ -92,7 +92,7 @@ export interface VolumeUnit {
 /** An uncertain param and its distribution (see src/random/distributions.ts). */
 export interface UncertainParam {
   readonly name: string;
-  readonly dist: DistributionInput;
+  readonly dist: Distribution;
 }
 
 export interface Model {

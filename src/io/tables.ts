@@ -4,7 +4,7 @@ import type { Result } from '../engine/simulate.js';
 import { binding } from '../engine/measures.js';
 import type { Model } from '../engine/model.js';
 import type { Cell, Table } from './csv.js';
-import { yearMetrics } from '../analysis/metrics.js';
+import { yearMetrics } from '../engine/metrics.js';
 
 export function runTables(result: Result): Table[] {
   return [summaryTable(result), flowsTable(result), routesTable(result), elementTable(result, 'link'), elementTable(result, 'node')];

@@ -2,7 +2,15 @@
 // where it has a closed form (uniform, triangular, discrete), Box–Muller for
 // the normal (truncation by rejection), and Marsaglia–Tsang gamma variates for
 // the PERT's beta. Every draw reads only the stream it is given.
-import type { DistributionInput } from '../scenario/schema.js';
+
+/** A distribution, as the `uncertainty` block gives it (checked there). */
+export type Distribution =
+  | { readonly dist: 'uniform'; readonly min: number; readonly max: number }
+  | { readonly dist: 'triangular'; readonly min: number; readonly mode: number; readonly max: number }
+  | { readonly dist: 'normal'; readonly mean: number; readonly sd: number; readonly min?: number | undefined; readonly max?: number | undefined }
+  | { readonly dist: 'lognormal'; readonly mu: number; readonly sigma: number }
+  | { readonly dist: 'pert'; readonly min: number; readonly mode: number; readonly max: number; readonly lambda?: number | undefined }
+  | { readonly dist: 'discrete'; readonly values: readonly number[]; readonly weights: readonly number[] };
 
 /** A uniform number in [0, 1). */
 export type Uniform = () => number;
@@ -10,7 +18,7 @@ export type Uniform = () => number;
 /** Most attempts to draw a truncated normal inside its bounds. */
 const MAX_REJECTIONS = 100_000;
 
-export function sample(d: DistributionInput, u: Uniform): number {
+export function sample(d: Distribution, u: Uniform): number {
   switch (d.dist) {
     case 'uniform':
       return d.min + u() * (d.max - d.min);
@@ -71,7 +79,7 @@ function pert(min: number, mode: number, max: number, lambda: number, u: Uniform
   return min + ((max - min) * x) / (x + y);
 }
 
-function discrete(values: number[], weights: number[], p: number): number {
+function discrete(values: readonly number[], weights: readonly number[], p: number): number {
   let acc = 0;
   for (let i = 0; i < values.length; i++) {
     acc += weights[i]!;

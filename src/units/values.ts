@@ -1,7 +1,6 @@
 // Turns a scenario value (number, quantity, expression or yearly series) into
 // one number per simulated year, in the internal unit of its kind.
 import type { Unit } from 'mathjs';
-import type { ValueInput } from '../scenario/schema.js';
 import { compileExpression, type CompiledExpression, type CompileResult, type ExprValue } from './expr.js';
 import { VOLUME_UNIT, type MathContext } from './math.js';
 
@@ -45,10 +44,13 @@ export interface ValueContext {
  */
 export const yearArray = (years: number, fill = 0): number[] => new Array<number>(years).fill(fill);
 
+/** A value as written: a number, a quantity or expression, or a yearly series (scenario/schema.ts checks its shape). */
+export type ValueSpec = number | string | Readonly<Record<string, number | string>>;
+
 export type ValueResult = { ok: true; values: number[] } | { ok: false; issues: ValueIssue[] };
 
 /** Evaluates `value` for each year of the context. */
-export function evaluateValue(vc: ValueContext, value: ValueInput, kind: Kind): ValueResult {
+export function evaluateValue(vc: ValueContext, value: ValueSpec, kind: Kind): ValueResult {
   if (typeof value === 'number') {
     const issue = checkNumber(value, kind);
     return issue ? fail([], `value ${issue}`) : { ok: true, values: yearArray(vc.years, value) };
