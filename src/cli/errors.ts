@@ -1,5 +1,5 @@
 // Errors the CLI turns into exit codes without a stack trace: 2 for bad input
-// or usage, 130 for an interrupted run.
+// or usage, 130 for an interrupted run; and the exit codes themselves.
 import { setMaxListeners } from 'node:events';
 
 export class UsageError extends Error {
@@ -9,6 +9,8 @@ export class UsageError extends Error {
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_BAD_INPUT = 2;
+/** `corridor check`: a target is missed; `corridor plan`: no plan meets the targets. */
+export const EXIT_MISSED = 3;
 
 /** Ctrl-C during a long run: exit 130, nothing written. */
 export class Interrupted extends Error {

@@ -1,11 +1,12 @@
 // The `corridor` entry point: parses arguments, runs one command, maps errors
-// to exit codes (0 ok, 2 bad input or usage, 130 interrupted, 1 anything
-// else). It returns the code; only bin/corridor.cjs ends the process.
+// to exit codes (0 ok, 2 bad input or usage, 3 a target missed or no plan,
+// 130 interrupted, 1 anything else). It returns the code; only bin/corridor.cjs ends the process.
 import yargs, { type Argv } from 'yargs';
 import { OutputError } from '../io/write.js';
 import { ScenarioError } from '../scenario/problems.js';
 import { VERSION } from '../version.js';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, Interrupted, UsageError } from './errors.js';
+import { checkCommand } from './check.js';
 import { compareCommand } from './compare.js';
 import { initCommand } from './init.js';
 import { monteCarloCommand } from './montecarlo.js';
@@ -49,6 +50,16 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       'Check scenario files and print every problem (exit 2 if any)',
       (y) => y.positional('scenarios', { type: 'string', array: true, demandOption: true }).option('set', setOption),
       (a) => done(validateCommand({ scenarios: a.scenarios as string[], set: a.set }, io)),
+    )
+    .command(
+      'check <scenarios..>',
+      'Run scenarios and test their targets: one line per missed target-year (exit 3 if any)',
+      (y) =>
+        y
+          .positional('scenarios', { type: 'string', array: true, demandOption: true })
+          .option('set', setOption)
+          .example('$0 check scenarios/middle-corridor.yaml', 'which official targets the baseline misses, and when'),
+      (a) => done(checkCommand({ scenarios: a.scenarios as string[], set: a.set }, io)),
     )
     .command(
       'compare <base> [others..]',

@@ -1,6 +1,8 @@
 // corridor run <scenario>: simulate, write the tables and manifest.json atomically, print a summary.
 import path from 'node:path';
 import { yearMetrics } from '../engine/metrics.js';
+import { targetYears } from '../engine/targets.js';
+import { missedLine } from './check.js';
 import { simulate, type Result } from '../engine/simulate.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
 import { scenarioHash, type Manifest } from '../io/manifest.js';
@@ -65,5 +67,14 @@ export function summaryText(result: Result, outDir: string): string {
   ]);
   const u = unit.name;
   const head = `${model.name}: ${model.startYear}–${model.startYear + Y - 1}, volumes in ${u}/year → ${outDir}/\n`;
-  return head + textTable(['year', 'demand', 'served', 'unserved', 'max_util', 'bottleneck', 'binding'], rows);
+  return head + textTable(['year', 'demand', 'served', 'unserved', 'max_util', 'bottleneck', 'binding'], rows) + targetsText(result);
+}
+
+/** The targets' verdict: every missed target-year by name, or that all are met. */
+function targetsText(result: Result): string {
+  if (result.model.targets.length === 0) return '';
+  const years = targetYears(result);
+  const missed = years.filter((t) => !t.met);
+  if (missed.length === 0) return `targets: all ${years.length} target-years met\n`;
+  return `targets: ${missed.length} of ${years.length} target-years missed\n${missed.map((t) => `  missed ${missedLine(result.model, t)}\n`).join('')}`;
 }

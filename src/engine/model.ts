@@ -49,6 +49,8 @@ export interface ProjectModel extends ChangeModel {
   readonly rampYears: number;
   readonly capexMusd: number | undefined;
   readonly name: string;
+  /** For a candidate (Model.candidates): the last year it may open; `online` is the earliest. */
+  readonly latest: number;
 }
 
 export interface EventModel extends ChangeModel {
@@ -80,6 +82,26 @@ export interface FlowModel {
   readonly routes: readonly number[];
 }
 
+/** A target: the served volume of some flows must reach a level in each year from `from` to `to`. */
+export interface TargetModel {
+  readonly id: string;
+  readonly name: string;
+  /** Flow indices whose served volumes are summed. */
+  readonly flows: readonly number[];
+  /** First and last calendar year it applies. */
+  readonly from: number;
+  readonly to: number;
+  /** `volume`: `level` is Mt/year; `share`: `level` is the share (0–1) of the flows' demand. */
+  readonly kind: 'volume' | 'share';
+  readonly level: Series;
+}
+
+/** How `corridor plan` values capex. */
+export interface PlanningModel {
+  readonly discountRate: number;
+  readonly baseYear: number;
+}
+
 export interface VolumeUnit {
   /** As written in `output.volume_unit`, e.g. `Mt`, `TEU`. */
   readonly name: string;
@@ -102,10 +124,15 @@ export interface Model {
   readonly params: Readonly<Record<string, number>>;
   readonly elements: readonly ElementModel[];
   readonly constraints: readonly ConstraintModel[];
+  /** Projects decided on (the capacity of a run), in order of online, then id. */
   readonly projects: readonly ProjectModel[];
+  /** Candidate projects: options that only `corridor plan` decides on; no effect on a run. */
+  readonly candidates: readonly ProjectModel[];
   readonly events: readonly EventModel[];
   readonly flows: readonly FlowModel[];
   readonly routes: readonly RouteModel[];
   readonly volumeUnit: VolumeUnit;
   readonly uncertainty: readonly UncertainParam[];
+  readonly targets: readonly TargetModel[];
+  readonly planning: PlanningModel;
 }

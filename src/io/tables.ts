@@ -5,9 +5,20 @@ import { binding } from '../engine/measures.js';
 import type { Model } from '../engine/model.js';
 import type { Cell, Table } from './csv.js';
 import { yearMetrics } from '../engine/metrics.js';
+import { targetYears } from '../engine/targets.js';
 
 export function runTables(result: Result): Table[] {
-  return [summaryTable(result), flowsTable(result), routesTable(result), elementTable(result, 'link'), elementTable(result, 'node')];
+  const tables = [summaryTable(result), flowsTable(result), routesTable(result), elementTable(result, 'link'), elementTable(result, 'node')];
+  return result.model.targets.length > 0 ? [...tables, targetsTable(result)] : tables;
+}
+
+/** targets.csv: per year and target in force, the volume required and served, and whether it is met. */
+export function targetsTable(result: Result): Table {
+  const { model } = result;
+  const k = model.volumeUnit.factor;
+  const rows: Cell[][] = targetYears(result).map((t) => [model.name, t.year, model.targets[t.target]!.id, t.required * k, t.served * k, t.met]);
+  const s = model.volumeUnit.suffix;
+  return { file: 'targets.csv', header: ['scenario', 'year', 'target', `required${s}`, `served${s}`, 'met'], rows };
 }
 
 const idOf = (model: Model, element: number): string => (element >= 0 ? model.elements[element]!.id : '');

@@ -9,26 +9,74 @@ import { itemPath } from './shape.js';
 
 type Path = (string | number)[];
 
-export function buildProjects(s: ScenarioInput, vc: ValueContext | undefined, tables: ElementTables, allIds: Set<string>, check: Checker): ProjectModel[] {
-  const out: ProjectModel[] = [];
+/** Projects decided on, and candidates (options for `corridor plan`), each in order of online, then id. */
+export function buildProjects(
+  s: ScenarioInput,
+  vc: ValueContext | undefined,
+  tables: ElementTables,
+  allIds: Set<string>,
+  check: Checker,
+): { projects: ProjectModel[]; candidates: ProjectModel[] } {
+  const out: (ProjectModel & { candidate: boolean })[] = [];
   for (const { input, path } of uniqueItems('projects', s.projects, check)) {
     const change = buildChange(input, path, vc, tables, allIds, check);
-    const online = check.value(vc, [...path, 'online'], input.online, 'year');
-    if (online && online.some((y) => y !== online[0])) {
-      check.report([...path, 'online'], '`online` must not depend on `yr`', { hint: 'use params only' });
+    const candidate = input.candidate === true;
+    if (input.online === undefined && !candidate) {
+      check.report([...path], 'missing required key "online"', { hint: 'the first year with any effect; only a candidate may leave it out' });
       continue;
     }
-    if (!change || !online) continue;
+    const online = projectYear(vc, [...path, 'online'], input.online ?? s.years.start, check);
+    const latest = projectYear(vc, [...path, 'latest'], input.latest ?? s.years.end, check);
+    if (!change || online === undefined || latest === undefined || !checkCandidate(input, path, online, latest, s, check)) continue;
     out.push({
       ...change,
       target: input.target,
       name: input.name ?? input.id,
-      online: online[0]!,
+      online,
       rampYears: Math.max(1, input.ramp_years ?? 1),
       capexMusd: input.capex_musd,
+      candidate,
+      latest,
     });
   }
-  return out.sort((a, b) => a.online - b.online || byId(a, b));
+  out.sort((a, b) => a.online - b.online || byId(a, b));
+  const strip = ({ candidate: _, ...p }: ProjectModel & { candidate: boolean }): ProjectModel => p;
+  return { projects: out.filter((p) => !p.candidate).map(strip), candidates: out.filter((p) => p.candidate).map(strip) };
+}
+
+/** A project's year (`online`, `latest`): a whole year that does not depend on `yr`. */
+function projectYear(vc: ValueContext | undefined, path: Path, value: ProjectInput['online'] & {}, check: Checker): number | undefined {
+  const years = check.value(vc, path, value, 'year');
+  if (years && years.some((y) => y !== years[0])) {
+    check.report(path, `\`${String(path[path.length - 1])}\` must not depend on \`yr\``, { hint: 'use params only' });
+    return undefined;
+  }
+  return years?.[0];
+}
+
+/** The rules of candidates (`corridor plan`'s options); false after reporting a problem. */
+function checkCandidate(input: ProjectInput, path: Path, online: number, latest: number, s: ScenarioInput, check: Checker): boolean {
+  if (!input.candidate) {
+    if (input.latest !== undefined) check.report([...path, 'latest'], '`latest` applies only to a candidate', { hint: 'add `candidate: true`, or remove `latest`' });
+    return input.latest === undefined;
+  }
+  let ok = true;
+  if (input.capex_musd === undefined) {
+    check.report([...path], 'a candidate needs `capex_musd`', { hint: '`corridor plan` weighs candidates by their capital cost' });
+    ok = false;
+  }
+  const { start, end } = s.years;
+  for (const [key, year] of [['online', online], ['latest', latest]] as const) {
+    if (year < start || year > end) {
+      check.report([...path, key], `a candidate's \`${key}\` (${year}) lies outside the simulated years ${start}–${end}`);
+      ok = false;
+    }
+  }
+  if (ok && latest < online) {
+    check.report([...path, 'latest'], `\`latest\` (${latest}) is before \`online\` (${online}), the earliest year it may open`);
+    ok = false;
+  }
+  return ok;
 }
 
 export function buildEvents(s: ScenarioInput, vc: ValueContext | undefined, tables: ElementTables, allIds: Set<string>, check: Checker): EventModel[] {

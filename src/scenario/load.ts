@@ -49,7 +49,7 @@ function loadChain(
     files.push({ path: file, text });
     return own;
   }
-  const baseFile = path.join(path.dirname(file), own.extends);
+  const baseFile = path.isAbsolute(own.extends) ? own.extends : path.join(path.dirname(file), own.extends);
   const at = (message: string, hint?: string) => problemAt(own, positions, file, ['extends'], message, hint ? { hint } : {});
   let base: unknown;
   if (stack.includes(path.resolve(baseFile)) || path.resolve(baseFile) === path.resolve(file)) {

@@ -12,6 +12,7 @@ import type { LoadedSource } from './load.js';
 import type { Problem } from './problems.js';
 import type { ScenarioInput } from './schema.js';
 import { checkShape } from './shape.js';
+import { buildTargets, readPlanning } from './targets.js';
 import { buildUncertainty } from './uncertainty.js';
 
 const RESERVED = new Set<string>([TIME_VARIABLE, SERIES_BASE, SERIES_BASE_YEAR, ...ALLOWED_CONSTANTS, ...ALLOWED_FUNCTIONS]);
@@ -41,10 +42,12 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
   // A param-only what-if reuses the stages whose inputs and params read are unchanged.
   const stage = stageRunner(paramValues ? stagesOf(source) : undefined, source, vc, check);
   const tables = stage('elements', [s.years], (v, c) => buildElements(s, v, c));
-  const projects = stage('projects', [tables], (v, c) => buildProjects(s, v, tables, allIds, c));
+  const { projects, candidates } = stage('projects', [tables], (v, c) => buildProjects(s, v, tables, allIds, c));
   const events = stage('events', [tables], (v, c) => buildEvents(s, v, tables, allIds, c));
   const plan = stage('routes', [tables], (_, c) => planFlows(s, tables, allIds, c));
   const flows = stage('flows', [plan], (v, c) => buildFlows(s, v, plan, c));
+  const targets = stage('targets', [flows], (v, c) => buildTargets(s, v, flows, c));
+  const planning = readPlanning(s, check);
   const volumeUnit = stage('volume unit', [math, s.output?.volume_unit], (_, c) => readVolumeUnit(s, math, c));
   const uncertainty = buildUncertainty(s, params, check);
   const routes = plan.routes;
@@ -57,11 +60,14 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
     elements: tables.elements,
     constraints: tables.constraints,
     projects,
+    candidates,
     events,
     flows,
     routes,
     volumeUnit,
     uncertainty,
+    targets,
+    planning,
   };
   return { model, input: s, problems: check.problems };
 }

@@ -74,10 +74,16 @@ export const ProjectSchema = z.strictObject({
   name: z.string().optional().describe('Human-readable name.'),
   target: Id.describe('Node or link id whose capacity changes.'),
   effect: Effect,
-  online: Value.describe('First year with any effect (an integer year, or an expression of params).'),
+  online: Value.optional().describe(
+    'First year with any effect (an integer year, or an expression of params). Required, except for a candidate: there it is the earliest year it may open (default `years.start`).',
+  ),
   ramp_years: z.number().int().min(0).optional().describe('Year online+k gets (k+1)/R of the change; 0 or 1: all at once.'),
   cargo: z.string().optional().describe('Capacity changed: `total` or a cargo class of the target. Default: all of its capacities.'),
-  capex_musd: z.number().min(0).optional().describe('Capital cost in million USD.'),
+  capex_musd: z.number().min(0).optional().describe('Capital cost in million USD (required for a candidate).'),
+  candidate: z.boolean().optional().describe(
+    'An option, not a decision: `corridor run` leaves it out, `corridor plan` decides whether and when to build it (between `online` and `latest`).',
+  ),
+  latest: Value.optional().describe('For a candidate: the last year it may open (default `years.end`).'),
   source: z.string().optional(),
   remove: z.literal(true).optional(),
 });
@@ -119,6 +125,25 @@ export const FlowSchema = z.strictObject({
   source: z.string().optional(),
   remove: z.literal(true).optional(),
 });
+
+export const TargetSchema = z.strictObject({
+  id: Id,
+  name: z.string().optional(),
+  flows: z.array(Id).min(1).optional().describe('Flow ids whose served volumes are summed; omit for all flows.'),
+  from: z.number().int().describe('First year the target applies.'),
+  to: z.number().int().optional().describe('Last year it applies (default `years.end`).'),
+  served_at_least: Value.optional().describe('Served volume required per year (a bare number is Mt/year; any value: quantity, expression, series).'),
+  share_served_at_least: Ratio.optional().describe('Instead of a volume: the share of the flows’ demand (0–1) that must be served.'),
+  source: z.string().optional(),
+  remove: z.literal(true).optional(),
+}).describe('What the scenario must achieve: exactly one of `served_at_least` and `share_served_at_least`.');
+
+export const PlanningSchema = z
+  .strictObject({
+    discount_rate: z.number().optional().describe('Rate per year that `corridor plan` discounts capex at, in [0, 1) (default 0.05).'),
+    base_year: z.number().int().optional().describe('Year that present values refer to (default `years.start`).'),
+  })
+  .describe('How `corridor plan` values capex: Σ capex / (1 + discount_rate)^(online − base_year).');
 
 const Bound = z.number();
 
@@ -182,6 +207,8 @@ export const ScenarioSchema = z
     projects: z.array(ProjectSchema).default([]).describe('Lasting changes to a node’s or link’s capacity from a year on; applied in order of `online`, then id.'),
     events: z.array(EventSchema).default([]).describe('Temporary changes over a range of years (disruptions, closures); applied after projects.'),
     flows: z.array(FlowSchema).default([]).describe('Demand for moving one cargo class from an origin to a destination, over candidate routes.'),
+    targets: z.array(TargetSchema).default([]).describe('What the scenario must achieve; checked by `corridor run` (targets.csv) and `corridor check`, met by `corridor plan`.'),
+    planning: PlanningSchema.optional(),
     output: OutputSchema.optional(),
   })
   .describe('A corridor-sim scenario.');
@@ -200,6 +227,7 @@ const ExtendingScenarioSchema = ScenarioSchema.extend({
   projects: z.array(overlay(ProjectSchema)),
   events: z.array(overlay(EventSchema)),
   flows: z.array(overlay(FlowSchema.extend({ routes: z.array(overlay(RouteSchema)).min(1) }))),
+  targets: z.array(overlay(TargetSchema)),
 }).partial();
 
 export type ScenarioInput = z.output<typeof ScenarioSchema>;
@@ -209,6 +237,7 @@ export type LinkInput = z.output<typeof LinkSchema>;
 export type ProjectInput = z.output<typeof ProjectSchema>;
 export type EventInput = z.output<typeof EventSchema>;
 export type FlowInput = z.output<typeof FlowSchema>;
+export type TargetInput = z.output<typeof TargetSchema>;
 export type EffectInput = z.output<typeof Effect>;
 export type DistributionInput = z.output<typeof DistributionSchema>;
 

@@ -5,11 +5,11 @@ import type { z } from 'zod';
 import type { Checker } from './checker.js';
 import { didYouMean } from './problems.js';
 import {
-  DefaultsSchema, EventSchema, FlowSchema, LinkSchema, NodeSchema, OutputSchema, ProjectSchema, RouteSchema, ScenarioSchema,
+  DefaultsSchema, EventSchema, FlowSchema, LinkSchema, NodeSchema, OutputSchema, PlanningSchema, ProjectSchema, RouteSchema, ScenarioSchema, TargetSchema,
   type ScenarioInput,
 } from './schema.js';
 
-const LISTS = { nodes: NodeSchema, links: LinkSchema, projects: ProjectSchema, events: EventSchema, flows: FlowSchema } as const;
+const LISTS = { nodes: NodeSchema, links: LinkSchema, projects: ProjectSchema, events: EventSchema, flows: FlowSchema, targets: TargetSchema } as const;
 type ListKey = keyof typeof LISTS;
 
 /** Known keys by path pattern (indices as `#`), for "did you mean" on unknown keys. */
@@ -18,6 +18,8 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
   years: ['start', 'end'],
   defaults: Object.keys(DefaultsSchema.shape),
   output: Object.keys(OutputSchema.shape),
+  planning: Object.keys(PlanningSchema.shape),
+  'targets.#': Object.keys(TargetSchema.shape),
   'nodes.#': Object.keys(NodeSchema.shape),
   'links.#': Object.keys(LinkSchema.shape),
   'projects.#': Object.keys(ProjectSchema.shape),

@@ -1,0 +1,69 @@
+// `targets` and `planning` → what the scenario must achieve, and how a plan
+// values capex.
+import type { FlowModel, PlanningModel, TargetModel } from '../engine/model.js';
+import type { ValueContext } from '../units/values.js';
+import { byId, type Checker } from './checker.js';
+import { didYouMean } from './problems.js';
+import type { ScenarioInput } from './schema.js';
+import { itemPath } from './shape.js';
+
+export const DEFAULT_DISCOUNT_RATE = 0.05;
+
+export function buildTargets(s: ScenarioInput, vc: ValueContext | undefined, flows: readonly FlowModel[], check: Checker): TargetModel[] {
+  const out: TargetModel[] = [];
+  const flowIndex = new Map(flows.map((f, i) => [f.id, i]));
+  const seen = new Set<string>();
+  const { start, end } = s.years;
+  s.targets.forEach((input, i) => {
+    const path = itemPath('targets', input, i);
+    if (input.remove) return;
+    if (seen.has(input.id)) {
+      check.report([...path, 'id'], `duplicate target id "${input.id}"`);
+      return;
+    }
+    seen.add(input.id);
+    let ok = true;
+    const members = (input.flows ?? flows.map((f) => f.id)).flatMap((id, k) => {
+      const f = flowIndex.get(id);
+      if (f !== undefined) return [f];
+      check.report([...path, 'flows', k], `unknown flow "${id}"`, { hint: didYouMean(id, [...flowIndex.keys()]) });
+      ok = false;
+      return [];
+    });
+    const to = input.to ?? end;
+    for (const [key, year] of [['from', input.from], ['to', to]] as const) {
+      if (year < start || year > end) {
+        check.report([...path, key], `year ${year} lies outside the simulated years ${start}–${end}`);
+        ok = false;
+      }
+    }
+    if (ok && to < input.from) {
+      check.report([...path, 'to'], `\`to\` (${to}) is before \`from\` (${input.from})`);
+      ok = false;
+    }
+    const volume = input.served_at_least;
+    const share = input.share_served_at_least;
+    if ((volume === undefined) === (share === undefined)) {
+      check.report(path, volume === undefined ? 'a target needs `served_at_least` or `share_served_at_least`' : 'a target takes one of `served_at_least` and `share_served_at_least`, not both', {
+        hint: 'a volume (served_at_least: 10) or a share of demand (share_served_at_least: 0.95)',
+      });
+      return;
+    }
+    const level = volume !== undefined ? check.value(vc, [...path, 'served_at_least'], volume, 'volume') : check.value(vc, [...path, 'share_served_at_least'], share, 'ratio');
+    if (level && share !== undefined && level.some((x) => x > 1)) {
+      check.report([...path, 'share_served_at_least'], `a share must lie between 0 and 1 (got ${Math.max(...level)})`, { hint: 'e.g. 0.95 for 95 %' });
+      ok = false;
+    }
+    if (!ok || !level) return;
+    out.push({ id: input.id, name: input.name ?? input.id, flows: members, from: input.from, to, kind: volume !== undefined ? 'volume' : 'share', level });
+  });
+  return out.sort(byId);
+}
+
+export function readPlanning(s: ScenarioInput, check: Checker): PlanningModel {
+  const discountRate = s.planning?.discount_rate ?? DEFAULT_DISCOUNT_RATE;
+  if (!(discountRate >= 0 && discountRate < 1)) {
+    check.report(['planning', 'discount_rate'], `the discount rate must lie in [0, 1) (got ${discountRate})`, { hint: 'a share per year: 0.05 for 5 %' });
+  }
+  return { discountRate, baseYear: s.planning?.base_year ?? s.years.start };
+}
