@@ -20,7 +20,7 @@ await build({
   target: 'node20',
   minify: true,
   legalComments: 'none',
-  external: ['tinypool', 'vega', 'vega-lite'],
+  external: ['tinypool', 'vega', 'vega-lite', 'highs'],
   define: { 'import.meta.url': '__import_meta_url' },
   banner: { js: "const __import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',

@@ -2,13 +2,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScenarioError } from '../scenario/problems.js';
+import { importModule } from '../io/lazy.js';
 import type { Outcome } from './tasks.js';
 
-/** import(), through bin/corridor.cjs's hook when running from the bundle (see there). */
-export const importModule = (specifier: string): Promise<unknown> => {
-  const hook = (globalThis as { __corridorImport?: (s: string) => Promise<unknown> }).__corridorImport;
-  return hook ? hook(specifier) : import(specifier);
-};
 
 /** The worker entry: bin/worker.cjs loads the CLI bundle with its code cache. */
 export function workerFile(): string {

@@ -1,6 +1,9 @@
 // Pieces every command shares: loading a scenario for a command, options, and printing.
 import os from 'node:os';
 import type { Model } from '../engine/model.js';
+import { scenarioHash, type Manifest } from '../io/manifest.js';
+import type { OutputFile } from '../io/write.js';
+import { VERSION } from '../version.js';
 import { buildScenario, loadSource, type LoadedScenario, type LoadedSource } from '../scenario/index.js';
 import { formatProblem, ScenarioError } from '../scenario/problems.js';
 import { runParallel, type ParallelJob } from '../analysis/pool.js';
@@ -80,4 +83,36 @@ export async function runPhase<T, R>(job: Omit<ParallelJob<T, R>, 'signal'> & { 
 export function rateText(p: RunPhase): string {
   const rate = p.seconds > 0 ? `${Math.round(p.runs / p.seconds)} runs/s` : 'instant';
   return `${rate}, ${p.threads} thread${p.threads > 1 ? 's' : ''}`;
+}
+
+/** manifest.json of a command on one scenario (run, optimum, plan): what makes the output reproducible. */
+export function manifestFile(
+  command: string,
+  loaded: Loaded,
+  args: { scenario: string; set: readonly string[]; decimalComma?: boolean },
+  tables: readonly string[],
+  io: Io,
+  extra: Record<string, unknown> = {},
+): OutputFile {
+  const { model, files } = loaded;
+  const manifest: Manifest & Record<string, unknown> = {
+    tool: 'corridor-sim',
+    version: VERSION,
+    command,
+    scenario: {
+      name: model.name,
+      path: args.scenario,
+      sha256: scenarioHash(files),
+      files: files.map((f) => ({ path: f.path, sha256: scenarioHash([f]) })),
+    },
+    params: { ...model.params },
+    overrides: [...args.set],
+    seed: null,
+    volume_unit: `${model.volumeUnit.name}/year`,
+    csv: args.decimalComma ? 'decimal-comma' : 'standard',
+    tables: [...tables],
+    ...extra,
+    run_at: io.now().toISOString(),
+  };
+  return { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` };
 }

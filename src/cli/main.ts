@@ -3,6 +3,7 @@
 // 130 interrupted, 1 anything else). It returns the code; only bin/corridor.cjs ends the process.
 import yargs, { type Argv } from 'yargs';
 import { OutputError } from '../io/write.js';
+import { SolverError } from '../optimize/solver.js';
 import { ScenarioError } from '../scenario/problems.js';
 import { VERSION } from '../version.js';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, Interrupted, UsageError } from './errors.js';
@@ -10,6 +11,7 @@ import { checkCommand } from './check.js';
 import { compareCommand } from './compare.js';
 import { initCommand } from './init.js';
 import { monteCarloCommand } from './montecarlo.js';
+import { optimumCommand } from './optimum.js';
 import { DEFAULT_SEED } from '../random/streams.js';
 import { processIo, type Io } from './io.js';
 import { runCommand } from './run.js';
@@ -50,6 +52,19 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       'Check scenario files and print every problem (exit 2 if any)',
       (y) => y.positional('scenarios', { type: 'string', array: true, demandOption: true }).option('set', setOption),
       (a) => done(validateCommand({ scenarios: a.scenarios as string[], set: a.set }, io)),
+    )
+    .command(
+      'optimum <scenario>',
+      'Per year, the most the network could carry with free routing, and what one more Mt/year of each capacity is worth',
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file' })
+          .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>-optimum)' })
+          .option('set', setOption)
+          .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing on success' })
+          .example('$0 optimum scenarios/middle-corridor.yaml', 'routing loss and the value of capacity, per year'),
+      async (a) => done(await optimumCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet }, io)),
     )
     .command(
       'check <scenarios..>',
@@ -183,6 +198,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     if (err instanceof Interrupted) {
       io.stderr('corridor: interrupted; nothing was written\n');
       return 130;
+    }
+    if (err instanceof SolverError) {
+      io.stderr(debug ? `${err.stack}\n` : `corridor: ${err.message}; nothing was written\n`);
+      return EXIT_FAILURE;
     }
     if (err instanceof OutputError) {
       io.stderr(`corridor: ${err.message}\n`);

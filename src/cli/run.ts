@@ -5,11 +5,9 @@ import { targetYears } from '../engine/targets.js';
 import { missedLine } from './check.js';
 import { simulate, type Result } from '../engine/simulate.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
-import { scenarioHash, type Manifest } from '../io/manifest.js';
 import { runTables } from '../io/tables.js';
 import { writeFilesAtomically } from '../io/write.js';
-import { VERSION } from '../version.js';
-import { loadForCommand, textTable } from './common.js';
+import { loadForCommand, manifestFile, textTable } from './common.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
 
@@ -28,27 +26,9 @@ export async function runCommand(args: RunArgs, io: Io): Promise<number> {
   const outDir = args.out ?? path.join('output', loaded.model.name);
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
   const tables = runTables(result);
-  const manifest: Manifest = {
-    tool: 'corridor-sim',
-    version: VERSION,
-    command: 'run',
-    scenario: {
-      name: loaded.model.name,
-      path: args.scenario,
-      sha256: scenarioHash(loaded.files),
-      files: loaded.files.map((f) => ({ path: f.path, sha256: scenarioHash([f]) })),
-    },
-    params: { ...loaded.model.params },
-    overrides: args.set,
-    seed: null,
-    volume_unit: `${loaded.model.volumeUnit.name}/year`,
-    csv: args.decimalComma ? 'decimal-comma' : 'standard',
-    tables: tables.map((t) => t.file),
-    run_at: io.now().toISOString(),
-  };
   writeFilesAtomically(outDir, [
     ...tables.map((t) => ({ name: t.file, content: toCsv(t, dialect) })),
-    { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` },
+    manifestFile('run', loaded, args, tables.map((t) => t.file), io),
   ]);
   const report = args.report ? await writeReport(outDir, false) : undefined;
   if (!args.quiet) io.stdout(summaryText(result, outDir) + (report ? `report: ${report}\n` : ''));

@@ -1,7 +1,7 @@
 // Vega-Lite spec → SVG string, rendered in Node (no browser, no canvas: text
 // widths are estimated). vega and vega-lite are loaded on first use and kept
 // out of the CLI bundle, so that commands without --report start as fast.
-import { importModule } from '../analysis/pool.js';
+import { importModule } from '../io/lazy.js';
 
 type VegaLiteSpec = Record<string, unknown>;
 

@@ -1,0 +1,111 @@
+// Linear and mixed-integer programmes, solved by HiGHS (the `highs` package,
+// WebAssembly). Models go in as sparse rows, not LP text: no names to escape,
+// no line lengths, no number formatting. The module loads once per process,
+// and only in the commands that solve.
+import { importModule } from '../io/lazy.js';
+
+/** One constraint: lower ≤ Σ coefs[i] · x[cols[i]] ≤ upper (±Infinity where there is no bound). */
+export interface Row {
+  readonly cols: readonly number[];
+  readonly coefs: readonly number[];
+  readonly lower: number;
+  readonly upper: number;
+}
+
+export interface Program {
+  readonly sense: 'max' | 'min';
+  readonly cost: readonly number[];
+  readonly lower: readonly number[];
+  readonly upper: readonly number[];
+  /** Columns that must take whole values (a MILP); none for an LP. */
+  readonly integer?: readonly boolean[];
+  readonly rows: readonly Row[];
+}
+
+export type Solution =
+  | { readonly status: 'optimal'; readonly objective: number; readonly x: Float64Array; readonly rowDual: Float64Array }
+  | { readonly status: 'infeasible' };
+
+/** A solve that ended neither optimal nor infeasible (time limit, numerical trouble): the command fails with exit 1. */
+export class SolverError extends Error {
+  override name = 'SolverError';
+}
+
+export interface SolveOptions {
+  /** Seconds (default: no limit). */
+  readonly timeLimit?: number;
+  /** `presolve: off` (a test compares plans solved both ways). */
+  readonly presolve?: boolean;
+}
+
+/** The HiGHS model statuses (highs.constants.modelStatus) this module tells apart. */
+const OPTIMAL = 7;
+const INFEASIBLE = 8;
+/** Infeasible or unbounded: the programmes here are bounded (every column is capped by demand or is binary), so infeasible. */
+const UNBOUNDED_OR_INFEASIBLE = 9;
+
+type Highs = Awaited<ReturnType<typeof import('highs').default>>;
+
+let loading: Promise<Highs> | undefined;
+
+async function highs(): Promise<Highs> {
+  loading ??= importModule('highs').then((m) => ((m as { default: typeof import('highs').default }).default)());
+  return loading;
+}
+
+export class Solver {
+  private constructor(private readonly h: Highs) {}
+
+  static async load(): Promise<Solver> {
+    return new Solver(await highs());
+  }
+
+  /** Solves `p`; `what` names it in a SolverError ("2030", "the plan"). */
+  solve(p: Program, what: string, options: SolveOptions = {}): Solution {
+    const { h } = this;
+    const inf = (v: number) => (v === Infinity ? h.infinity : v === -Infinity ? -h.infinity : v);
+    const starts = [0];
+    const indices: number[] = [];
+    const values: number[] = [];
+    for (const row of p.rows) {
+      row.cols.forEach((c, i) => {
+        if (row.coefs[i] !== 0) {
+          indices.push(c);
+          values.push(row.coefs[i]!);
+        }
+      });
+      starts.push(indices.length);
+    }
+    const n = p.cost.length;
+    const data = {
+      numCols: n,
+      numRows: p.rows.length,
+      sense: p.sense === 'max' ? h.constants.objectiveSense.maximize : h.constants.objectiveSense.minimize,
+      colCost: p.cost,
+      colLower: p.lower.map(inf),
+      colUpper: p.upper.map(inf),
+      rowLower: p.rows.map((r) => inf(r.lower)),
+      rowUpper: p.rows.map((r) => inf(r.upper)),
+      matrix: { format: 'csr' as const, numRows: p.rows.length, numCols: n, starts, indices, values },
+      ...(p.integer?.some(Boolean) ? { integrality: p.integer.map((i) => (i ? h.constants.variableType.integer : h.constants.variableType.continuous)) } : {}),
+    };
+    return h.withModel(data, (model) => {
+      model.options.set({
+        output_flag: false,
+        mip_rel_gap: 1e-9,
+        mip_abs_gap: 1e-9,
+        ...(options.timeLimit !== undefined ? { time_limit: options.timeLimit } : {}),
+        ...(options.presolve === false ? { presolve: 'off' } : {}),
+      });
+      model.run();
+      const status = model.getModelStatus() as number;
+      if (status === INFEASIBLE || status === UNBOUNDED_OR_INFEASIBLE) return { status: 'infeasible' as const };
+      if (status !== OPTIMAL) {
+        const name = Object.entries(h.constants.modelStatus).find(([, v]) => v === status)?.[0] ?? `status ${status}`;
+        throw new SolverError(`the solver stopped without an optimal solution for ${what}: ${name}`);
+      }
+      const sol = model.getSolution();
+      return { status: 'optimal' as const, objective: model.getObjectiveValue(), x: sol.colValue, rowDual: sol.rowDual };
+    });
+  }
+}
