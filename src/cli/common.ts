@@ -13,6 +13,8 @@ import type { Progress } from './progress.js';
 
 export interface Loaded extends LoadedScenario {
   model: Model;
+  /** The file as read (with the files it extends), before overrides. */
+  source: LoadedSource;
 }
 
 /** Reads a scenario and the files it extends; a missing file is a usage error (exit 2). */
@@ -39,7 +41,8 @@ export const threadsFrom = (workers: number | undefined): number => workers ?? o
 
 /** Loads a scenario, prints its warnings, and throws `ScenarioError` on any error. */
 export function loadForCommand(file: string, io: Io, overrides: readonly string[] = []): Loaded {
-  const loaded = buildScenario(readSource(file, io), overrides);
+  const source = readSource(file, io);
+  const loaded = { ...buildScenario(source, overrides), source };
   const warnings = loaded.problems.filter((p) => p.severity === 'warning');
   for (const w of warnings) io.stderr(`${formatProblem(w)}\n`);
   if (!loaded.model || loaded.problems.some((p) => p.severity === 'error')) throw new ScenarioError(loaded.problems);

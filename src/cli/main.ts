@@ -12,6 +12,7 @@ import { compareCommand } from './compare.js';
 import { initCommand } from './init.js';
 import { monteCarloCommand } from './montecarlo.js';
 import { optimumCommand } from './optimum.js';
+import { planCommand } from './plan.js';
 import { DEFAULT_SEED } from '../random/streams.js';
 import { processIo, type Io } from './io.js';
 import { runCommand } from './run.js';
@@ -65,6 +66,20 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing on success' })
           .example('$0 optimum scenarios/middle-corridor.yaml', 'routing loss and the value of capacity, per year'),
       async (a) => done(await optimumCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet }, io)),
+    )
+    .command(
+      'plan <scenario>',
+      'Choose which candidate projects to build, and when, at the least present value of capex that meets every target',
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file with targets and candidate projects' })
+          .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>-plan)' })
+          .option('set', setOption)
+          .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing on success' })
+          .example('$0 plan scenarios/middle-corridor-plan.yaml', 'the cheapest way to the official targets')
+          .epilog('Exit 0 with a plan (possibly "build nothing"), 3 when no choice of candidates meets the targets, 2 for bad input.'),
+      async (a) => done(await planCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet }, io)),
     )
     .command(
       'check <scenarios..>',
@@ -163,7 +178,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       (a) => done(initCommand({ file: a.file, force: a.force }, io)),
     )
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces for unexpected errors' })
-    .demandCommand(1, 'Name a command: run, validate, compare, sweep, montecarlo, report, schema or init')
+    .demandCommand(1, 'Name a command: run, validate, check, optimum, plan, compare, sweep, montecarlo, report, schema or init')
     .strict()
     .version(VERSION)
     .help()

@@ -24,16 +24,20 @@ export function applyOverrides(raw: unknown, positions: Positions, specs: readon
   return { raw: tree, problems };
 }
 
+/** The value of a `--set` spec, read as YAML (`2027`, `true`, `{ add: 5 }`), else the text itself. */
+function parseValue(text: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch {
+    return text;
+  }
+}
+
 function applyOne(raw: unknown, positions: Positions, spec: string, where: string): unknown {
   const eq = spec.indexOf('=');
   if (eq <= 0) return `expected name=value or path.to.key=value, got "${spec}"`;
   const target = spec.slice(0, eq).trim();
-  let value: unknown;
-  try {
-    value = parseYaml(spec.slice(eq + 1));
-  } catch {
-    value = spec.slice(eq + 1);
-  }
+  const value = parseValue(spec.slice(eq + 1));
   if (!isObject(raw)) return 'the scenario has no keys to set';
   const segments = target.split('.');
   if (segments.length === 1 && !(target in raw)) {
@@ -84,4 +88,41 @@ function relocate(positions: Positions, from: object, to: object, key: string | 
     located.values.set(key, here);
   }
   positions.set(to, located);
+}
+
+/**
+ * The `--set` specs as the keys of a file that `extends` the scenario
+ * (`corridor plan` writes plan.yaml so): `name=value` of a param under
+ * `params`, a dotted path as nested keys, an element of a list by its id.
+ * Specs are assumed valid (they were applied to `raw` first).
+ */
+export function overlayOf(raw: unknown, specs: readonly string[]): Record<string, unknown> {
+  const overlay: Record<string, unknown> = {};
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    const target = spec.slice(0, eq).trim();
+    const value = parseValue(spec.slice(eq + 1));
+    const segments = target.split('.');
+    const path = segments.length === 1 && isObject(raw) && !(target in raw) ? ['params', target] : segments;
+    let node: Record<string, unknown> = overlay;
+    let under: unknown = raw;
+    for (let i = 0; i < path.length - 1; i++) {
+      const key = path[i]!;
+      const next = isObject(under) ? under[key] : undefined;
+      if (Array.isArray(next) && i + 2 < path.length) {
+        // The segment after a list is an element's id: its item in the overlay's list.
+        const id = path[++i]!;
+        const items = (node[key] ??= []) as Record<string, unknown>[];
+        let item = items.find((x) => x.id === id);
+        if (!item) items.push((item = { id }));
+        node = item;
+        under = next.find((x) => isObject(x) && x.id === id);
+      } else {
+        node = (node[key] ??= {}) as Record<string, unknown>;
+        under = next;
+      }
+    }
+    node[path[path.length - 1]!] = value;
+  }
+  return overlay;
 }

@@ -1,0 +1,88 @@
+// corridor plan <scenario>: the cheapest set and timing of candidate projects
+// that meets every target with free routing; then how behaviour fares with it.
+import path from 'node:path';
+import { simulate } from '../engine/simulate.js';
+import type { Model } from '../engine/model.js';
+import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
+import { writeFilesAtomically } from '../io/write.js';
+import { isMet } from '../engine/targets.js';
+import { planTable, planTargetsTable, planTargetYears, planYaml, whyShort, type PlanTargetYear } from '../optimize/outputs.js';
+import { solvePlan, withDecisions, type Decisions, type ShortTargetYear } from '../optimize/plan.js';
+import { Solver } from '../optimize/solver.js';
+import { loadForCommand, manifestFile, textTable } from './common.js';
+import { EXIT_MISSED, UsageError } from './errors.js';
+import type { Io } from './io.js';
+
+export interface PlanArgs {
+  scenario: string;
+  out?: string | undefined;
+  set: string[];
+  decimalComma: boolean;
+  quiet: boolean;
+}
+
+export async function planCommand(args: PlanArgs, io: Io): Promise<number> {
+  const loaded = loadForCommand(args.scenario, io, args.set);
+  const { model } = loaded;
+  if (model.targets.length === 0) throw new UsageError(`${args.scenario} has no targets: a plan needs \`targets\` to meet (see docs/planning.md)`);
+  const solver = await Solver.load();
+  const outcome = solvePlan(model, solver);
+  if (!outcome.feasible) {
+    io.stderr(noPlanText(model, outcome.short));
+    return EXIT_MISSED;
+  }
+  const planned = simulate(withDecisions(model, outcome.online));
+  const years = planTargetYears(planned, solver);
+  const outDir = args.out ?? path.join('output', `${model.name}-plan`);
+  const tables = [planTable(model, outcome.online, outcome.pv), planTargetsTable(planned.model, years)];
+  const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
+  const yaml = planYaml(model, outcome.online, outcome.pv, { file: args.scenario, raw: loaded.source.raw, set: args.set }, outDir);
+  writeFilesAtomically(outDir, [
+    ...tables.map((t) => ({ name: t.file, content: toCsv(t, dialect) })),
+    { name: 'plan.yaml', content: yaml },
+    manifestFile('plan', loaded, args, [...tables.map((t) => t.file), 'plan.yaml'], io, {
+      planning: { discount_rate: model.planning.discountRate, base_year: model.planning.baseYear },
+      solver: 'HiGHS (highs on npm): one MILP, then ties broken by fewer projects, then later openings',
+    }),
+  ]);
+  if (!args.quiet) io.stdout(planText(model, outcome.online, outcome.pv, planned, years, outDir));
+  return 0;
+}
+
+function planText(model: Model, online: Decisions, pv: readonly number[], planned: ReturnType<typeof simulate>, years: readonly PlanTargetYear[], outDir: string): string {
+  const r = model.planning;
+  const n = (x: number) => String(+x.toFixed(3));
+  const head = `${model.name}: plan over ${model.candidates.length} candidates, capex discounted at ${+(r.discountRate * 100).toFixed(4)} %/yr to ${r.baseYear} → ${outDir}/\n`;
+  const rows = model.candidates
+    .map((k, i) => ({ k, i }))
+    .sort((a, b) => (online[a.i] ?? Infinity) - (online[b.i] ?? Infinity) || (a.k.id < b.k.id ? -1 : 1))
+    .map(({ k, i }) => [online[i] !== undefined ? 'build' : '-', k.id, online[i] !== undefined ? String(online[i]) : '', n(k.capexMusd ?? 0), online[i] !== undefined ? n(pv[i]!) : '']);
+  const built = online.filter((y) => y !== undefined).length;
+  const total = pv.reduce((s, x) => s + x, 0);
+  const lines = [`present value of capex: ${n(total)} M USD, ${built} of ${model.candidates.length} candidates built${built === 0 ? ' (the targets are met without any)' : ''}`];
+  const missedFree = years.filter((t) => !isMet(t.optimal, t.required));
+  const missed = years.filter((t) => !isMet(t.served, t.required));
+  const u = model.volumeUnit;
+  const v = (x: number) => n(x * u.factor);
+  lines.push(missedFree.length === 0 ? `targets: met with free routing in all ${years.length} target-years` : `targets: ${missedFree.length} target-years missed even with free routing (see docs/planning.md, "Conventions")`);
+  if (missed.length === 0) lines.push('with behaviour (spill allocation), the plan meets them too');
+  else {
+    lines.push(`with behaviour (spill allocation), ${missed.length} of ${years.length} target-years are missed:`);
+    for (const t of missed) {
+      const y = t.year - model.startYear;
+      lines.push(`  ${model.targets[t.target]!.id} ${t.year}: behaviour serves ${v(t.served)} of ${v(t.required)} ${u.name}/year (free routing: ${v(t.optimal)}); ${whyShort(planned, t.target, y)}`);
+    }
+  }
+  return head + textTable(['build', 'project', 'online', 'capex_musd', 'pv_musd'], rows) + lines.map((l) => `${l}\n`).join('');
+}
+
+function noPlanText(model: Model, short: readonly ShortTargetYear[]): string {
+  const u = model.volumeUnit;
+  const v = (x: number) => String(+(x * u.factor).toFixed(3));
+  const head = `corridor: no choice of candidates meets the targets of ${model.name}; nothing was written.\n`;
+  if (short.length === 0) {
+    return `${head}Each target-year can be met on its own with every candidate at its earliest year, but not all of them together: they compete for the same capacity.\n`;
+  }
+  const lines = short.map((s) => `  ${model.targets[s.target]!.id} ${model.startYear + s.y}: at most ${v(s.best)} of ${v(s.required)} ${u.name}/year (short ${v(s.required - s.best)})`);
+  return `${head}Even with every candidate at its earliest year, these target-years stay short:\n${lines.join('\n')}\n`;
+}
