@@ -64,8 +64,9 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('set', setOption)
           .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
           .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing on success' })
+          .option('report', reportOption)
           .example('$0 optimum scenarios/middle-corridor.yaml', 'routing loss and the value of capacity, per year'),
-      async (a) => done(await optimumCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet }, io)),
+      async (a) => done(await optimumCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report }, io)),
     )
     .command(
       'plan <scenario>',
@@ -77,9 +78,10 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('set', setOption)
           .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
           .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing on success' })
+          .option('report', reportOption)
           .example('$0 plan scenarios/middle-corridor-plan.yaml', 'the cheapest way to the official targets')
           .epilog('Exit 0 with a plan (possibly "build nothing"), 3 when no choice of candidates meets the targets, 2 for bad input.'),
-      async (a) => done(await planCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet }, io)),
+      async (a) => done(await planCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report }, io)),
     )
     .command(
       'check <scenarios..>',
@@ -146,7 +148,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
     )
     .command(
       'report <dir>',
-      'Write report.html (charts and findings, self-contained) into an output folder of run, compare or montecarlo',
+      'Write report.html (charts and findings, self-contained) into an output folder of run, compare, montecarlo, optimum or plan',
       (y) =>
         y
           .positional('dir', { type: 'string', demandOption: true, describe: 'Output folder' })

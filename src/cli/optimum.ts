@@ -12,6 +12,7 @@ import { optimumTables } from '../optimize/tables.js';
 import type { Result } from '../engine/simulate.js';
 import { loadForCommand, manifestFile, textTable } from './common.js';
 import type { Io } from './io.js';
+import { writeReport } from './report.js';
 
 export interface OptimumArgs {
   scenario: string;
@@ -19,6 +20,7 @@ export interface OptimumArgs {
   set: string[];
   decimalComma: boolean;
   quiet: boolean;
+  report: boolean;
 }
 
 export async function optimumCommand(args: OptimumArgs, io: Io): Promise<number> {
@@ -32,7 +34,8 @@ export async function optimumCommand(args: OptimumArgs, io: Io): Promise<number>
     ...tables.map((t) => ({ name: t.file, content: toCsv(t, dialect) })),
     manifestFile('optimum', loaded, args, tables.map((t) => t.file), io, { solver: 'HiGHS (highs on npm), one LP per year; values from the dual optimal face' }),
   ]);
-  if (!args.quiet) io.stdout(optimumText(result, optimum, outDir));
+  const report = args.report ? await writeReport(outDir, false) : undefined;
+  if (!args.quiet) io.stdout(optimumText(result, optimum, outDir) + (report ? `report: ${report}\n` : ''));
   return 0;
 }
 

@@ -12,6 +12,7 @@ import { Solver } from '../optimize/solver.js';
 import { loadForCommand, manifestFile, textTable } from './common.js';
 import { EXIT_MISSED, UsageError } from './errors.js';
 import type { Io } from './io.js';
+import { writeReport } from './report.js';
 
 export interface PlanArgs {
   scenario: string;
@@ -19,6 +20,7 @@ export interface PlanArgs {
   set: string[];
   decimalComma: boolean;
   quiet: boolean;
+  report: boolean;
 }
 
 export async function planCommand(args: PlanArgs, io: Io): Promise<number> {
@@ -45,7 +47,8 @@ export async function planCommand(args: PlanArgs, io: Io): Promise<number> {
       solver: 'HiGHS (highs on npm): one MILP, then ties broken by fewer projects, then later openings',
     }),
   ]);
-  if (!args.quiet) io.stdout(planText(model, outcome.online, outcome.pv, planned, years, outDir));
+  const report = args.report ? await writeReport(outDir, false) : undefined;
+  if (!args.quiet) io.stdout(planText(model, outcome.online, outcome.pv, planned, years, outDir) + (report ? `report: ${report}\n` : ''));
   return 0;
 }
 

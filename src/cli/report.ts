@@ -20,8 +20,8 @@ export async function writeReport(dir: string, svg: boolean): Promise<string> {
 }
 
 export async function reportCommand(args: { dir: string; svg: boolean }, io: Io): Promise<number> {
-  if (!fs.existsSync(args.dir) || !fs.statSync(args.dir).isDirectory()) throw new UsageError(`"${args.dir}" is not a folder; give the output folder of corridor run, compare or montecarlo`);
-  if (!fs.existsSync(path.join(args.dir, 'manifest.json'))) throw new UsageError(`"${args.dir}" has no manifest.json; give the output folder of corridor run, compare or montecarlo`);
+  if (!fs.existsSync(args.dir) || !fs.statSync(args.dir).isDirectory()) throw new UsageError(`"${args.dir}" is not a folder; give the output folder of corridor run, compare, montecarlo, optimum or plan`);
+  if (!fs.existsSync(path.join(args.dir, 'manifest.json'))) throw new UsageError(`"${args.dir}" has no manifest.json; give the output folder of corridor run, compare, montecarlo, optimum or plan`);
   io.stdout(`wrote ${await writeReport(args.dir, args.svg)}\n`);
   return 0;
 }

@@ -2,84 +2,26 @@
 // scenario's projects, and the charts for a run, a comparison or a Monte Carlo.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
-import type { Model } from '../engine/model.js';
-import { scenarioHash } from '../io/manifest.js';
-import { loadScenario } from '../scenario/index.js';
+import {
+  fmt, projectRows, readManifest, readTable, scenarioModel, suffixOf, type Manifest, type Report, type Row,
+} from './folder.js';
 import {
   bottleneckShareChart, bottleneckTimeline, corridorChart, elementChart, fanChart, routesChart, scenarioLines, unservedChart,
   type BandYear, type Chart, type ElementYear,
 } from './charts.js';
-
-export interface ProjectRow {
-  id: string;
-  name: string;
-  target: string;
-  online: number;
-  capexMusd: number | undefined;
-}
-
-export interface Report {
-  title: string;
-  subtitle: string;
-  findings: string[];
-  projects: ProjectRow[] | undefined;
-  charts: Chart[];
-  notes: string[];
-}
-
-type Row = Record<string, string>;
-
-interface Manifest {
-  command: 'run' | 'compare' | 'montecarlo';
-  csv?: 'standard' | 'decimal-comma';
-  scenario?: { name: string; path: string; sha256?: string };
-  scenarios?: { name: string; path: string; overrides: string[] }[];
-  volume_unit?: string;
-  runs?: number;
-  seed?: number;
-}
+import { optimumReport, planReport } from './planning.js';
 
 /** Most element charts in a run report: the elements that bind, then the busiest. */
 export const MAX_ELEMENT_CHARTS = 8;
 
-export function readManifest(dir: string): Manifest {
-  const file = path.join(dir, 'manifest.json');
-  if (!fs.existsSync(file)) throw new Error(`${dir} has no manifest.json: give a folder written by corridor run, compare or montecarlo`);
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
-}
-
-function readTable(dir: string, file: string, manifest: Manifest): Row[] {
-  const comma = manifest.csv === 'decimal-comma';
-  const rows = parse(fs.readFileSync(path.join(dir, file), 'utf8'), { columns: true, bom: true, delimiter: comma ? ';' : ',' }) as Row[];
-  return comma ? rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, /^-?\d+,\d+$/.test(v) ? v.replace(',', '.') : v]))) : rows;
-}
-
 const num = (s: string | undefined): number | undefined => (s === undefined || s === '' ? undefined : Number(s));
-const suffixOf = (columns: string[], prefix: string) => columns.find((c) => c.startsWith(prefix))!.slice(prefix.length);
-
-/** The scenario's model, if its file is still there and unchanged since the run. */
-function scenarioModel(manifest: Manifest, notes: string[]): Model | undefined {
-  const file = manifest.scenario?.path ?? manifest.scenarios?.[0]?.path;
-  if (!file || !fs.existsSync(file)) {
-    notes.push('The scenario file was not found, so the projects are not shown.');
-    return undefined;
-  }
-  const loaded = loadScenario(file, { readText: (f) => fs.readFileSync(f, 'utf8') });
-  if (manifest.scenario?.sha256 && scenarioHash(loaded.files) !== manifest.scenario.sha256) {
-    notes.push(`${file} has changed since this run; the projects shown are from the current file.`);
-  }
-  return loaded.model;
-}
-
-const projectRows = (model: Model | undefined): ProjectRow[] | undefined =>
-  model?.projects.map((p) => ({ id: p.id, name: p.name, target: p.target, online: p.online, capexMusd: p.capexMusd }));
-
 export function buildReport(dir: string): Report {
   const manifest = readManifest(dir);
   if (manifest.command === 'run') return runReport(dir, manifest);
   if (manifest.command === 'compare') return compareReport(dir, manifest);
   if (manifest.command === 'montecarlo') return monteCarloReport(dir, manifest);
+  if (manifest.command === 'optimum') return optimumReport(dir, manifest);
+  if (manifest.command === 'plan') return planReport(dir, manifest);
   throw new Error(`cannot report on a "${String(manifest.command)}" folder`);
 }
 
@@ -140,8 +82,6 @@ function bindText(binding: string, bottleneck: string): string {
   if (ids.length === 0) return `${bottleneck} is the bottleneck`;
   return ids.length === 1 ? `${ids[0]} binds` : `${ids.join(', ')} bind`;
 }
-
-const fmt = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 2 });
 
 function runFindings(summary: Row[], unit: string, unitName: string): string[] {
   const first = summary[0]!;

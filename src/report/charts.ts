@@ -185,13 +185,13 @@ export function routesChart(flow: string, rows: readonly { year: number; route: 
   };
 }
 
-/** One line per scenario for a metric (compare). */
-export function scenarioLines(id: string, metric: string, rows: readonly { year: number; scenario: string; value: number }[], unit: string): Chart {
+/** One line per scenario for a metric (compare), or per series named in `scenario` (optimum, plan). */
+export function scenarioLines(id: string, metric: string, rows: readonly { year: number; scenario: string; value: number }[], unit: string, subtitle = 'one line per scenario'): Chart {
   return {
     id,
     title: metric,
     spec: {
-      ...base(metric, 'one line per scenario'),
+      ...base(metric, subtitle),
       data: { values: rows },
       encoding: {
         x: yearAxis,
@@ -282,6 +282,57 @@ export function bottleneckShareChart(rows: readonly { year: number; element: str
     },
     series: new Set(values.map((r) => r.element)).size,
     points: values.length,
+    kind: 'bar',
+  };
+}
+
+/** value_per_mt by element and year: where one more Mt/year would help most, and when (optimum). */
+export function valueHeatmap(rows: readonly { year: number; element: string; value: number }[], scenario: string): Chart {
+  const elements = new Set(rows.map((r) => r.element)).size;
+  return {
+    id: 'capacity-value',
+    title: 'Value of one more Mt/year of capacity',
+    spec: {
+      ...base('Value of one more Mt/year of capacity', `${scenario} · Mt/year more served at the optimum per Mt/year of capacity`),
+      height: Math.max(60, 18 * elements),
+      data: { values: rows },
+      name: BARS,
+      mark: { type: 'rect', stroke: 'white', tooltip: true },
+      encoding: {
+        x: { field: 'year', type: 'ordinal', title: 'year' },
+        y: { field: 'element', type: 'nominal', title: null },
+        color: { field: 'value', type: 'quantitative', title: 'Mt per Mt', scale: { scheme: 'blues', domain: [0, 1] } },
+      },
+    },
+    series: elements,
+    points: rows.length,
+    kind: 'bar',
+  };
+}
+
+/** A plan's builds: a bar per chosen project from its opening year to the horizon (plan). */
+export function buildTimeline(rows: readonly { project: string; online: number; end: number; label: string }[], scenario: string): Chart {
+  return {
+    id: 'plan-builds',
+    title: 'When the plan builds',
+    spec: {
+      ...base('When the plan builds', `${scenario} · each chosen project from its opening year`),
+      height: Math.max(40, 26 * rows.length),
+      data: { values: rows.map((r) => ({ ...r, end: r.end + 1 })) },
+      layer: [
+        {
+          name: BARS,
+          mark: { type: 'bar', color: PALETTE[0], cornerRadius: 2 },
+          encoding: { x: { field: 'online', type: 'quantitative', title: 'year', axis: { format: 'd', tickMinStep: 1 }, scale: { zero: false } }, x2: { field: 'end' }, y: { field: 'project', type: 'nominal', title: null } },
+        },
+        {
+          mark: { type: 'text', align: 'left', dx: 4, color: 'white' },
+          encoding: { x: { field: 'online', type: 'quantitative' }, y: { field: 'project', type: 'nominal' }, text: { field: 'label' } },
+        },
+      ],
+    },
+    series: rows.length,
+    points: rows.length,
     kind: 'bar',
   };
 }

@@ -1,6 +1,6 @@
 // One self-contained HTML file: inline CSS and SVG, no script, and a content
 // security policy that forbids fetching anything, so it opens offline.
-import type { Report } from './build.js';
+import type { Report } from './folder.js';
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 

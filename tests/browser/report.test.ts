@@ -33,6 +33,8 @@ beforeAll(async () => {
   await main(['run', 'scenarios/middle-corridor.yaml', '--quiet', '--report', '--out', path.join(dir, 'run')], io);
   await main(['compare', 'scenarios/middle-corridor.yaml', 'scenarios/middle-corridor-gov-target.yaml', 'scenarios/middle-corridor-no-vessels.yaml', '--report', '--out', path.join(dir, 'compare')], io);
   await main(['montecarlo', 'scenarios/middle-corridor.yaml', '--runs', '100', '--workers', '1', '--report', '--out', path.join(dir, 'montecarlo')], io);
+  await main(['optimum', 'scenarios/middle-corridor.yaml', '--quiet', '--report', '--out', path.join(dir, 'optimum')], io);
+  await main(['plan', 'scenarios/tutorial.yaml', '--quiet', '--report', '--out', path.join(dir, 'plan')], io);
 }, 120_000);
 
 afterAll(async () => {
@@ -44,6 +46,8 @@ describe.each([
   ['run', ['corridor', 'unserved', 'element-caspian-crossing', 'element-dostyk-moyinty', 'routes-titr-containers']],
   ['compare', ['compare-served', 'compare-unserved', 'compare-max-utilization', 'bottleneck-timeline']],
   ['montecarlo', ['fan-served', 'bottleneck-share']],
+  ['optimum', ['optimum-served', 'capacity-value']],
+  ['plan', ['plan-builds', 'plan-target-ten-mt', 'plan-target-containers-in-full']],
 ])('the %s report', (kind, mustHave) => {
   it('is written, self-contained, and says what it shows', () => {
     const html = fs.readFileSync(path.join(dir, kind, 'report.html'), 'utf8');

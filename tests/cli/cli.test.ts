@@ -19,10 +19,10 @@ const read = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8');
 const TABLES = ['summary.csv', 'flows.csv', 'routes.csv', 'links.csv', 'nodes.csv'];
 
 describe('corridor run', () => {
-  it('writes the five tables with the contract’s columns, and manifest.json', async () => {
+  it('writes the five tables with the contract’s columns, targets.csv (the tutorial has targets), and manifest.json', async () => {
     const r = await cli('run', 'scenarios/tutorial.yaml', '--out', dir);
     expect(r.code).toBe(0);
-    expect(fs.readdirSync(dir).sort()).toEqual([...TABLES, 'manifest.json'].sort());
+    expect(fs.readdirSync(dir).sort()).toEqual([...TABLES, 'targets.csv', 'manifest.json'].sort());
     expect(read('summary.csv').split('\n')[0]).toBe('scenario,year,demand_mt,served_mt,unserved_mt,max_utilization,bottleneck,binding');
     expect(read('flows.csv').split('\n')[0]).toBe('scenario,year,flow,cargo,demand_mt,served_mt,unserved_mt');
     expect(read('routes.csv').split('\n')[0]).toBe('scenario,year,flow,route,volume_mt,share,transit_days,bottleneck');

@@ -1,0 +1,73 @@
+// Reading an output folder for a report: its manifest, its tables, the
+// scenario it came from, and what every report shows (findings, projects,
+// charts, notes).
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { Model } from '../engine/model.js';
+import { scenarioHash } from '../io/manifest.js';
+import { loadScenario } from '../scenario/index.js';
+import type { Chart } from './charts.js';
+
+export interface ProjectRow {
+  id: string;
+  name: string;
+  target: string;
+  online: number;
+  capexMusd: number | undefined;
+}
+
+export interface Report {
+  title: string;
+  subtitle: string;
+  findings: string[];
+  projects: ProjectRow[] | undefined;
+  charts: Chart[];
+  notes: string[];
+}
+
+export type Row = Record<string, string>;
+
+
+export interface Manifest {
+  command: 'run' | 'compare' | 'montecarlo' | 'optimum' | 'plan';
+  csv?: 'standard' | 'decimal-comma';
+  scenario?: { name: string; path: string; sha256?: string };
+  scenarios?: { name: string; path: string; overrides: string[] }[];
+  volume_unit?: string;
+  runs?: number;
+  seed?: number;
+}
+
+export function readManifest(dir: string): Manifest {
+  const file = path.join(dir, 'manifest.json');
+  if (!fs.existsSync(file)) throw new Error(`${dir} has no manifest.json: give a folder written by corridor run, compare, montecarlo, optimum or plan`);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
+}
+
+export function readTable(dir: string, file: string, manifest: Manifest): Row[] {
+  const comma = manifest.csv === 'decimal-comma';
+  const rows = parse(fs.readFileSync(path.join(dir, file), 'utf8'), { columns: true, bom: true, delimiter: comma ? ';' : ',' }) as Row[];
+  return comma ? rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, /^-?\d+,\d+$/.test(v) ? v.replace(',', '.') : v]))) : rows;
+}
+
+export const suffixOf = (columns: string[], prefix: string) => columns.find((c) => c.startsWith(prefix))!.slice(prefix.length);
+
+/** The scenario's model, if its file is still there and unchanged since the run. */
+export function scenarioModel(manifest: Manifest, notes: string[]): Model | undefined {
+  const file = manifest.scenario?.path ?? manifest.scenarios?.[0]?.path;
+  if (!file || !fs.existsSync(file)) {
+    notes.push('The scenario file was not found, so the projects are not shown.');
+    return undefined;
+  }
+  const loaded = loadScenario(file, { readText: (f) => fs.readFileSync(f, 'utf8') });
+  if (manifest.scenario?.sha256 && scenarioHash(loaded.files) !== manifest.scenario.sha256) {
+    notes.push(`${file} has changed since this run; the projects shown are from the current file.`);
+  }
+  return loaded.model;
+}
+
+export const projectRows = (model: Model | undefined): ProjectRow[] | undefined =>
+  model?.projects.map((p) => ({ id: p.id, name: p.name, target: p.target, online: p.online, capexMusd: p.capexMusd }));
+
+export const fmt = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 2 });
