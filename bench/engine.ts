@@ -1,4 +1,5 @@
-// npm run bench: engine cost against network size, and CLI start-up.
+// npm run bench: engine cost against network size, CLI start-up, sweeps,
+// Monte Carlo, reports and planning (`npm run bench -- planning` for one part).
 // A benchmark, not a test: machines here are shared and noisy, so it reports
 // medians of several repetitions and ratios, and asserts nothing.
 import { spawnSync } from 'node:child_process';
@@ -154,9 +155,20 @@ function report(): void {
   console.log(`Report: corridor run of the baseline ${(a * 1000).toFixed(0)} ms; with --report ${(b * 1000).toFixed(0)} ms; the report adds ${((b - a) * 1000).toFixed(0)} ms (median of 5; aim: well under a second)`);
 }
 
+/** corridor optimum of the baseline and corridor plan with eight candidates (bench/plan-8.yaml), whole commands. */
+function planning(): void {
+  const out = `/tmp/corridor-bench-plan-${process.pid}`;
+  const time = (args: string[]) => median([0, 1, 2].map(() => runCli([...args, '--quiet', '--out', out]).seconds));
+  const optimum = time(['optimum', 'scenarios/middle-corridor.yaml']);
+  const plan = time(['plan', 'bench/plan-8.yaml']);
+  spawnSync('rm', ['-rf', out]);
+  console.log(`Planning (whole command, median of 3): corridor optimum of the baseline ${optimum.toFixed(2)} s (aim < 2 s); corridor plan, 8 candidates over 2025–2040, ${plan.toFixed(2)} s (aim < 10 s)`);
+}
+
 const only = process.argv[2];
 if (!only || only === 'engine') engine();
 if (!only || only === 'startup') startup();
 if (!only || only === 'sweep') sweep();
 if (!only || only === 'report') report();
 if (!only || only === 'montecarlo') montecarlo();
+if (!only || only === 'planning') planning();

@@ -14,6 +14,9 @@ import { EXIT_MISSED, UsageError } from './errors.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
 
+/** Target-years missed by behaviour that the summary explains one by one; the rest are in plan-targets.csv. */
+const MAX_MISSED_LINES = 8;
+
 export interface PlanArgs {
   scenario: string;
   out?: string | undefined;
@@ -71,11 +74,12 @@ function planText(model: Model, online: Decisions, pv: readonly number[], planne
   if (missed.length === 0) lines.push('with behaviour (spill allocation), the plan meets them too');
   else {
     lines.push(`with behaviour (spill allocation), ${missed.length} of ${years.length} target-years are missed:`);
-    for (const t of missed) {
+    for (const t of missed.slice(0, MAX_MISSED_LINES)) {
       const y = t.year - model.startYear;
       lines.push(`  ${model.targets[t.target]!.id} ${t.year}: behaviour serves ${v(t.served)} of ${v(t.required)} ${u.name}/year (free routing: ${v(t.optimal)}); ${whyShort(planned, t.target, y)}`);
     }
   }
+  if (missed.length > MAX_MISSED_LINES) lines.push(`  … and ${missed.length - MAX_MISSED_LINES} more (plan-targets.csv)`);
   return head + textTable(['build', 'project', 'online', 'capex_musd', 'pv_musd'], rows) + lines.map((l) => `${l}\n`).join('');
 }
 
