@@ -10,11 +10,12 @@ import type { Io } from './io.js';
 
 export async function writeReport(dir: string, svg: boolean): Promise<string> {
   const report = buildReport(dir);
+  const charts = [...report.maps, ...report.charts];
   const svgs: string[] = [];
-  for (const chart of report.charts) svgs.push(await renderSvg(chart.spec));
+  for (const chart of charts) svgs.push(await renderSvg(chart.spec, chart.id));
   writeFilesAtomically(dir, [
     { name: 'report.html', content: reportHtml(report, svgs) },
-    ...(svg ? report.charts.map((c, i) => ({ name: `${c.id}.svg`, content: svgs[i]! })) : []),
+    ...(svg ? charts.map((c, i) => ({ name: `${c.id}.svg`, content: svgs[i]! })) : []),
   ]);
   return path.join(dir, 'report.html');
 }

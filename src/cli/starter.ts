@@ -16,9 +16,10 @@ params:
   growth: 0.10
 
 nodes:
-  - { id: inland, name: Inland terminal, kind: terminal }
-  - { id: port-a, name: Port A, kind: port, capacity: 8, dwell_days: 2 }        # 8 Mt/year
-  - { id: port-b, name: Port B, kind: port, capacity: "400000 TEU/year" }
+  # at: [longitude, latitude] in decimal degrees: reports draw the network on a map.
+  - { id: inland, name: Inland terminal, kind: terminal, at: [71.4, 51.2] }
+  - { id: port-a, name: Port A, kind: port, capacity: 8, dwell_days: 2, at: [51.2, 43.6] }   # 8 Mt/year
+  - { id: port-b, name: Port B, kind: port, capacity: "400000 TEU/year", at: [49.9, 40.4] }
 
 links:
   - id: rail

@@ -22,6 +22,8 @@ export interface ElementModel {
   readonly bprBeta: number;
   /** Constraint indices of this element: its total first, then classes by name. */
   readonly constraints: readonly number[];
+  /** For a located node: [longitude, latitude] in decimal degrees. */
+  readonly at: readonly [number, number] | undefined;
 }
 
 export interface ConstraintModel {

@@ -9,6 +9,7 @@ import {
   bottleneckShareChart, bottleneckTimeline, corridorChart, elementChart, fanChart, routesChart, scenarioLines, unservedChart,
   type BandYear, type Chart, type ElementYear,
 } from './charts.js';
+import { elementStates, keyYears, runMaps, compareMaps } from './maps.js';
 import { optimumReport, planReport } from './planning.js';
 
 /** Most element charts in a run report: the elements that bind, then the busiest. */
@@ -39,6 +40,7 @@ function runReport(dir: string, manifest: Manifest): Report {
     ...readTable(dir, 'nodes.csv', manifest).map((r): ElementRow => ({ ...r, kind: 'node', id: r.node! })),
     ...readTable(dir, 'links.csv', manifest).map((r): ElementRow => ({ ...r, kind: 'link', id: r.link! })),
   ];
+  const maps = model ? runMaps(model, elementStates(elements), keyYears(summary, unit), name) : [];
   const charts: Chart[] = [corridorChart(flows, name, unitName)];
   if (flows.some((f) => f.demand - f.served > 1e-6)) charts.push(unservedChart(flows, name, unitName));
   for (const id of chartedElements(elements)) {
@@ -59,6 +61,7 @@ function runReport(dir: string, manifest: Manifest): Report {
     subtitle: `corridor run · ${summary[0]!.year}–${summary[summary.length - 1]!.year} · volumes in ${unitName}/year`,
     findings: runFindings(summary, unit, unitName),
     projects: projectRows(model),
+    maps,
     charts,
     notes,
   };
@@ -110,6 +113,7 @@ function compareReport(dir: string, manifest: Manifest): Report {
     subtitle: `corridor compare · ${names.join(', ')}`,
     findings: findings.map((f) => `${f.scenario}: ${f.text}`),
     projects: projectRows(model),
+    maps: model ? compareMaps(model, names, readTable(dir, 'compare.csv', manifest)) : [],
     charts: [
       scenarioLines('compare-served', `Served volume (${unit})`, lines(`served_${unit}`), `${unit}/year`),
       scenarioLines('compare-unserved', `Unserved volume (${unit})`, lines(`unserved_${unit}`), `${unit}/year`),
@@ -149,6 +153,7 @@ function monteCarloReport(dir: string, manifest: Manifest): Report {
       ...mostBinding.map((r) => `In ${lastYear}, ${r.element} binds in ${(+r.mean! * 100).toFixed(0)} % of runs.`),
     ],
     projects: projectRows(model),
+    maps: [],
     charts,
     notes,
   };

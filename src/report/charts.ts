@@ -5,13 +5,15 @@
 export interface Chart {
   id: string;
   title: string;
+  /** The figure's caption, where it says more than the title. */
+  caption?: string;
   /** Vega-Lite spec (data inline). */
   spec: Record<string, unknown>;
   /** Lines and areas drawn (`series_*` layers), and points or bars (`series_points`, `series_bars`). */
   series: number;
   points: number;
   /** line: series = lines + areas, points = markers; area: series = areas; bar: points = bars. */
-  kind: 'line' | 'area' | 'bar';
+  kind: 'line' | 'area' | 'bar' | 'map';
 }
 
 /**
@@ -52,39 +54,39 @@ export interface ElementYear {
   binding: boolean;
 }
 
+/** Capacity in blues, flow in oranges, the total darkest: the same colours in every element chart. */
+const CAPACITY_HUES = ['#1f4e79', '#5b8fc7', '#9cc3e6', '#c6dbef'];
+const FLOW_HUES = ['#d95f02', '#f28e2b', '#f7b26b', '#fbd3a0'];
+/** Steps drawn for capacities (they change at a year boundary), next to the flows' lines. */
+export const STEPS = 'series_steps';
+
 /**
- * Capacity against flow for one element, per cargo class: one line each, a
- * point per year (red where binding), and a rule at each project's opening.
+ * Capacity against flow for one element, per cargo class: capacities as
+ * steps, flows as lines, a point per year, grey bands behind the years in
+ * which it binds, and a rule at each project's opening.
  */
 export function elementChart(id: string, kind: 'node' | 'link', rows: readonly ElementYear[], openings: readonly { year: number; label: string }[], scenario: string, unit: string): Chart {
+  const cargos = [...new Set(rows.map((r) => r.cargo))].sort((a, b) => (a === 'total' ? -1 : b === 'total' ? 1 : a < b ? -1 : 1));
   const values = rows.flatMap((r) => [
-    ...(r.capacity === undefined ? [] : [{ year: r.year, series: `capacity (${r.cargo})`, value: r.capacity, binding: false }]),
-    { year: r.year, series: `flow (${r.cargo})`, value: r.flow, binding: r.binding },
+    ...(r.capacity === undefined ? [] : [{ year: r.year, series: `capacity (${r.cargo})`, value: r.capacity }]),
+    { year: r.year, series: `flow (${r.cargo})`, value: r.flow },
   ]);
-  const series = new Set(values.map((v) => v.series)).size;
+  const domain = [...cargos.map((c) => `capacity (${c})`), ...cargos.map((c) => `flow (${c})`)].filter((d) => values.some((v) => v.series === d));
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    scale: { domain, range: domain.map((d) => (d.startsWith('capacity') ? CAPACITY_HUES : FLOW_HUES)[cargos.indexOf(d.slice(d.indexOf('(') + 1, -1)) % 4]!) },
+  };
+  const bindingYears = [...new Set(rows.filter((r) => r.binding).map((r) => r.year))].map((year) => ({ from: year - 0.5, to: year + 0.5 }));
+  const y = { field: 'value', type: 'quantitative', title: `${unit}/year` };
   const layers: Record<string, unknown>[] = [
-    {
-      data: { values },
-      name: LINES,
-      mark: { type: 'line' },
-      encoding: {
-        x: yearAxis,
-        y: { field: 'value', type: 'quantitative', title: `${unit}/year` },
-        color: colorBy('series', null),
-        strokeDash: { condition: { test: "indexof(datum.series, 'capacity') === 0", value: [6, 3] }, value: [1, 0] },
-      },
-    },
-    {
-      data: { values },
-      name: POINTS,
-      mark: { type: 'point', filled: true, size: 30 },
-      encoding: { x: yearAxis, y: { field: 'value', type: 'quantitative' }, color: colorBy('series') },
-    },
-    {
-      data: { values: values.filter((v) => v.binding) },
-      mark: { type: 'circle', size: 90, color: '#d62728', opacity: 0.5 },
-      encoding: { x: yearAxis, y: { field: 'value', type: 'quantitative' } },
-    },
+    ...(bindingYears.length > 0
+      ? [{ data: { values: bindingYears }, name: 'binding_years', mark: { type: 'rect', color: '#e3e3e3' }, encoding: { x: { field: 'from', type: 'quantitative', scale: { zero: false } }, x2: { field: 'to' } } }]
+      : []),
+    { data: { values: values.filter((v) => v.series.startsWith('capacity')) }, name: STEPS, mark: { type: 'line', interpolate: 'step-after', strokeDash: [6, 3] }, encoding: { x: yearAxis, y, color } },
+    { data: { values: values.filter((v) => v.series.startsWith('flow')) }, name: LINES, mark: { type: 'line' }, encoding: { x: yearAxis, y, color } },
+    { data: { values }, name: POINTS, mark: { type: 'point', filled: true, size: 30 }, encoding: { x: yearAxis, y: { field: 'value', type: 'quantitative' }, color } },
   ];
   if (openings.length > 0) {
     layers.push(
@@ -95,8 +97,8 @@ export function elementChart(id: string, kind: 'node' | 'link', rows: readonly E
   return {
     id: `element-${id}`,
     title: `${id}: capacity and flow`,
-    spec: { ...base(`${kind} ${id}: effective capacity and flow`, `${scenario} · dashed: capacity · red: binding years · rules: projects opening`), layer: layers },
-    series,
+    spec: { ...base(`${kind} ${id}: effective capacity and flow`, `${scenario} · dashed steps: capacity · grey bands: binding years · rules: projects opening`), layer: layers },
+    series: domain.length,
     points: values.length,
     kind: 'line',
   };

@@ -22,6 +22,8 @@ export interface Report {
   subtitle: string;
   findings: string[];
   projects: ProjectRow[] | undefined;
+  /** Network maps, drawn first (none when the scenario's nodes have no positions). */
+  maps: Chart[];
   charts: Chart[];
   notes: string[];
 }

@@ -1,11 +1,12 @@
 // One self-contained HTML file: inline CSS and SVG, no script, and a content
 // security policy that forbids fetching anything, so it opens offline.
+import type { Chart } from './charts.js';
 import type { Report } from './folder.js';
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const STYLE = `
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto; max-width: 980px; color: #222; padding: 0 1rem; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto; max-width: 1040px; color: #222; padding: 0 1rem; }
 h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
 .subtitle { color: #666; margin-top: 0; }
 section { margin: 1.5rem 0; }
@@ -15,21 +16,24 @@ th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: lef
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 1.2rem 0; }
 figcaption { font-size: 0.85rem; color: #666; }
+.maps { display: flex; flex-wrap: wrap; gap: 0 0.6rem; }
+.maps figure { margin: 0.6rem 0; width: 298px; }
 .note { color: #8a5a00; }
 `;
 
+/** `svgs`: the maps' SVG, then the charts'. */
 export function reportHtml(report: Report, svgs: readonly string[]): string {
   const projects = report.projects?.length
     ? `<section id="projects"><h2>Projects</h2><table><thead><tr><th>project</th><th>changes</th><th>online</th><th>capex (M USD)</th></tr></thead><tbody>${report.projects
         .map((p) => `<tr><td>${esc(p.name)}</td><td>${esc(p.target)}</td><td class="num">${p.online}</td><td class="num">${p.capexMusd === undefined ? '' : p.capexMusd.toLocaleString('en-US')}</td></tr>`)
         .join('')}</tbody></table></section>`
     : '';
-  const figures = report.charts
-    .map(
-      (c, i) =>
-        `<figure data-chart="${esc(c.id)}" data-kind="${c.kind}" data-series="${c.series}" data-points="${c.points}">${svgs[i]}<figcaption>${esc(c.title)}</figcaption></figure>`,
-    )
-    .join('\n');
+  const figure = (c: Chart, svg: string) =>
+    `<figure data-chart="${esc(c.id)}" data-kind="${c.kind}" data-series="${c.series}" data-points="${c.points}">${svg}<figcaption>${esc(c.caption ?? c.title)}</figcaption></figure>`;
+  const maps = report.maps.length
+    ? `<section id="map"><h2>The network</h2><div class="maps">${report.maps.map((c, i) => figure(c, svgs[i]!)).join('\n')}</div></section>`
+    : '';
+  const figures = report.charts.map((c, i) => figure(c, svgs[report.maps.length + i]!)).join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -42,6 +46,7 @@ export function reportHtml(report: Report, svgs: readonly string[]): string {
 <body>
 <h1>${esc(report.title)}</h1>
 <p class="subtitle">${esc(report.subtitle)}</p>
+${maps}
 <section id="findings"><h2>What it shows</h2><ul class="findings">${report.findings.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>
 ${report.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('')}</section>
 ${projects}

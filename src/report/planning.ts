@@ -28,6 +28,7 @@ export function optimumReport(dir: string, manifest: Manifest): Report {
     subtitle: `corridor optimum · ${years[0]!.year}–${years[years.length - 1]!.year} · volumes in ${unitName}/year`,
     findings: optimumFindings(years, values, unit, unitName, element),
     projects: projectRows(model),
+    maps: [],
     charts,
     notes,
   };
@@ -90,6 +91,7 @@ export function planReport(dir: string, manifest: Manifest): Report {
         : `With free routing the plan meets every target; behaviour misses ${missed.length} of ${targets.length} target-years: ${missed.map((r) => `${r.target} ${r.year}`).join(', ')}.`,
     ],
     projects: projectRows(model),
+    maps: [],
     charts,
     notes,
   };

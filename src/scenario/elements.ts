@@ -33,7 +33,7 @@ export function capacityClasses(capacity: unknown): Record<string, ValueInput> {
   return isPerClass(capacity) ? capacity : { [TOTAL]: capacity as ValueInput };
 }
 
-export function buildElements(s: ScenarioInput, vc: ValueContext | undefined, check: Checker): ElementTables {
+export function buildElements(s: ScenarioInput, vc: ValueContext | undefined, allIds: ReadonlySet<string>, check: Checker): ElementTables {
   const located: Located<NodeInput | LinkInput>[] = [
     ...s.nodes.map((input, i) => ({ input, path: itemPath('nodes', input, i) })),
     ...s.links.map((input, i) => ({ input, path: itemPath('links', input, i) })),
@@ -57,7 +57,7 @@ export function buildElements(s: ScenarioInput, vc: ValueContext | undefined, ch
   const classes = new Map<number, Set<string>>();
   unique.forEach(({ input, path }, i) => {
     const isLink = 'from' in input;
-    const ends = isLink ? [linkEnd(input, 'from', path, index, nodeIds, check), linkEnd(input, 'to', path, index, nodeIds, check)] : [-1, -1];
+    const ends = isLink ? [linkEnd(input, 'from', path, index, nodeIds, allIds, check), linkEnd(input, 'to', path, index, nodeIds, allIds, check)] : [-1, -1];
     const factor = utilizationFactor(input, path, vc, check);
     const own: number[] = [];
     const caps = capacityClasses(input.capacity);
@@ -87,6 +87,7 @@ export function buildElements(s: ScenarioInput, vc: ValueContext | undefined, ch
       bprAlpha: input.bpr_alpha ?? s.defaults?.bpr_alpha ?? DEFAULT_BPR_ALPHA,
       bprBeta: input.bpr_beta ?? s.defaults?.bpr_beta ?? DEFAULT_BPR_BETA,
       constraints: own,
+      at: isLink ? undefined : (input as NodeInput).at,
     });
   });
   return { elements, constraints, index, classes };
@@ -98,10 +99,13 @@ function linkEnd(
   path: (string | number)[],
   index: Map<string, number>,
   nodeIds: string[],
+  allIds: ReadonlySet<string>,
   check: Checker,
 ): number {
   const id = link[key];
   const i = index.get(id);
+  // An element whose own keys are invalid (reported there) is still known by its id.
+  if (i === undefined && allIds.has(id)) return -1;
   if (i === undefined || !nodeIds.includes(id)) {
     const what = i === undefined ? 'unknown node' : 'not a node (it is a link)';
     check.report([...path, key], `${what} "${id}"`, { hint: didYouMean(id, nodeIds) });

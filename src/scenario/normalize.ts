@@ -41,7 +41,7 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
     s.years.end >= s.years.start ? { math, params, startYear: s.years.start, years: s.years.end - s.years.start + 1 } : undefined;
   // A param-only what-if reuses the stages whose inputs and params read are unchanged.
   const stage = stageRunner(paramValues ? stagesOf(source) : undefined, source, vc, check);
-  const tables = stage('elements', [s.years], (v, c) => buildElements(s, v, c));
+  const tables = stage('elements', [s.years], (v, c) => buildElements(s, v, allIds, c));
   const { projects, candidates } = stage('projects', [tables], (v, c) => buildProjects(s, v, tables, allIds, c));
   const events = stage('events', [tables], (v, c) => buildEvents(s, v, tables, allIds, c));
   const plan = stage('routes', [tables], (_, c) => planFlows(s, tables, allIds, c));

@@ -48,6 +48,10 @@ const ElementCommon = {
 
 export const NodeSchema = z.strictObject({
   ...ElementCommon,
+  at: z
+    .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)])
+    .optional()
+    .describe('Position as `[longitude, latitude]` in decimal degrees (reports draw the network on a map).'),
   kind: z.string().optional().describe('Free label: border, port, terminal, junction…'),
   dwell_days: Value.optional().describe('Free-flow dwell time in days (a number, or a time quantity such as "18 h").'),
 });

@@ -115,6 +115,13 @@ function reportIssue(issue: z.core.$ZodIssue, check: Checker): void {
     check.report(path, message);
     return;
   }
+  const atKey = path.findIndex((k) => k === 'at');
+  if (path[0] === 'nodes' && atKey === 2) {
+    check.report(path.slice(0, 3), '`at` is [longitude, latitude] in decimal degrees: two numbers, longitude in [−180, 180], latitude in [−90, 90]', {
+      hint: 'e.g. at: [51.17, 43.65] for Aktau',
+    });
+    return;
+  }
   if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
     check.report(path, `missing required key "${String(path[path.length - 1])}"`);
     return;

@@ -74,7 +74,9 @@ describe.each([
           kind: f.getAttribute('data-kind')!,
           series: Number(f.getAttribute('data-series')),
           points: Number(f.getAttribute('data-points')),
-          drawnSeries: count('g.series_lines_marks path') + count('g.series_areas_marks path') + count('g.series_areas_inner_marks path'),
+          drawnSeries: count('g.series_lines_marks path') + count('g.series_steps_marks path') + count('g.series_areas_marks path') + count('g.series_areas_inner_marks path'),
+          mapLinks: count('g.map_links_marks > line'),
+          mapNodes: count('g.map_nodes_marks > path'),
           drawnPoints: count('g.series_points_marks path') + count('g.series_bars_marks path'),
           width: (f.querySelector('svg') as SVGSVGElement | null)?.getBoundingClientRect().width ?? 0,
         };
@@ -82,7 +84,12 @@ describe.each([
     );
     expect(figures.map((f) => f.id)).toEqual(expect.arrayContaining(mustHave));
     for (const f of figures) {
-      expect(f.width, f.id).toBeGreaterThan(300);
+      expect(f.width, f.id).toBeGreaterThan(f.kind === 'map' ? 250 : 300);
+      if (f.kind === 'map') {
+        expect(f.mapLinks, `${f.id} links`).toBe(f.series);
+        expect(f.mapNodes, `${f.id} nodes`).toBe(f.points);
+        continue;
+      }
       if (f.kind !== 'bar') expect(f.drawnSeries, `${f.id} series`).toBe(f.series);
       if (f.kind !== 'area') expect(f.drawnPoints, `${f.id} points`).toBe(f.points);
     }

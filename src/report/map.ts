@@ -1,0 +1,184 @@
+// The network on a map: country outlines from Natural Earth (the world-atlas
+// package, read from disk and embedded, never fetched), links as lines and
+// nodes as points coloured by utilization in one year, binding elements drawn
+// thick or ringed. Vega-Lite layers `map_links` and `map_nodes` draw one mark
+// per located link and node, so a test can count them in the SVG.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { feature } from 'topojson-client';
+import type { GeometryCollection, Topology } from 'topojson-specification';
+import type { Model } from '../engine/model.js';
+import type { Chart } from './charts.js';
+
+/** One scale for every map: utilization 0 → the light end, 1 (binding) → the top. */
+export const UTILIZATION_RANGE = ['#fff3b0', '#f4a259', '#b1003a'] as const;
+export const UNCONSTRAINED = '#9a9a9a';
+
+const WIDTH = 290;
+const HEIGHT = 240;
+
+/** An element's state in the year drawn: its highest utilization over its capacities, and whether any binds. */
+export interface ElementState {
+  utilization: number | undefined;
+  binding: boolean;
+}
+
+export interface MapNetwork {
+  nodes: { id: string; name: string; lon: number; lat: number }[];
+  links: { id: string; from: [number, number]; to: [number, number] }[];
+  /** Elements (nodes and links) that cannot be drawn for want of a position. */
+  hidden: number;
+}
+
+/** The located part of a network; undefined when fewer than two nodes are located (no map). */
+export function mapNetwork(model: Model): MapNetwork | undefined {
+  const located = model.elements.filter((e) => e.kind === 'node' && e.at);
+  if (located.length < 2) return undefined;
+  const pos = (i: number) => model.elements[i]!.at;
+  const links = model.elements.filter((e) => e.kind === 'link' && pos(e.from) && pos(e.to));
+  // Links that join the same two nodes are drawn side by side, not on top of each other.
+  const seen = new Map<string, number>();
+  const drawn = links.map((l) => {
+    const [a, b] = [pos(l.from)!, pos(l.to)!];
+    const key = [l.from, l.to].sort().join('/');
+    const k = seen.get(key) ?? 0;
+    seen.set(key, k + 1);
+    const shift = k === 0 ? 0 : (k % 2 === 1 ? 1 : -1) * Math.ceil(k / 2) * 0.25;
+    const [dx, dy] = [b[0] - a[0], b[1] - a[1]];
+    const len = Math.hypot(dx, dy) || 1;
+    const [ox, oy] = [(-dy / len) * shift, (dx / len) * shift];
+    return { id: l.id, from: [a[0] + ox, a[1] + oy] as [number, number], to: [b[0] + ox, b[1] + oy] as [number, number] };
+  });
+  return {
+    nodes: located.map((n) => ({ id: n.id, name: n.name, lon: n.at![0], lat: n.at![1] })),
+    links: drawn,
+    hidden: model.elements.length - located.length - links.length,
+  };
+}
+
+type Feature = { type: 'Feature'; properties: { name: string }; geometry: { type: string; coordinates: unknown } };
+
+let countries: Feature[] | undefined;
+
+/** Natural Earth 1:110m country outlines, from the world-atlas package on disk. */
+function allCountries(): Feature[] {
+  if (!countries) {
+    const file = createRequire(import.meta.url).resolve('world-atlas/countries-110m.json');
+    const topology = JSON.parse(fs.readFileSync(file, 'utf8')) as Topology<{ countries: GeometryCollection<{ name: string }> }>;
+    countries = (feature(topology, topology.objects.countries) as unknown as { features: Feature[] }).features;
+  }
+  return countries;
+}
+
+type Box = [number, number, number, number];
+
+/** The nodes' extent, padded by a fifth of its size (at least 2°) on each side, more to the east where the labels go. */
+function extent(net: MapNetwork): Box {
+  const lons = net.nodes.map((n) => n.lon);
+  const lats = net.nodes.map((n) => n.lat);
+  const [w, e, s, n] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
+  const px = Math.max(2, (e - w) / 5);
+  const py = Math.max(2, (n - s) / 5);
+  return [Math.max(-180, w - px), Math.min(180, e + 2 * px), Math.max(-85, s - py), Math.min(85, n + py)];
+}
+
+/** Outlines of the countries that reach into the box, coordinates rounded to 0.01° (the page stays small). */
+function outlines(box: Box): Feature[] {
+  const [w, e, s, n] = box;
+  const round = (c: unknown): unknown => (typeof c === 'number' ? Math.round(c * 100) / 100 : (c as unknown[]).map(round));
+  return allCountries().flatMap((f) => {
+    let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
+    const visit = (c: unknown): void => {
+      if (typeof (c as number[])[0] === 'number') {
+        const [x, y] = c as [number, number];
+        [minX, maxX, minY, maxY] = [Math.min(minX, x), Math.max(maxX, x), Math.min(minY, y), Math.max(maxY, y)];
+      } else (c as unknown[]).forEach(visit);
+    };
+    visit(f.geometry.coordinates);
+    if (maxX < w || minX > e || maxY < s || minY > n) return [];
+    return [{ type: 'Feature', properties: { name: f.properties.name }, geometry: { type: f.geometry.type, coordinates: round(f.geometry.coordinates) } }];
+  });
+}
+
+const colour = (field: string) => ({
+  condition: { test: `datum.${field} === null`, value: UNCONSTRAINED },
+  field,
+  type: 'quantitative',
+  title: 'utilization',
+  scale: { domain: [0, 0.5, 1], range: [...UTILIZATION_RANGE], clamp: true },
+  legend: { format: '.0%', orient: 'bottom', direction: 'horizontal', values: [0, 0.5, 1] },
+});
+
+/**
+ * The map of one year: `state` gives each element's utilization and binding
+ * (by id). A conic projection centred on the nodes, its parallels at a sixth
+ * of their latitude span from each edge, fitted to their padded extent.
+ */
+export function mapChart(id: string, title: string, net: MapNetwork, state: ReadonlyMap<string, ElementState>, scenario: string): Chart {
+  const box = extent(net);
+  const [w, e, s, n] = box;
+  const span = n - s;
+  const frame = { type: 'Feature', properties: {}, geometry: { type: 'MultiPoint', coordinates: [[w, s], [e, s], [e, n], [w, n]] } };
+  const stateOf = (id: string) => state.get(id) ?? { utilization: undefined, binding: false };
+  const pct = (u: number | undefined) => (u === undefined ? 'no capacity' : `${Math.round(u * 100)} % used`);
+  const links = net.links.map((l) => {
+    const st = stateOf(l.id);
+    return { id: l.id, lon: l.from[0], lat: l.from[1], lon2: l.to[0], lat2: l.to[1], utilization: st.utilization ?? null, binding: st.binding, tip: `${l.id}: ${pct(st.utilization)}${st.binding ? ', binding' : ''}` };
+  });
+  const nodes = net.nodes.map((nd) => {
+    const st = stateOf(nd.id);
+    return { id: nd.id, label: nd.name, lon: nd.lon, lat: nd.lat, utilization: st.utilization ?? null, binding: st.binding, tip: `${nd.name} (${nd.id}): ${pct(st.utilization)}${st.binding ? ', binding' : ''}` };
+  });
+  const hidden = net.hidden > 0 ? `; ${net.hidden} element${net.hidden === 1 ? '' : 's'} without a position ${net.hidden === 1 ? 'is' : 'are'} not shown` : '';
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: title, subtitle: scenario, anchor: 'start', fontSize: 14 },
+    width: WIDTH,
+    height: HEIGHT,
+    // Fixed padding, not 'pad': the clipped outlines reach far beyond the view, and 'pad' would size the figure to them.
+    autosize: 'none',
+    padding: { left: 4, right: 4, top: 44, bottom: 44 },
+    projection: { type: 'conicConformal', rotate: [-(w + e) / 2, 0], parallels: [s + span / 6, n - span / 6], fit: [frame] },
+    config: { font: 'sans-serif', view: { stroke: '#ddd' }, legend: { labelFontSize: 11, titleFontSize: 11 } },
+    layer: [
+      { data: { values: outlines(box) }, name: 'map_outlines', mark: { type: 'geoshape', fill: '#f1f1ec', stroke: '#c9c9c0', strokeWidth: 0.6, clip: true } },
+      {
+        data: { values: links },
+        name: 'map_links',
+        // invalid 'show': an element without capacity (utilization null) is drawn, in grey, not dropped.
+        mark: { type: 'rule', strokeCap: 'round', invalid: 'show' },
+        encoding: {
+          longitude: { field: 'lon', type: 'quantitative' },
+          latitude: { field: 'lat', type: 'quantitative' },
+          longitude2: { field: 'lon2' },
+          latitude2: { field: 'lat2' },
+          color: colour('utilization'),
+          strokeWidth: { condition: { test: 'datum.binding', value: 6 }, value: 2.5 },
+          description: { field: 'tip' },
+        },
+      },
+      {
+        data: { values: nodes },
+        name: 'map_nodes',
+        mark: { type: 'circle', opacity: 1, invalid: 'show' },
+        encoding: {
+          longitude: { field: 'lon', type: 'quantitative' },
+          latitude: { field: 'lat', type: 'quantitative' },
+          color: colour('utilization'),
+          size: { condition: { test: 'datum.binding', value: 220 }, value: 70 },
+          stroke: { condition: { test: 'datum.binding', value: '#222' }, value: '#666' },
+          strokeWidth: { condition: { test: 'datum.binding', value: 2.5 }, value: 0.8 },
+          description: { field: 'tip' },
+        },
+      },
+      {
+        data: { values: nodes },
+        name: 'map_labels',
+        mark: { type: 'text', align: 'left', dx: 7, dy: -6, fontSize: 10, color: '#333' },
+        encoding: { longitude: { field: 'lon', type: 'quantitative' }, latitude: { field: 'lat', type: 'quantitative' }, text: { field: 'label' } },
+      },
+    ],
+  };
+  const caption = `${title}: colour is utilization; a thick line or ringed point binds; grey has no capacity${hidden}.`;
+  return { id, title, caption, spec, series: links.length, points: nodes.length, kind: 'map' };
+}
