@@ -85,7 +85,7 @@ function planText(model: Model, online: Decisions, pv: readonly number[], planne
 
 function noPlanText(model: Model, short: readonly ShortTargetYear[]): string {
   const u = model.volumeUnit;
-  const v = (x: number) => String(+(x * u.factor).toFixed(3));
+  const v = (x: number) => String(+(x * u.factor).toFixed(x * u.factor < 0.01 ? 6 : 3));
   const head = `corridor: no choice of candidates meets the targets of ${model.name}; nothing was written.\n`;
   if (short.length === 0) {
     return `${head}Each target-year can be met on its own with every candidate at its earliest year, but not all of them together: they compete for the same capacity.\n`;

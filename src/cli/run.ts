@@ -2,7 +2,6 @@
 import path from 'node:path';
 import { yearMetrics } from '../engine/metrics.js';
 import { targetYears } from '../engine/targets.js';
-import { missedLine } from './check.js';
 import { simulate, type Result } from '../engine/simulate.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
 import { runTables } from '../io/tables.js';
@@ -50,11 +49,32 @@ export function summaryText(result: Result, outDir: string): string {
   return head + textTable(['year', 'demand', 'served', 'unserved', 'max_util', 'bottleneck', 'binding'], rows) + targetsText(result);
 }
 
-/** The targets' verdict: every missed target-year by name, or that all are met. */
+/** The targets' verdict: per target, the years it is missed (as ranges) and the largest shortfall, or that all are met. */
 function targetsText(result: Result): string {
-  if (result.model.targets.length === 0) return '';
+  const { model } = result;
+  if (model.targets.length === 0) return '';
   const years = targetYears(result);
   const missed = years.filter((t) => !t.met);
   if (missed.length === 0) return `targets: all ${years.length} target-years met\n`;
-  return `targets: ${missed.length} of ${years.length} target-years missed\n${missed.map((t) => `  missed ${missedLine(result.model, t)}\n`).join('')}`;
+  const u = model.volumeUnit;
+  const n = (x: number) => String(+(x * u.factor).toFixed(3));
+  const lines = model.targets.flatMap((t, i) => {
+    const own = missed.filter((m) => m.target === i);
+    if (own.length === 0) return [];
+    const worst = own.reduce((a, b) => (b.required - b.served > a.required - a.served ? b : a));
+    return [`  missed ${t.id} in ${yearRanges(own.map((m) => m.year))} (short by up to ${n(worst.required - worst.served)} ${u.name}/year: ${n(worst.served)} of ${n(worst.required)} in ${worst.year})\n`];
+  });
+  return `targets: ${missed.length} of ${years.length} target-years missed\n${lines.join('')}`;
+}
+
+/** 2028, 2029, 2030, 2033 → "2028–2030, 2033". */
+export function yearRanges(years: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < years.length; i++) {
+    let j = i;
+    while (j + 1 < years.length && years[j + 1] === years[j]! + 1) j++;
+    parts.push(j > i ? `${years[i]}–${years[j]}` : String(years[i]));
+    i = j;
+  }
+  return parts.join(', ');
 }

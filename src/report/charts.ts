@@ -7,6 +7,8 @@ export interface Chart {
   title: string;
   /** The figure's caption, where it says more than the title. */
   caption?: string;
+  /** The plot's width in pixels, where it is not the charts' usual (maps). */
+  width?: number;
   /** Vega-Lite spec (data inline). */
   spec: Record<string, unknown>;
   /** Lines and areas drawn (`series_*` layers), and points or bars (`series_points`, `series_bars`). */

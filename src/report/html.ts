@@ -17,7 +17,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 1.2rem 0; }
 figcaption { font-size: 0.85rem; color: #666; }
 .maps { display: flex; flex-wrap: wrap; gap: 0 0.6rem; }
-.maps figure { margin: 0.6rem 0; width: 298px; }
+.maps figure { margin: 0.6rem 0; }
 .note { color: #8a5a00; }
 `;
 
@@ -29,7 +29,7 @@ export function reportHtml(report: Report, svgs: readonly string[]): string {
         .join('')}</tbody></table></section>`
     : '';
   const figure = (c: Chart, svg: string) =>
-    `<figure data-chart="${esc(c.id)}" data-kind="${c.kind}" data-series="${c.series}" data-points="${c.points}">${svg}<figcaption>${esc(c.caption ?? c.title)}</figcaption></figure>`;
+    `<figure data-chart="${esc(c.id)}" data-kind="${c.kind}" data-series="${c.series}" data-points="${c.points}"${c.width ? ` style="width: ${c.width + 8}px"` : ''}>${svg}<figcaption>${esc(c.caption ?? c.title)}</figcaption></figure>`;
   const maps = report.maps.length
     ? `<section id="map"><h2>The network</h2><div class="maps">${report.maps.map((c, i) => figure(c, svgs[i]!)).join('\n')}</div></section>`
     : '';

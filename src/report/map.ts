@@ -14,8 +14,19 @@ import type { Chart } from './charts.js';
 export const UTILIZATION_RANGE = ['#fff3b0', '#f4a259', '#b1003a'] as const;
 export const UNCONSTRAINED = '#9a9a9a';
 
-const WIDTH = 290;
-const HEIGHT = 240;
+/** A compact map, three to a row; a network much wider than tall gets a full-width one instead. */
+const SMALL = { width: 290, height: 240 };
+const WIDE = { width: 860, minHeight: 180, maxHeight: 420 };
+/** Width ÷ height (in projected units) above which a map is drawn full width. */
+const WIDE_ASPECT = 1.6;
+
+/** The map's size for the box: its aspect on a conic projection is about Δlon·cos(mid latitude) ÷ Δlat. */
+function mapSize(box: Box): { width: number; height: number } {
+  const [w, e, s, n] = box;
+  const aspect = ((e - w) * Math.cos((((s + n) / 2) * Math.PI) / 180)) / (n - s);
+  if (aspect <= WIDE_ASPECT) return SMALL;
+  return { width: WIDE.width, height: Math.round(Math.min(WIDE.maxHeight, Math.max(WIDE.minHeight, WIDE.width / aspect))) };
+}
 
 /** An element's state in the year drawn: its highest utilization over its capacities, and whether any binds. */
 export interface ElementState {
@@ -116,9 +127,14 @@ const colour = (field: string) => ({
  */
 export function mapChart(id: string, title: string, net: MapNetwork, state: ReadonlyMap<string, ElementState>, scenario: string): Chart {
   const box = extent(net);
+  const size = mapSize(box);
   const [w, e, s, n] = box;
   const span = n - s;
-  const frame = { type: 'Feature', properties: {}, geometry: { type: 'MultiPoint', coordinates: [[w, s], [e, s], [e, n], [w, n]] } };
+  // The box's edges, sampled: on a conic projection the parallels curve, so the corners alone do not bound it.
+  const edge = (k: number) => [w + ((e - w) * k) / 16, s + ((n - s) * k) / 16];
+  const samples = Array.from({ length: 17 }, (_, k) => edge(k));
+  const frameCoords = samples.flatMap(([x, y]) => [[x!, s], [x!, n], [w, y!], [e, y!]]);
+  const frame = { type: 'Feature', properties: {}, geometry: { type: 'MultiPoint', coordinates: frameCoords } };
   const stateOf = (id: string) => state.get(id) ?? { utilization: undefined, binding: false };
   const pct = (u: number | undefined) => (u === undefined ? 'no capacity' : `${Math.round(u * 100)} % used`);
   const links = net.links.map((l) => {
@@ -127,14 +143,13 @@ export function mapChart(id: string, title: string, net: MapNetwork, state: Read
   });
   const nodes = net.nodes.map((nd) => {
     const st = stateOf(nd.id);
-    return { id: nd.id, label: nd.name, lon: nd.lon, lat: nd.lat, utilization: st.utilization ?? null, binding: st.binding, tip: `${nd.name} (${nd.id}): ${pct(st.utilization)}${st.binding ? ', binding' : ''}` };
+    return { id: nd.id, label: nd.id, lon: nd.lon, lat: nd.lat, utilization: st.utilization ?? null, binding: st.binding, tip: `${nd.name} (${nd.id}): ${pct(st.utilization)}${st.binding ? ', binding' : ''}` };
   });
   const hidden = net.hidden > 0 ? `; ${net.hidden} element${net.hidden === 1 ? '' : 's'} without a position ${net.hidden === 1 ? 'is' : 'are'} not shown` : '';
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: title, subtitle: scenario, anchor: 'start', fontSize: 14 },
-    width: WIDTH,
-    height: HEIGHT,
+    ...size,
     // Fixed padding, not 'pad': the clipped outlines reach far beyond the view, and 'pad' would size the figure to them.
     autosize: 'none',
     padding: { left: 4, right: 4, top: 44, bottom: 44 },
@@ -180,5 +195,5 @@ export function mapChart(id: string, title: string, net: MapNetwork, state: Read
     ],
   };
   const caption = `${title}: colour is utilization; a thick line or ringed point binds; grey has no capacity${hidden}.`;
-  return { id, title, caption, spec, series: links.length, points: nodes.length, kind: 'map' };
+  return { id, title, caption, spec, series: links.length, points: nodes.length, kind: 'map', width: size.width };
 }

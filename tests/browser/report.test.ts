@@ -43,8 +43,8 @@ afterAll(async () => {
 });
 
 describe.each([
-  ['run', ['corridor', 'unserved', 'element-caspian-crossing', 'element-dostyk-moyinty', 'routes-titr-containers']],
-  ['compare', ['compare-served', 'compare-unserved', 'compare-max-utilization', 'bottleneck-timeline']],
+  ['run', ['map-2019', 'map-2029', 'map-2040', 'corridor', 'unserved', 'element-caspian-crossing', 'element-dostyk-moyinty', 'routes-titr-containers']],
+  ['compare', ['map-middle-corridor', 'map-middle-corridor-gov-target', 'compare-served', 'compare-unserved', 'compare-max-utilization', 'bottleneck-timeline']],
   ['montecarlo', ['fan-served', 'bottleneck-share']],
   ['optimum', ['optimum-served', 'capacity-value']],
   ['plan', ['plan-builds', 'plan-target-ten-mt', 'plan-target-containers-in-full']],

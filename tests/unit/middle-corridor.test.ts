@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { simulate, type Result } from '../../src/engine/simulate.js';
 import { loadScenario } from '../../src/scenario/index.js';
 import { formatProblem } from '../../src/scenario/problems.js';
+import { targetYears } from '../../src/engine/targets.js';
 import { capacityOf } from '../support/build.js';
 
 const readText = (f: string) => fs.readFileSync(f, 'utf8');
@@ -20,6 +21,7 @@ function runFile(file: string): Result {
   return results.get(file)!;
 }
 const variant = (name: string) => runFile(`scenarios/middle-corridor${name ? `-${name}` : ''}.yaml`);
+const variantFile = (file: string) => runFile(`scenarios/${file}`).model;
 
 /** TITR (both flows) demand and served volume per year. */
 function titr(r: Result): Map<number, { demand: number; served: number }> {
@@ -94,11 +96,12 @@ describe('variants', () => {
     expect(firstAtLeast(r, 10)).toBeUndefined();
   });
 
-  it('World Bank path: TITR unserved from 2027; served stays at 6.85 Mt in 2030 against 11 Mt wanted', () => {
-    // 2027 containers 0.77 · 1.217² = 1.14 Mt exceed Alat's phase-1 100k TEU (1.0 Mt) before phase 2 (2028).
+  it('World Bank path: TITR unserved from 2028, at the Caspian crossing; 6.85 Mt in 2030 against 11 Mt wanted', () => {
+    // 2028 demand 4.119 · 1.217³ = 7.42 Mt > the crossing's 6.85 Mt (6 Mt + 85k TEU × 10 t from 2027).
+    // In 2027 (6.10 Mt) containers 0.77 · 1.217² = 1.14 Mt fit Alat's 150k TEU since 2025 (AZERTAC 2025-10-06).
     const r = variant('world-bank');
-    expect(firstUnserved(r)).toBe(2027);
-    expect(titrBlockers(r, 2027)).toEqual(['alat']);
+    expect(firstUnserved(r)).toBe(2028);
+    expect(titrBlockers(r, 2028)).toEqual(['caspian-crossing']);
     expect(titr(r).get(2030)!.demand).toBeCloseTo(11, 1);
     expect(titr(r).get(2030)!.served).toBeCloseTo(6.85, 9);
   });
@@ -121,15 +124,96 @@ describe('variants', () => {
     expect(titrBlockers(r, 2028)).toEqual(['caspian-crossing']);
   });
 
-  it('Caspian crossing doubled: the bottleneck moves on and 10 Mt is first carried in 2040', () => {
+  it('Caspian crossing doubled: TITR is carried in full until 2039 (10.29 Mt, the first year over 10) and meets the China crossings in 2040', () => {
+    // Demand 6.634 · 1.05^(y−2030): 10.29 Mt in 2039, 10.81 in 2040. With Altynkol's second track
+    // (×33/18 from 2027) the China crossings fill with KZ–China freight only in 2040.
     const r = variant('caspian-expansion');
-    expect(firstUnserved(r)).toBe(2032);
-    expect(titrBlockers(r, 2032)).not.toContain('caspian-crossing');
-    expect(firstAtLeast(r, 10)).toBe(2040);
+    expect(firstAtLeast(r, 10)).toBe(2039);
+    expect(firstUnserved(r)).toBe(2040);
+    expect(titrBlockers(r, 2040)).not.toContain('caspian-crossing');
+  });
+});
+
+describe('second edition (data note 2)', () => {
+  it('the Georgian main line: 27 Mt/yr before the modernisation, 48 from 2026', () => {
+    const r = variant('');
+    expect(capacityOf(r, 'khashuri', 2025)).toBe(27);
+    expect(capacityOf(r, 'khashuri', 2026)).toBe(48);
+  });
+
+  it('the Aktau hub (40k → 140k → 240k TEU) and Altynkol’s second track (×33/18 from 2027)', () => {
+    const r = variant('');
+    // 10 t per TEU: 40k TEU = 0.4 Mt, 140k = 1.4 Mt, 240k = 2.4 Mt.
+    expect([2025, 2026, 2027].map((y) => +capacityOf(r, 'aktau', y, 'container').toFixed(9))).toEqual([0.4, 1.4, 2.4]);
+    expect(capacityOf(r, 'altynkol', 2027) / capacityOf(r, 'altynkol', 2026)).toBeCloseTo(33 / 18, 12);
+  });
+
+  it('every official target is missed from its first year: demand on the observed path stays below it', () => {
+    // TITR demand 4.119 · 1.1^(y−2025): 4.98 Mt in 2027, 5.48 in 2028, 6.63 in 2030 (< 10 and 11);
+    // containers 0.77 · 1.1^(y−2025): 1.13 Mt (113k TEU) in 2029 < 300k, 1.24 Mt in 2030 < 500k.
+    const r = variant('');
+    const first = new Map<string, number>();
+    for (const t of targetYears(r)) if (!t.met && !first.has(r.model.targets[t.target]!.id)) first.set(r.model.targets[t.target]!.id, t.year);
+    expect(Object.fromEntries(first)).toEqual({
+      'titr-10mt-capacity-2027': 2027,
+      'titr-10mt-2028': 2028,
+      'titr-300k-teu-2029': 2029,
+      'titr-500k-teu-2030': 2030,
+      'titr-11mt-2030-world-bank': 2030,
+    });
+  });
+
+  it('every node that is a place has a position for the map (only regions have none)', () => {
+    for (const file of fs.readdirSync('scenarios').filter((f) => f.startsWith('middle-corridor'))) {
+      const model = variantFile(file);
+      const unlocated = model.elements.filter((e) => e.kind === 'node' && !e.at).map((e) => e.id);
+      expect(unlocated, file).toEqual(['china', 'europe-turkiye', 'kz-network', 'russia']);
+    }
   });
 });
 
 it('npm start runs the Middle Corridor baseline', () => {
   const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
   expect(pkg.scripts.start).toContain('scenarios/middle-corridor.yaml');
+});
+
+describe('what does 10 Mt take? (scenarios/middle-corridor-plan.yaml)', () => {
+  it('10 Mt from 2030: Alat’s phase-2 containers, the six KMTF ships and the fleet step, all in 2030', async () => {
+    // The crossing has 6 Mt (100k TEU) without candidates; 10 Mt of TITR needs 4 Mt more. The
+    // cheapest way: six ships (+2.55 Mt, 138) + fleet step (+1.5 Mt, 138) = 4.05 Mt for 276, against
+    // ships + ferries (4.65 Mt, 371) or ships + the two vessels (3.4 Mt, too little). TITR containers
+    // (0.77 · 1.1942^5 = 1.87 Mt, 187k TEU) outgrow Alat's 150k TEU: its phase-2 containers (200).
+    // All open in 2030, the first target year (later is cheaper). PV at 5 %/yr to 2026:
+    // (200 + 138 + 138) / 1.05^4 = 391.606.
+    const { Solver } = await import('../../src/optimize/solver.js');
+    const { solvePlan } = await import('../../src/optimize/plan.js');
+    const loaded = loadScenario('scenarios/middle-corridor-plan.yaml', {
+      readText,
+      overrides: ['titr_growth=0.1942', 'growth_break=2030', 'targets.titr-10mt.from=2030'],
+    });
+    const model = loaded.model!;
+    const outcome = solvePlan(model, await Solver.load());
+    expect(outcome.feasible).toBe(true);
+    if (!outcome.feasible) return;
+    const built = Object.fromEntries(model.candidates.flatMap((k, i) => (outcome.online[i] === undefined ? [] : [[k.id, outcome.online[i]]])));
+    expect(built).toEqual({ 'alat-phase2-containers': 2030, 'kmtf-six-container-ships': 2030, 'caspian-fleet-step': 2030 });
+    expect(outcome.pv.reduce((s, x) => s + x, 0)).toBeCloseTo(476 / 1.05 ** 4, 6);
+  });
+
+  it('10 Mt from 2028: ferries from 2026, Alat’s containers and the six ships in 2028; behaviour carries it too', async () => {
+    // The fleet step's earliest year is 2029, so by 2028 the crossing's +4 Mt takes the ferries
+    // (ramped over three years: +2.1 Mt only from their third year, so they open in 2026) and the
+    // six ships. PV: 233 + (200 + 138) / 1.05^2 = 539.576.
+    const { Solver } = await import('../../src/optimize/solver.js');
+    const { solvePlan, withDecisions } = await import('../../src/optimize/plan.js');
+    const model = loadScenario('scenarios/middle-corridor-plan.yaml', { readText }).model!;
+    const outcome = solvePlan(model, await Solver.load());
+    expect(outcome.feasible).toBe(true);
+    if (!outcome.feasible) return;
+    const built = Object.fromEntries(model.candidates.flatMap((k, i) => (outcome.online[i] === undefined ? [] : [[k.id, outcome.online[i]]])));
+    expect(built).toEqual({ 'kuryk-alat-ferries': 2026, 'alat-phase2-containers': 2028, 'kmtf-six-container-ships': 2028 });
+    expect(outcome.pv.reduce((s, x) => s + x, 0)).toBeCloseTo(233 + 338 / 1.05 ** 2, 6);
+    const planned = simulate(withDecisions(model, outcome.online));
+    expect(targetYears(planned).every((t) => t.met)).toBe(true);
+  });
 });

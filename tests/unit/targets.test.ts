@@ -52,7 +52,7 @@ targets:
       );
       expect((await cli('check', fine)).code).toBe(0);
       const run = await cli('run', missing, '--out', path.join(dir, 'out'));
-      expect(run.out).toContain('targets: 2 of 2 target-years missed\n  missed vol 2031: served 3 of 3.5 Mt/year (short 0.5)\n');
+      expect(run.out).toContain('targets: 2 of 2 target-years missed\n  missed vol in 2031–2032 (short by up to 0.5 Mt/year: 3 of 3.5 in 2031)\n');
       expect(fs.readFileSync(path.join(dir, 'out', 'targets.csv'), 'utf8').split('\n')[0]).toBe('scenario,year,target,required_mt,served_mt,met');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
