@@ -26,6 +26,25 @@ await build({
   logLevel: 'warning',
 });
 
+// The explorer page's script (corridor explore inlines it): the same scenario,
+// engine and table code as the CLI, for the browser. node:path becomes
+// path-browserify; Vega runs with its expression interpreter, so that the
+// page's content security policy needs no 'unsafe-eval'.
+await build({
+  entryPoints: ['src/explorer/page.ts'],
+  outfile: 'dist/explorer.js',
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  minify: true,
+  legalComments: 'none',
+  // csv-stringify's browser build carries its own Buffer.
+  alias: { 'node:path': 'path-browserify', path: 'path-browserify', 'csv-stringify/sync': 'csv-stringify/browser/esm/sync' },
+  inject: ['src/explorer/process-shim.ts'],
+  logLevel: 'warning',
+});
+
 fs.rmSync('dist/corridor.cjs.cache', { force: true });
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'corridor-warm-'));
 try {

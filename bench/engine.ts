@@ -143,16 +143,22 @@ function montecarlo(): void {
 
 function report(): void {
   const out = `/tmp/corridor-bench-report-${process.pid}`;
-  const run = ['run', 'scenarios/middle-corridor.yaml', '--quiet', '--out', out];
+  // The same baseline without node positions (no maps), to measure what the maps add.
+  const unlocated = `/tmp/corridor-bench-unlocated-${process.pid}.yaml`;
+  const text = fs.readFileSync('scenarios/middle-corridor.yaml', 'utf8');
+  fs.writeFileSync(unlocated, text.replace(/, at: \[[^\]]*\]/g, '').replace(/^ +at: \[[^\]]*\].*\n/gm, ''));
+  const run = (file: string) => ['run', file, '--quiet', '--out', out];
   const plain: number[] = [];
   const withReport: number[] = [];
+  const noMaps: number[] = [];
   for (let round = 0; round < 5; round++) {
-    plain.push(runCli(run).seconds);
-    withReport.push(runCli([...run, '--report']).seconds);
+    plain.push(runCli(run('scenarios/middle-corridor.yaml')).seconds);
+    withReport.push(runCli([...run('scenarios/middle-corridor.yaml'), '--report']).seconds);
+    noMaps.push(runCli([...run(unlocated), '--report']).seconds);
   }
-  spawnSync('rm', ['-rf', out]);
-  const [a, b] = [median(plain), median(withReport)];
-  console.log(`Report: corridor run of the baseline ${(a * 1000).toFixed(0)} ms; with --report ${(b * 1000).toFixed(0)} ms; the report adds ${((b - a) * 1000).toFixed(0)} ms (median of 5; aim: well under a second)`);
+  spawnSync('rm', ['-rf', out, unlocated]);
+  const [a, b, c] = [median(plain), median(withReport), median(noMaps)];
+  console.log(`Report: corridor run of the baseline ${(a * 1000).toFixed(0)} ms; with --report ${(b * 1000).toFixed(0)} ms; the report adds ${((b - a) * 1000).toFixed(0)} ms, of which the three maps ${((b - c) * 1000).toFixed(0)} ms (the same report without positions: ${(c * 1000).toFixed(0)} ms; median of 5; aims: well under a second, maps under 0.5 s)`);
 }
 
 /** corridor optimum of the baseline and corridor plan with eight candidates (bench/plan-8.yaml), whole commands. */
@@ -165,6 +171,39 @@ function planning(): void {
   console.log(`Planning (whole command, median of 3): corridor optimum of the baseline ${optimum.toFixed(2)} s (aim < 2 s); corridor plan, 8 candidates over 2025–2040, ${plan.toFixed(2)} s (aim < 10 s)`);
 }
 
+/** The explorer page in Chromium: time from a control change to the updated table and charts, and the page's size. */
+async function explorer(): Promise<void> {
+  const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!fs.existsSync(chromiumPath)) {
+    console.log(`Explorer: skipped (no Chromium at ${chromiumPath})`);
+    return;
+  }
+  const out = `/tmp/corridor-bench-explorer-${process.pid}`;
+  runCli(['explore', 'scenarios/middle-corridor.yaml', '--out', out]);
+  const file = `${out}/explorer.html`;
+  const size = fs.statSync(file).size;
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  const page = await browser.newPage();
+  await page.goto(`file://${file}`);
+  await page.waitForFunction(() => document.body.dataset.state === 'ok');
+  const times: number[] = [];
+  for (let i = 0; i < 21; i++) {
+    await page.evaluate((v) => {
+      const box = document.querySelector<HTMLInputElement>('[data-param="titr_growth"]')!;
+      box.value = String(v);
+      (window as unknown as { corridorUpdateMs?: number }).corridorUpdateMs = undefined;
+      box.dispatchEvent(new Event('input'));
+    }, 0.05 + (i % 7) * 0.02);
+    await page.waitForFunction(() => (window as unknown as { corridorUpdateMs?: number }).corridorUpdateMs !== undefined);
+    times.push(await page.evaluate(() => (window as unknown as { corridorUpdateMs: number }).corridorUpdateMs));
+  }
+  await browser.close();
+  spawnSync('rm', ['-rf', out]);
+  const warm = times.slice(1);
+  console.log(`Explorer (Middle Corridor baseline, Chromium): control change → table, charts and map updated: median ${median(warm).toFixed(0)} ms over ${warm.length} changes (first ${times[0]!.toFixed(0)} ms; aim < 100 ms); page ${(size / 1024 / 1024).toFixed(2)} MB (aim < 3 MB)`);
+}
+
 const only = process.argv[2];
 if (!only || only === 'engine') engine();
 if (!only || only === 'startup') startup();
@@ -172,3 +211,4 @@ if (!only || only === 'sweep') sweep();
 if (!only || only === 'report') report();
 if (!only || only === 'montecarlo') montecarlo();
 if (!only || only === 'planning') planning();
+if (!only || only === 'explorer') await explorer();

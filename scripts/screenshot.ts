@@ -1,16 +1,21 @@
-// Takes docs/report.png, the README's picture of a report: the top of the
-// Middle Corridor baseline's report.html, rendered in headless Chromium.
-// Run: npx tsx scripts/screenshot.ts (after npm start -- --report).
+// Takes the README's pictures in headless Chromium: docs/report.png, the top of
+// the Middle Corridor baseline's report.html, and docs/explorer.png, its
+// explorer page with two settings moved.
+// Run: npm start -- --report && npx corridor explore scenarios/middle-corridor.yaml
+//      && npx tsx scripts/screenshot.ts
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
-const file = path.resolve(process.argv[2] ?? 'output/middle-corridor/report.html');
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
-const page = await browser.newPage({ viewport: { width: 1000, height: 1500 } });
-await page.goto(`file://${file}`);
-await page.screenshot({ path: 'docs/report.png' });
+const report = await browser.newPage({ viewport: { width: 1000, height: 1500 } });
+await report.goto(`file://${path.resolve('output/middle-corridor/report.html')}`);
+await report.screenshot({ path: 'docs/report.png' });
+const explorer = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+await explorer.goto(`file://${path.resolve('output/middle-corridor/explorer.html')}#set=titr_growth%3D0.15&set=projects.kz-container-vessels.remove%3Dtrue`);
+await explorer.waitForFunction(() => document.body.dataset.state === 'ok');
+await explorer.screenshot({ path: 'docs/explorer.png' });
 await browser.close();
-console.log('wrote docs/report.png');
+console.log('wrote docs/report.png and docs/explorer.png');

@@ -9,6 +9,7 @@ import { VERSION } from '../version.js';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, Interrupted, UsageError } from './errors.js';
 import { checkCommand } from './check.js';
 import { compareCommand } from './compare.js';
+import { exploreCommand } from './explore.js';
 import { initCommand } from './init.js';
 import { monteCarloCommand } from './montecarlo.js';
 import { optimumCommand } from './optimum.js';
@@ -147,6 +148,17 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
         }, io)),
     )
     .command(
+      'explore <scenario>',
+      'Write explorer.html: one offline page that re-simulates the scenario as you move its params and projects',
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file' })
+          .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>)' })
+          .option('set', setOption)
+          .example('$0 explore scenarios/middle-corridor.yaml', 'open output/middle-corridor/explorer.html in a browser'),
+      async (a) => done(await exploreCommand({ scenario: a.scenario, out: a.out, set: a.set }, io)),
+    )
+    .command(
       'report <dir>',
       'Write report.html (charts and findings, self-contained) into an output folder of run, compare, montecarlo, optimum or plan',
       (y) =>
@@ -180,7 +192,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       (a) => done(initCommand({ file: a.file, force: a.force }, io)),
     )
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces for unexpected errors' })
-    .demandCommand(1, 'Name a command: run, validate, check, optimum, plan, compare, sweep, montecarlo, report, schema or init')
+    .demandCommand(1, 'Name a command: run, validate, check, optimum, plan, compare, sweep, montecarlo, explore, report, schema or init')
     .strict()
     .version(VERSION)
     .help()

@@ -6,8 +6,10 @@
 //   has no utilization (NaN, an empty cell) and is always binding;
 // - binding: utilization ≥ 1 − 1e-9, or closed;
 // - bottleneck of a year: the open element with the highest utilization
-//   (ties: smallest id); of a route: a closed element on it if any, else the
-//   one with the highest utilization;
+//   (ties, within BINDING_TOLERANCE: smallest id, so that rounding, which
+//   differs between machines, never picks among elements at capacity); of a
+//   route: a closed element on it if any, else the one with the highest
+//   utilization;
 // - transit: Σ t0 · (1 + α · u^β) over the route's links (transit_days) and
 //   nodes (dwell_days), u the element's highest utilization for the cargo.
 import type { Model } from './model.js';
@@ -15,6 +17,10 @@ import type { Model } from './model.js';
 export const BINDING_TOLERANCE = 1e-9;
 /** Whether a constraint with this utilization binds; NaN marks a closed element, which always does. */
 export const binding = (utilization: number): boolean => Number.isNaN(utilization) || utilization >= 1 - BINDING_TOLERANCE;
+
+/** Whether utilization u (of element e) ranks above the best so far: higher by more than the tolerance, or tied and of a smaller id. */
+const ranksAbove = (u: number, e: number, bestU: number, best: number): boolean =>
+  u > bestU + BINDING_TOLERANCE || (u >= bestU - BINDING_TOLERANCE && (best < 0 || e < best));
 
 export interface Measures {
   readonly constraintFlow: Float64Array;
@@ -63,7 +69,7 @@ export function measure(model: Model, capacity: Float64Array, routeVolume: Float
     for (let c = 0; c < C; c++) {
       const u = utilization[c * Y + y]!;
       const e = elementOf[c]!;
-      if (u > bestU || (u === bestU && e < best)) {
+      if (!Number.isNaN(u) && ranksAbove(u, e, bestU, best)) {
         bestU = u;
         best = e;
       }
@@ -106,7 +112,7 @@ function routeMeasures(model: Model, utilization: Float64Array): { routeTransit:
           else u = Math.max(u, uc);
         }
         const rank = closed ? Infinity : u; // a closed element is what blocks the route
-        if (group.length > 0 && (rank > bestU || (rank === bestU && e < best))) {
+        if (group.length > 0 && (rank === Infinity ? bestU !== Infinity || e < best : ranksAbove(rank, e, bestU, best))) {
           bestU = rank;
           best = e;
         }

@@ -28,6 +28,13 @@ export function formatNumber(x: number, decimal: '.' | ',' = '.'): string {
   return decimal === ',' ? s.replace('.', ',') : s;
 }
 
+/** A cell as the CSV writes it: numbers by formatNumber, booleans as true/false, missing values empty. */
+export function formatCell(cell: Cell, decimal: '.' | ',' = '.'): string {
+  if (typeof cell === 'number') return formatNumber(cell, decimal);
+  if (typeof cell === 'boolean') return cell ? 'true' : 'false';
+  return cell ?? '';
+}
+
 export interface Table {
   /** File name, e.g. `summary.csv`. */
   readonly file: string;
@@ -51,8 +58,8 @@ function options(dialect: CsvDialect, bom: boolean) {
     escape_formulas: true,
     record_delimiter: 'unix' as const,
     cast: {
-      number: (x: number) => formatNumber(x, dialect.decimal),
-      boolean: (b: boolean) => (b ? 'true' : 'false'),
+      number: (x: number) => formatCell(x, dialect.decimal),
+      boolean: (b: boolean) => formatCell(b),
     },
   };
 }

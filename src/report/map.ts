@@ -1,18 +1,16 @@
-// The network on a map: country outlines from Natural Earth (the world-atlas
-// package, read from disk and embedded, never fetched), links as lines and
-// nodes as points coloured by utilization in one year, binding elements drawn
-// thick or ringed. Vega-Lite layers `map_links` and `map_nodes` draw one mark
-// per located link and node, so a test can count them in the SVG.
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import { feature } from 'topojson-client';
-import type { GeometryCollection, Topology } from 'topojson-specification';
+// The network on a map: country outlines (report/outlines.ts), links as lines
+// and nodes as points coloured by utilization in one year, binding elements
+// drawn thick or ringed. Vega-Lite layers `map_links` and `map_nodes` draw one
+// mark per located link and node, so a test can count them in the SVG. Pure:
+// the explorer page draws the same map.
 import type { Model } from '../engine/model.js';
 import type { Chart } from './charts.js';
 
 /** One scale for every map: utilization 0 → the light end, 1 (binding) → the top. */
 export const UTILIZATION_RANGE = ['#fff3b0', '#f4a259', '#b1003a'] as const;
 export const UNCONSTRAINED = '#9a9a9a';
+/** The map spec's named datasets: the explorer page replaces links and nodes when the year or the scenario changes. */
+export const MAP_DATA = { outlines: 'outlines_data', links: 'links_data', nodes: 'nodes_data' } as const;
 
 /** A compact map, three to a row; a network much wider than tall gets a full-width one instead. */
 const SMALL = { width: 290, height: 240 };
@@ -67,23 +65,11 @@ export function mapNetwork(model: Model): MapNetwork | undefined {
   };
 }
 
-type Feature = { type: 'Feature'; properties: { name: string }; geometry: { type: string; coordinates: unknown } };
+export type Feature = { type: 'Feature'; properties: { name: string }; geometry: { type: string; coordinates: unknown } };
 
-let countries: Feature[] | undefined;
+export type Box = [number, number, number, number];
 
-/** Natural Earth 1:110m country outlines, from the world-atlas package on disk. */
-function allCountries(): Feature[] {
-  if (!countries) {
-    const file = createRequire(import.meta.url).resolve('world-atlas/countries-110m.json');
-    const topology = JSON.parse(fs.readFileSync(file, 'utf8')) as Topology<{ countries: GeometryCollection<{ name: string }> }>;
-    countries = (feature(topology, topology.objects.countries) as unknown as { features: Feature[] }).features;
-  }
-  return countries;
-}
-
-type Box = [number, number, number, number];
-
-/** The nodes' extent, padded by a fifth of its size (at least 2°) on each side, more to the east where the labels go. */
+export /** The nodes' extent, padded by a fifth of its size (at least 2°) on each side, more to the east where the labels go. */
 function extent(net: MapNetwork): Box {
   const lons = net.nodes.map((n) => n.lon);
   const lats = net.nodes.map((n) => n.lat);
@@ -93,22 +79,19 @@ function extent(net: MapNetwork): Box {
   return [Math.max(-180, w - px), Math.min(180, e + 2 * px), Math.max(-85, s - py), Math.min(85, n + py)];
 }
 
-/** Outlines of the countries that reach into the box, coordinates rounded to 0.01° (the page stays small). */
-function outlines(box: Box): Feature[] {
-  const [w, e, s, n] = box;
-  const round = (c: unknown): unknown => (typeof c === 'number' ? Math.round(c * 100) / 100 : (c as unknown[]).map(round));
-  return allCountries().flatMap((f) => {
-    let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
-    const visit = (c: unknown): void => {
-      if (typeof (c as number[])[0] === 'number') {
-        const [x, y] = c as [number, number];
-        [minX, maxX, minY, maxY] = [Math.min(minX, x), Math.max(maxX, x), Math.min(minY, y), Math.max(maxY, y)];
-      } else (c as unknown[]).forEach(visit);
-    };
-    visit(f.geometry.coordinates);
-    if (maxX < w || minX > e || maxY < s || minY > n) return [];
-    return [{ type: 'Feature', properties: { name: f.properties.name }, geometry: { type: f.geometry.type, coordinates: round(f.geometry.coordinates) } }];
+/** The map's links and nodes in one year, with their utilization, binding and tooltip (the explorer updates them). */
+export function mapData(net: MapNetwork, state: ReadonlyMap<string, ElementState>) {
+  const stateOf = (id: string) => state.get(id) ?? { utilization: undefined, binding: false };
+  const pct = (u: number | undefined) => (u === undefined ? 'no capacity' : `${Math.round(u * 100)} % used`);
+  const links = net.links.map((l) => {
+    const st = stateOf(l.id);
+    return { id: l.id, lon: l.from[0], lat: l.from[1], lon2: l.to[0], lat2: l.to[1], utilization: st.utilization ?? null, binding: st.binding, tip: `${l.id}: ${pct(st.utilization)}${st.binding ? ', binding' : ''}` };
   });
+  const nodes = net.nodes.map((nd) => {
+    const st = stateOf(nd.id);
+    return { id: nd.id, label: nd.id, lon: nd.lon, lat: nd.lat, utilization: st.utilization ?? null, binding: st.binding, tip: `${nd.name} (${nd.id}): ${pct(st.utilization)}${st.binding ? ', binding' : ''}` };
+  });
+  return { links, nodes };
 }
 
 const colour = (field: string) => ({
@@ -125,7 +108,7 @@ const colour = (field: string) => ({
  * (by id). A conic projection centred on the nodes, its parallels at a sixth
  * of their latitude span from each edge, fitted to their padded extent.
  */
-export function mapChart(id: string, title: string, net: MapNetwork, state: ReadonlyMap<string, ElementState>, scenario: string): Chart {
+export function mapChart(id: string, title: string, net: MapNetwork, state: ReadonlyMap<string, ElementState>, scenario: string, outlines: readonly Feature[]): Chart {
   const box = extent(net);
   const size = mapSize(box);
   const [w, e, s, n] = box;
@@ -135,16 +118,7 @@ export function mapChart(id: string, title: string, net: MapNetwork, state: Read
   const samples = Array.from({ length: 17 }, (_, k) => edge(k));
   const frameCoords = samples.flatMap(([x, y]) => [[x!, s], [x!, n], [w, y!], [e, y!]]);
   const frame = { type: 'Feature', properties: {}, geometry: { type: 'MultiPoint', coordinates: frameCoords } };
-  const stateOf = (id: string) => state.get(id) ?? { utilization: undefined, binding: false };
-  const pct = (u: number | undefined) => (u === undefined ? 'no capacity' : `${Math.round(u * 100)} % used`);
-  const links = net.links.map((l) => {
-    const st = stateOf(l.id);
-    return { id: l.id, lon: l.from[0], lat: l.from[1], lon2: l.to[0], lat2: l.to[1], utilization: st.utilization ?? null, binding: st.binding, tip: `${l.id}: ${pct(st.utilization)}${st.binding ? ', binding' : ''}` };
-  });
-  const nodes = net.nodes.map((nd) => {
-    const st = stateOf(nd.id);
-    return { id: nd.id, label: nd.id, lon: nd.lon, lat: nd.lat, utilization: st.utilization ?? null, binding: st.binding, tip: `${nd.name} (${nd.id}): ${pct(st.utilization)}${st.binding ? ', binding' : ''}` };
-  });
+  const { links, nodes } = mapData(net, state);
   const hidden = net.hidden > 0 ? `; ${net.hidden} element${net.hidden === 1 ? '' : 's'} without a position ${net.hidden === 1 ? 'is' : 'are'} not shown` : '';
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -154,11 +128,12 @@ export function mapChart(id: string, title: string, net: MapNetwork, state: Read
     autosize: 'none',
     padding: { left: 4, right: 4, top: 44, bottom: 44 },
     projection: { type: 'conicConformal', rotate: [-(w + e) / 2, 0], parallels: [s + span / 6, n - span / 6], fit: [frame] },
+    datasets: { [MAP_DATA.outlines]: outlines, [MAP_DATA.links]: links, [MAP_DATA.nodes]: nodes },
     config: { font: 'sans-serif', view: { stroke: '#ddd' }, legend: { labelFontSize: 11, titleFontSize: 11 } },
     layer: [
-      { data: { values: outlines(box) }, name: 'map_outlines', mark: { type: 'geoshape', fill: '#f1f1ec', stroke: '#c9c9c0', strokeWidth: 0.6, clip: true } },
+      { data: { name: MAP_DATA.outlines }, name: 'map_outlines', mark: { type: 'geoshape', fill: '#f1f1ec', stroke: '#c9c9c0', strokeWidth: 0.6, clip: true } },
       {
-        data: { values: links },
+        data: { name: MAP_DATA.links },
         name: 'map_links',
         // invalid 'show': an element without capacity (utilization null) is drawn, in grey, not dropped.
         mark: { type: 'rule', strokeCap: 'round', invalid: 'show' },
@@ -173,7 +148,7 @@ export function mapChart(id: string, title: string, net: MapNetwork, state: Read
         },
       },
       {
-        data: { values: nodes },
+        data: { name: MAP_DATA.nodes },
         name: 'map_nodes',
         mark: { type: 'circle', opacity: 1, invalid: 'show' },
         encoding: {
@@ -187,7 +162,7 @@ export function mapChart(id: string, title: string, net: MapNetwork, state: Read
         },
       },
       {
-        data: { values: nodes },
+        data: { name: MAP_DATA.nodes },
         name: 'map_labels',
         mark: { type: 'text', align: 'left', dx: 7, dy: -6, fontSize: 10, color: '#333' },
         encoding: { longitude: { field: 'lon', type: 'quantitative' }, latitude: { field: 'lat', type: 'quantitative' }, text: { field: 'label' } },

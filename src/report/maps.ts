@@ -5,7 +5,8 @@
 import type { Model } from '../engine/model.js';
 import type { Chart } from './charts.js';
 import type { Row } from './folder.js';
-import { mapChart, mapNetwork, type ElementState } from './map.js';
+import { extent, mapChart, mapNetwork, type ElementState } from './map.js';
+import { outlines } from './outlines.js';
 
 /** Binding as in the tables: utilization ≥ 1 − 1e-9. */
 const BINDING = 1 - 1e-9;
@@ -37,7 +38,8 @@ export function keyYears(summary: readonly Row[], unit: string): number[] {
 export function runMaps(model: Model, states: Map<number, Map<string, ElementState>>, years: readonly number[], scenario: string): Chart[] {
   const net = mapNetwork(model);
   if (!net) return [];
-  return years.map((y) => mapChart(`map-${y}`, `The network in ${y}`, net, states.get(y) ?? new Map(), scenario));
+  const shapes = outlines(extent(net));
+  return years.map((y) => mapChart(`map-${y}`, `The network in ${y}`, net, states.get(y) ?? new Map(), scenario, shapes));
 }
 
 /**
@@ -57,6 +59,7 @@ export function compareMaps(model: Model, names: readonly string[], rows: readon
   }
   if (diff.size === 0) return [];
   const year = [...diff].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
+  const shapes = outlines(extent(net));
   return names.map((name) => {
     const states = elementStates(
       util.filter((r) => +r.year! === year).map((r) => {
@@ -64,6 +67,6 @@ export function compareMaps(model: Model, names: readonly string[], rows: readon
         return { ...r, id: r.element!.split('/')[0]!, utilization: u, binding: u !== '' && +u >= BINDING ? 'true' : 'false' };
       }),
     );
-    return mapChart(`map-${name}`, `${name} in ${year}`, net, states.get(year) ?? new Map(), name);
+    return mapChart(`map-${name}`, `${name} in ${year}`, net, states.get(year) ?? new Map(), name, shapes);
   });
 }

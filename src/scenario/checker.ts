@@ -1,7 +1,7 @@
 // Shared state of one normalisation: where problems go, and how values are read.
 import type { ValueInput } from './schema.js';
 import type { KeyPath, Problem } from './problems.js';
-import { problemAt, type Positions } from './source.js';
+import { locate, problemAt, type Positions } from './source.js';
 import { evaluateValue, type Kind, type ValueContext } from '../units/values.js';
 
 export interface ReportOptions {
@@ -22,6 +22,11 @@ export class Checker {
   report(path: KeyPath, message: string, options: ReportOptions = {}): void {
     const { hint, ...rest } = options;
     this.problems.push(problemAt(this.raw, this.positions, this.file, path, message, { ...rest, ...(hint ? { hint } : {}) }));
+  }
+
+  /** Whether the value at `path` was given on the command line (`--set …`, `--variant …`), not written in a file. */
+  fromOverride(path: KeyPath): boolean {
+    return locate(this.raw, path, this.positions, this.file).file.startsWith('--');
   }
 
   warn(path: KeyPath, message: string, hint?: string): void {

@@ -134,7 +134,9 @@ function utilizationFactor(input: NodeInput | LinkInput, path: (string | number)
 function reportRemoveWithoutBase(s: ScenarioInput, check: Checker): void {
   for (const key of ['nodes', 'links', 'projects', 'events', 'flows'] as const) {
     (s[key] as { remove?: true }[]).forEach((item, i) => {
-      if (item.remove) check.warn([...itemPath(key, item, i), 'remove'], '`remove: true` has no effect in a file without `extends`; the element is ignored');
+      // `--set projects.ID.remove=true` is how a what-if takes a project out (the explorer's switch): no warning.
+      const path = [...itemPath(key, item, i), 'remove'];
+      if (item.remove && !check.fromOverride(path)) check.warn(path, '`remove: true` has no effect in a file without `extends`; the element is ignored');
     });
   }
 }

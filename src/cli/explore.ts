@@ -1,0 +1,65 @@
+// corridor explore <scenario>: explorer.html, one offline page that holds the
+// scenario and the engine and re-simulates as its controls move.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { simulate } from '../engine/simulate.js';
+import { explorerHtml } from '../explorer/html.js';
+import { paramControls, projectControls, type Payload } from '../explorer/payload.js';
+import { bottleneckSpec, flowsSpec, utilizationSpec } from '../explorer/specs.js';
+import { elementStates } from '../explorer/views.js';
+import { importModule } from '../io/lazy.js';
+import { runTables } from '../io/tables.js';
+import { writeFilesAtomically } from '../io/write.js';
+import { extent, mapChart, mapNetwork } from '../report/map.js';
+import { outlines } from '../report/outlines.js';
+import { loadForCommand } from './common.js';
+import type { Io } from './io.js';
+
+export interface ExploreArgs {
+  scenario: string;
+  out?: string | undefined;
+  set: string[];
+}
+
+/** dist/explorer.js, built by `npm run build` (and `npm ci`). */
+function pageScript(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const file = path.basename(here) === 'dist' ? path.join(here, 'explorer.js') : path.resolve(here, '../../dist/explorer.js');
+  if (!fs.existsSync(file)) throw new Error(`the explorer page is not built (${file}); run "npm run build" in the corridor-sim folder`);
+  return fs.readFileSync(file, 'utf8');
+}
+
+export async function exploreCommand(args: ExploreArgs, io: Io): Promise<number> {
+  const loaded = loadForCommand(args.scenario, io, args.set);
+  const { model } = loaded;
+  const result = simulate(model);
+  const vl = (await importModule('vega-lite')) as typeof import('vega-lite');
+  const compile = (spec: object) => vl.compile(spec as never).spec as object;
+  const unit = model.volumeUnit.name;
+  const net = mapNetwork(model);
+  const last = model.years - 1;
+  const payload: Payload = {
+    name: model.name,
+    main: args.scenario,
+    files: loaded.files.map((f) => ({ path: f.path, text: f.text })),
+    set: args.set,
+    params: paramControls(model),
+    projects: projectControls(model.projects),
+    years: Array.from({ length: model.years }, (_, y) => model.startYear + y),
+    unit,
+    specs: {
+      flows: compile(flowsSpec(unit)),
+      bottleneck: compile(bottleneckSpec()),
+      utilization: compile(utilizationSpec()),
+      ...(net ? { map: compile(mapChart('map', 'The network', net, elementStates(result, last), model.name, outlines(extent(net))).spec) } : {}),
+    },
+    ...(net ? { net } : {}),
+  };
+  const tables = runTables(result).map((t) => t.file);
+  const outDir = args.out ?? path.join('output', model.name);
+  writeFilesAtomically(outDir, [{ name: 'explorer.html', content: explorerHtml(payload, pageScript(), tables) }]);
+  const file = path.join(outDir, 'explorer.html');
+  io.stdout(`wrote ${file} (${Math.round(fs.statSync(file).size / 1024)} KB): open it in a browser; it needs no network and is one file to share\n`);
+  return 0;
+}

@@ -1,0 +1,202 @@
+// The explorer page (bundled for the browser by build.mjs into
+// dist/explorer.js): the same scenario loading, engine and tables as the CLI,
+// run again whenever a control moves. Settings live in the URL's `#` part, as
+// the `--set` specs they stand for, so a link reproduces the view.
+import * as vega from 'vega';
+import { expressionInterpreter } from 'vega-interpreter';
+import { narrate } from '../analysis/compare.js';
+import { simulate, type Result } from '../engine/simulate.js';
+import { formatCell, toCsv } from '../io/csv.js';
+import { runTables } from '../io/tables.js';
+import { buildScenario, loadSource, type LoadedSource, type Problem } from '../scenario/index.js';
+import { mapData, MAP_DATA } from '../report/map.js';
+import { offSpec, onlineSpec, paramSpec, type Payload } from './payload.js';
+import { DATA } from './specs.js';
+import { datasets, elementStates } from './views.js';
+
+/** Which datasets each chart draws. */
+const DATASETS: Record<string, string[]> = { flows: [DATA.served, DATA.totals], bottleneck: [DATA.bottleneck], utilization: [DATA.utilization] };
+
+const payload = JSON.parse(document.getElementById('corridor-data')!.textContent!) as Payload;
+const files = new Map(payload.files.map((f) => [f.path, f.text]));
+const source: LoadedSource = loadSource(payload.main, (f) => {
+  const text = files.get(f);
+  if (text === undefined) throw Object.assign(new Error(`${f} is not in the page`), { code: 'ENOENT' });
+  return text;
+});
+
+/** The controls' state: each a `--set` spec, keyed by what it controls. */
+const settings = new Map<string, string>();
+const $ = <T extends Element>(sel: string) => document.querySelector<T>(sel)!;
+
+function run(specs: readonly string[]): { result?: Result; problems: Problem[] } {
+  const loaded = buildScenario(source, [...payload.set, ...specs]);
+  const problems = loaded.problems.filter((p) => p.severity === 'error');
+  if (problems.length > 0 || !loaded.model) return { problems };
+  return { result: simulate(loaded.model), problems: [] };
+}
+
+const shipped = run([]).result!;
+let current = shipped;
+const views = new Map<string, vega.View>();
+const downloads: string[] = [];
+
+async function mount(key: string, spec: object, el: HTMLElement): Promise<void> {
+  const runtime = vega.parse(spec as vega.Spec, undefined, { ast: true });
+  const view = new vega.View(runtime, { expr: expressionInterpreter, renderer: 'svg', container: el, hover: true });
+  views.set(key, view);
+  await view.runAsync();
+}
+
+function setData(view: vega.View, name: string, values: object[]): void {
+  view.change(name, vega.changeset().remove(() => true).insert(values));
+}
+
+/** Redraws everything from `current`. */
+async function render(): Promise<void> {
+  const tables = runTables(current);
+  const summary = tables[0]!;
+  $('table[data-table="summary"]').innerHTML =
+    `<thead><tr>${summary.header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>` +
+    `<tbody>${summary.rows.map((r) => `<tr>${r.map((c) => `<td>${esc(formatCell(c))}</td>`).join('')}</tr>`).join('')}</tbody>`;
+  for (const url of downloads.splice(0)) URL.revokeObjectURL(url);
+  for (const t of tables) {
+    const a = $<HTMLAnchorElement>(`a[data-download="${t.file}"]`);
+    const url = URL.createObjectURL(new Blob([toCsv(t)], { type: 'text/csv' }));
+    downloads.push(url);
+    a.href = url;
+  }
+  const changed = settings.size === 0 ? [] : narrate([{ name: 'as shipped', result: shipped }, { name: 'now', result: current }]);
+  $('#changes').innerHTML = changed.length === 0 ? '<li>No change: the scenario as shipped.</li>' : changed.map((f) => `<li>${esc(f.text)}</li>`).join('');
+  const data = datasets(current, shipped);
+  for (const [key, names] of Object.entries(DATASETS)) {
+    const view = views.get(key)!;
+    for (const name of names) setData(view, name, data[name]!);
+    await view.runAsync();
+  }
+  await renderMap();
+}
+
+async function renderMap(): Promise<void> {
+  const view = views.get('map');
+  if (!view || !payload.net) return;
+  const y = Number($<HTMLSelectElement>('#map-year').value) - current.model.startYear;
+  const { links, nodes } = mapData(payload.net, elementStates(current, y));
+  setData(view, MAP_DATA.links, links);
+  setData(view, MAP_DATA.nodes, nodes);
+  await view.runAsync();
+}
+
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** Re-simulates with the current settings; on bad input, says what is wrong beside `key`'s control and keeps the last result. */
+async function update(key: string | undefined): Promise<void> {
+  const started = performance.now();
+  for (const el of document.querySelectorAll('[data-problem]')) el.textContent = '';
+  const { result, problems } = run([...settings.values()]);
+  if (!result) {
+    const where = key ? document.querySelector(`[data-problem="${key}"]`) : $('#problems');
+    (where ?? $('#problems')).textContent = problems.map((p) => p.message + (p.hint ? ` (${p.hint})` : '')).join('; ');
+    document.body.dataset.state = 'invalid';
+    return;
+  }
+  current = result;
+  history.replaceState(null, '', settings.size ? `#${[...settings.values()].map((s) => `set=${encodeURIComponent(s)}`).join('&')}` : location.pathname);
+  await render();
+  document.body.dataset.state = 'ok';
+  (window as unknown as { corridorUpdateMs: number }).corridorUpdateMs = performance.now() - started;
+}
+
+function controls(): void {
+  const params = $('#params');
+  for (const p of payload.params) {
+    const row = document.createElement('div');
+    row.className = 'control';
+    row.innerHTML =
+      `<label>${esc(p.name)}</label><input type="range" data-param-slider="${esc(p.name)}" min="${p.min}" max="${p.max}" step="${p.step}" value="${p.value}">` +
+      `<input type="number" data-param="${esc(p.name)}" step="${p.step}" value="${p.value}"><small>${esc(p.range)}</small><span class="problem" data-problem="param:${esc(p.name)}"></span>`;
+    params.append(row);
+    const slider = row.querySelector<HTMLInputElement>('input[type=range]')!;
+    const box = row.querySelector<HTMLInputElement>('input[type=number]')!;
+    const set = (v: string) => {
+      if (Number(v) === p.value) settings.delete(`param:${p.name}`);
+      else settings.set(`param:${p.name}`, paramSpec(p.name, v));
+      void update(`param:${p.name}`);
+    };
+    slider.addEventListener('input', () => ((box.value = slider.value), set(slider.value)));
+    box.addEventListener('input', () => ((slider.value = box.value), set(box.value)));
+  }
+  const projects = $('#projects');
+  for (const p of payload.projects) {
+    const row = document.createElement('div');
+    row.className = 'control';
+    row.innerHTML =
+      `<label><input type="checkbox" data-project="${esc(p.id)}" checked> ${esc(p.name)}</label>` +
+      `<input type="number" data-project-online="${esc(p.id)}" step="1" value="${p.online}"><small>opens, on ${esc(p.target)}</small><span class="problem" data-problem="project:${esc(p.id)}"></span>`;
+    projects.append(row);
+    const box = row.querySelector<HTMLInputElement>('input[type=checkbox]')!;
+    const year = row.querySelector<HTMLInputElement>('input[type=number]')!;
+    const set = () => {
+      settings.delete(`off:${p.id}`);
+      settings.delete(`online:${p.id}`);
+      if (!box.checked) settings.set(`off:${p.id}`, offSpec(p.id));
+      else if (Number(year.value) !== p.online) settings.set(`online:${p.id}`, onlineSpec(p.id, year.value));
+      year.disabled = !box.checked;
+      void update(`project:${p.id}`);
+    };
+    box.addEventListener('change', set);
+    year.addEventListener('input', set);
+  }
+  $('#reset').addEventListener('click', () => {
+    settings.clear();
+    for (const p of payload.params) {
+      $<HTMLInputElement>(`[data-param="${p.name}"]`).value = String(p.value);
+      $<HTMLInputElement>(`[data-param-slider="${p.name}"]`).value = String(p.value);
+    }
+    for (const p of payload.projects) {
+      $<HTMLInputElement>(`[data-project="${p.id}"]`).checked = true;
+      const y = $<HTMLInputElement>(`[data-project-online="${p.id}"]`);
+      y.value = String(p.online);
+      y.disabled = false;
+    }
+    void update(undefined);
+  });
+  $('#map-year').addEventListener('change', () => void renderMap());
+}
+
+/** Settings from the URL's `#set=…&set=…`, put back into the controls. */
+function fromHash(): void {
+  for (const spec of new URLSearchParams(location.hash.slice(1)).getAll('set')) {
+    const [path = '', value = ''] = spec.split('=');
+    const m = /^projects\.([^.]+)\.(remove|online)$/.exec(path);
+    if (m && m[2] === 'remove') {
+      settings.set(`off:${m[1]}`, spec);
+      const box = document.querySelector<HTMLInputElement>(`[data-project="${m[1]}"]`);
+      if (box) box.checked = false;
+      const year = document.querySelector<HTMLInputElement>(`[data-project-online="${m[1]}"]`);
+      if (year) year.disabled = true;
+    } else if (m) {
+      settings.set(`online:${m[1]}`, spec);
+      const year = document.querySelector<HTMLInputElement>(`[data-project-online="${m[1]}"]`);
+      if (year) year.value = value;
+    } else {
+      settings.set(`param:${path}`, spec);
+      for (const sel of [`[data-param="${path}"]`, `[data-param-slider="${path}"]`]) {
+        const el = document.querySelector<HTMLInputElement>(sel);
+        if (el) el.value = value;
+      }
+    }
+  }
+}
+
+async function start(): Promise<void> {
+  controls();
+  fromHash();
+  await mount('flows', payload.specs.flows, $('#chart-flows'));
+  await mount('bottleneck', payload.specs.bottleneck, $('#chart-bottleneck'));
+  await mount('utilization', payload.specs.utilization, $('#chart-utilization'));
+  if (payload.specs.map) await mount('map', payload.specs.map, $('#chart-map'));
+  await update(undefined);
+}
+
+void start();
