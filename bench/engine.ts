@@ -171,6 +171,15 @@ function planning(): void {
   console.log(`Planning (whole command, median of 3): corridor optimum of the baseline ${optimum.toFixed(2)} s (aim < 2 s); corridor plan, 8 candidates over 2025–2040, ${plan.toFixed(2)} s (aim < 10 s)`);
 }
 
+/** corridor sensitivity of the baseline at the default size (2,000 runs) with two threads, whole command. */
+function sensitivity(): void {
+  const out = `/tmp/corridor-bench-sensitivity-${process.pid}`;
+  const times = [0, 1, 2].map(() => runCli(['sensitivity', 'scenarios/middle-corridor.yaml', '--workers', '2', '--out', out]));
+  spawnSync('rm', ['-rf', out]);
+  const rate = median(times.map((t) => t.runsPerSecond));
+  console.log(`Sensitivity of the baseline (tornado + 2,000-run sample, --workers 2, median of 3): ${median(times.map((t) => t.seconds)).toFixed(2)} s whole command, sample at ${rate} runs/s (aim < 5 s)`);
+}
+
 /** The explorer page in Chromium: time from a control change to the updated table and charts, and the page's size. */
 async function explorer(): Promise<void> {
   const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -211,4 +220,5 @@ if (!only || only === 'sweep') sweep();
 if (!only || only === 'report') report();
 if (!only || only === 'montecarlo') montecarlo();
 if (!only || only === 'planning') planning();
+if (!only || only === 'sensitivity') sensitivity();
 if (!only || only === 'explorer') await explorer();

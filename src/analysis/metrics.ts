@@ -5,7 +5,7 @@ import { UNSERVED_EPSILON, yearMetrics, type YearMetrics } from '../engine/metri
 import type { Result } from '../engine/simulate.js';
 
 /** Metrics measured in the volume unit (converted, and suffixed `_mt`, `_teu`… in headers). */
-const VOLUME_METRICS = new Set(['demand', 'served', 'unserved', 'volume', 'capacity', 'flow']);
+const VOLUME_METRICS = new Set(['demand', 'served', 'unserved', 'volume', 'capacity', 'flow', 'flow_served']);
 export const isVolumeMetric = (metric: string): boolean => VOLUME_METRICS.has(metric);
 
 export interface RunTotals {

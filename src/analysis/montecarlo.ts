@@ -19,6 +19,7 @@ import { stream } from '../random/streams.js';
 import { buildScenario, type LoadedSource } from '../scenario/index.js';
 import { ScenarioError } from '../scenario/problems.js';
 import { UNSERVED_EPSILON, yearMetrics } from '../engine/metrics.js';
+import { targetYears } from '../engine/targets.js';
 import { isVolumeMetric } from './metrics.js';
 
 export const SKETCH_ACCURACY = 0.001;
@@ -60,11 +61,18 @@ export function runOnce(source: LoadedSource, base: Model, baseOverrides: readon
   return { draw, result: simulate(scenario.model, { eventApplies: drawEvents(scenario.model, seed, run) }) };
 }
 
-/** The metrics tracked per year: the summary, then each element's flow and (if it has a capacity) utilization. */
+/**
+ * The metrics tracked per year: the summary, each element's flow and (if it
+ * has a capacity) utilization, each flow's served volume, and for each target
+ * whether it is met (1 or 0, in the years it applies: the mean is its
+ * probability).
+ */
 export interface MetricDef {
-  metric: 'demand' | 'served' | 'unserved' | 'max_utilization' | 'flow' | 'utilization';
-  /** Element index, or −1 for the summary. */
+  metric: 'demand' | 'served' | 'unserved' | 'max_utilization' | 'flow' | 'utilization' | 'flow_served' | 'target_met';
+  /** Element index, or −1 for the summary, a flow's or a target's metric. */
   element: number;
+  /** Flow index (flow_served) or target index (target_met). */
+  of?: number;
 }
 
 export function metricDefs(model: Model): MetricDef[] {
@@ -78,7 +86,17 @@ export function metricDefs(model: Model): MetricDef[] {
     defs.push({ metric: 'flow', element: e });
     if (el.constraints.length > 0) defs.push({ metric: 'utilization', element: e });
   });
+  model.flows.forEach((_, f) => defs.push({ metric: 'flow_served', element: -1, of: f }));
+  model.targets.forEach((_, t) => defs.push({ metric: 'target_met', element: -1, of: t }));
   return defs;
+}
+
+/** The id a metric is about: an element's, a flow's or a target's; '' for the summary. */
+export function subjectOf(model: Model, d: MetricDef): string {
+  if (d.element >= 0) return model.elements[d.element]!.id;
+  if (d.metric === 'flow_served') return model.flows[d.of!]!.id;
+  if (d.metric === 'target_met') return model.targets[d.of!]!.id;
+  return '';
 }
 
 /** Writes the values of every metric in every year of one run into `out` at `at`, `[metric * years + year]`; NaN where undefined. */
@@ -86,7 +104,13 @@ export function runValues(result: Result, defs: readonly MetricDef[], out: Float
   const { model } = result;
   const Y = model.years;
   const years = yearMetrics(result);
+  const met = model.targets.length > 0 ? targetYears(result) : [];
   defs.forEach((d, m) => {
+    if (d.metric === 'flow_served' || d.metric === 'target_met') {
+      for (let y = 0; y < Y; y++) out[at + m * Y + y] = d.metric === 'flow_served' ? result.flowServed[d.of! * Y + y]! : NaN;
+      if (d.metric === 'target_met') for (const t of met) if (t.target === d.of) out[at + m * Y + t.year - model.startYear] = t.met ? 1 : 0;
+      return;
+    }
     const constraints = d.element >= 0 ? model.elements[d.element]!.constraints : [];
     for (let y = 0; y < Y; y++) {
       let v: number;
@@ -286,7 +310,8 @@ const round6 = (x: number) => Number(x.toFixed(6));
 /**
  * montecarlo.csv: per year, the summary metrics and P(unserved); per element,
  * the share of runs in which it binds and in which it is the bottleneck, and
- * its flow and utilization.
+ * its flow and utilization; per flow, its served volume (`flow_served_mt`);
+ * per target in the years it applies, `target_met` (mean: the probability).
  */
 export function monteCarloTable(model: Model, defs: readonly MetricDef[], agg: Aggregate): Table {
   const Y = model.years;
@@ -298,16 +323,14 @@ export function monteCarloTable(model: Model, defs: readonly MetricDef[], agg: A
   };
   const name = (d: MetricDef) => (isVolumeMetric(d.metric) ? `${d.metric}${u.suffix}` : d.metric);
   const empty = QUANTILES.map(() => null);
-  const order = defs.map((d, m) => ({ d, m })).sort((a, b) => {
-    const ea = a.d.element < 0 ? '' : model.elements[a.d.element]!.id;
-    const eb = b.d.element < 0 ? '' : model.elements[b.d.element]!.id;
-    return ea < eb ? -1 : ea > eb ? 1 : a.m - b.m;
-  });
+  // Per year: the summary, then elements, flows and targets, each by id.
+  const group = (d: MetricDef) => (d.element >= 0 ? 1 : d.metric === 'flow_served' ? 2 : d.metric === 'target_met' ? 3 : 0);
+  const order = defs.map((d, m) => ({ d, m, id: subjectOf(model, d) })).sort((a, b) => group(a.d) - group(b.d) || (a.id < b.id ? -1 : a.id > b.id ? 1 : a.m - b.m));
   for (let y = 0; y < Y; y++) {
     const year = model.startYear + y;
     let bottlenecksDone = -2;
-    for (const { d, m } of order) {
-      const element = d.element < 0 ? '' : model.elements[d.element]!.id;
+    for (const { d, m, id: element } of order) {
+      if (d.metric === 'target_met' && agg.counts[m * Y + y] === 0) continue; // a year the target does not apply
       if (d.element >= 0 && bottlenecksDone !== d.element) {
         rows.push([model.name, year, 'binding_share', element, agg.binding[d.element * Y + y]! / agg.runs, ...empty]);
         rows.push([model.name, year, 'bottleneck_share', element, agg.bottleneck[d.element * Y + y]! / agg.runs, ...empty]);

@@ -19,6 +19,7 @@ import { processIo, type Io } from './io.js';
 import { runCommand } from './run.js';
 import { reportCommand } from './report.js';
 import { schemaCommand } from './schema.js';
+import { sensitivityCommand } from './sensitivity.js';
 import { sweepCommand } from './sweep.js';
 import { validateCommand } from './validate.js';
 
@@ -148,6 +149,26 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
         }, io)),
     )
     .command(
+      'sensitivity <scenario>',
+      'Which assumption matters most: a tornado (one factor at a time) and Spearman and first-order indices from a Monte Carlo sample',
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', demandOption: true })
+          .option('year', { type: 'number', describe: 'Year of the served and unserved metrics in tornado.csv (default: the last)' })
+          .option('runs', { type: 'number', default: 2000, describe: 'Runs of the global sample' })
+          .option('seed', { type: 'number', describe: `Master seed (default ${DEFAULT_SEED}); the same seed gives the same bytes` })
+          .option('workers', WORKERS_OPTION)
+          .option('set', setOption)
+          .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>-sensitivity)' })
+          .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
+          .option('report', reportOption)
+          .example('$0 sensitivity scenarios/middle-corridor.yaml --year 2030', 'what drives served volume in 2030'),
+      async (a) =>
+        done(await sensitivityCommand({
+          scenario: a.scenario, year: a.year, runs: a.runs, seed: a.seed, workers: a.workers, set: a.set, out: a.out, decimalComma: a['decimal-comma'], report: a.report,
+        }, io)),
+    )
+    .command(
       'explore <scenario>',
       'Write explorer.html: one offline page that re-simulates the scenario as you move its params and projects',
       (y) =>
@@ -192,7 +213,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       (a) => done(initCommand({ file: a.file, force: a.force }, io)),
     )
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces for unexpected errors' })
-    .demandCommand(1, 'Name a command: run, validate, check, optimum, plan, compare, sweep, montecarlo, explore, report, schema or init')
+    .demandCommand(1, 'Name a command: run, validate, check, optimum, plan, compare, sweep, montecarlo, sensitivity, explore, report, schema or init')
     .strict()
     .version(VERSION)
     .help()

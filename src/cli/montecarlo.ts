@@ -92,5 +92,18 @@ function summaryText(model: Model, defs: readonly MetricDef[], agg: Aggregate, w
       `${model.startYear + y}  ${[0.05, 0.5, 0.95].map((q) => (agg.quantile(i, q) * k).toFixed(2).padStart(7)).join(' – ')}  ${`${((agg.unserved[y]! / agg.runs) * 100).toFixed(0)}%`.padStart(11)}  ${share > 0 ? `${model.elements[best]!.id} (${(share * 100).toFixed(0)}%)` : ''}`,
     );
   }
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n')}\n${targetOdds(model, defs, agg)}`;
+}
+
+/** Per target, how likely it is met, in words: "titr-10mt: met in 0 % of runs in 2028, 12 % in 2030, 48 % in 2040". */
+function targetOdds(model: Model, defs: readonly MetricDef[], agg: Aggregate): string {
+  const Y = model.years;
+  const lines = defs.flatMap((d, m) => {
+    if (d.metric !== 'target_met') return [];
+    const t = model.targets[d.of!]!;
+    const years = [t.from, Math.round((t.from + t.to) / 2), t.to].filter((y, i, a) => a.indexOf(y) === i);
+    const odds = years.map((year, i) => `${Math.round(agg.mean(m * Y + year - model.startYear) * 100)} %${i === 0 ? ' of runs' : ''} in ${year}`);
+    return [`  ${t.id}: met in ${odds.join(', ')}`];
+  });
+  return lines.length > 0 ? `probability that each target is met (montecarlo.csv, metric target_met):\n${lines.join('\n')}\n` : '';
 }

@@ -11,6 +11,7 @@ import {
 } from './charts.js';
 import { elementStates, keyYears, runMaps, compareMaps } from './maps.js';
 import { optimumReport, planReport } from './planning.js';
+import { sensitivityReport } from './sensitivity.js';
 
 /** Most element charts in a run report: the elements that bind, then the busiest. */
 export const MAX_ELEMENT_CHARTS = 8;
@@ -23,6 +24,7 @@ export function buildReport(dir: string): Report {
   if (manifest.command === 'montecarlo') return monteCarloReport(dir, manifest);
   if (manifest.command === 'optimum') return optimumReport(dir, manifest);
   if (manifest.command === 'plan') return planReport(dir, manifest);
+  if (manifest.command === 'sensitivity') return sensitivityReport(dir, manifest);
   throw new Error(`cannot report on a "${String(manifest.command)}" folder`);
 }
 
@@ -139,6 +141,10 @@ function monteCarloReport(dir: string, manifest: Manifest): Report {
     .slice(0, 3);
   const charts = [fanChart('fan-served', 'Served volume', band(servedMetric), name, servedMetric)];
   for (const r of mostBinding) charts.push(fanChart(`fan-utilization-${r.element}`, `${r.element}: utilization`, band('utilization', r.element), name, 'utilization'));
+  const odds = rows.filter((r) => r.metric === 'target_met');
+  if (odds.length > 0) {
+    charts.push(scenarioLines('target-odds', 'Probability that each target is met', odds.map((r) => ({ year: +r.year!, scenario: r.element!, value: +r.mean! })), 'probability', `${name} · share of runs that meet the target`));
+  }
   charts.push(bottleneckShareChart(rows.filter((r) => r.metric === 'bottleneck_share').map((r) => ({ year: +r.year!, element: r.element!, share: +r.mean! })), name));
   const served = band(servedMetric);
   const p = rows.filter((r) => r.metric === 'p_unserved');
@@ -151,6 +157,11 @@ function monteCarloReport(dir: string, manifest: Manifest): Report {
       `In ${mid.year} served volume lies between ${fmt(mid.p5)} and ${fmt(mid.p95)} (${servedMetric.replace('served_', '')}) in 90 % of runs; median ${fmt(mid.p50)}.`,
       firstLikely ? `Demand goes unserved in at least half the runs from ${firstLikely.year} (${(+firstLikely.mean! * 100).toFixed(0)} %).` : 'Demand goes unserved in fewer than half the runs in every year.',
       ...mostBinding.map((r) => `In ${lastYear}, ${r.element} binds in ${(+r.mean! * 100).toFixed(0)} % of runs.`),
+      ...[...new Set(odds.map((r) => r.element!))].map((id) => {
+        const own = odds.filter((r) => r.element === id);
+        const [first, last] = [own[0]!, own[own.length - 1]!];
+        return `P(${id} met): ${(+first.mean! * 100).toFixed(0)} % in ${first.year}, ${(+last.mean! * 100).toFixed(0)} % in ${last.year}.`;
+      }),
     ],
     projects: projectRows(model),
     maps: [],

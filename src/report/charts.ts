@@ -340,3 +340,33 @@ export function buildTimeline(rows: readonly { project: string; online: number; 
     kind: 'bar',
   };
 }
+
+/** A tornado: per factor, a bar from the base value to the value at its low and at its high setting, largest swing first. */
+export function tornadoChart(id: string, metric: string, rows: readonly { factor: string; side: string; value: number; base: number; swing: number }[], scenario: string): Chart {
+  const order = [...new Map(rows.map((r) => [r.factor, r.swing])).entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([f]) => f);
+  return {
+    id,
+    title: `Tornado: ${metric}`,
+    spec: {
+      ...base(`What moves ${metric} most`, `${scenario} · bars from the base value to each factor's low and high setting`),
+      height: Math.max(60, 22 * order.length),
+      data: { values: rows },
+      layer: [
+        {
+          name: BARS,
+          mark: { type: 'bar', height: 14 },
+          encoding: {
+            y: { field: 'factor', type: 'nominal', sort: order, title: null },
+            x: { field: 'base', type: 'quantitative', title: metric, scale: { zero: false } },
+            x2: { field: 'value' },
+            color: { field: 'side', type: 'nominal', title: 'setting', scale: { domain: ['low', 'high', 'removed'], range: ['#4c78a8', '#f58518', '#9d755d'] } },
+          },
+        },
+        { data: { values: [{ base: rows[0]?.base ?? 0 }] }, mark: { type: 'rule', color: '#333' }, encoding: { x: { field: 'base', type: 'quantitative' } } },
+      ],
+    },
+    series: order.length,
+    points: rows.length,
+    kind: 'bar',
+  };
+}

@@ -32,7 +32,7 @@ export type Row = Record<string, string>;
 
 
 export interface Manifest {
-  command: 'run' | 'compare' | 'montecarlo' | 'optimum' | 'plan';
+  command: 'run' | 'compare' | 'montecarlo' | 'optimum' | 'plan' | 'sensitivity';
   csv?: 'standard' | 'decimal-comma';
   scenario?: { name: string; path: string; sha256?: string };
   scenarios?: { name: string; path: string; overrides: string[] }[];

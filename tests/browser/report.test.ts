@@ -35,6 +35,7 @@ beforeAll(async () => {
   await main(['montecarlo', 'scenarios/middle-corridor.yaml', '--runs', '100', '--workers', '1', '--report', '--out', path.join(dir, 'montecarlo')], io);
   await main(['optimum', 'scenarios/middle-corridor.yaml', '--quiet', '--report', '--out', path.join(dir, 'optimum')], io);
   await main(['plan', 'scenarios/tutorial.yaml', '--quiet', '--report', '--out', path.join(dir, 'plan')], io);
+  await main(['sensitivity', 'scenarios/middle-corridor.yaml', '--runs', '200', '--workers', '1', '--report', '--out', path.join(dir, 'sensitivity')], io);
 }, 120_000);
 
 afterAll(async () => {
@@ -45,9 +46,10 @@ afterAll(async () => {
 describe.each([
   ['run', ['map-2019', 'map-2029', 'map-2040', 'corridor', 'unserved', 'element-caspian-crossing', 'element-dostyk-moyinty', 'routes-titr-containers']],
   ['compare', ['map-middle-corridor', 'map-middle-corridor-gov-target', 'compare-served', 'compare-unserved', 'compare-max-utilization', 'bottleneck-timeline']],
-  ['montecarlo', ['fan-served', 'bottleneck-share']],
+  ['montecarlo', ['fan-served', 'target-odds', 'bottleneck-share']],
   ['optimum', ['optimum-served', 'capacity-value']],
   ['plan', ['plan-builds', 'plan-target-ten-mt', 'plan-target-containers-in-full']],
+  ['sensitivity', ['tornado-served_mt', 'tornado-total_unserved_mt', 'first-order-served_mt', 'first-order-unserved_mt']],
 ])('the %s report', (kind, mustHave) => {
   it('is written, self-contained, and says what it shows', () => {
     const html = fs.readFileSync(path.join(dir, kind, 'report.html'), 'utf8');
