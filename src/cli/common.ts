@@ -17,6 +17,16 @@ export interface Loaded extends LoadedScenario {
   source: LoadedSource;
 }
 
+/** The options of a command that writes tables for one scenario (run, optimum, plan). */
+export interface TableCommandArgs {
+  scenario: string;
+  out?: string | undefined;
+  set: string[];
+  decimalComma: boolean;
+  quiet: boolean;
+  report: boolean;
+}
+
 /** Reads a scenario and the files it extends; a missing file is a usage error (exit 2). */
 export function readSource(file: string, io: Io): LoadedSource {
   try {

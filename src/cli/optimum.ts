@@ -10,18 +10,11 @@ import { solveOptimum, type OptimumResult } from '../optimize/optimum.js';
 import { Solver } from '../optimize/solver.js';
 import { optimumTables } from '../optimize/tables.js';
 import type { Result } from '../engine/simulate.js';
-import { loadForCommand, manifestFile, textTable } from './common.js';
+import { loadForCommand, manifestFile, textTable, type TableCommandArgs } from './common.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
 
-export interface OptimumArgs {
-  scenario: string;
-  out?: string | undefined;
-  set: string[];
-  decimalComma: boolean;
-  quiet: boolean;
-  report: boolean;
-}
+export type OptimumArgs = TableCommandArgs;
 
 export async function optimumCommand(args: OptimumArgs, io: Io): Promise<number> {
   const loaded = loadForCommand(args.scenario, io, args.set);

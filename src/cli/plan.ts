@@ -9,7 +9,7 @@ import { isMet } from '../engine/targets.js';
 import { planTable, planTargetsTable, planTargetYears, planYaml, whyShort, type PlanTargetYear } from '../optimize/outputs.js';
 import { solvePlan, withDecisions, type Decisions, type ShortTargetYear } from '../optimize/plan.js';
 import { Solver } from '../optimize/solver.js';
-import { loadForCommand, manifestFile, textTable } from './common.js';
+import { loadForCommand, manifestFile, textTable, type TableCommandArgs } from './common.js';
 import { EXIT_MISSED, UsageError } from './errors.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
@@ -17,14 +17,7 @@ import { writeReport } from './report.js';
 /** Target-years missed by behaviour that the summary explains one by one; the rest are in plan-targets.csv. */
 const MAX_MISSED_LINES = 8;
 
-export interface PlanArgs {
-  scenario: string;
-  out?: string | undefined;
-  set: string[];
-  decimalComma: boolean;
-  quiet: boolean;
-  report: boolean;
-}
+export type PlanArgs = TableCommandArgs;
 
 export async function planCommand(args: PlanArgs, io: Io): Promise<number> {
   const loaded = loadForCommand(args.scenario, io, args.set);

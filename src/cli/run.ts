@@ -6,18 +6,11 @@ import { simulate, type Result } from '../engine/simulate.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
 import { runTables } from '../io/tables.js';
 import { writeFilesAtomically } from '../io/write.js';
-import { loadForCommand, manifestFile, textTable } from './common.js';
+import { loadForCommand, manifestFile, textTable, type TableCommandArgs } from './common.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
 
-export interface RunArgs {
-  scenario: string;
-  out?: string | undefined;
-  set: string[];
-  decimalComma: boolean;
-  quiet: boolean;
-  report: boolean;
-}
+export type RunArgs = TableCommandArgs;
 
 export async function runCommand(args: RunArgs, io: Io): Promise<number> {
   const loaded = loadForCommand(args.scenario, io, args.set);

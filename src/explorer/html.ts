@@ -2,9 +2,9 @@
 // in a JSON block, the page's script inline; the content security policy lets
 // that one script run (by its hash) and fetch nothing.
 import { createHash } from 'node:crypto';
+import { esc, pageHead } from '../io/html.js';
 import type { Payload } from './payload.js';
 
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const STYLE = `
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 1.2rem; color: #222; }
@@ -35,15 +35,7 @@ export function explorerHtml(payload: Payload, script: string, tables: readonly 
   const map = payload.specs.map
     ? `<h2>The network in <select id="map-year">${years}</select></h2><div id="chart-map"></div>`
     : '<select id="map-year" hidden></select><p class="subtitle">No map: the scenario\'s nodes have no positions (<code>at: [lon, lat]</code>).</p>';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-${hash}'; style-src 'unsafe-inline'; img-src data: blob:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(payload.name)}: explorer</title>
-<style>${STYLE}</style>
-</head>
+  return `${pageHead(`${payload.name}: explorer`, STYLE, `'sha256-${hash}'`)}
 <body data-state="loading">
 <h1>${esc(payload.name)}: what if?</h1>
 <p class="subtitle">corridor explore · move a control and the corridor is simulated again, in this page, by the same engine as the CLI · the link keeps your settings</p>

@@ -7,6 +7,7 @@ import { expressionInterpreter } from 'vega-interpreter';
 import { narrate } from '../analysis/compare.js';
 import { simulate, type Result } from '../engine/simulate.js';
 import { formatCell, toCsv } from '../io/csv.js';
+import { esc } from '../io/html.js';
 import { runTables } from '../io/tables.js';
 import { buildScenario, loadSource, type LoadedSource, type Problem } from '../scenario/index.js';
 import { mapData, MAP_DATA } from '../report/map.js';
@@ -87,7 +88,6 @@ async function renderMap(): Promise<void> {
   await view.runAsync();
 }
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** Re-simulates with the current settings; on bad input, says what is wrong beside `key`'s control and keeps the last result. */
 async function update(key: string | undefined): Promise<void> {

@@ -2,8 +2,8 @@
 // security policy that forbids fetching anything, so it opens offline.
 import type { Chart } from './charts.js';
 import type { Report } from './folder.js';
+import { esc, pageHead } from '../io/html.js';
 
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const STYLE = `
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto; max-width: 1040px; color: #222; padding: 0 1rem; }
@@ -34,15 +34,7 @@ export function reportHtml(report: Report, svgs: readonly string[]): string {
     ? `<section id="map"><h2>The network</h2><div class="maps">${report.maps.map((c, i) => figure(c, svgs[i]!)).join('\n')}</div></section>`
     : '';
   const figures = report.charts.map((c, i) => figure(c, svgs[report.maps.length + i]!)).join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(report.title)}</title>
-<style>${STYLE}</style>
-</head>
+  return `${pageHead(report.title, STYLE)}
 <body>
 <h1>${esc(report.title)}</h1>
 <p class="subtitle">${esc(report.subtitle)}</p>

@@ -1,7 +1,7 @@
 // Projects and events → changes to capacity constraints, with their years.
 import type { ChangeModel, Effect, EventModel, ProjectModel } from '../engine/model.js';
 import type { ValueContext } from '../units/values.js';
-import { byId, type Checker } from './checker.js';
+import { byId, checkYearRange, type Checker } from './checker.js';
 import type { ElementTables } from './elements.js';
 import { didYouMean } from './problems.js';
 import type { EffectInput, EventInput, ProjectInput, ScenarioInput } from './schema.js';
@@ -81,21 +81,10 @@ function checkCandidate(input: ProjectInput, path: Path, online: number, latest:
 
 export function buildEvents(s: ScenarioInput, vc: ValueContext | undefined, tables: ElementTables, allIds: Set<string>, check: Checker): EventModel[] {
   const out: EventModel[] = [];
-  const { start, end } = s.years;
   for (const { input, path } of uniqueItems('events', s.events, check)) {
     const change = buildChange(input, path, vc, tables, allIds, check);
     const to = input.to ?? input.from;
-    let ok = true;
-    for (const [key, year] of [['from', input.from], ['to', to]] as const) {
-      if (year < start || year > end) {
-        check.report([...path, key], `year ${year} lies outside the simulated years ${start}–${end}`);
-        ok = false;
-      }
-    }
-    if (ok && to < input.from) {
-      check.report([...path, 'to'], `\`to\` (${to}) is before \`from\` (${input.from})`);
-      ok = false;
-    }
+    let ok = checkYearRange(check, path, input.from, to, s.years);
     const probability = input.probability === undefined ? undefined : check.value(vc, [...path, 'probability'], input.probability, 'ratio');
     if (probability?.some((p) => p > 1)) {
       check.report([...path, 'probability'], 'a probability must lie between 0 and 1');

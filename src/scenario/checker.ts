@@ -49,3 +49,22 @@ export class Checker {
 
 /** Code-unit order: the same on every machine and locale. */
 export const byId = <T extends { id: string }>(a: T, b: T): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * Checks a `from`–`to` pair of years at `path` (an event's, a target's): both
+ * within the simulated years, `to` not before `from`. False after reporting.
+ */
+export function checkYearRange(check: Checker, path: KeyPath, from: number, to: number, years: { start: number; end: number }): boolean {
+  let ok = true;
+  for (const [key, year] of [['from', from], ['to', to]] as const) {
+    if (year < years.start || year > years.end) {
+      check.report([...path, key], `year ${year} lies outside the simulated years ${years.start}–${years.end}`);
+      ok = false;
+    }
+  }
+  if (ok && to < from) {
+    check.report([...path, 'to'], `\`to\` (${to}) is before \`from\` (${from})`);
+    ok = false;
+  }
+  return ok;
+}

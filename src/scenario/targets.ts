@@ -2,7 +2,7 @@
 // values capex.
 import type { FlowModel, PlanningModel, TargetModel } from '../engine/model.js';
 import type { ValueContext } from '../units/values.js';
-import { byId, type Checker } from './checker.js';
+import { byId, checkYearRange, type Checker } from './checker.js';
 import { didYouMean } from './problems.js';
 import type { ScenarioInput } from './schema.js';
 import { itemPath } from './shape.js';
@@ -13,7 +13,6 @@ export function buildTargets(s: ScenarioInput, vc: ValueContext | undefined, flo
   const out: TargetModel[] = [];
   const flowIndex = new Map(flows.map((f, i) => [f.id, i]));
   const seen = new Set<string>();
-  const { start, end } = s.years;
   s.targets.forEach((input, i) => {
     const path = itemPath('targets', input, i);
     if (input.remove) return;
@@ -30,17 +29,8 @@ export function buildTargets(s: ScenarioInput, vc: ValueContext | undefined, flo
       ok = false;
       return [];
     });
-    const to = input.to ?? end;
-    for (const [key, year] of [['from', input.from], ['to', to]] as const) {
-      if (year < start || year > end) {
-        check.report([...path, key], `year ${year} lies outside the simulated years ${start}–${end}`);
-        ok = false;
-      }
-    }
-    if (ok && to < input.from) {
-      check.report([...path, 'to'], `\`to\` (${to}) is before \`from\` (${input.from})`);
-      ok = false;
-    }
+    const to = input.to ?? s.years.end;
+    if (!checkYearRange(check, path, input.from, to, s.years)) ok = false;
     const volume = input.served_at_least;
     const share = input.share_served_at_least;
     if ((volume === undefined) === (share === undefined)) {
