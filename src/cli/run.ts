@@ -61,7 +61,7 @@ function targetsText(result: Result): string {
 }
 
 /** 2028, 2029, 2030, 2033 → "2028–2030, 2033". */
-export function yearRanges(years: readonly number[]): string {
+function yearRanges(years: readonly number[]): string {
   const parts: string[] = [];
   for (let i = 0; i < years.length; i++) {
     let j = i;

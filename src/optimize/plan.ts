@@ -64,18 +64,18 @@ interface Column {
 
 export function solvePlan(model: Model, solver: Solver, options: SolveOptions = {}): PlanOutcome {
   const base = effectiveCapacity(model);
-  const options_: Column[] = model.candidates.flatMap((k, i) =>
+  const openings: Column[] = model.candidates.flatMap((k, i) =>
     Array.from({ length: k.latest - k.online + 1 }, (_, j) => ({ k: i, year: k.online + j, pv: presentValue(model, k, k.online + j), gains: gains(model, base, k, k.online + j) })),
   );
-  const programme = buildProgramme(model, base, options_);
+  const programme = buildProgramme(model, base, openings);
   const solve = (p: Program, what: string): Solution => solver.solve(p, what, options);
   const first = solve(programme.program, 'the plan');
   if (first.status !== 'optimal') return { feasible: false, short: shortfalls(model, solver, options) };
   // Among plans of equal present value: the fewest projects, then the latest openings.
-  const pvRow = programme.zRow(options_.map((o) => o.pv), -Infinity, first.objective + 1e-7 * Math.max(1, first.objective));
+  const pvRow = programme.zRow(openings.map((o) => o.pv), -Infinity, first.objective + 1e-7 * Math.max(1, first.objective));
   const fewest = solve({ ...programme.program, cost: programme.zCost(() => 1), rows: [...programme.program.rows, pvRow] }, 'the plan');
   if (fewest.status !== 'optimal') throw new Error('the plan became infeasible when its present value was fixed');
-  const countRow = programme.zRow(options_.map(() => 1), -Infinity, Math.round(fewest.objective));
+  const countRow = programme.zRow(openings.map(() => 1), -Infinity, Math.round(fewest.objective));
   const latest = solve(
     { ...programme.program, sense: 'max', cost: programme.zCost((o) => o.year - model.startYear), rows: [...programme.program.rows, pvRow, countRow] },
     'the plan',
@@ -83,7 +83,7 @@ export function solvePlan(model: Model, solver: Solver, options: SolveOptions = 
   if (latest.status !== 'optimal') throw new Error('the plan became infeasible when its number of projects was fixed');
   const online: (number | undefined)[] = model.candidates.map(() => undefined);
   const pv: number[] = model.candidates.map(() => 0);
-  options_.forEach((o, j) => {
+  openings.forEach((o, j) => {
     if (latest.x[programme.zCol(j)]! > 0.5) {
       online[o.k] = o.year;
       pv[o.k] = o.pv;
