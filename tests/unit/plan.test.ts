@@ -220,3 +220,11 @@ ${c.candidates.map((k, i) => `  - { id: k${i}, target: ${'xyz'[k.link]}, effect:
     );
   });
 });
+
+it('bench/plan-8.yaml (npm run bench: 8 candidates over 2025–2040) has a plan', async () => {
+  const fs = await import('node:fs');
+  const { loadScenario } = await import('../../src/scenario/index.js');
+  const model = loadScenario('bench/plan-8.yaml', { readText: (f) => fs.readFileSync(f, 'utf8') }).model!;
+  expect(model.candidates).toHaveLength(8);
+  expect(solvePlan(model, solver).feasible).toBe(true);
+}, 30_000);
