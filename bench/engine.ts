@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { stringify } from 'yaml';
+import { Allocator } from '../src/engine/allocate.js';
 import { simulate } from '../src/engine/simulate.js';
 import { loadScenario } from '../src/scenario/index.js';
 import { generateScenario, type NetworkSize } from './network.js';
@@ -48,6 +49,65 @@ function engine(): void {
     );
   }
   console.log('Aim: a network 10× larger costs ≤ 12× the time (compare scale 10 with scale 1).\n');
+}
+
+/**
+ * The engine's water-filling (Allocator, all years) against the C reference
+ * in ../shared/bench (event-driven, the same rule), on the same generated
+ * networks: engine-only time, side by side, and whether the totals agree.
+ */
+function reference(): void {
+  const source = '../shared/bench/waterfill_fast.c';
+  const binary = `/tmp/corridor-waterfill-${process.pid}`;
+  if (!fs.existsSync(source) || spawnSync('gcc', ['-O2', '-o', binary, source]).status !== 0) {
+    console.log('C reference: skipped (../shared/bench/waterfill_fast.c or gcc not found)\n');
+    return;
+  }
+  console.log('Engine against the C reference (water-filling only, all years; medians of 7):');
+  console.log('scale  flows  years  JS ms   C ms   JS ÷ C  totals agree');
+  for (const scale of [1, 5, 10]) {
+    const size: NetworkSize = { width: 5 * scale, layers: 6, flows: 30 * scale, years: 50 };
+    const text = stringify(generateScenario(size));
+    const model = loadScenario('bench.yaml', { readText: () => text }).model!;
+    const Y = model.years;
+    const result = simulate(model);
+    // The flat input of waterfill_fast.c: capacities per year, then per flow its routes' constraints in offer order and its demands.
+    const lines = [`${Y} ${model.constraints.length} ${model.flows.length}`];
+    for (let y = 0; y < Y; y++) lines.push(model.constraints.map((_, c) => result.capacity[c * Y + y]!).join(' '));
+    model.flows.forEach((f, i) => {
+      lines.push(String(f.routes.length));
+      for (const r of f.routes) lines.push(`${model.routes[r]!.constraints.length} ${model.routes[r]!.constraints.join(' ')}`);
+      lines.push(Array.from({ length: Y }, (_, y) => result.flowDemand[i * Y + y]!).join(' '));
+    });
+    const input = `${lines.join('\n')}\n`;
+    const cTimes: number[] = [];
+    let cOut = '';
+    for (let i = 0; i < 7; i++) {
+      cOut = spawnSync(binary, [], { input, encoding: 'utf8' }).stdout;
+      cTimes.push(Number(/engine_seconds (\S+)/.exec(cOut)![1]) * 1000);
+    }
+    const allocator = new Allocator(model);
+    const cap = new Float64Array(model.constraints.length);
+    const demand = new Float64Array(model.flows.length);
+    const volume = new Float64Array(model.routes.length);
+    const served = new Float64Array(Y);
+    const all = () => {
+      for (let y = 0; y < Y; y++) {
+        for (let c = 0; c < cap.length; c++) cap[c] = result.capacity[c * Y + y]!;
+        for (let f = 0; f < demand.length; f++) demand[f] = result.flowDemand[f * Y + y]!;
+        allocator.allocate(cap, demand, volume);
+        served[y] = volume.reduce((a, b) => a + b, 0);
+      }
+    };
+    all();
+    const js = timeMs(all, 7);
+    const c = median(cTimes);
+    const cServed = cOut.trim().split('\n').filter((l) => /^\d+ /.test(l)).map((l) => Number(l.split(' ')[1]));
+    const agree = cServed.every((v, y) => Math.abs(v - served[y]!) <= 1e-6 * Math.max(1, v));
+    console.log([scale, model.flows.length, Y, js.toFixed(2), c.toFixed(2), (js / c).toFixed(2), agree ? 'yes' : 'NO'].map((v, i) => String(v).padStart([5, 6, 6, 6, 6, 8, 13][i]!)).join(' '));
+  }
+  spawnSync('rm', ['-f', binary]);
+  console.log('Aim (issue 15): the JS engine within 3× of the C reference.\n');
 }
 
 function startup(): void {
@@ -215,6 +275,7 @@ async function explorer(): Promise<void> {
 
 const only = process.argv[2];
 if (!only || only === 'engine') engine();
+if (!only || only === 'reference') reference();
 if (!only || only === 'startup') startup();
 if (!only || only === 'sweep') sweep();
 if (!only || only === 'report') report();

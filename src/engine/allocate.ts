@@ -76,10 +76,15 @@ export class Allocator {
     volume.fill(0);
     heap.clear();
     for (let c = 0; c < full.length; c++) full[c] = capacity[c]! <= 0 ? 1 : 0;
+    // Every claimant enters at τ = 0; each constraint's fill time is then scheduled once, from its
+    // total rate (not once per claimant: those entries would all be stale but the last).
     for (let k = 0; k < demand.length; k++) {
       demand[k] = flowDemand[this.claimFlow[k]!]! * this.claimShare[k]!;
       current[k] = -1;
-      if (demand[k]! > 0) this.enter(k, this.claimRouteStart[k]!, 0, capacity);
+      if (demand[k]! > 0) this.enter(k, this.claimRouteStart[k]!, 0, capacity, false);
+    }
+    for (let c = 0; c < full.length; c++) {
+      if (full[c] === 0 && rate[c]! > 0) heap.push(Math.max(0, (capacity[c]! - load[c]!) / rate[c]!), c, version[c]!);
     }
     while (heap.size > 0) {
       const t = heap.topTime;
@@ -103,15 +108,15 @@ export class Allocator {
     }
   }
 
-  /** Puts claimant k on its first open route from position `from` on, at time t. */
-  private enter(k: number, from: number, t: number, capacity: Float64Array): void {
+  /** Puts claimant k on its first open route from position `from` on, at time t (`schedule`: push the new fill times). */
+  private enter(k: number, from: number, t: number, capacity: Float64Array, schedule = true): void {
     const end = this.claimRouteStart[k + 1]!;
     for (let i = from; i < end; i++) {
       const r = this.claimRoutes[i]!;
       if (this.isOpen(r)) {
         this.current[k] = r;
         this.enteredAt[k] = t;
-        this.changeRate(r, this.demand[k]!, t, capacity);
+        this.changeRate(r, this.demand[k]!, t, capacity, schedule);
         return;
       }
     }
@@ -133,7 +138,7 @@ export class Allocator {
     return true;
   }
 
-  private changeRate(r: number, delta: number, t: number, capacity: Float64Array): void {
+  private changeRate(r: number, delta: number, t: number, capacity: Float64Array, schedule = true): void {
     const { load, rate, lastT, full, version, heap } = this;
     for (let i = this.routeConStart[r]!; i < this.routeConStart[r + 1]!; i++) {
       const c = this.routeCons[i]!;
@@ -142,7 +147,7 @@ export class Allocator {
       lastT[c] = t;
       rate[c] = rate[c]! + delta;
       version[c] = version[c]! + 1;
-      if (rate[c]! > 0) heap.push(Math.max(t, t + (capacity[c]! - load[c]!) / rate[c]!), c, version[c]!);
+      if (schedule && rate[c]! > 0) heap.push(Math.max(t, t + (capacity[c]! - load[c]!) / rate[c]!), c, version[c]!);
     }
   }
 }
