@@ -46,7 +46,8 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
   const events = stage('events', [tables], (v, c) => buildEvents(s, v, tables, allIds, c));
   const plan = stage('routes', [tables], (_, c) => planFlows(s, tables, allIds, c));
   const flows = stage('flows', [plan], (v, c) => buildFlows(s, v, plan, c));
-  const targets = stage('targets', [flows], (v, c) => buildTargets(s, v, flows, c));
+  // By the flow plan (ids, in model order), not the flows: a what-if that redraws demand reuses the targets.
+  const targets = stage('targets', [plan], (v, c) => buildTargets(s, v, plan.flows.map((f) => f.input.id), c));
   const planning = readPlanning(s, check);
   const volumeUnit = stage('volume unit', [math, s.output?.volume_unit], (_, c) => readVolumeUnit(s, math, c));
   const uncertainty = buildUncertainty(s, params, check);

@@ -1,6 +1,6 @@
 // `targets` and `planning` → what the scenario must achieve, and how a plan
 // values capex.
-import type { FlowModel, PlanningModel, TargetModel } from '../engine/model.js';
+import type { PlanningModel, TargetModel } from '../engine/model.js';
 import type { ValueContext } from '../units/values.js';
 import { byId, checkYearRange, type Checker } from './checker.js';
 import { didYouMean } from './problems.js';
@@ -9,9 +9,10 @@ import { itemPath } from './shape.js';
 
 export const DEFAULT_DISCOUNT_RATE = 0.05;
 
-export function buildTargets(s: ScenarioInput, vc: ValueContext | undefined, flows: readonly FlowModel[], check: Checker): TargetModel[] {
+/** `flowIds`: the flows' ids in the model's order. */
+export function buildTargets(s: ScenarioInput, vc: ValueContext | undefined, flowIds: readonly string[], check: Checker): TargetModel[] {
   const out: TargetModel[] = [];
-  const flowIndex = new Map(flows.map((f, i) => [f.id, i]));
+  const flowIndex = new Map(flowIds.map((id, i) => [id, i]));
   const seen = new Set<string>();
   s.targets.forEach((input, i) => {
     const path = itemPath('targets', input, i);
@@ -22,7 +23,7 @@ export function buildTargets(s: ScenarioInput, vc: ValueContext | undefined, flo
     }
     seen.add(input.id);
     let ok = true;
-    const members = (input.flows ?? flows.map((f) => f.id)).flatMap((id, k) => {
+    const members = (input.flows ?? flowIds).flatMap((id, k) => {
       const f = flowIndex.get(id);
       if (f !== undefined) return [f];
       check.report([...path, 'flows', k], `unknown flow "${id}"`, { hint: didYouMean(id, [...flowIndex.keys()]) });
