@@ -19,29 +19,42 @@ export function buildProjects(
 ): { projects: ProjectModel[]; candidates: ProjectModel[] } {
   const out: (ProjectModel & { candidate: boolean })[] = [];
   for (const { input, path } of uniqueItems('projects', s.projects, check)) {
-    const change = buildChange(input, path, vc, tables, allIds, check);
-    const candidate = input.candidate === true;
-    if (input.online === undefined && !candidate) {
-      check.report([...path], 'missing required key "online"', { hint: 'the first year with any effect; only a candidate may leave it out' });
-      continue;
-    }
-    const online = projectYear(vc, [...path, 'online'], input.online ?? s.years.start, check);
-    const latest = projectYear(vc, [...path, 'latest'], input.latest ?? s.years.end, check);
-    if (!change || online === undefined || latest === undefined || !checkCandidate(input, path, online, latest, s, check)) continue;
-    out.push({
-      ...change,
-      target: input.target,
-      name: input.name ?? input.id,
-      online,
-      rampYears: Math.max(1, input.ramp_years ?? 1),
-      capexMusd: input.capex_musd,
-      candidate,
-      latest,
-    });
+    const project = check.item(input, [tables, s.years], vc, (vc, check) => buildProject(s, input, path, vc, tables, allIds, check));
+    if (project) out.push(project);
   }
   out.sort((a, b) => a.online - b.online || byId(a, b));
   const strip = ({ candidate: _, ...p }: ProjectModel & { candidate: boolean }): ProjectModel => p;
   return { projects: out.filter((p) => !p.candidate).map(strip), candidates: out.filter((p) => p.candidate).map(strip) };
+}
+
+function buildProject(
+  s: ScenarioInput,
+  input: ProjectInput,
+  path: Path,
+  vc: ValueContext | undefined,
+  tables: ElementTables,
+  allIds: Set<string>,
+  check: Checker,
+): (ProjectModel & { candidate: boolean }) | undefined {
+  const change = buildChange(input, path, vc, tables, allIds, check);
+  const candidate = input.candidate === true;
+  if (input.online === undefined && !candidate) {
+    check.report([...path], 'missing required key "online"', { hint: 'the first year with any effect; only a candidate may leave it out' });
+    return undefined;
+  }
+  const online = projectYear(vc, [...path, 'online'], input.online ?? s.years.start, check);
+  const latest = projectYear(vc, [...path, 'latest'], input.latest ?? s.years.end, check);
+  if (!change || online === undefined || latest === undefined || !checkCandidate(input, path, online, latest, s, check)) return undefined;
+  return {
+    ...change,
+    target: input.target,
+    name: input.name ?? input.id,
+    online,
+    rampYears: Math.max(1, input.ramp_years ?? 1),
+    capexMusd: input.capex_musd,
+    candidate,
+    latest,
+  };
 }
 
 /** A project's year (`online`, `latest`): a whole year that does not depend on `yr`. */

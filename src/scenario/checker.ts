@@ -10,6 +10,9 @@ export interface ReportOptions {
   atKey?: boolean;
 }
 
+/** What `Checker.item` built for an item as written: its dependencies, the params it read with their values, its output and problems. */
+const itemMemos = new WeakMap<object, { deps: unknown[]; reads: [string, number][]; output: unknown; problems: Problem[] }>();
+
 export class Checker {
   readonly problems: Problem[] = [];
 
@@ -27,6 +30,36 @@ export class Checker {
   /** Whether the value at `path` was given on the command line (`--set …`, `--variant …`), not written in a file. */
   fromOverride(path: KeyPath): boolean {
     return locate(this.raw, path, this.positions, this.file).file.startsWith('--');
+  }
+
+  /**
+   * Builds one item of a list (a project, an event, a flow), or, in a what-if
+   * that only changes params (`vc.reads` is set), returns what the same item
+   * built last time: when `deps` (compared by identity) and the values of the
+   * params it read are unchanged, replaying its problems. A Monte Carlo run
+   * that draws one project's opening year rebuilds that project only.
+   */
+  item<T>(key: object, deps: readonly unknown[], vc: ValueContext | undefined, build: (vc: ValueContext | undefined, check: Checker) => T): T {
+    if (!vc?.reads) return build(vc, this);
+    const known = itemMemos.get(key);
+    if (
+      known &&
+      known.deps.length === deps.length + 1 &&
+      known.deps[0] === vc.math &&
+      deps.every((d, i) => known.deps[i + 1] === d) &&
+      known.reads.every(([p, v]) => vc.params.get(p) === v)
+    ) {
+      for (const [p] of known.reads) vc.reads.add(p);
+      this.problems.push(...known.problems);
+      return known.output as T;
+    }
+    const reads = new Set<string>();
+    const own = new Checker(this.raw, this.positions, this.file);
+    const output = build({ ...vc, reads }, own);
+    for (const p of reads) vc.reads.add(p);
+    this.problems.push(...own.problems);
+    itemMemos.set(key, { deps: [vc.math, ...deps], reads: [...reads].map((p) => [p, vc.params.get(p)!]), output, problems: own.problems });
+    return output;
   }
 
   warn(path: KeyPath, message: string, hint?: string): void {

@@ -62,7 +62,7 @@ export function planFlows(s: ScenarioInput, tables: ElementTables, allIds: Set<s
 export function buildFlows(s: ScenarioInput, vc: ValueContext | undefined, plan: FlowPlan, check: Checker): FlowModel[] {
   const flows: FlowModel[] = [];
   for (const { input, path, cargo, order } of plan.flows) {
-    const demand = check.value(vc, [...path, 'demand'], input.demand, 'volume');
+    const demand = check.item(input, [plan], vc, (vc, check) => check.value(vc, [...path, 'demand'], input.demand, 'volume'));
     if (!demand) continue;
     flows.push({
       id: input.id,
