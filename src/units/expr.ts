@@ -2,6 +2,7 @@
 import type { MathNode, Unit } from 'mathjs';
 import { ALLOWED_CONSTANTS, ALLOWED_FUNCTIONS, type MathContext } from './math.js';
 import { didYouMean } from '../scenario/problems.js';
+import { FALLBACK, toClosure } from './closure.js';
 
 /** Longest expression accepted, in characters. */
 export const MAX_EXPRESSION_LENGTH = 500;
@@ -50,14 +51,20 @@ export function compileExpression(ctx: MathContext, text: string, variables: Rea
     }
   });
   const code = root.compile();
-  return {
-    ok: true,
-    expr: {
-      text,
-      names: [...names].sort(),
-      evaluate: (scope) => code.evaluate(scope) as ExprValue,
-    },
-  };
+  const slow = (scope: Scope) => code.evaluate(scope) as ExprValue;
+  // Plain numbers and params: a JavaScript closure with mathjs's rules (closure.ts), mathjs where it must.
+  const fast = toClosure(root, variables);
+  const evaluate = fast
+    ? (scope: Scope): ExprValue => {
+        try {
+          return fast(scope);
+        } catch (err) {
+          if (err === FALLBACK) return slow(scope);
+          throw err;
+        }
+      }
+    : slow;
+  return { ok: true, expr: { text, names: [...names].sort(), evaluate } };
 }
 
 interface Refusal { message: string; hint?: string }
