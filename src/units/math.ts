@@ -108,6 +108,7 @@ export function createMathContext(
 
   const parse = math.parse;
   const volume = math.unit(VOLUME_UNIT);
+  const unitNames = new Map<string, boolean>();
   for (const name of ['import', 'createUnit', 'evaluate', 'parse', 'simplify', 'derivative', 'resolve', 'reviver', 'compile']) {
     (math as unknown as Record<string, unknown>)[name] = refuse(name);
   }
@@ -115,7 +116,12 @@ export function createMathContext(
   return {
     math,
     parse,
-    isUnitName: (name) => math.Unit.isValuelessUnit(name),
+    // Asked for every param on every what-if; parsing a unit name is not free, and the answer never changes.
+    isUnitName: (name) => {
+      let known = unitNames.get(name);
+      if (known === undefined) unitNames.set(name, (known = math.Unit.isValuelessUnit(name)));
+      return known;
+    },
     toVolume(u) {
       if (!u.equalBase(volume)) return undefined;
       return u.toNumber(VOLUME_UNIT);
