@@ -187,6 +187,9 @@ export class BatchCollector {
 export class Aggregate {
   runs = 0;
   private readonly sketches: (DDSketch | null)[];
+  /** Per cell, a value seen in consecutive runs and how many times, not yet in the sketch. */
+  private readonly pendingValue: Float64Array;
+  private readonly pendingCount: Float64Array;
   readonly sums: Float64Array;
   readonly counts: Float64Array;
   /** Largest value seen and how many runs had it: saturated metrics (utilization 1) pile up there. */
@@ -207,6 +210,8 @@ export class Aggregate {
   constructor(private readonly model: Model, private readonly defs: readonly MetricDef[]) {
     const cells = defs.length * model.years;
     this.sketches = new Array<DDSketch | null>(cells).fill(null);
+    this.pendingValue = new Float64Array(cells).fill(NaN);
+    this.pendingCount = new Float64Array(cells);
     this.sums = new Float64Array(cells);
     this.counts = new Float64Array(cells);
     this.top = new Float64Array(cells).fill(-Infinity);
@@ -230,7 +235,14 @@ export class Aggregate {
         // Rounded to 1e-9 so that saturated values (utilization 1 ± float noise) tie exactly.
         const v = Math.round(batch.values[off + i]! * 1e9) / 1e9;
         if (!Number.isFinite(v)) continue;
-        (this.sketches[i] ??= newSketch()).accept(v);
+        // Runs often repeat a cell's value (history years, untouched elements): such values are
+        // counted and added to the sketch once with their weight, which leaves the same buckets.
+        if (v === this.pendingValue[i]) this.pendingCount[i] = this.pendingCount[i]! + 1;
+        else {
+          this.flush(i);
+          this.pendingValue[i] = v;
+          this.pendingCount[i] = 1;
+        }
         this.sums[i] = this.sums[i]! + Math.round(v * SUM_SCALE);
         this.counts[i] = this.counts[i]! + 1;
         if (v > this.top[i]!) [this.top[i], this.atTop[i]] = [v, 1];
@@ -261,7 +273,16 @@ export class Aggregate {
    * accuracy, clamped to the values seen; exact when it falls among the runs
    * that share the largest value.
    */
+  /** Adds cell i's repeated value to its sketch. */
+  private flush(i: number): void {
+    const n = this.pendingCount[i]!;
+    if (n === 0) return;
+    (this.sketches[i] ??= newSketch()).accept(this.pendingValue[i]!, n);
+    this.pendingCount[i] = 0;
+  }
+
   quantile(i: number, q: number): number {
+    this.flush(i);
     const s = this.sketches[i];
     const n = this.counts[i]!;
     if (!s || n === 0) return NaN;
