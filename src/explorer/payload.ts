@@ -3,6 +3,7 @@
 // and the charts compiled to Vega. Pure.
 import type { Model, ProjectModel } from '../engine/model.js';
 import type { MapNetwork } from '../report/map.js';
+import { isYearValue } from '../units/values.js';
 
 export interface ParamControl {
   name: string;
@@ -45,7 +46,6 @@ function niceStep(min: number, max: number): number {
   return [1, 2, 5, 10].map((m) => m * k).find((s) => s >= raw)!;
 }
 
-const isYear = (v: number) => Number.isInteger(v) && v >= 1900 && v <= 2200;
 
 /**
  * One control per param. The range comes from the param's distribution in
@@ -65,7 +65,7 @@ export function paramControls(model: Model): ParamControl[] {
         else if (d.dist === 'lognormal') [min, max] = [Math.exp(d.mu - 3 * d.sigma), Math.exp(d.mu + 3 * d.sigma)];
         else [min, max] = [Math.min(...d.values), Math.max(...d.values)];
         range = `range of its ${d.dist} distribution (uncertainty block)`;
-      } else if (isYear(value)) {
+      } else if (isYearValue(value)) {
         [min, max, range] = [value - 5, value + 5, '±5 years'];
       } else if (value === 0) {
         [min, max, range] = [-1, 1, '−1 to 1'];
@@ -74,7 +74,7 @@ export function paramControls(model: Model): ParamControl[] {
       }
       min = Math.min(min, value);
       max = Math.max(max, value);
-      const step = isYear(value) && Number.isInteger(min) && Number.isInteger(max) ? 1 : niceStep(min, max);
+      const step = isYearValue(value) && Number.isInteger(min) && Number.isInteger(max) ? 1 : niceStep(min, max);
       return { name, value, min, max, step, range };
     });
 }

@@ -50,8 +50,11 @@ export function solveOptimum(model: Model, capacity: Float64Array, solver: Solve
       carried[i] = f.unserved === 'carry' ? demand[i]! - served : 0;
     });
     out.served[y] = most.objective;
+    // Worked out once a year, and only if some constraint is tight with a nonzero dual.
+    let face: DualFace | undefined;
+    const faceOnce = () => (face ??= dualFace(net, most.x, R));
     for (let c = 0; c < model.constraints.length; c++) {
-      out.value[c * Y + y] = capacityValue(solver, net, c, most, R, what);
+      out.value[c * Y + y] = capacityValue(solver, net, c, most, faceOnce, what);
     }
   }
   return out;
@@ -84,27 +87,36 @@ function leastCost(model: Model, solver: Solver, rows: readonly Row[], total: nu
  * for a route r that carries volume. A constraint with slack, or with a zero
  * dual in the solver's own optimum, has value 0 without that LP.
  */
-function capacityValue(solver: Solver, net: RoutingRows, c: number, most: { x: Float64Array; rowDual: Float64Array }, routes: number, what: string): number {
+function capacityValue(solver: Solver, net: RoutingRows, c: number, most: { rowDual: Float64Array }, face: () => DualFace, what: string): number {
   const row = net.constraintRow[c]!;
   if (row < 0) return 0;
-  const slack = net.rows.map((r) => r.upper - r.cols.reduce((s, col) => s + most.x[col]!, 0));
-  const loose = (j: number) => slack[j]! > OPTIMUM_TOLERANCE * Math.max(1, net.rows[j]!.upper);
-  if (loose(row) || Math.abs(most.rowDual[row]!) <= 1e-12) return 0;
-  const J = net.rows.length;
-  const routeRows: number[][] = Array.from({ length: routes }, () => []);
-  net.rows.forEach((r, j) => r.cols.forEach((col) => routeRows[col]!.push(j)));
-  const rows: Row[] = [];
-  routeRows.forEach((js, r) => {
-    if (js.length > 0) rows.push({ cols: js, coefs: js.map(() => 1), lower: 1, upper: most.x[r]! > OPTIMUM_TOLERANCE ? 1 : Infinity });
-  });
+  const { loose, rows } = face();
+  if (loose[row] || Math.abs(most.rowDual[row]!) <= 1e-12) return 0;
   const p: Program = {
     sense: 'min',
     cost: net.rows.map((_, j) => (j === row ? 1 : 0)),
-    lower: new Array(J).fill(0),
-    upper: net.rows.map((_, j) => (loose(j) ? 0 : Infinity)),
+    lower: new Array(net.rows.length).fill(0),
+    upper: loose.map((l) => (l ? 0 : Infinity)),
     rows,
   };
   const s = solver.solve(p, `the value of capacity in ${what}`);
   if (s.status !== 'optimal') throw new Error(`the dual optimal face of ${what} is empty`);
   return Math.round(s.objective * 1e9) / 1e9;
+}
+
+/** The year's dual optimal face, the same for every constraint: which rows have slack, and a row per route. */
+interface DualFace {
+  loose: boolean[];
+  rows: Row[];
+}
+
+function dualFace(net: RoutingRows, x: Float64Array, routes: number): DualFace {
+  const loose = net.rows.map((r) => r.upper - r.cols.reduce((s, col) => s + x[col]!, 0) > OPTIMUM_TOLERANCE * Math.max(1, r.upper));
+  const routeRows: number[][] = Array.from({ length: routes }, () => []);
+  net.rows.forEach((r, j) => r.cols.forEach((col) => routeRows[col]!.push(j)));
+  const rows: Row[] = [];
+  routeRows.forEach((js, r) => {
+    if (js.length > 0) rows.push({ cols: js, coefs: js.map(() => 1), lower: 1, upper: x[r]! > OPTIMUM_TOLERANCE ? 1 : Infinity });
+  });
+  return { loose, rows };
 }

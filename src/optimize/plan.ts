@@ -120,9 +120,11 @@ function buildProgramme(model: Model, base: number[][], columns: Column[]) {
   for (const y of years) {
     const offset = yearPos.get(y)! * R;
     const net = routingRows(model, (c) => base[c]![y]!, (f) => model.flows[f]!.demand[y]!, offset);
+    const constraintOf = new Map(net.constraintRow.flatMap((row, c) => (row >= 0 ? [[row, c] as const] : [])));
+    const flowOf = new Map(net.flowRow.flatMap((row, f) => (row >= 0 ? [[row, f] as const] : [])));
     net.rows.forEach((row, i) => {
-      const c = net.constraintRow.indexOf(i);
-      const f = net.flowRow.indexOf(i);
+      const c = constraintOf.get(i) ?? -1;
+      const f = flowOf.get(i) ?? -1;
       if (c >= 0) {
         const extra = gainsAt.get(`${c}/${y}`) ?? [];
         rows.push({ ...row, cols: [...row.cols, ...extra.map((e) => e.col)], coefs: [...row.coefs, ...extra.map((e) => -e.delta)] });

@@ -12,6 +12,7 @@ import { targetYears } from '../engine/targets.js';
 import { sample } from '../random/distributions.js';
 import { stream } from '../random/streams.js';
 import { buildScenario, type LoadedSource } from '../scenario/index.js';
+import { isYearValue } from '../units/values.js';
 
 export type FactorKind = 'uncertainty' | 'param' | 'project-online' | 'project-removed';
 
@@ -40,14 +41,13 @@ export function percentile(p: UncertainParam, q: number): number {
   return Number(draws[Math.round(q * (PERCENTILE_DRAWS - 1))]!.toPrecision(12));
 }
 
-const isYear = (v: number) => Number.isInteger(v) && v >= 1900 && v <= 2200;
 
 export function factors(model: Model): Factor[] {
   const uncertain = new Map(model.uncertainty.map((p) => [p.name, p]));
   const out: Factor[] = [];
   for (const [name, value] of Object.entries(model.params).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const p = uncertain.get(name);
-    const [low, high] = p ? [percentile(p, 0.05), percentile(p, 0.95)] : isYear(value) ? [value - 2, value + 2] : [value * 0.8, value * 1.2];
+    const [low, high] = p ? [percentile(p, 0.05), percentile(p, 0.95)] : isYearValue(value) ? [value - 2, value + 2] : [value * 0.8, value * 1.2];
     const [lo, hi] = [Number(low.toPrecision(12)), Number(high.toPrecision(12))];
     out.push({ name, kind: p ? 'uncertainty' : 'param', low: lo, high: hi, lowSet: [`${name}=${lo}`], highSet: [`${name}=${hi}`] });
   }

@@ -14,6 +14,9 @@ const KIND_TEXT: Record<Kind, string> = {
   year: 'a calendar year',
 };
 
+/** Whether a number reads as a calendar year (a whole number from 1900 to 2200): what-if tools move such params by years, not by percent. */
+export const isYearValue = (v: number): boolean => Number.isInteger(v) && v >= 1900 && v <= 2200;
+
 /** Time variable in expressions: the calendar year being simulated. */
 export const TIME_VARIABLE = 'yr';
 /** In a series' `then` expression: the last point's value and year. */
