@@ -5,7 +5,8 @@
 // - percentiles from DDSketch (relative accuracy SKETCH_ACCURACY): a sketch
 //   is a set of bucket counts, so adding runs in any order gives the same
 //   quantiles — results do not depend on workers or batches (workers send
-//   their runs' metric values; the main thread aggregates them);
+//   their runs' metric values; the main thread aggregates them, as bucket
+//   counts, bins.ts);
 // - means from sums of values rounded to 1e-6 (integers, added exactly, so
 //   also independent of order);
 // - counts for the probability of unserved demand and bottleneck shares.
@@ -19,6 +20,7 @@ import { stream } from '../random/streams.js';
 import { buildScenario, type LoadedSource } from '../scenario/index.js';
 import { ScenarioError } from '../scenario/problems.js';
 import { UNSERVED_EPSILON, yearMetrics } from '../engine/metrics.js';
+import { SketchBins } from './bins.js';
 import { targetYears } from '../engine/targets.js';
 import { isVolumeMetric } from './metrics.js';
 
@@ -186,8 +188,10 @@ export class BatchCollector {
 /** Bounded-memory aggregate of runs; the same whatever order batches arrive in. */
 export class Aggregate {
   runs = 0;
-  private readonly sketches: (DDSketch | null)[];
-  /** Per cell, a value seen in consecutive runs and how many times, not yet in the sketch. */
+  private readonly bins: (SketchBins | null)[];
+  /** Each cell's sketch, made from its bins when a quantile is first asked for (and again after more runs). */
+  private readonly sketches = new Map<number, DDSketch>();
+  /** Per cell, a value seen in consecutive runs of a batch and how many times, not yet counted. */
   private readonly pendingValue: Float64Array;
   private readonly pendingCount: Float64Array;
   readonly sums: Float64Array;
@@ -209,7 +213,7 @@ export class Aggregate {
 
   constructor(private readonly model: Model, private readonly defs: readonly MetricDef[]) {
     const cells = defs.length * model.years;
-    this.sketches = new Array<DDSketch | null>(cells).fill(null);
+    this.bins = new Array<SketchBins | null>(cells).fill(null);
     this.pendingValue = new Float64Array(cells).fill(NaN);
     this.pendingCount = new Float64Array(cells);
     this.sums = new Float64Array(cells);
@@ -229,32 +233,31 @@ export class Aggregate {
     const Y = this.model.years;
     const cells = this.defs.length * Y;
     const P = this.model.uncertainty.length;
+    const { values } = batch;
+    const { pendingValue, pendingCount } = this;
+    this.sketches.clear();
     for (let r = 0; r < batch.runs; r++) {
       const off = r * cells;
       for (let i = 0; i < cells; i++) {
         // Rounded to 1e-9 so that saturated values (utilization 1 ± float noise) tie exactly.
-        const v = Math.round(batch.values[off + i]! * 1e9) / 1e9;
+        const v = Math.round(values[off + i]! * 1e9) / 1e9;
         if (!Number.isFinite(v)) continue;
-        // Runs often repeat a cell's value (history years, untouched elements): such values are
-        // counted and added to the sketch once with their weight, which leaves the same buckets.
-        if (v === this.pendingValue[i]) this.pendingCount[i] = this.pendingCount[i]! + 1;
+        // Runs often repeat a cell's value (history years, untouched elements): such a value is
+        // counted, and added once with its count when another value comes (the same totals).
+        if (v === pendingValue[i]) pendingCount[i] = pendingCount[i]! + 1;
         else {
           this.flush(i);
-          this.pendingValue[i] = v;
-          this.pendingCount[i] = 1;
+          pendingValue[i] = v;
+          pendingCount[i] = 1;
         }
-        this.sums[i] = this.sums[i]! + Math.round(v * SUM_SCALE);
-        this.counts[i] = this.counts[i]! + 1;
-        if (v > this.top[i]!) [this.top[i], this.atTop[i]] = [v, 1];
-        else if (v === this.top[i]) this.atTop[i] = this.atTop[i]! + 1;
       }
       for (let y = 0; y < Y; y++) {
-        if (batch.values[off + this.unservedMetric * Y + y]! > UNSERVED_EPSILON) this.unserved[y] = this.unserved[y]! + 1;
+        if (values[off + this.unservedMetric * Y + y]! > UNSERVED_EPSILON) this.unserved[y] = this.unserved[y]! + 1;
         const b = batch.bottleneck[r * Y + y]!;
         if (b >= 0) this.bottleneck[b * Y + y] = this.bottleneck[b * Y + y]! + 1;
       }
-      const flags = batch.binding.subarray(r * this.binding.length, (r + 1) * this.binding.length);
-      for (let i = 0; i < flags.length; i++) this.binding[i] = this.binding[i]! + flags[i]!;
+      const flags = r * this.binding.length;
+      for (let i = 0; i < this.binding.length; i++) this.binding[i] = this.binding[i]! + batch.binding[flags + i]!;
       for (let p = 0; p < P; p++) {
         const v = batch.draws[r * P + p]!;
         this.drawSketches[p]!.accept(v - this.drawOffsets[p]!);
@@ -262,6 +265,24 @@ export class Aggregate {
       }
       this.runs++;
     }
+    for (let i = 0; i < cells; i++) this.flush(i);
+  }
+
+  /** Adds cell i's pending value, `pendingCount[i]` times: to its bins, sum, count and top. */
+  private flush(i: number): void {
+    const n = this.pendingCount[i]!;
+    if (n === 0) return;
+    const v = this.pendingValue[i]!;
+    (this.bins[i] ??= new SketchBins(SKETCH_ACCURACY)).accept(v, n);
+    // Integers below 2^53: n × round(v·1e6) is the sum of n additions, exactly.
+    this.sums[i] = this.sums[i]! + Math.round(v * SUM_SCALE) * n;
+    this.counts[i] = this.counts[i]! + n;
+    if (v > this.top[i]!) {
+      this.top[i] = v;
+      this.atTop[i] = n;
+    } else if (v === this.top[i]) this.atTop[i] = this.atTop[i]! + n;
+    this.pendingCount[i] = 0;
+    this.pendingValue[i] = NaN;
   }
 
   mean(i: number): number {
@@ -273,20 +294,13 @@ export class Aggregate {
    * accuracy, clamped to the values seen; exact when it falls among the runs
    * that share the largest value.
    */
-  /** Adds cell i's repeated value to its sketch. */
-  private flush(i: number): void {
-    const n = this.pendingCount[i]!;
-    if (n === 0) return;
-    (this.sketches[i] ??= newSketch()).accept(this.pendingValue[i]!, n);
-    this.pendingCount[i] = 0;
-  }
-
   quantile(i: number, q: number): number {
-    this.flush(i);
-    const s = this.sketches[i];
+    const bins = this.bins[i];
     const n = this.counts[i]!;
-    if (!s || n === 0) return NaN;
+    if (!bins || n === 0) return NaN;
     if (q * (n - 1) >= n - this.atTop[i]!) return this.top[i]!;
+    let s = this.sketches.get(i);
+    if (!s) this.sketches.set(i, (s = bins.sketch()));
     return clampedQuantile(s, q);
   }
 
