@@ -19,7 +19,7 @@ import { sample } from '../random/distributions.js';
 import { stream } from '../random/streams.js';
 import { buildScenario, type LoadedSource } from '../scenario/index.js';
 import { ScenarioError } from '../scenario/problems.js';
-import { UNSERVED_EPSILON, yearMetrics } from '../engine/metrics.js';
+import { sumOverFlows, UNSERVED_EPSILON, unservedOf } from '../engine/metrics.js';
 import { SketchBins } from './bins.js';
 import { targetYears } from '../engine/targets.js';
 import { isVolumeMetric } from './metrics.js';
@@ -105,30 +105,49 @@ export function subjectOf(model: Model, d: MetricDef): string {
 export function runValues(result: Result, defs: readonly MetricDef[], out: Float64Array, at = 0): void {
   const { model } = result;
   const Y = model.years;
-  const years = yearMetrics(result);
-  const met = model.targets.length > 0 ? targetYears(result) : [];
-  defs.forEach((d, m) => {
-    if (d.metric === 'flow_served' || d.metric === 'target_met') {
-      for (let y = 0; y < Y; y++) out[at + m * Y + y] = d.metric === 'flow_served' ? result.flowServed[d.of! * Y + y]! : NaN;
-      if (d.metric === 'target_met') for (const t of met) if (t.target === d.of) out[at + m * Y + t.year - model.startYear] = t.met ? 1 : 0;
-      return;
-    }
-    const constraints = d.element >= 0 ? model.elements[d.element]!.constraints : [];
-    for (let y = 0; y < Y; y++) {
-      let v: number;
-      if (d.element < 0) v = d.metric === 'max_utilization' ? years[y]!.maxUtilization : years[y]![d.metric as 'demand' | 'served' | 'unserved'];
-      else if (d.metric === 'flow') v = result.elementFlow[d.element * Y + y]!;
-      else {
-        // The highest utilization among the element's open constraints.
-        v = NaN;
-        for (const c of constraints) {
-          const u = result.utilization[c * Y + y]!;
-          if (!Number.isNaN(u) && !(u <= v)) v = u;
+  const F = model.flows.length;
+  for (let m = 0; m < defs.length; m++) {
+    const d = defs[m]!;
+    const row = at + m * Y;
+    switch (d.metric) {
+      case 'demand':
+      case 'served':
+      case 'unserved':
+        // As yearMetrics (engine/metrics.ts) counts them.
+        for (let y = 0; y < Y; y++) {
+          const demand = sumOverFlows(result.flowDemand, F, Y, y);
+          const served = sumOverFlows(result.flowServed, F, Y, y);
+          out[row + y] = d.metric === 'demand' ? demand : d.metric === 'served' ? served : unservedOf(demand, served);
         }
+        break;
+      case 'max_utilization':
+        out.set(result.yearMaxUtilization, row);
+        break;
+      case 'flow':
+        out.set(result.elementFlow.subarray(d.element * Y, (d.element + 1) * Y), row);
+        break;
+      case 'utilization': {
+        // The highest utilization among the element's open constraints.
+        const constraints = model.elements[d.element]!.constraints;
+        for (let y = 0; y < Y; y++) {
+          let v = NaN;
+          for (const c of constraints) {
+            const u = result.utilization[c * Y + y]!;
+            if (!Number.isNaN(u) && !(u <= v)) v = u;
+          }
+          out[row + y] = v;
+        }
+        break;
       }
-      out[at + m * Y + y] = v;
+      case 'flow_served':
+        out.set(result.flowServed.subarray(d.of! * Y, (d.of! + 1) * Y), row);
+        break;
+      case 'target_met':
+        out.fill(NaN, row, row + Y);
+        for (const t of targetYears(result, d.of)) out[row + t.year - model.startYear] = t.met ? 1 : 0;
+        break;
     }
-  });
+  }
 }
 
 /** What a batch of runs sends back (plain typed arrays, cheap to pass between threads). */

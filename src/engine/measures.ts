@@ -44,40 +44,45 @@ export interface Measures {
 export function measure(model: Model, capacity: Float64Array, routeVolume: Float64Array): Measures {
   const Y = model.years;
   const C = model.constraints.length;
+  const { sums, elementOf } = structureOf(model);
   const constraintFlow = new Float64Array(C * Y);
   const elementFlow = new Float64Array(model.elements.length * Y);
-  for (let r = 0; r < model.routes.length; r++) {
-    const route = model.routes[r]!;
-    for (let y = 0; y < Y; y++) {
-      const v = routeVolume[r * Y + y]!;
-      for (const c of route.constraints) constraintFlow[c * Y + y] = constraintFlow[c * Y + y]! + v;
-      for (const e of route.elements) elementFlow[e * Y + y] = elementFlow[e * Y + y]! + v;
+  // Each constraint's and element's flow is the sum of its routes' volumes, added in route order.
+  // Many share their routes (a link and its end nodes, an element's total): each set is summed once.
+  const sum = new Float64Array(Y);
+  for (const { routes, elements, constraints } of sums) {
+    sum.fill(0);
+    for (let i = 0; i < routes.length; i++) {
+      const at = routes[i]! * Y;
+      for (let y = 0; y < Y; y++) sum[y] = sum[y]! + routeVolume[at + y]!;
     }
+    for (let i = 0; i < elements.length; i++) elementFlow.set(sum, elements[i]! * Y);
+    for (let i = 0; i < constraints.length; i++) constraintFlow.set(sum, constraints[i]! * Y);
   }
   const utilization = new Float64Array(constraintFlow.length);
   for (let i = 0; i < utilization.length; i++) {
     utilization[i] = capacity[i]! > 0 ? constraintFlow[i]! / capacity[i]! : NaN;
   }
-  const elementOf = Int32Array.from(model.constraints, (con) => con.element);
   const yearBottleneck = new Int32Array(Y).fill(-1);
   const yearMaxUtilization = new Float64Array(Y);
-  const yearBinding: number[][] = [];
+  const yearBinding: (readonly number[])[] = [];
   for (let y = 0; y < Y; y++) {
     let best = -1;
     let bestU = -Infinity;
-    const bound: number[] = [];
+    let bound: number[] | undefined;
     for (let c = 0; c < C; c++) {
       const u = utilization[c * Y + y]!;
+      if (Number.isNaN(u)) continue;
       const e = elementOf[c]!;
-      if (!Number.isNaN(u) && ranksAbove(u, e, bestU, best)) {
+      if (ranksAbove(u, e, bestU, best)) {
         bestU = u;
         best = e;
       }
-      if (!Number.isNaN(u) && binding(u) && !bound.includes(e)) bound.push(e);
+      if (binding(u) && !(bound ??= []).includes(e)) bound.push(e);
     }
     yearBottleneck[y] = best;
     yearMaxUtilization[y] = best >= 0 ? bestU : NaN;
-    yearBinding.push(bound.sort((a, b) => a - b));
+    yearBinding.push(bound && bound.length > 1 ? bound.sort((a, b) => a - b) : (bound ?? NONE));
   }
   let routes: ReturnType<typeof routeMeasures> | undefined;
   return {
@@ -89,6 +94,47 @@ export function measure(model: Model, capacity: Float64Array, routeVolume: Float
       return (routes ??= routeMeasures(model, utilization)).routeBottleneck;
     },
   };
+}
+
+/** A year in which no element binds (shared: nothing writes to it). */
+const NONE: readonly number[] = Object.freeze([]);
+
+/** A set of routes (ascending) and the elements and constraints whose flow is their sum. */
+interface RouteSum {
+  routes: Int32Array;
+  elements: number[];
+  constraints: number[];
+}
+
+interface Structure {
+  sums: RouteSum[];
+  elementOf: Int32Array;
+}
+
+/** The network's index arrays, built once per routes array (a what-if that changes only params keeps it). */
+const structures = new WeakMap<object, Structure>();
+
+function structureOf(model: Model): Structure {
+  const known = structures.get(model.routes);
+  if (known && known.elementOf.length === model.constraints.length) return known;
+  const byElement: number[][] = model.elements.map(() => []);
+  const byConstraint: number[][] = model.constraints.map(() => []);
+  model.routes.forEach((route, r) => {
+    for (const e of route.elements) byElement[e]!.push(r);
+    for (const c of route.constraints) byConstraint[c]!.push(r);
+  });
+  const sets = new Map<string, RouteSum>();
+  const setOf = (routes: number[]) => {
+    const key = routes.join(',');
+    let set = sets.get(key);
+    if (!set) sets.set(key, (set = { routes: Int32Array.from(routes), elements: [], constraints: [] }));
+    return set;
+  };
+  byElement.forEach((routes, e) => setOf(routes).elements.push(e));
+  byConstraint.forEach((routes, c) => setOf(routes).constraints.push(c));
+  const structure = { sums: [...sets.values()], elementOf: Int32Array.from(model.constraints, (con) => con.element) };
+  structures.set(model.routes, structure);
+  return structure;
 }
 
 function routeMeasures(model: Model, utilization: Float64Array): { routeTransit: Float64Array; routeBottleneck: Int32Array } {

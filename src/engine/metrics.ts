@@ -22,23 +22,30 @@ export interface YearMetrics {
 /** Below this (Mt/year) unserved volume is rounding, not a shortfall. */
 export const UNSERVED_EPSILON = 1e-6;
 
+/** Σ over flows, in model order, of a per-flow series (`[flow * years + year]`) in year index y. */
+export function sumOverFlows(series: Float64Array, flows: number, years: number, y: number): number {
+  let sum = 0;
+  for (let f = 0; f < flows; f++) sum += series[f * years + y]!;
+  return sum;
+}
+
+/** unserved = demand − served, never below 0. */
+export const unservedOf = (demand: number, served: number): number => Math.max(0, demand - served);
+
 export function yearMetrics(result: Result): YearMetrics[] {
   const { model } = result;
   const Y = model.years;
+  const F = model.flows.length;
   const out: YearMetrics[] = [];
   for (let y = 0; y < Y; y++) {
-    let demand = 0;
-    let served = 0;
-    for (let f = 0; f < model.flows.length; f++) {
-      demand += result.flowDemand[f * Y + y]!;
-      served += result.flowServed[f * Y + y]!;
-    }
+    const demand = sumOverFlows(result.flowDemand, F, Y, y);
+    const served = sumOverFlows(result.flowServed, F, Y, y);
     const b = result.yearBottleneck[y]!;
     out.push({
       year: model.startYear + y,
       demand,
       served,
-      unserved: Math.max(0, demand - served),
+      unserved: unservedOf(demand, served),
       maxUtilization: result.yearMaxUtilization[y]!,
       bottleneck: b >= 0 ? model.elements[b]!.id : '',
       binding: result.yearBinding[y]!.map((e) => model.elements[e]!.id),

@@ -41,11 +41,12 @@ export function targetYearIndices(model: Model): { target: number; y: number }[]
   return out;
 }
 
-/** Every target-year of a run (behavioural allocation), by year, then target id. */
-export function targetYears(result: Result): TargetYear[] {
+/** Every target-year of a run (behavioural allocation), by year, then target id; `only`: of that target. */
+export function targetYears(result: Result, only?: number): TargetYear[] {
   const { model } = result;
   const Y = model.years;
-  return targetYearIndices(model).map(({ target, y }) => {
+  const pairs = targetYearIndices(model);
+  return (only === undefined ? pairs : pairs.filter((p) => p.target === only)).map(({ target, y }) => {
     const t = model.targets[target]!;
     const need = required(t, y, (f) => result.flowDemand[f * Y + y]!);
     const served = sumFlows(t, (f) => result.flowServed[f * Y + y]!);

@@ -1,6 +1,7 @@
 // Scenario expressions that use only numbers, params and the time variables,
-// compiled to plain JavaScript closures: mathjs's typed-function dispatch is
-// most of what a Monte Carlo run spends on re-evaluating demand. Each
+// compiled to plain JavaScript closures over a vector of their variables'
+// values (no scope maps): mathjs's typed-function dispatch was most of what a
+// Monte Carlo run spent on re-evaluating demand. Each
 // operation follows mathjs's own rule for two numbers (its default config),
 // so the results are the same bits; where mathjs would leave plain numbers
 // (a negative number to a fractional power, whose result is complex) the
@@ -8,7 +9,8 @@
 // Anything else (units, comparisons, rounding, mod, log) is not compiled.
 import type { MathNode } from 'mathjs';
 
-export type NumericClosure = (scope: ReadonlyMap<string, number>) => number;
+/** Reads variable i of the expression from `vars[i]`. */
+export type NumericClosure = (vars: ArrayLike<number>) => number;
 
 /** Thrown by a closure where only mathjs can say what the value is. */
 export const FALLBACK = Symbol('evaluate with mathjs');
@@ -51,20 +53,47 @@ function sqrt(x: number): number {
 }
 
 const UNARY: Record<string, (x: number) => number> = { abs: Math.abs, exp: Math.exp, sqrt };
-const BINARY: Record<string, (a: number, b: number) => number> = {
-  add: (a, b) => a + b,
-  subtract: (a, b) => a - b,
-  multiply: (a, b) => a * b,
-  divide: (a, b) => a / b,
-  pow,
-};
+
+/** A closure per operator (one call site each, so the engine can inline it), not one that looks the operator up. */
+function binary(fn: string, a: NumericClosure, b: NumericClosure): NumericClosure | undefined {
+  switch (fn) {
+    case 'add':
+      return (v) => a(v) + b(v);
+    case 'subtract':
+      return (v) => a(v) - b(v);
+    case 'multiply':
+      return (v) => a(v) * b(v);
+    case 'divide':
+      return (v) => a(v) / b(v);
+    case 'pow':
+      return (v) => pow(a(v), b(v));
+    default:
+      return undefined;
+  }
+}
+
+/** min or max of the arguments; two arguments (the common case) without an array. */
+function extremeOf(fs: NumericClosure[], smaller: boolean): NumericClosure {
+  if (fs.length === 2) {
+    const [a, b] = fs as [NumericClosure, NumericClosure];
+    return (v) => extreme2(a(v), b(v), smaller);
+  }
+  return (v) => extreme(fs.map((f) => f(v)), smaller);
+}
+
+/** `extreme([x, y], smaller)`, the same steps. */
+function extreme2(x: number, y: number, smaller: boolean): number {
+  if (Number.isNaN(y)) return y;
+  if (Number.isNaN(x)) return x;
+  return (smaller ? y < x : y > x) && !nearlyEqual(y, x) ? y : x;
+}
 
 /**
  * A closure for the parsed expression, or undefined when it uses anything
- * beyond numbers, the `variables`, pi, e, + − × ÷ ^, unary ±, and the
- * functions abs, exp, sqrt, min and max.
+ * beyond numbers, the `variables` (each read from its slot of the vector),
+ * pi, e, + − × ÷ ^, unary ±, and the functions abs, exp, sqrt, min and max.
  */
-export function toClosure(node: MathNode, variables: ReadonlySet<string>): NumericClosure | undefined {
+export function toClosure(node: MathNode, variables: ReadonlyMap<string, number>): NumericClosure | undefined {
   const n = node as unknown as { type: string; value?: unknown; name?: string; fn?: unknown; args?: MathNode[]; content?: MathNode };
   switch (n.type) {
     case 'ConstantNode': {
@@ -75,7 +104,8 @@ export function toClosure(node: MathNode, variables: ReadonlySet<string>): Numer
       return toClosure(n.content!, variables);
     case 'SymbolNode': {
       const name = n.name!;
-      if (variables.has(name)) return (scope) => scope.get(name)!;
+      const slot = variables.get(name);
+      if (slot !== undefined) return (vars) => vars[slot]!;
       if (name === 'pi') return () => Math.PI;
       if (name === 'e') return () => Math.E;
       return undefined; // a unit
@@ -89,17 +119,14 @@ export function toClosure(node: MathNode, variables: ReadonlySet<string>): Numer
         return (s) => -a(s);
       }
       if (args.length === 1 && fn === 'unaryPlus') return args[0];
-      const op = BINARY[fn];
-      if (args.length !== 2 || !op) return undefined;
-      const [a, b] = args as [NumericClosure, NumericClosure];
-      return (s) => op(a(s), b(s));
+      return args.length === 2 ? binary(fn, args[0]!, args[1]!) : undefined;
     }
     case 'FunctionNode': {
       const name = (n.fn as { name?: string }).name ?? '';
       const args = (n.args ?? []).map((a) => toClosure(a, variables));
       if (args.some((a) => a === undefined) || args.length === 0) return undefined;
       const fs = args as NumericClosure[];
-      if (name === 'min' || name === 'max') return (s) => extreme(fs.map((f) => f(s)), name === 'min');
+      if (name === 'min' || name === 'max') return extremeOf(fs, name === 'min');
       const unary = UNARY[name];
       if (!unary || fs.length !== 1) return undefined;
       const f = fs[0]!;

@@ -2,7 +2,7 @@
 import type { MathNode, Unit } from 'mathjs';
 import { ALLOWED_CONSTANTS, ALLOWED_FUNCTIONS, type MathContext } from './math.js';
 import { didYouMean } from '../scenario/problems.js';
-import { FALLBACK, toClosure } from './closure.js';
+import { FALLBACK, toClosure, type NumericClosure } from './closure.js';
 
 /** Longest expression accepted, in characters. */
 export const MAX_EXPRESSION_LENGTH = 500;
@@ -19,9 +19,15 @@ export type ExprValue = number | Unit;
 
 export interface CompiledExpression {
   readonly text: string;
-  /** Variable names (params, time variables) the expression reads. */
+  /** Variable names (params, time variables) the expression reads, sorted. */
   readonly names: readonly string[];
+  /** With mathjs, from a scope of names. */
   evaluate(scope: Scope): ExprValue;
+  /**
+   * For an expression of plain numbers (closure.ts): its value from the values
+   * of `names`, in that order; throws FALLBACK where only `evaluate` can say.
+   */
+  readonly numeric: NumericClosure | undefined;
 }
 
 export type CompileResult =
@@ -53,18 +59,19 @@ export function compileExpression(ctx: MathContext, text: string, variables: Rea
   const code = root.compile();
   const slow = (scope: Scope) => code.evaluate(scope) as ExprValue;
   // Plain numbers and params: a JavaScript closure with mathjs's rules (closure.ts), mathjs where it must.
-  const fast = toClosure(root, variables);
-  const evaluate = fast
+  const sorted = [...names].sort();
+  const numeric = toClosure(root, new Map(sorted.map((n, i) => [n, i])));
+  const evaluate = numeric
     ? (scope: Scope): ExprValue => {
         try {
-          return fast(scope);
+          return numeric(sorted.map((n) => scope.get(n)!));
         } catch (err) {
           if (err === FALLBACK) return slow(scope);
           throw err;
         }
       }
     : slow;
-  return { ok: true, expr: { text, names: [...names].sort(), evaluate } };
+  return { ok: true, expr: { text, names: sorted, evaluate, numeric } };
 }
 
 interface Refusal { message: string; hint?: string }

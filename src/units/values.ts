@@ -1,6 +1,7 @@
 // Turns a scenario value (number, quantity, expression or yearly series) into
 // one number per simulated year, in the internal unit of its kind.
 import type { Unit } from 'mathjs';
+import { FALLBACK } from './closure.js';
 import { compileExpression, type CompiledExpression, type CompileResult, type ExprValue } from './expr.js';
 import { VOLUME_UNIT, type MathContext } from './math.js';
 
@@ -58,109 +59,213 @@ export function evaluateValue(vc: ValueContext, value: ValueSpec, kind: Kind): V
     const issue = checkNumber(value, kind);
     return issue ? fail([], `value ${issue}`) : { ok: true, values: yearArray(vc.years, value) };
   }
-  if (typeof value === 'string') return evaluateExpressionValue(vc, value, kind, [], new Map());
-  return evaluateSeries(vc, value, kind);
+  if (typeof value === 'string') return expressionAt(vc, value).evaluate(vc, vc.startYear, vc.years, kind, [], undefined, 0, yearArray(vc.years));
+  return seriesProgram(vc, value).evaluate(vc, kind);
 }
 
 function fail(subpath: (string | number)[], message: string, hint?: string): ValueResult {
   return { ok: false, issues: [{ subpath, message, ...(hint ? { hint } : {}) }] };
 }
 
-function evaluateExpressionValue(
-  vc: ValueContext,
-  text: string,
-  kind: Kind,
-  subpath: (string | number)[],
-  extra: ReadonlyMap<string, number>,
-  yearFrom = 0,
-  into: number[] = yearArray(vc.years),
-): ValueResult {
-  const compiled = compileCached(vc, text, extra);
-  if (!compiled.ok) return fail(subpath, compiled.message, compiled.hint);
-  const { expr } = compiled;
-  if (vc.reads) for (const n of expr.names) if (vc.params.has(n) && !extra.has(n)) vc.reads.add(n);
-  const key = resultKey(vc, expr, kind, extra, yearFrom);
-  const known = resultCache(vc.math).get(key);
-  if (known) {
-    for (let i = yearFrom; i < vc.years; i++) into[i] = known[i - yearFrom]!;
-    return { ok: true, values: into };
-  }
-  const scope = new Map<string, number>([...vc.params, ...extra]);
-  // An expression that does not read `yr` has one value for all years: evaluate it once.
-  const perYear = expr.names.includes(TIME_VARIABLE);
-  for (let i = yearFrom; i < vc.years; i++) {
-    if (!perYear && i > yearFrom) {
-      into[i] = into[yearFrom]!;
-      continue;
-    }
-    const result = evaluateAt(vc, expr, scope, i, kind);
-    if (typeof result === 'string') return fail(subpath, `"${text}" ${result}`);
-    into[i] = result;
-  }
-  remember(vc.math, key, into.slice(yearFrom));
-  return { ok: true, values: into };
+/** A series' `then`: the last point's value and year. */
+interface SeriesBase {
+  readonly value: number;
+  readonly year: number;
 }
 
 /**
- * Compiled expressions by math context, variables and text: a sweep or Monte
- * Carlo run re-normalises one scenario many times with other param values,
- * and parsing is most of the cost. Compiled code reads params from the scope,
- * so it is valid for any values.
+ * One place where an expression is evaluated, compiled once for the param
+ * names: a sweep or Monte Carlo run re-normalises one scenario many times
+ * with other param values. It remembers its last result and the values it
+ * read, so a run that changes other params copies it (unit conversions cost
+ * tens of microseconds each); a numeric expression runs as a closure over a
+ * vector of its variables (closure.ts), mathjs only where it must.
+ */
+class ExpressionSite {
+  private readonly vars: Float64Array;
+  private readonly yrSlot: number;
+  private last: { startYear: number; years: number; from: number; kind: Kind; read: Float64Array; values: number[] } | undefined;
+
+  constructor(private readonly compiled: CompileResult) {
+    const names = compiled.ok ? compiled.expr.names : [];
+    this.vars = new Float64Array(names.length);
+    this.yrSlot = names.indexOf(TIME_VARIABLE);
+  }
+
+  /** Values for years [from, years) of a context starting at `startYear`, written into `into`. */
+  evaluate(vc: ValueContext, startYear: number, years: number, kind: Kind, subpath: (string | number)[], base: SeriesBase | undefined, from: number, into: number[]): ValueResult {
+    if (!this.compiled.ok) return fail(subpath, this.compiled.message, this.compiled.hint);
+    const { expr } = this.compiled;
+    const { vars, yrSlot } = this;
+    expr.names.forEach((n, i) => {
+      if (i === yrSlot) vars[i] = NaN;
+      else if (base && n === SERIES_BASE) vars[i] = base.value;
+      else if (base && n === SERIES_BASE_YEAR) vars[i] = base.year;
+      else {
+        vars[i] = vc.params.get(n)!;
+        vc.reads?.add(n);
+      }
+    });
+    const last = this.last;
+    if (last && last.startYear === startYear && last.years === years && last.from === from && last.kind === kind && sameValues(last.read, vars)) {
+      for (let i = from; i < years; i++) into[i] = last.values[i - from]!;
+      return { ok: true, values: into };
+    }
+    // An expression that does not read `yr` has one value for all years: evaluate it once.
+    for (let i = from; i < years; i++) {
+      if (yrSlot < 0 && i > from) {
+        into[i] = into[from]!;
+        continue;
+      }
+      const result = this.at(vc, expr, startYear + i, kind);
+      if (typeof result === 'string') return fail(subpath, `"${expr.text}" ${result}`);
+      into[i] = result;
+    }
+    this.last = { startYear, years, from, kind, read: vars.slice(), values: into.slice(from) };
+    return { ok: true, values: into };
+  }
+
+  private at(vc: ValueContext, expr: CompiledExpression, year: number, kind: Kind): number | string {
+    const { vars, yrSlot } = this;
+    if (yrSlot >= 0) vars[yrSlot] = year;
+    let raw: ExprValue | undefined;
+    try {
+      if (expr.numeric) {
+        try {
+          raw = expr.numeric(vars);
+        } catch (err) {
+          if (err !== FALLBACK) throw err;
+        }
+      }
+      raw ??= expr.evaluate(new Map(expr.names.map((n, i) => [n, vars[i]!])));
+    } catch (err) {
+      return `cannot be evaluated in ${year}: ${(err as Error).message}`;
+    }
+    const value = toKind(vc, raw, kind);
+    if (typeof value === 'string') return value;
+    const issue = checkNumber(value, kind);
+    return issue ? `${issue} in ${year}` : value;
+  }
+}
+
+/** Same values, slot by slot; the `yr` slot holds NaN in both and is skipped. */
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(Number.isNaN(a[i]!) && Number.isNaN(b[i]!))) return false;
+  return true;
+}
+
+/**
+ * Compiled expressions by math context, variables and text (compiled code
+ * reads params from its inputs, so it is valid for any values), and sites by
+ * the same keys for expressions written as whole values.
  */
 const compiledCache = new WeakMap<MathContext, Map<string, CompileResult>>();
+const siteCache = new WeakMap<MathContext, Map<string, ExpressionSite>>();
+const MAX_CACHED = 20_000;
 
 /** The sorted names of a params map, worked out once per map (a series' points share it). */
 const paramNameKeys = new WeakMap<ReadonlyMap<string, number>, string>();
 
-function compileCached(vc: ValueContext, text: string, extra: ReadonlyMap<string, number>): CompileResult {
-  let cache = compiledCache.get(vc.math);
-  if (!cache) compiledCache.set(vc.math, (cache = new Map()));
+function namesKey(vc: ValueContext): string {
   let names = paramNameKeys.get(vc.params);
   if (names === undefined) paramNameKeys.set(vc.params, (names = [...vc.params.keys()].sort().join(',')));
-  const key = extra.size > 0 ? `${names};${[...extra.keys()].join(',')}|${text}` : `${names}|${text}`;
+  return names;
+}
+
+/** `text` compiled for the params (and, in a series' `then`, its base and base year). */
+function compileCached(vc: ValueContext, text: string, withBase: boolean): CompileResult {
+  let cache = compiledCache.get(vc.math);
+  if (!cache) compiledCache.set(vc.math, (cache = new Map()));
+  const key = `${namesKey(vc)}${withBase ? ';base' : ''}|${text}`;
   let r = cache.get(key);
-  if (!r) cache.set(key, (r = compileExpression(vc.math, text, new Set([...vc.params.keys(), TIME_VARIABLE, ...extra.keys()]))));
+  if (!r) {
+    if (cache.size >= MAX_CACHED) cache.clear();
+    const variables = new Set([...vc.params.keys(), TIME_VARIABLE, ...(withBase ? [SERIES_BASE, SERIES_BASE_YEAR] : [])]);
+    cache.set(key, (r = compileExpression(vc.math, text, variables)));
+  }
   return r;
 }
 
-/**
- * Results of expressions by text, kind, years and the values of the names
- * they read: a sweep or Monte Carlo run changes a few params, and the other
- * values (unit conversions cost tens of microseconds each) stay as they were.
- */
-const resultCaches = new WeakMap<MathContext, Map<string, number[]>>();
-const MAX_CACHED_RESULTS = 20_000;
-
-function resultCache(math: MathContext): Map<string, number[]> {
-  let cache = resultCaches.get(math);
-  if (!cache) resultCaches.set(math, (cache = new Map()));
-  return cache;
-}
-
-function remember(math: MathContext, key: string, values: number[]): void {
-  const cache = resultCache(math);
-  if (cache.size >= MAX_CACHED_RESULTS) cache.clear();
-  cache.set(key, values);
-}
-
-function resultKey(vc: ValueContext, expr: CompiledExpression, kind: Kind, extra: ReadonlyMap<string, number>, yearFrom: number): string {
-  const read = expr.names.filter((n) => n !== TIME_VARIABLE).map((n) => `${n}=${extra.get(n) ?? vc.params.get(n)}`);
-  return `${kind}|${vc.startYear}+${yearFrom}..${vc.years}|${expr.text}|${read.join(',')}`;
-}
-
-function evaluateAt(vc: ValueContext, expr: CompiledExpression, scope: Map<string, number>, yearIndex: number, kind: Kind): number | string {
-  const year = vc.startYear + yearIndex;
-  scope.set(TIME_VARIABLE, year);
-  let raw: ExprValue;
-  try {
-    raw = expr.evaluate(scope);
-  } catch (err) {
-    return `cannot be evaluated in ${year}: ${(err as Error).message}`;
+/** The site of an expression written as a whole value, shared by every place with the same text. */
+function expressionAt(vc: ValueContext, text: string): ExpressionSite {
+  let cache = siteCache.get(vc.math);
+  if (!cache) siteCache.set(vc.math, (cache = new Map()));
+  const key = `${namesKey(vc)}|${text}`;
+  let site = cache.get(key);
+  if (!site) {
+    if (cache.size >= MAX_CACHED) cache.clear();
+    cache.set(key, (site = new ExpressionSite(compileCached(vc, text, false))));
   }
-  const value = toKind(vc, raw, kind);
-  if (typeof value === 'string') return value;
-  const issue = checkNumber(value, kind);
-  return issue ? `${issue} in ${year}` : value;
+  return site;
+}
+
+/**
+ * A yearly series as written, checked and sorted once, with a site of its own
+ * for each expression (two flows' `then` of the same text read different
+ * bases, and each remembers its own last result).
+ */
+class SeriesProgram {
+  readonly issues: ValueIssue[] = [];
+  readonly points: { year: number; key: string; value: number | ExpressionSite }[] = [];
+  readonly then: ExpressionSite | undefined;
+
+  constructor(vc: ValueContext, series: Readonly<Record<string, number | string>>) {
+    let then: string | undefined;
+    for (const [key, value] of Object.entries(series)) {
+      if (key === 'then') {
+        if (typeof value === 'string') then = value;
+        else this.issues.push({ subpath: [key], message: '`then` must be an expression string' });
+      } else if (/^\d{4}$/.test(key)) {
+        this.points.push({ year: Number(key), key, value: typeof value === 'number' ? value : new ExpressionSite(compileCached(vc, value, false)) });
+      } else {
+        this.issues.push({ subpath: [key], message: `series key "${key}" is neither a year nor \`then\``, hint: 'a series maps years (2024: 4.48) to values' });
+      }
+    }
+    if (this.points.length === 0 && this.issues.length === 0) this.issues.push({ subpath: [], message: 'a yearly series needs at least one year' });
+    this.points.sort((a, b) => a.year - b.year);
+    this.then = then === undefined ? undefined : new ExpressionSite(compileCached(vc, then, true));
+  }
+
+  evaluate(vc: ValueContext, kind: Kind): ValueResult {
+    if (this.issues.length > 0) return { ok: false, issues: this.issues };
+    const values: number[] = [];
+    const issues: ValueIssue[] = [];
+    const one = yearArray(1);
+    for (const p of this.points) {
+      if (typeof p.value === 'number') {
+        const issue = checkNumber(p.value, kind);
+        if (issue) issues.push({ subpath: [p.key], message: `value ${issue}` });
+        else values.push(p.value);
+        continue;
+      }
+      const r = p.value.evaluate(vc, p.year, 1, kind, [], undefined, 0, one);
+      if (r.ok) values.push(r.values[0]!);
+      else issues.push({ ...r.issues[0]!, subpath: [p.key, ...r.issues[0]!.subpath] });
+    }
+    if (issues.length > 0) return { ok: false, issues };
+    const out = interpolate(vc, this.points.map((p) => p.year), values);
+    if (!this.then) return { ok: true, values: out };
+    const lastYear = this.points[this.points.length - 1]!.year;
+    const from = Math.max(0, lastYear + 1 - vc.startYear);
+    return this.then.evaluate(vc, vc.startYear, vc.years, kind, ['then'], { value: values[values.length - 1]!, year: lastYear }, from, out);
+  }
+}
+
+/** Series programs by math context and param names, for each series object as written. */
+const seriesCache = new WeakMap<MathContext, Map<string, WeakMap<object, SeriesProgram>>>();
+
+function seriesProgram(vc: ValueContext, series: Readonly<Record<string, number | string>>): SeriesProgram {
+  let byNames = seriesCache.get(vc.math);
+  if (!byNames) seriesCache.set(vc.math, (byNames = new Map()));
+  const key = namesKey(vc);
+  let programs = byNames.get(key);
+  if (!programs) {
+    if (byNames.size > 16) byNames.clear();
+    byNames.set(key, (programs = new WeakMap()));
+  }
+  let program = programs.get(series);
+  if (!program) programs.set(series, (program = new SeriesProgram(vc, series)));
+  return program;
 }
 
 function toKind(vc: ValueContext, raw: ExprValue, kind: Kind): number | string {
@@ -183,46 +288,6 @@ function checkNumber(value: number, kind: Kind): string | undefined {
   if (kind === 'year') return Number.isInteger(value) ? undefined : `is ${value}, not a whole year (for a year drawn from a distribution, write round(name))`;
   if (value < 0) return kind === 'volume' ? `is negative (${value}); capacities and demands must be ≥ 0` : `is negative (${value})`;
   return undefined;
-}
-
-function evaluateSeries(vc: ValueContext, series: Record<string, number | string>, kind: Kind): ValueResult {
-  const points: { year: number; key: string; value: number | string }[] = [];
-  const issues: ValueIssue[] = [];
-  let then: string | undefined;
-  for (const [key, value] of Object.entries(series)) {
-    if (key === 'then') {
-      if (typeof value === 'string') then = value;
-      else issues.push({ subpath: [key], message: '`then` must be an expression string' });
-    } else if (/^\d{4}$/.test(key)) {
-      points.push({ year: Number(key), key, value });
-    } else {
-      issues.push({ subpath: [key], message: `series key "${key}" is neither a year nor \`then\``, hint: 'a series maps years (2024: 4.48) to values' });
-    }
-  }
-  if (points.length === 0 && issues.length === 0) issues.push({ subpath: [], message: 'a yearly series needs at least one year' });
-  if (issues.length > 0) return { ok: false, issues };
-  points.sort((a, b) => a.year - b.year);
-  const values: number[] = [];
-  for (const p of points) {
-    const r = pointValue(vc, p.value, p.year, kind, p.key);
-    if (typeof r === 'number') values.push(r);
-    else issues.push(r);
-  }
-  if (issues.length > 0) return { ok: false, issues };
-  const out = interpolate(vc, points.map((p) => p.year), values);
-  if (then === undefined) return { ok: true, values: out };
-  const lastYear = points[points.length - 1]!.year;
-  const extra = new Map([[SERIES_BASE, values[values.length - 1]!], [SERIES_BASE_YEAR, lastYear]]);
-  const from = Math.max(0, lastYear + 1 - vc.startYear);
-  return evaluateExpressionValue(vc, then, kind, ['then'], extra, from, out);
-}
-
-function pointValue(vc: ValueContext, value: number | string, year: number, kind: Kind, key: string): number | ValueIssue {
-  const one: ValueContext = { ...vc, startYear: year, years: 1 };
-  const r = evaluateValue(one, value, kind);
-  if (r.ok) return r.values[0]!;
-  const first = r.issues[0]!;
-  return { ...first, subpath: [key, ...first.subpath] };
 }
 
 /** Linear between points, held before the first and after the last. */

@@ -7,14 +7,15 @@ import { createMathContext } from '../../src/units/math.js';
 import { FALLBACK, toClosure } from '../../src/units/closure.js';
 
 const ctx = createMathContext([['TEU', '10 t']], () => {});
-const VARS = new Set(['a', 'b', 'yr', 'base', 'base_yr']);
+const NAMES = ['a', 'b', 'yr', 'base', 'base_yr'];
+const VARS = new Map(NAMES.map((n, i) => [n, i]));
 
 /** The closure's value, or FALLBACK where it hands over to mathjs. */
 function viaClosure(text: string, scope: Map<string, number>): number | typeof FALLBACK {
   const f = toClosure(ctx.parse(text), VARS)!;
   expect(f, text).toBeDefined();
   try {
-    return f(scope);
+    return f(NAMES.map((n) => scope.get(n)!));
   } catch (err) {
     if (err === FALLBACK) return FALLBACK;
     throw err;
@@ -29,6 +30,8 @@ const EXPRESSIONS = [
   'a ^ b',
   'sqrt(a) + abs(b) + exp(a / 10)',
   'min(a, b, a + 1e-13)',
+  'min(a, b)',
+  'max(a * (1 + 1e-13), a) + max(b, a)',
   'max(a, a * (1 + 1e-13), b)',
   'pi * e * a',
 ];
