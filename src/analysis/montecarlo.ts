@@ -13,20 +13,19 @@
 import { DDSketch } from '@datadog/sketches-js';
 import type { EventFilter } from '../engine/capacity.js';
 import type { Model, UncertainParam } from '../engine/model.js';
-import { simulate, type Result } from '../engine/simulate.js';
+import { RunBuffers, simulate, simulateInto, type Result } from '../engine/simulate.js';
 import type { Cell, Table } from '../io/csv.js';
 import { sample } from '../random/distributions.js';
 import { stream } from '../random/streams.js';
 import { buildScenario, type LoadedSource } from '../scenario/index.js';
 import { ScenarioError } from '../scenario/problems.js';
 import { sumOverFlows, UNSERVED_EPSILON, unservedOf } from '../engine/metrics.js';
-import { SketchBins } from './bins.js';
+import { CellSketches, SUM_SCALE } from './bins.js';
 import { targetYears } from '../engine/targets.js';
 import { isVolumeMetric } from './metrics.js';
 
 export const SKETCH_ACCURACY = 0.001;
 export const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
-const SUM_SCALE = 1e6;
 
 export interface Draw {
   overrides: string[];
@@ -55,12 +54,20 @@ export interface RunOutcome {
   result: Result;
 }
 
-export function runOnce(source: LoadedSource, base: Model, baseOverrides: readonly string[], seed: number | string, run: number): RunOutcome {
+/**
+ * Run `run` of a Monte Carlo study. With `buffers` (a batch's), the result's
+ * arrays are the buffers': read them before the next run.
+ */
+export function runOnce(source: LoadedSource, base: Model, baseOverrides: readonly string[], seed: number | string, run: number, buffers?: { run?: RunBuffers }): RunOutcome {
   const draw = drawParams(base, seed, run);
   const scenario = buildScenario(source, [...baseOverrides, ...draw.overrides], `run ${run}: --set`);
   const errors = scenario.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0 || !scenario.model) throw new ScenarioError(errors);
-  return { draw, result: simulate(scenario.model, { eventApplies: drawEvents(scenario.model, seed, run) }) };
+  const model = scenario.model;
+  const options = { eventApplies: drawEvents(model, seed, run) };
+  if (!buffers) return { draw, result: simulate(model, options) };
+  if (!buffers.run?.fits(model)) buffers.run = new RunBuffers(model);
+  return { draw, result: simulateInto(model, buffers.run, options) };
 }
 
 /**
@@ -155,10 +162,12 @@ export interface BatchData {
   runs: number;
   /** `[run][metric * years + year]`, flattened. */
   values: Float64Array;
-  /** Bottleneck element per run and year (−1: none). */
-  bottleneck: Int32Array;
-  /** 1 where an element binds, per run, `[element * years + year]`. */
-  binding: Uint8Array;
+  /** Runs of the batch with unserved demand, per year. */
+  unserved: Float64Array;
+  /** Runs of the batch in which each element is the year's bottleneck, `[element * years + year]`. */
+  bottleneck: Float64Array;
+  /** Runs of the batch in which each element binds, `[element * years + year]`. */
+  binding: Float64Array;
   /** Drawn value of each uncertain param per run, in `model.uncertainty` order. */
   draws: Float64Array;
 }
@@ -167,15 +176,18 @@ export interface BatchData {
 export class BatchCollector {
   private readonly data: BatchData;
   private readonly cells: number;
+  private readonly unservedMetric: number;
 
   constructor(private readonly base: Model, private readonly defs: readonly MetricDef[], size: number) {
     const Y = base.years;
     this.cells = defs.length * Y;
+    this.unservedMetric = defs.findIndex((d) => d.metric === 'unserved' && d.element < 0);
     this.data = {
       runs: 0,
       values: new Float64Array(size * this.cells),
-      bottleneck: new Int32Array(size * Y),
-      binding: new Uint8Array(size * base.elements.length * Y),
+      unserved: new Float64Array(Y),
+      bottleneck: new Float64Array(base.elements.length * Y),
+      binding: new Float64Array(base.elements.length * Y),
       draws: new Float64Array(size * base.uncertainty.length),
     };
   }
@@ -183,22 +195,24 @@ export class BatchCollector {
   add(outcome: RunOutcome): void {
     const r = this.data.runs++;
     const Y = this.base.years;
-    runValues(outcome.result, this.defs, this.data.values, r * this.cells);
-    this.data.bottleneck.set(outcome.result.yearBottleneck, r * Y);
-    const flags = r * this.base.elements.length * Y;
-    outcome.result.yearBinding.forEach((elements, y) => elements.forEach((e) => (this.data.binding[flags + e * Y + y] = 1)));
-    this.base.uncertainty.forEach((p, i) => (this.data.draws[r * this.base.uncertainty.length + i] = outcome.draw.values[p.name]!));
+    const { result } = outcome;
+    const { values, unserved, bottleneck, binding, draws } = this.data;
+    runValues(result, this.defs, values, r * this.cells);
+    for (let y = 0; y < Y; y++) {
+      if (values[r * this.cells + this.unservedMetric * Y + y]! > UNSERVED_EPSILON) unserved[y] = unserved[y]! + 1;
+      const b = result.yearBottleneck[y]!;
+      if (b >= 0) bottleneck[b * Y + y] = bottleneck[b * Y + y]! + 1;
+      for (const e of result.yearBinding[y]!) binding[e * Y + y] = binding[e * Y + y]! + 1;
+    }
+    this.base.uncertainty.forEach((p, i) => (draws[r * this.base.uncertainty.length + i] = outcome.draw.values[p.name]!));
   }
 
   /** The runs added so far. */
   result(): BatchData {
     const { runs } = this.data;
-    const Y = this.base.years;
     return {
-      runs,
+      ...this.data,
       values: this.data.values.subarray(0, runs * this.cells),
-      bottleneck: this.data.bottleneck.subarray(0, runs * Y),
-      binding: this.data.binding.subarray(0, runs * this.base.elements.length * Y),
       draws: this.data.draws.subarray(0, runs * this.base.uncertainty.length),
     };
   }
@@ -207,45 +221,31 @@ export class BatchCollector {
 /** Bounded-memory aggregate of runs; the same whatever order batches arrive in. */
 export class Aggregate {
   runs = 0;
-  private readonly bins: (SketchBins | null)[];
-  /** Each cell's sketch, made from its bins when a quantile is first asked for (and again after more runs). */
+  /** Per cell: bucket counts, sum, count, min, max, and the largest value with how many runs had it (saturated metrics, utilization 1, pile up there). */
+  private readonly cells: CellSketches;
+  /** Each cell's sketch, made from its counts when a quantile is first asked for (and again after more runs). */
   private readonly sketches = new Map<number, DDSketch>();
-  /** Per cell, a value seen in consecutive runs of a batch and how many times, not yet counted. */
-  private readonly pendingValue: Float64Array;
-  private readonly pendingCount: Float64Array;
-  readonly sums: Float64Array;
-  readonly counts: Float64Array;
-  /** Largest value seen and how many runs had it: saturated metrics (utilization 1) pile up there. */
-  private readonly top: Float64Array;
-  private readonly atTop: Float64Array;
   /** Runs with unserved demand, per year. */
   readonly unserved: Float64Array;
   /** Runs in which each element is the year's bottleneck, `[element * years + year]`. */
   readonly bottleneck: Float64Array;
   /** Runs in which each element binds, `[element * years + year]`. */
   readonly binding: Float64Array;
-  private readonly drawSketches: DDSketch[];
+  /** The draws, above their distribution's lower end (drawOffsets), as bucket counts. */
+  private readonly draws: CellSketches;
   private readonly drawSums: Float64Array;
   /** Draws are sketched above their distribution's lower end: relative accuracy on 2027 itself would be ±2 years. */
   private readonly drawOffsets: number[];
-  private readonly unservedMetric: number;
 
   constructor(private readonly model: Model, private readonly defs: readonly MetricDef[]) {
     const cells = defs.length * model.years;
-    this.bins = new Array<SketchBins | null>(cells).fill(null);
-    this.pendingValue = new Float64Array(cells).fill(NaN);
-    this.pendingCount = new Float64Array(cells);
-    this.sums = new Float64Array(cells);
-    this.counts = new Float64Array(cells);
-    this.top = new Float64Array(cells).fill(-Infinity);
-    this.atTop = new Float64Array(cells);
+    this.cells = new CellSketches(cells, SKETCH_ACCURACY);
     this.unserved = new Float64Array(model.years);
     this.bottleneck = new Float64Array(model.elements.length * model.years);
     this.binding = new Float64Array(model.elements.length * model.years);
-    this.drawSketches = model.uncertainty.map(() => newSketch());
+    this.draws = new CellSketches(model.uncertainty.length, SKETCH_ACCURACY);
     this.drawSums = new Float64Array(model.uncertainty.length);
     this.drawOffsets = model.uncertainty.map((p) => lowerEnd(p.dist));
-    this.unservedMetric = defs.findIndex((d) => d.metric === 'unserved' && d.element < 0);
   }
 
   addBatch(batch: BatchData): void {
@@ -253,59 +253,57 @@ export class Aggregate {
     const cells = this.defs.length * Y;
     const P = this.model.uncertainty.length;
     const { values } = batch;
-    const { pendingValue, pendingCount } = this;
     this.sketches.clear();
-    for (let r = 0; r < batch.runs; r++) {
-      const off = r * cells;
-      for (let i = 0; i < cells; i++) {
-        // Rounded to 1e-9 so that saturated values (utilization 1 ± float noise) tie exactly.
-        const v = Math.round(values[off + i]! * 1e9) / 1e9;
-        if (!Number.isFinite(v)) continue;
+    // Cell by cell, run by run: each cell's bucket counts stay in cache while its runs go in
+    // (run by run, every value would touch another cell's counts: a cache miss each).
+    for (let i = 0; i < cells; i++) {
+      let raw = NaN;
+      let same = NaN;
+      let repeats = 0;
+      for (let r = 0; r < batch.runs; r++) {
+        const x = values[r * cells + i]!;
         // Runs often repeat a cell's value (history years, untouched elements): such a value is
         // counted, and added once with its count when another value comes (the same totals).
-        if (v === pendingValue[i]) pendingCount[i] = pendingCount[i]! + 1;
-        else {
-          this.flush(i);
-          pendingValue[i] = v;
-          pendingCount[i] = 1;
+        if (x === raw) {
+          repeats++;
+          continue;
         }
+        // Rounded to 1e-9 so that saturated values (utilization 1 ± float noise) tie exactly.
+        const v = Math.round(x * 1e9) / 1e9;
+        if (!Number.isFinite(v)) continue;
+        if (v === same) repeats++;
+        else {
+          if (repeats > 0) this.cells.add(i, same, repeats);
+          same = v;
+          repeats = 1;
+        }
+        raw = x;
       }
-      for (let y = 0; y < Y; y++) {
-        if (values[off + this.unservedMetric * Y + y]! > UNSERVED_EPSILON) this.unserved[y] = this.unserved[y]! + 1;
-        const b = batch.bottleneck[r * Y + y]!;
-        if (b >= 0) this.bottleneck[b * Y + y] = this.bottleneck[b * Y + y]! + 1;
-      }
-      const flags = r * this.binding.length;
-      for (let i = 0; i < this.binding.length; i++) this.binding[i] = this.binding[i]! + batch.binding[flags + i]!;
+      if (repeats > 0) this.cells.add(i, same, repeats);
+    }
+    const add = (to: Float64Array, from: Float64Array) => {
+      for (let i = 0; i < to.length; i++) to[i] = to[i]! + from[i]!;
+    };
+    add(this.unserved, batch.unserved);
+    add(this.bottleneck, batch.bottleneck);
+    add(this.binding, batch.binding);
+    for (let r = 0; r < batch.runs; r++) {
       for (let p = 0; p < P; p++) {
         const v = batch.draws[r * P + p]!;
-        this.drawSketches[p]!.accept(v - this.drawOffsets[p]!);
+        this.draws.add(p, v - this.drawOffsets[p]!, 1);
         this.drawSums[p] = this.drawSums[p]! + Math.round(v * SUM_SCALE);
       }
-      this.runs++;
     }
-    for (let i = 0; i < cells; i++) this.flush(i);
-  }
-
-  /** Adds cell i's pending value, `pendingCount[i]` times: to its bins, sum, count and top. */
-  private flush(i: number): void {
-    const n = this.pendingCount[i]!;
-    if (n === 0) return;
-    const v = this.pendingValue[i]!;
-    (this.bins[i] ??= new SketchBins(SKETCH_ACCURACY)).accept(v, n);
-    // Integers below 2^53: n × round(v·1e6) is the sum of n additions, exactly.
-    this.sums[i] = this.sums[i]! + Math.round(v * SUM_SCALE) * n;
-    this.counts[i] = this.counts[i]! + n;
-    if (v > this.top[i]!) {
-      this.top[i] = v;
-      this.atTop[i] = n;
-    } else if (v === this.top[i]) this.atTop[i] = this.atTop[i]! + n;
-    this.pendingCount[i] = 0;
-    this.pendingValue[i] = NaN;
+    this.runs += batch.runs;
   }
 
   mean(i: number): number {
-    return this.counts[i]! > 0 ? this.sums[i]! / SUM_SCALE / this.counts[i]! : NaN;
+    return this.cells.mean(i);
+  }
+
+  /** Runs that gave cell i a value. */
+  count(i: number): number {
+    return this.cells.count(i);
   }
 
   /**
@@ -314,12 +312,12 @@ export class Aggregate {
    * that share the largest value.
    */
   quantile(i: number, q: number): number {
-    const bins = this.bins[i];
-    const n = this.counts[i]!;
-    if (!bins || n === 0) return NaN;
-    if (q * (n - 1) >= n - this.atTop[i]!) return this.top[i]!;
+    const n = this.cells.count(i);
+    if (n === 0) return NaN;
+    const top = this.cells.top(i);
+    if (q * (n - 1) >= n - top.count) return top.value;
     let s = this.sketches.get(i);
-    if (!s) this.sketches.set(i, (s = bins.sketch()));
+    if (!s) this.sketches.set(i, (s = this.cells.sketch(i)));
     return clampedQuantile(s, q);
   }
 
@@ -329,8 +327,9 @@ export class Aggregate {
     this.model.uncertainty.forEach((p, i) => {
       if (this.runs === 0) return;
       out[p.name] = { mean: round6(this.drawSums[i]! / SUM_SCALE / this.runs) };
+      const sketch = this.draws.sketch(i);
       for (const q of QUANTILES) {
-        const x = this.drawOffsets[i]! + clampedQuantile(this.drawSketches[i]!, q);
+        const x = this.drawOffsets[i]! + clampedQuantile(sketch, q);
         // A discrete param's quantile is one of its values; the sketch is within 0.1 % of it.
         const snapped = p.dist.dist === 'discrete' ? p.dist.values.reduce((a, b) => (Math.abs(b - x) < Math.abs(a - x) ? b : a)) : x;
         out[p.name]![`p${Math.round(q * 100)}`] = round6(snapped);
@@ -356,7 +355,6 @@ function lowerEnd(d: UncertainParam['dist']): number {
   }
 }
 
-const newSketch = () => new DDSketch({ relativeAccuracy: SKETCH_ACCURACY });
 const clampedQuantile = (s: DDSketch, q: number) => Math.min(s.max, Math.max(s.min, s.getValueAtQuantile(q)));
 const round6 = (x: number) => Number(x.toFixed(6));
 
@@ -384,7 +382,7 @@ export function monteCarloTable(model: Model, defs: readonly MetricDef[], agg: A
     const year = model.startYear + y;
     let bottlenecksDone = -2;
     for (const { d, m, id: element } of order) {
-      if (d.metric === 'target_met' && agg.counts[m * Y + y] === 0) continue; // a year the target does not apply
+      if (d.metric === 'target_met' && agg.count(m * Y + y) === 0) continue; // a year the target does not apply
       if (d.element >= 0 && bottlenecksDone !== d.element) {
         rows.push([model.name, year, 'binding_share', element, agg.binding[d.element * Y + y]! / agg.runs, ...empty]);
         rows.push([model.name, year, 'bottleneck_share', element, agg.bottleneck[d.element * Y + y]! / agg.runs, ...empty]);

@@ -63,8 +63,9 @@ export function runMonteCarloBatch(batch: MonteCarloBatch): Generator<void, Mont
 export function* monteCarloBatch(source: LoadedSource, base: Model, batch: MonteCarloBatch): Generator<void, MonteCarloBatchResult> {
   const collector = new BatchCollector(base, metricDefs(base), batch.to - batch.from);
   const rows: Cell[][] = [];
+  const buffers = {};
   for (let run = batch.from; run < batch.to; run++) {
-    const outcome = runOnce(source, base, batch.set, batch.seed, run);
+    const outcome = runOnce(source, base, batch.set, batch.seed, run, buffers);
     collector.add(outcome);
     if (batch.keepRuns) rows.push(...runRows(base, run, outcome));
     yield;

@@ -34,6 +34,8 @@ export class Allocator {
   private readonly version: Int32Array;
   private readonly demand: Float64Array;
   private readonly current: Int32Array;
+  /** Position in claimRoutes of the claimant's current route. */
+  private readonly currentAt: Int32Array;
   private readonly enteredAt: Float64Array;
   private readonly heap = new EventHeap();
 
@@ -61,6 +63,7 @@ export class Allocator {
     this.version = new Int32Array(C);
     this.demand = new Float64Array(K);
     this.current = new Int32Array(K);
+    this.currentAt = new Int32Array(K);
     this.enteredAt = new Float64Array(K);
   }
 
@@ -115,6 +118,7 @@ export class Allocator {
       const r = this.claimRoutes[i]!;
       if (this.isOpen(r)) {
         this.current[k] = r;
+        this.currentAt[k] = i;
         this.enteredAt[k] = t;
         this.changeRate(r, this.demand[k]!, t, capacity, schedule);
         return;
@@ -128,9 +132,7 @@ export class Allocator {
     const r = this.current[k]!;
     volume[r] = volume[r]! + this.demand[k]! * (t - this.enteredAt[k]!);
     this.changeRate(r, -this.demand[k]!, t, capacity);
-    let pos = this.claimRouteStart[k]!;
-    while (this.claimRoutes[pos] !== r) pos++;
-    this.enter(k, pos + 1, t, capacity);
+    this.enter(k, this.currentAt[k]! + 1, t, capacity);
   }
 
   private isOpen(r: number): boolean {

@@ -25,7 +25,7 @@ export function applyChange(capacity: number, change: ChangeModel, yearIndex: nu
   }
 }
 
-/** Whether an event applies in a deterministic run (no probability, or certain). */
+/** Whether an event with a probability happens in a year (one without always does: the filter is not asked). */
 export type EventFilter = (eventIndex: number, yearIndex: number) => boolean;
 
 export const certainEvents =
@@ -37,24 +37,33 @@ export const certainEvents =
 
 /** Effective capacity as one array per constraint, indexed by year. */
 export function effectiveCapacity(model: Model, eventApplies: EventFilter = certainEvents(model)): number[][] {
-  const caps = model.constraints.map((c) => Array.from(c.nameplate));
+  const Y = model.years;
+  const flat = effectiveCapacityInto(model, eventApplies, new Float64Array(model.constraints.length * Y));
+  return model.constraints.map((_, c) => Array.from(flat.subarray(c * Y, (c + 1) * Y)));
+}
+
+/** Effective capacity into `out`, `[constraint * years + year]`; returns `out`. */
+export function effectiveCapacityInto(model: Model, eventApplies: EventFilter, out: Float64Array): Float64Array {
+  const Y = model.years;
+  model.constraints.forEach((c, i) => {
+    for (let y = 0; y < Y; y++) out[i * Y + y] = c.nameplate[y]!;
+  });
   for (const p of model.projects) {
-    for (let y = 0; y < model.years; y++) {
+    for (let y = 0; y < Y; y++) {
       const f = rampFraction(model.startYear + y, p.online, p.rampYears);
       if (f === 0) continue;
-      for (const c of p.constraints) caps[c]![y] = applyChange(caps[c]![y]!, p, y, f);
+      for (const c of p.constraints) out[c * Y + y] = applyChange(out[c * Y + y]!, p, y, f);
     }
   }
   model.events.forEach((ev, e) => {
     for (let year = ev.from; year <= ev.to; year++) {
       const y = year - model.startYear;
-      if (!eventApplies(e, y)) continue;
-      for (const c of ev.constraints) caps[c]![y] = applyChange(caps[c]![y]!, ev, y, 1);
+      if (ev.probability !== undefined && !eventApplies(e, y)) continue;
+      for (const c of ev.constraints) out[c * Y + y] = applyChange(out[c * Y + y]!, ev, y, 1);
     }
   });
   model.constraints.forEach((c, i) => {
-    const cap = caps[i]!;
-    for (let y = 0; y < model.years; y++) cap[y] = Math.max(0, cap[y]! * c.factor[y]!);
+    for (let y = 0; y < Y; y++) out[i * Y + y] = Math.max(0, out[i * Y + y]! * c.factor[y]!);
   });
-  return caps;
+  return out;
 }

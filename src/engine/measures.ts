@@ -41,32 +41,73 @@ export interface Measures {
  * route measures (transit times, route bottlenecks) are worked out on first
  * use: the tables need them, sweeps and Monte Carlo runs do not.
  */
-export function measure(model: Model, capacity: Float64Array, routeVolume: Float64Array): Measures {
+/** A year in which no element binds (shared: nothing writes to it). */
+const NONE: readonly number[] = Object.freeze([]);
+
+/** The arrays the measures of a run are written into (see RunBuffers in simulate.ts). */
+export class MeasureBuffers {
+  readonly constraintFlow: Float64Array;
+  readonly elementFlow: Float64Array;
+  readonly utilization: Float64Array;
+  readonly yearBottleneck: Int32Array;
+  readonly yearMaxUtilization: Float64Array;
+  readonly yearBinding: (readonly number[])[];
+  readonly sum: Float64Array;
+  /** 0 … years − 1. */
+  readonly allYears: Int32Array;
+
+  constructor(model: Model) {
+    const Y = model.years;
+    this.constraintFlow = new Float64Array(model.constraints.length * Y);
+    this.elementFlow = new Float64Array(model.elements.length * Y);
+    this.utilization = new Float64Array(model.constraints.length * Y);
+    this.yearBottleneck = new Int32Array(Y);
+    this.yearMaxUtilization = new Float64Array(Y);
+    this.yearBinding = new Array<readonly number[]>(Y).fill(NONE);
+    this.sum = new Float64Array(Y);
+    this.allYears = Int32Array.from({ length: Y }, (_, y) => y);
+  }
+
+  fits(model: Model): boolean {
+    return this.constraintFlow.length === model.constraints.length * model.years && this.elementFlow.length === model.elements.length * model.years;
+  }
+}
+
+/**
+ * The measures of a run into `buffers`. With `years` (indices, ascending)
+ * only those years are worked out: the caller knows the buffers already hold
+ * the others (a run whose year has the same inputs as the buffers' last run).
+ */
+export function measure(model: Model, capacity: Float64Array, routeVolume: Float64Array, buffers = new MeasureBuffers(model), years?: ArrayLike<number>): Measures {
   const Y = model.years;
   const C = model.constraints.length;
+  const ys = years ?? buffers.allYears;
+  const n = ys.length;
   const { sums, elementOf } = structureOf(model);
-  const constraintFlow = new Float64Array(C * Y);
-  const elementFlow = new Float64Array(model.elements.length * Y);
+  const { constraintFlow, elementFlow, utilization, yearBottleneck, yearMaxUtilization, yearBinding, sum } = buffers;
+  // Every element and constraint is in exactly one route set below (empty sets included), so all are written.
   // Each constraint's and element's flow is the sum of its routes' volumes, added in route order.
   // Many share their routes (a link and its end nodes, an element's total): each set is summed once.
-  const sum = new Float64Array(Y);
   for (const { routes, elements, constraints } of sums) {
-    sum.fill(0);
+    for (let j = 0; j < n; j++) sum[ys[j]!] = 0;
     for (let i = 0; i < routes.length; i++) {
       const at = routes[i]! * Y;
-      for (let y = 0; y < Y; y++) sum[y] = sum[y]! + routeVolume[at + y]!;
+      for (let j = 0; j < n; j++) {
+        const y = ys[j]!;
+        sum[y] = sum[y]! + routeVolume[at + y]!;
+      }
     }
-    for (let i = 0; i < elements.length; i++) elementFlow.set(sum, elements[i]! * Y);
-    for (let i = 0; i < constraints.length; i++) constraintFlow.set(sum, constraints[i]! * Y);
+    for (let i = 0; i < elements.length; i++) for (let j = 0; j < n; j++) elementFlow[elements[i]! * Y + ys[j]!] = sum[ys[j]!]!;
+    for (let i = 0; i < constraints.length; i++) for (let j = 0; j < n; j++) constraintFlow[constraints[i]! * Y + ys[j]!] = sum[ys[j]!]!;
   }
-  const utilization = new Float64Array(constraintFlow.length);
-  for (let i = 0; i < utilization.length; i++) {
-    utilization[i] = capacity[i]! > 0 ? constraintFlow[i]! / capacity[i]! : NaN;
+  for (let c = 0; c < C; c++) {
+    for (let j = 0; j < n; j++) {
+      const i = c * Y + ys[j]!;
+      utilization[i] = capacity[i]! > 0 ? constraintFlow[i]! / capacity[i]! : NaN;
+    }
   }
-  const yearBottleneck = new Int32Array(Y).fill(-1);
-  const yearMaxUtilization = new Float64Array(Y);
-  const yearBinding: (readonly number[])[] = [];
-  for (let y = 0; y < Y; y++) {
+  for (let j = 0; j < n; j++) {
+    const y = ys[j]!;
     let best = -1;
     let bestU = -Infinity;
     let bound: number[] | undefined;
@@ -82,7 +123,7 @@ export function measure(model: Model, capacity: Float64Array, routeVolume: Float
     }
     yearBottleneck[y] = best;
     yearMaxUtilization[y] = best >= 0 ? bestU : NaN;
-    yearBinding.push(bound && bound.length > 1 ? bound.sort((a, b) => a - b) : (bound ?? NONE));
+    yearBinding[y] = bound && bound.length > 1 ? bound.sort((a, b) => a - b) : (bound ?? NONE);
   }
   let routes: ReturnType<typeof routeMeasures> | undefined;
   return {
@@ -95,9 +136,6 @@ export function measure(model: Model, capacity: Float64Array, routeVolume: Float
     },
   };
 }
-
-/** A year in which no element binds (shared: nothing writes to it). */
-const NONE: readonly number[] = Object.freeze([]);
 
 /** A set of routes (ascending) and the elements and constraints whose flow is their sum. */
 interface RouteSum {

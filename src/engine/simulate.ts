@@ -1,8 +1,8 @@
 // The run loop: capacity for all years, then year by year demand (with
 // carry-over) → allocation → volumes. Pure: no I/O, clock or randomness.
 import { Allocator } from './allocate.js';
-import { certainEvents, effectiveCapacity, type EventFilter } from './capacity.js';
-import { measure, type Measures } from './measures.js';
+import { certainEvents, effectiveCapacityInto, type EventFilter } from './capacity.js';
+import { measure, MeasureBuffers, type Measures } from './measures.js';
 import type { FlowModel, Model } from './model.js';
 
 export interface SimulateOptions {
@@ -20,23 +20,115 @@ export interface Result extends Measures {
   readonly flowServed: Float64Array;
 }
 
+/**
+ * The arrays one run writes, sized for a model's network and years. A
+ * caller that does not keep results (Monte Carlo, sweeps) passes the same
+ * buffers to every run: nothing is allocated per run, and a year whose
+ * inputs (capacities, demands with carry-over) equal those of the buffers'
+ * last run of the same network keeps that run's outputs. An allocation is a
+ * pure function of its year's inputs (the allocator resets its state every
+ * call), and so are that year's measures, so the outputs are the same.
+ */
+export class RunBuffers {
+  readonly capacity: Float64Array;
+  readonly routeVolume: Float64Array;
+  readonly flowDemand: Float64Array;
+  readonly flowServed: Float64Array;
+  readonly measures: MeasureBuffers;
+  readonly capYear: Float64Array;
+  readonly demandYear: Float64Array;
+  readonly volumeYear: Float64Array;
+  readonly carried: Float64Array;
+  /** The routes array of the last run's model, and per year whether `lastCap`/`lastDemand` hold its inputs. */
+  network: object | undefined;
+  readonly known: Uint8Array;
+  readonly lastCap: Float64Array;
+  readonly lastDemand: Float64Array;
+  /** The year indices a run worked out (the others kept). */
+  readonly changed: Int32Array;
+  /** What `capacity` was worked out from, when no event has a probability (then the capacity is a function of these alone). */
+  capacityFrom: readonly [object, object, object] | undefined;
+
+  constructor(model: Model) {
+    const Y = model.years;
+    const [C, F, R] = [model.constraints.length, model.flows.length, model.routes.length];
+    this.capacity = new Float64Array(C * Y);
+    this.routeVolume = new Float64Array(R * Y);
+    this.flowDemand = new Float64Array(F * Y);
+    this.flowServed = new Float64Array(F * Y);
+    this.measures = new MeasureBuffers(model);
+    this.capYear = new Float64Array(C);
+    this.demandYear = new Float64Array(F);
+    this.volumeYear = new Float64Array(R);
+    this.carried = new Float64Array(F);
+    this.known = new Uint8Array(Y);
+    this.lastCap = new Float64Array(C * Y);
+    this.lastDemand = new Float64Array(F * Y);
+    this.changed = new Int32Array(Y);
+  }
+
+  /** Whether these buffers have the sizes `model` needs. */
+  fits(model: Model): boolean {
+    const Y = model.years;
+    return this.capacity.length === model.constraints.length * Y && this.routeVolume.length === model.routes.length * Y && this.flowDemand.length === model.flows.length * Y && this.measures.fits(model);
+  }
+
+  /** Whether year y's inputs are those of the last run (=== per number: −0 and 0 allocate alike). */
+  private same(y: number): boolean {
+    if (this.known[y] !== 1) return false;
+    const { capYear, demandYear, lastCap, lastDemand } = this;
+    const C = capYear.length;
+    const F = demandYear.length;
+    for (let c = 0; c < C; c++) if (capYear[c] !== lastCap[y * C + c]) return false;
+    for (let f = 0; f < F; f++) if (demandYear[f] !== lastDemand[y * F + f]) return false;
+    return true;
+  }
+
+  /** Starts a run of `model`: forgets the last run's inputs if it was of another network. */
+  start(model: Model): void {
+    if (this.network !== model.routes) this.known.fill(0);
+    this.network = model.routes;
+  }
+
+  /** Whether year y can keep the last run's outputs; if not, remembers its inputs as this run's. */
+  keeps(y: number): boolean {
+    if (this.same(y)) return true;
+    this.lastCap.set(this.capYear, y * this.capYear.length);
+    this.lastDemand.set(this.demandYear, y * this.demandYear.length);
+    this.known[y] = 1;
+    return false;
+  }
+}
+
+/** A run of `model`, into new arrays. */
 export function simulate(model: Model, options: SimulateOptions = {}): Result {
+  return simulateInto(model, new RunBuffers(model), options);
+}
+
+/** A run of `model` into `buffers` (which must fit it): the result's arrays are the buffers', valid until their next run. */
+export function simulateInto(model: Model, buffers: RunBuffers, options: SimulateOptions = {}): Result {
   const Y = model.years;
   const F = model.flows.length;
-  const perConstraint = effectiveCapacity(model, options.eventApplies ?? certainEvents(model));
-  const capacity = new Float64Array(model.constraints.length * Y);
-  perConstraint.forEach((cap, c) => capacity.set(cap, c * Y));
+  const { capacity, routeVolume, flowDemand, flowServed, capYear, demandYear, volumeYear, carried, changed } = buffers;
+  // Projects, events and constraints are kept by a param-only what-if that does not touch them.
+  const from = [model.constraints, model.projects, model.events] as const;
+  const certain = model.events.every((e) => e.probability === undefined);
+  const kept = certain && buffers.capacityFrom !== undefined && from.every((x, i) => x === buffers.capacityFrom![i]);
+  if (!kept) effectiveCapacityInto(model, options.eventApplies ?? certainEvents(model), capacity);
+  buffers.capacityFrom = certain ? from : undefined;
   const allocator = allocatorFor(model);
-  const routeVolume = new Float64Array(model.routes.length * Y);
-  const flowDemand = new Float64Array(F * Y);
-  const flowServed = new Float64Array(F * Y);
-  const capYear = new Float64Array(model.constraints.length);
-  const demandYear = new Float64Array(F);
-  const volumeYear = new Float64Array(model.routes.length);
-  const carried = new Float64Array(F);
+  buffers.start(model);
+  carried.fill(0);
+  let n = 0;
   for (let y = 0; y < Y; y++) {
     for (let c = 0; c < capYear.length; c++) capYear[c] = capacity[c * Y + y]!;
     for (let i = 0; i < F; i++) demandYear[i] = model.flows[i]!.demand[y]! + carried[i]!;
+    if (buffers.keeps(y)) {
+      // The buffers hold this year's outputs; carry-over follows from them as below.
+      for (let i = 0; i < F; i++) carried[i] = model.flows[i]!.unserved === 'carry' ? flowDemand[i * Y + y]! - flowServed[i * Y + y]! : 0;
+      continue;
+    }
+    changed[n++] = y;
     allocator.allocate(capYear, demandYear, volumeYear);
     for (let r = 0; r < volumeYear.length; r++) routeVolume[r * Y + y] = volumeYear[r]!;
     for (let i = 0; i < F; i++) {
@@ -49,8 +141,9 @@ export function simulate(model: Model, options: SimulateOptions = {}): Result {
       carried[i] = f.unserved === 'carry' ? demandYear[i]! - served : 0;
     }
   }
+  const measures = measure(model, capacity, routeVolume, buffers.measures, changed.subarray(0, n));
   // Assigned onto the measures, not spread: that would work out their lazy route measures.
-  return Object.assign(measure(model, capacity, routeVolume), { model, capacity, routeVolume, flowDemand, flowServed });
+  return Object.assign(measures, { model, capacity, routeVolume, flowDemand, flowServed });
 }
 
 /**

@@ -14,9 +14,13 @@ import { mapData, MAP_DATA } from '../report/map.js';
 import { offSpec, onlineSpec, paramSpec, type Payload } from './payload.js';
 import { DATA } from './specs.js';
 import { datasets, elementStates } from './views.js';
+import { disableCodeGeneration } from '../units/closure.js';
 
 /** Which datasets each chart draws. */
 const DATASETS: Record<string, string[]> = { flows: [DATA.served, DATA.totals], bottleneck: [DATA.bottleneck], utilization: [DATA.utilization] };
+
+// The page's CSP forbids eval: expressions run as closures.
+disableCodeGeneration();
 
 const payload = JSON.parse(document.getElementById('corridor-data')!.textContent!) as Payload;
 const files = new Map(payload.files.map((f) => [f.path, f.text]));

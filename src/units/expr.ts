@@ -2,7 +2,7 @@
 import type { MathNode, Unit } from 'mathjs';
 import { ALLOWED_CONSTANTS, ALLOWED_FUNCTIONS, type MathContext } from './math.js';
 import { didYouMean } from '../scenario/problems.js';
-import { FALLBACK, toClosure, type NumericClosure } from './closure.js';
+import { FALLBACK, toNumeric, type NumericClosure } from './closure.js';
 
 /** Longest expression accepted, in characters. */
 export const MAX_EXPRESSION_LENGTH = 500;
@@ -60,7 +60,7 @@ export function compileExpression(ctx: MathContext, text: string, variables: Rea
   const slow = (scope: Scope) => code.evaluate(scope) as ExprValue;
   // Plain numbers and params: a JavaScript closure with mathjs's rules (closure.ts), mathjs where it must.
   const sorted = [...names].sort();
-  const numeric = toClosure(root, new Map(sorted.map((n, i) => [n, i])));
+  const numeric = toNumeric(root, new Map(sorted.map((n, i) => [n, i])));
   const evaluate = numeric
     ? (scope: Scope): ExprValue => {
         try {

@@ -4,22 +4,30 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMathContext } from '../../src/units/math.js';
-import { FALLBACK, toClosure } from '../../src/units/closure.js';
+import { FALLBACK, toClosure, toNumeric } from '../../src/units/closure.js';
 
 const ctx = createMathContext([['TEU', '10 t']], () => {});
 const NAMES = ['a', 'b', 'yr', 'base', 'base_yr'];
 const VARS = new Map(NAMES.map((n, i) => [n, i]));
 
-/** The closure's value, or FALLBACK where it hands over to mathjs. */
+/** The closure's value, or FALLBACK where it hands over to mathjs; the generated function (toNumeric) must say the same. */
 function viaClosure(text: string, scope: Map<string, number>): number | typeof FALLBACK {
-  const f = toClosure(ctx.parse(text), VARS)!;
-  expect(f, text).toBeDefined();
-  try {
-    return f(NAMES.map((n) => scope.get(n)!));
-  } catch (err) {
-    if (err === FALLBACK) return FALLBACK;
-    throw err;
-  }
+  const [closure, generated] = [toClosure(ctx.parse(text), VARS)!, toNumeric(ctx.parse(text), VARS)!];
+  expect(closure, text).toBeDefined();
+  expect(generated, text).not.toBe(closure);
+  const vars = NAMES.map((n) => scope.get(n)!);
+  const value = (f: (v: number[]) => number) => {
+    try {
+      return f(vars);
+    } catch (err) {
+      if (err === FALLBACK) return FALLBACK;
+      throw err;
+    }
+  };
+  const a = value(closure);
+  const b = value(generated);
+  expect(Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b)), `${text}: closure ${String(a)}, generated ${String(b)}`).toBe(true);
+  return a;
 }
 
 const EXPRESSIONS = [
@@ -34,6 +42,7 @@ const EXPRESSIONS = [
   'max(a * (1 + 1e-13), a) + max(b, a)',
   'max(a, a * (1 + 1e-13), b)',
   'pi * e * a',
+  '-(-a) - -b + +(a)',
 ];
 
 describe('closures give mathjs’s bits', () => {
