@@ -18,7 +18,7 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  minify: true,
+  minify: process.env.CORRIDOR_NO_MINIFY !== '1', // CORRIDOR_NO_MINIFY=1: readable names in CPU profiles
   legalComments: 'none',
   external: ['tinypool', 'vega', 'vega-lite', 'highs'],
   define: { 'import.meta.url': '__import_meta_url' },

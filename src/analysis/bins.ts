@@ -24,6 +24,18 @@ const CHUNK = 128;
 /** Sums are of values × SUM_SCALE, rounded: integers, added exactly in any order. */
 export const SUM_SCALE = 1e6;
 
+/**
+ * The multiplier of DDSketch's logarithmic mapping, worked out as the library
+ * does (KeyMapping: 1 / log1p(γ − 1); LogarithmicMapping: × ln 2), so that a
+ * key costs one logarithm and no method calls; used only if it gives the
+ * mapping's own keys on values across 1e-12 … 1e12.
+ */
+function directMultiplier(mapping: DDSketch['mapping'], accuracy: number): number | undefined {
+  const multiplier = (1 / Math.log1p((2 * accuracy) / (1 - accuracy))) * Math.log(2);
+  for (let x = 1e-12; x < 1e12; x *= 1.0137) if (Math.ceil(Math.log2(x) * multiplier) !== mapping.key(x)) return undefined;
+  return multiplier;
+}
+
 /** Counts per bucket key in a window that grows in chunks as keys arrive. */
 interface Window {
   offset: number;
@@ -52,6 +64,8 @@ export class CellSketches {
   private readonly positive: (Window | undefined)[];
   private readonly negative: (Window | undefined)[];
   private readonly mapping: DDSketch['mapping'];
+  /** ⌈log2(v) × multiplier⌉ is the mapping's key (checked in the constructor); undefined: ask the mapping. */
+  private readonly multiplier: number | undefined;
 
   constructor(cells: number, private readonly accuracy: number) {
     this.stats = new Float64Array(cells * STRIDE);
@@ -63,6 +77,7 @@ export class CellSketches {
     this.positive = new Array<Window | undefined>(cells).fill(undefined);
     this.negative = new Array<Window | undefined>(cells).fill(undefined);
     this.mapping = new DDSketch({ relativeAccuracy: accuracy }).mapping;
+    this.multiplier = directMultiplier(this.mapping, accuracy);
   }
 
   /** Adds value v to cell i, n times; which bucket follows DDSketch.accept (its mapping and thresholds). */
@@ -71,7 +86,7 @@ export class CellSketches {
     const s = this.stats;
     const at = i * STRIDE;
     if (v > m.minPossible) {
-      const key = m.key(v);
+      const key = this.multiplier !== undefined ? Math.ceil(Math.log2(v) * this.multiplier) : m.key(v);
       const w = this.positive[i];
       if (w) addToWindow(w, key, n);
       else addToWindow((this.positive[i] = newWindow(key)), key, n);
@@ -108,8 +123,13 @@ export class CellSketches {
   /** A DDSketch holding cell i's counts, min and max (not its sum: nothing here reads it). */
   sketch(i: number): DDSketch {
     const s = new DDSketch({ relativeAccuracy: this.accuracy });
+    // The extreme keys first: the store then sizes itself once instead of re-centring at every new key.
     const fill = (w: Window | undefined, store: DDSketch['store']) => {
-      if (w) for (let k = 0; k < w.counts.length; k++) if (w.counts[k]! > 0) store.add(k + w.offset, w.counts[k]!);
+      if (!w) return;
+      const keys: number[] = [];
+      for (let k = 0; k < w.counts.length; k++) if (w.counts[k]! > 0) keys.push(k);
+      if (keys.length > 1) [keys[1], keys[keys.length - 1]] = [keys[keys.length - 1]!, keys[1]!];
+      for (const k of keys) store.add(k + w.offset, w.counts[k]!);
     };
     fill(this.positive[i], s.store);
     fill(this.negative[i], s.negativeStore);

@@ -108,14 +108,19 @@ export function subjectOf(model: Model, d: MetricDef): string {
   return '';
 }
 
-/** Writes the values of every metric in every year of one run into `out` at `at`, `[metric * years + year]`; NaN where undefined. */
-export function runValues(result: Result, defs: readonly MetricDef[], out: Float64Array, at = 0): void {
+/**
+ * Writes the values of every metric in every year of one run into `out`:
+ * cell `metric * years + year` at `at + cell * step`; NaN where undefined.
+ */
+export function runValues(result: Result, defs: readonly MetricDef[], out: Float64Array, at = 0, step = 1): void {
   const { model } = result;
   const Y = model.years;
   const F = model.flows.length;
   for (let m = 0; m < defs.length; m++) {
     const d = defs[m]!;
-    const row = at + m * Y;
+    const row = m * Y;
+    /** Where year y of this metric goes. */
+    const cell = (y: number) => at + (row + y) * step;
     switch (d.metric) {
       case 'demand':
       case 'served':
@@ -124,34 +129,35 @@ export function runValues(result: Result, defs: readonly MetricDef[], out: Float
         for (let y = 0; y < Y; y++) {
           const demand = sumOverFlows(result.flowDemand, F, Y, y);
           const served = sumOverFlows(result.flowServed, F, Y, y);
-          out[row + y] = d.metric === 'demand' ? demand : d.metric === 'served' ? served : unservedOf(demand, served);
+          out[cell(y)] = d.metric === 'demand' ? demand : d.metric === 'served' ? served : unservedOf(demand, served);
         }
         break;
       case 'max_utilization':
-        out.set(result.yearMaxUtilization, row);
+        for (let y = 0; y < Y; y++) out[cell(y)] = result.yearMaxUtilization[y]!;
         break;
       case 'flow':
-        out.set(result.elementFlow.subarray(d.element * Y, (d.element + 1) * Y), row);
+        // Loops, not set(subarray(…)): a subarray is an object made per call.
+        for (let y = 0; y < Y; y++) out[cell(y)] = result.elementFlow[d.element * Y + y]!;
         break;
       case 'utilization': {
         // The highest utilization among the element's open constraints.
         const constraints = model.elements[d.element]!.constraints;
         for (let y = 0; y < Y; y++) {
           let v = NaN;
-          for (const c of constraints) {
-            const u = result.utilization[c * Y + y]!;
+          for (let k = 0; k < constraints.length; k++) {
+            const u = result.utilization[constraints[k]! * Y + y]!;
             if (!Number.isNaN(u) && !(u <= v)) v = u;
           }
-          out[row + y] = v;
+          out[cell(y)] = v;
         }
         break;
       }
       case 'flow_served':
-        out.set(result.flowServed.subarray(d.of! * Y, (d.of! + 1) * Y), row);
+        for (let y = 0; y < Y; y++) out[cell(y)] = result.flowServed[d.of! * Y + y]!;
         break;
       case 'target_met':
-        out.fill(NaN, row, row + Y);
-        for (const t of targetYears(result, d.of)) out[row + t.year - model.startYear] = t.met ? 1 : 0;
+        for (let y = 0; y < Y; y++) out[cell(y)] = NaN;
+        for (const t of targetYears(result, d.of)) out[cell(t.year - model.startYear)] = t.met ? 1 : 0;
         break;
     }
   }
@@ -160,8 +166,12 @@ export function runValues(result: Result, defs: readonly MetricDef[], out: Float
 /** What a batch of runs sends back (plain typed arrays, cheap to pass between threads). */
 export interface BatchData {
   runs: number;
-  /** `[run][metric * years + year]`, flattened. */
+  /**
+   * Cell by cell (`metric * years + year`), the runs' values: cell i of run r
+   * at `i * stride + r` — the aggregate reads each cell's runs in a row.
+   */
   values: Float64Array;
+  stride: number;
   /** Runs of the batch with unserved demand, per year. */
   unserved: Float64Array;
   /** Runs of the batch in which each element is the year's bottleneck, `[element * years + year]`. */
@@ -185,6 +195,7 @@ export class BatchCollector {
     this.data = {
       runs: 0,
       values: new Float64Array(size * this.cells),
+      stride: size,
       unserved: new Float64Array(Y),
       bottleneck: new Float64Array(base.elements.length * Y),
       binding: new Float64Array(base.elements.length * Y),
@@ -197,9 +208,10 @@ export class BatchCollector {
     const Y = this.base.years;
     const { result } = outcome;
     const { values, unserved, bottleneck, binding, draws } = this.data;
-    runValues(result, this.defs, values, r * this.cells);
+    const { stride } = this.data;
+    runValues(result, this.defs, values, r, stride);
     for (let y = 0; y < Y; y++) {
-      if (values[r * this.cells + this.unservedMetric * Y + y]! > UNSERVED_EPSILON) unserved[y] = unserved[y]! + 1;
+      if (values[(this.unservedMetric * Y + y) * stride + r]! > UNSERVED_EPSILON) unserved[y] = unserved[y]! + 1;
       const b = result.yearBottleneck[y]!;
       if (b >= 0) bottleneck[b * Y + y] = bottleneck[b * Y + y]! + 1;
       for (const e of result.yearBinding[y]!) binding[e * Y + y] = binding[e * Y + y]! + 1;
@@ -212,7 +224,6 @@ export class BatchCollector {
     const { runs } = this.data;
     return {
       ...this.data,
-      values: this.data.values.subarray(0, runs * this.cells),
       draws: this.data.draws.subarray(0, runs * this.base.uncertainty.length),
     };
   }
@@ -261,7 +272,7 @@ export class Aggregate {
       let same = NaN;
       let repeats = 0;
       for (let r = 0; r < batch.runs; r++) {
-        const x = values[r * cells + i]!;
+        const x = values[i * batch.stride + r]!;
         // Runs often repeat a cell's value (history years, untouched elements): such a value is
         // counted, and added once with its count when another value comes (the same totals).
         if (x === raw) {

@@ -61,7 +61,6 @@ export async function sensitivityCommand(args: SensitivityArgs, io: Io): Promise
   const defs = metricDefs(base);
   const servedMetric = defs.findIndex((d) => d.metric === 'served' && d.element < 0);
   const unservedMetric = defs.findIndex((d) => d.metric === 'unserved' && d.element < 0);
-  const cells = defs.length * Y;
   const file = path.resolve(args.scenario);
   const batches: MonteCarloBatch[] = [];
   for (let from = 0; from < args.runs; from += BATCH_RUNS) {
@@ -75,8 +74,8 @@ export async function sensitivityCommand(args: SensitivityArgs, io: Io): Promise
       const run = from + k;
       for (let p = 0; p < P; p++) sample.draws[run * P + p] = r.draws[k * P + p]!;
       for (let y = 0; y < Y; y++) {
-        sample.served[run * Y + y] = r.values[k * cells + servedMetric * Y + y]!;
-        sample.unserved[run * Y + y] = r.values[k * cells + unservedMetric * Y + y]!;
+        sample.served[run * Y + y] = r.values[(servedMetric * Y + y) * r.stride + k]!;
+        sample.unserved[run * Y + y] = r.values[(unservedMetric * Y + y) * r.stride + k]!;
       }
     }
     bar.update((done += r.runs));

@@ -11,7 +11,20 @@ export interface ReportOptions {
 }
 
 /** What `Checker.item` built for an item as written: its dependencies, the params it read with their values, its output and problems. */
-const itemMemos = new WeakMap<object, { deps: unknown[]; reads: [string, number][]; output: unknown; problems: Problem[] }>();
+interface ItemMemo {
+  deps: unknown[];
+  reads: [string, number][];
+  output: unknown;
+  problems: Problem[];
+}
+
+/**
+ * The last few builds of each item, latest first: a Monte Carlo draw of a
+ * discrete param (an opening year among three) finds each of its values
+ * built before, and keeps the item's identity (later stages key on it).
+ */
+const itemMemos = new WeakMap<object, ItemMemo[]>();
+const ITEM_MEMOS = 4;
 
 export class Checker {
   readonly problems: Problem[] = [];
@@ -41,16 +54,17 @@ export class Checker {
    */
   item<T>(key: object, deps: readonly unknown[], vc: ValueContext | undefined, build: (vc: ValueContext | undefined, check: Checker) => T): T {
     if (!vc?.reads) return build(vc, this);
-    const known = itemMemos.get(key);
-    if (
-      known &&
-      known.deps.length === deps.length + 1 &&
-      known.deps[0] === vc.math &&
-      deps.every((d, i) => known.deps[i + 1] === d) &&
-      known.reads.every(([p, v]) => vc.params.get(p) === v)
-    ) {
+    const memos = itemMemos.get(key) ?? [];
+    const known = memos.find(
+      (m) =>
+        m.deps.length === deps.length + 1 &&
+        m.deps[0] === vc.math &&
+        deps.every((d, i) => m.deps[i + 1] === d) &&
+        m.reads.every(([p, v]) => vc.params.get(p) === v),
+    );
+    if (known) {
       for (const [p] of known.reads) vc.reads.add(p);
-      this.problems.push(...known.problems);
+      if (known.problems.length > 0) this.problems.push(...known.problems);
       return known.output as T;
     }
     const reads = new Set<string>();
@@ -58,7 +72,8 @@ export class Checker {
     const output = build({ ...vc, reads }, own);
     for (const p of reads) vc.reads.add(p);
     this.problems.push(...own.problems);
-    itemMemos.set(key, { deps: [vc.math, ...deps], reads: [...reads].map((p) => [p, vc.params.get(p)!]), output, problems: own.problems });
+    const memo = { deps: [vc.math, ...deps], reads: [...reads].map((p): [string, number] => [p, vc.params.get(p)!]), output, problems: own.problems };
+    itemMemos.set(key, [memo, ...memos.slice(0, ITEM_MEMOS - 1)]);
     return output;
   }
 

@@ -112,9 +112,11 @@ interface StageMemo {
   problems: Problem[];
 }
 
-const stageMemos = new WeakMap<LoadedSource, Map<string, StageMemo>>();
+/** Per source and stage, the last few builds, latest first (as for items: checker.ts). */
+const stageMemos = new WeakMap<LoadedSource, Map<string, StageMemo[]>>();
+const STAGE_MEMOS = 4;
 
-function stagesOf(source: LoadedSource): Map<string, StageMemo> {
+function stagesOf(source: LoadedSource): Map<string, StageMemo[]> {
   let memo = stageMemos.get(source);
   if (!memo) stageMemos.set(source, (memo = new Map()));
   return memo;
@@ -122,24 +124,23 @@ function stagesOf(source: LoadedSource): Map<string, StageMemo> {
 
 type Stage = <T>(name: string, inputs: readonly unknown[], run: (vc: ValueContext | undefined, check: Checker) => T) => T;
 
-function stageRunner(memo: Map<string, StageMemo> | undefined, source: LoadedSource, vc: ValueContext | undefined, check: Checker): Stage {
+function stageRunner(memo: Map<string, StageMemo[]> | undefined, source: LoadedSource, vc: ValueContext | undefined, check: Checker): Stage {
   return <T>(name: string, inputs: readonly unknown[], run: (vc: ValueContext | undefined, check: Checker) => T): T => {
     if (!memo || !vc) return run(vc, check);
-    const known = memo.get(name);
-    if (
-      known &&
-      known.inputs.length === inputs.length &&
-      known.inputs.every((x, i) => x === inputs[i]) &&
-      known.reads.every(([p, v]) => vc.params.get(p) === v)
-    ) {
-      check.problems.push(...known.problems);
+    const memos = memo.get(name) ?? [];
+    const known = memos.find(
+      (m) => m.inputs.length === inputs.length && m.inputs.every((x, i) => x === inputs[i]) && m.reads.every(([p, v]) => vc.params.get(p) === v),
+    );
+    if (known) {
+      if (known.problems.length > 0) check.problems.push(...known.problems);
       return known.output as T;
     }
     const reads = new Set<string>();
     const own = new Checker(source.raw, source.positions, source.file);
     const output = run({ ...vc, reads }, own);
     check.problems.push(...own.problems);
-    memo.set(name, { inputs, reads: [...reads].map((p) => [p, vc.params.get(p)!]), output, problems: own.problems });
+    const entry: StageMemo = { inputs, reads: [...reads].map((p): [string, number] => [p, vc.params.get(p)!]), output, problems: own.problems };
+    memo.set(name, [entry, ...memos.slice(0, STAGE_MEMOS - 1)]);
     return output;
   };
 }
