@@ -88,8 +88,10 @@ export class CellSketches {
     if (v > m.minPossible) {
       const key = this.multiplier !== undefined ? Math.ceil(Math.log2(v) * this.multiplier) : m.key(v);
       const w = this.positive[i];
-      if (w) addToWindow(w, key, n);
-      else addToWindow((this.positive[i] = newWindow(key)), key, n);
+      const k = w ? key - w.offset : -1;
+      // Most keys fall inside the cell's window: counted here; the rest grow it.
+      if (w && k >= 0 && k < w.counts.length) w.counts[k] = w.counts[k]! + n;
+      else addToWindow(w ?? (this.positive[i] = newWindow(key)), key, n);
     } else if (v < -m.minPossible) {
       const key = m.key(-v);
       addToWindow((this.negative[i] ??= newWindow(key)), key, n);

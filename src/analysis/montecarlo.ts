@@ -21,7 +21,7 @@ import { buildScenario, type LoadedSource } from '../scenario/index.js';
 import { ScenarioError } from '../scenario/problems.js';
 import { sumOverFlows, UNSERVED_EPSILON, unservedOf } from '../engine/metrics.js';
 import { CellSketches, SUM_SCALE } from './bins.js';
-import { targetYears } from '../engine/targets.js';
+import { isMet, requiredIn, servedIn } from '../engine/targets.js';
 import { isVolumeMetric } from './metrics.js';
 
 export const SKETCH_ACCURACY = 0.001;
@@ -155,10 +155,15 @@ export function runValues(result: Result, defs: readonly MetricDef[], out: Float
       case 'flow_served':
         for (let y = 0; y < Y; y++) out[cell(y)] = result.flowServed[d.of! * Y + y]!;
         break;
-      case 'target_met':
-        for (let y = 0; y < Y; y++) out[cell(y)] = NaN;
-        for (const t of targetYears(result, d.of)) out[cell(t.year - model.startYear)] = t.met ? 1 : 0;
+      case 'target_met': {
+        // 1 or 0 in the years the target applies (as targetYears says), NaN in the others.
+        const t = model.targets[d.of!]!;
+        for (let y = 0; y < Y; y++) {
+          const year = model.startYear + y;
+          out[cell(y)] = year >= t.from && year <= t.to ? (isMet(servedIn(result, d.of!, y), requiredIn(result, d.of!, y)) ? 1 : 0) : NaN;
+        }
         break;
+      }
     }
   }
 }
@@ -187,11 +192,19 @@ export class BatchCollector {
   private readonly data: BatchData;
   private readonly cells: number;
   private readonly unservedMetric: number;
+  /**
+   * The latest runs' values, run by run, moved into `data.values` a block at
+   * a time: cell by cell, a block's runs fill one cache line (writing each
+   * run straight into the cell-by-cell layout touched a line per value).
+   */
+  private readonly block: Float64Array;
+  private blockFrom = 0;
 
   constructor(private readonly base: Model, private readonly defs: readonly MetricDef[], size: number) {
     const Y = base.years;
     this.cells = defs.length * Y;
     this.unservedMetric = defs.findIndex((d) => d.metric === 'unserved' && d.element < 0);
+    this.block = new Float64Array(BLOCK_RUNS * this.cells);
     this.data = {
       runs: 0,
       values: new Float64Array(size * this.cells),
@@ -207,20 +220,32 @@ export class BatchCollector {
     const r = this.data.runs++;
     const Y = this.base.years;
     const { result } = outcome;
-    const { values, unserved, bottleneck, binding, draws } = this.data;
-    const { stride } = this.data;
-    runValues(result, this.defs, values, r, stride);
+    const { unserved, bottleneck, binding, draws } = this.data;
+    const at = (r - this.blockFrom) * this.cells;
+    runValues(result, this.defs, this.block, at);
     for (let y = 0; y < Y; y++) {
-      if (values[(this.unservedMetric * Y + y) * stride + r]! > UNSERVED_EPSILON) unserved[y] = unserved[y]! + 1;
+      if (this.block[at + this.unservedMetric * Y + y]! > UNSERVED_EPSILON) unserved[y] = unserved[y]! + 1;
       const b = result.yearBottleneck[y]!;
       if (b >= 0) bottleneck[b * Y + y] = bottleneck[b * Y + y]! + 1;
       for (const e of result.yearBinding[y]!) binding[e * Y + y] = binding[e * Y + y]! + 1;
     }
     this.base.uncertainty.forEach((p, i) => (draws[r * this.base.uncertainty.length + i] = outcome.draw.values[p.name]!));
+    if (r + 1 - this.blockFrom === BLOCK_RUNS) this.moveBlock();
+  }
+
+  /** Moves the block's runs into the cell-by-cell values. */
+  private moveBlock(): void {
+    const { values, stride, runs } = this.data;
+    const n = runs - this.blockFrom;
+    for (let i = 0; i < this.cells; i++) {
+      for (let k = 0; k < n; k++) values[i * stride + this.blockFrom + k] = this.block[k * this.cells + i]!;
+    }
+    this.blockFrom = runs;
   }
 
   /** The runs added so far. */
   result(): BatchData {
+    this.moveBlock();
     const { runs } = this.data;
     return {
       ...this.data,
@@ -228,6 +253,9 @@ export class BatchCollector {
     };
   }
 }
+
+/** Runs per block of BatchCollector: 8 doubles, one cache line. */
+const BLOCK_RUNS = 8;
 
 /** Bounded-memory aggregate of runs; the same whatever order batches arrive in. */
 export class Aggregate {

@@ -41,15 +41,30 @@ export function targetYearIndices(model: Model): { target: number; y: number }[]
   return out;
 }
 
-/** Every target-year of a run (behavioural allocation), by year, then target id; `only`: of that target. */
-export function targetYears(result: Result, only?: number): TargetYear[] {
+/** Every target-year of a run (behavioural allocation), by year, then target id. */
+export function targetYears(result: Result): TargetYear[] {
   const { model } = result;
-  const Y = model.years;
-  const pairs = targetYearIndices(model);
-  return (only === undefined ? pairs : pairs.filter((p) => p.target === only)).map(({ target, y }) => {
-    const t = model.targets[target]!;
-    const need = required(t, y, (f) => result.flowDemand[f * Y + y]!);
-    const served = sumFlows(t, (f) => result.flowServed[f * Y + y]!);
+  return targetYearIndices(model).map(({ target, y }) => {
+    const need = requiredIn(result, target, y);
+    const served = servedIn(result, target, y);
     return { target, year: model.startYear + y, required: need, served, met: isMet(served, need) };
   });
 }
+
+/** Σ over target t's flows of a per-flow series (`[flow * years + year]`) in year index y; as sumFlows adds. */
+function sumSeries(t: TargetModel, series: Float64Array, years: number, y: number): number {
+  let sum = 0;
+  for (const f of t.flows) sum += series[f * years + y]!;
+  return sum;
+}
+
+/** What `required` gives for target `target` in year index y of a run (no closures: Monte Carlo asks every run). */
+export function requiredIn(result: Result, target: number, y: number): number {
+  const t = result.model.targets[target]!;
+  const level = t.level[y]!;
+  return t.kind === 'volume' ? level : level * sumSeries(t, result.flowDemand, result.model.years, y);
+}
+
+/** Mt/year served to target `target`'s flows in year index y of a run. */
+export const servedIn = (result: Result, target: number, y: number): number =>
+  sumSeries(result.model.targets[target]!, result.flowServed, result.model.years, y);

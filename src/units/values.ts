@@ -86,8 +86,12 @@ class ExpressionSite {
   private readonly yrSlot: number;
   private last: { startYear: number; years: number; from: number; kind: Kind; read: Float64Array; values: number[] } | undefined;
 
+  /** The variables the expression reads ([] if it did not compile). */
+  readonly names: readonly string[];
+
   constructor(private readonly compiled: CompileResult) {
     const names = compiled.ok ? compiled.expr.names : [];
+    this.names = names;
     this.vars = new Float64Array(names.length);
     this.yrSlot = names.indexOf(TIME_VARIABLE);
   }
@@ -208,6 +212,9 @@ class SeriesProgram {
   readonly issues: ValueIssue[] = [];
   readonly points: { year: number; key: string; value: number | ExpressionSite }[] = [];
   readonly then: ExpressionSite | undefined;
+  /** The params the points' expressions read, and the points' values and interpolation when last worked out. */
+  private readonly pointNames: string[];
+  private lastPoints: { startYear: number; years: number; kind: Kind; read: number[]; values: number[]; out: number[] } | undefined;
 
   constructor(vc: ValueContext, series: Readonly<Record<string, number | string>>) {
     let then: string | undefined;
@@ -224,10 +231,19 @@ class SeriesProgram {
     if (this.points.length === 0 && this.issues.length === 0) this.issues.push({ subpath: [], message: 'a yearly series needs at least one year' });
     this.points.sort((a, b) => a.year - b.year);
     this.then = then === undefined ? undefined : new ExpressionSite(compileCached(vc, then, true));
+    const names = new Set<string>();
+    for (const p of this.points) if (typeof p.value !== 'number') for (const n of p.value.names) if (n !== TIME_VARIABLE) names.add(n);
+    this.pointNames = [...names];
   }
 
   evaluate(vc: ValueContext, kind: Kind): ValueResult {
     if (this.issues.length > 0) return { ok: false, issues: this.issues };
+    const known = this.lastPoints;
+    if (known && known.startYear === vc.startYear && known.years === vc.years && known.kind === kind && this.pointNames.every((n, i) => vc.params.get(n) === known.read[i])) {
+      // The points read none of the params that changed: their values and interpolation stand.
+      for (const n of this.pointNames) vc.reads?.add(n);
+      return this.finish(vc, kind, known.values, known.out.slice());
+    }
     const values: number[] = [];
     const issues: ValueIssue[] = [];
     const one = yearArray(1);
@@ -244,6 +260,12 @@ class SeriesProgram {
     }
     if (issues.length > 0) return { ok: false, issues };
     const out = interpolate(vc, this.points.map((p) => p.year), values);
+    this.lastPoints = { startYear: vc.startYear, years: vc.years, kind, read: this.pointNames.map((n) => vc.params.get(n)!), values, out: out.slice() };
+    return this.finish(vc, kind, values, out);
+  }
+
+  /** The interpolated points `out`, then the `then` expression's years. */
+  private finish(vc: ValueContext, kind: Kind, values: readonly number[], out: number[]): ValueResult {
     if (!this.then) return { ok: true, values: out };
     const lastYear = this.points[this.points.length - 1]!.year;
     const from = Math.max(0, lastYear + 1 - vc.startYear);
