@@ -13,7 +13,7 @@
 import { DDSketch } from '@datadog/sketches-js';
 import type { EventFilter } from '../engine/capacity.js';
 import type { Model, UncertainParam } from '../engine/model.js';
-import { RunBuffers, simulate, simulateInto, type Result } from '../engine/simulate.js';
+import { simulateWith, type BufferHolder, type Result } from '../engine/simulate.js';
 import type { Cell, Table } from '../io/csv.js';
 import { sample } from '../random/distributions.js';
 import { stream } from '../random/streams.js';
@@ -58,16 +58,12 @@ export interface RunOutcome {
  * Run `run` of a Monte Carlo study. With `buffers` (a batch's), the result's
  * arrays are the buffers': read them before the next run.
  */
-export function runOnce(source: LoadedSource, base: Model, baseOverrides: readonly string[], seed: number | string, run: number, buffers?: { run?: RunBuffers }): RunOutcome {
+export function runOnce(source: LoadedSource, base: Model, baseOverrides: readonly string[], seed: number | string, run: number, buffers?: BufferHolder): RunOutcome {
   const draw = drawParams(base, seed, run);
   const scenario = buildScenario(source, [...baseOverrides, ...draw.overrides], `run ${run}: --set`);
   const errors = scenario.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0 || !scenario.model) throw new ScenarioError(errors);
-  const model = scenario.model;
-  const options = { eventApplies: drawEvents(model, seed, run) };
-  if (!buffers) return { draw, result: simulate(model, options) };
-  if (!buffers.run?.fits(model)) buffers.run = new RunBuffers(model);
-  return { draw, result: simulateInto(model, buffers.run, options) };
+  return { draw, result: simulateWith(scenario.model, buffers, { eventApplies: drawEvents(scenario.model, seed, run) }) };
 }
 
 /**

@@ -2,7 +2,7 @@
 // what-if of one scenario, one row per combination and year. The runner is
 // the same function in the main thread and in workers, so a parallel sweep
 // gives the same bytes as a serial one.
-import { simulate } from '../engine/simulate.js';
+import { simulateWith, type BufferHolder } from '../engine/simulate.js';
 import { DECIMAL_COMMA, STANDARD, toCsvRows, type Cell } from '../io/csv.js';
 import { buildScenario, type LoadedSource } from '../scenario/index.js';
 import { ScenarioError } from '../scenario/problems.js';
@@ -47,12 +47,15 @@ export function grid(params: readonly SweepParam[]): number[][] {
 export const overridesFor = (params: readonly SweepParam[], combo: readonly number[]): string[] =>
   params.map((p, i) => `${p.name}=${combo[i]}`);
 
-/** Runs one combination; throws ScenarioError if its overrides make the scenario invalid. */
-export function runCombination(source: LoadedSource, overrides: readonly string[]): YearMetrics[] {
+/**
+ * Runs one combination; throws ScenarioError if its overrides make the
+ * scenario invalid. With `buffers` (a batch's), runs reuse their arrays.
+ */
+export function runCombination(source: LoadedSource, overrides: readonly string[], buffers?: BufferHolder): YearMetrics[] {
   const scenario = buildScenario(source, overrides);
   const errors = scenario.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0 || !scenario.model) throw new ScenarioError(errors);
-  return yearMetrics(simulate(scenario.model));
+  return yearMetrics(simulateWith(scenario.model, buffers));
 }
 
 /** A task for a thread: some combinations of a sweep, and how to write their rows. */
@@ -77,8 +80,9 @@ export interface SweepBatch {
 export function* sweepBatch(source: LoadedSource, batch: SweepBatch): Generator<void, string> {
   const rows: Cell[][] = [];
   const k = batch.factor;
+  const buffers: BufferHolder = {};
   for (const [i, overrides] of batch.combos.entries()) {
-    for (const m of runCombination(source, overrides)) {
+    for (const m of runCombination(source, overrides, buffers)) {
       rows.push([batch.name, ...batch.values[i]!, m.year, m.demand * k, m.served * k, m.unserved * k, m.maxUtilization, m.bottleneck, m.binding.join(' ')]);
     }
     yield;

@@ -10,6 +10,7 @@ import { finish, outcome, type Outcome } from './tasks.js';
 import { BatchCollector, metricDefs, runOnce, type BatchData } from './montecarlo.js';
 import { sweepBatch, type SweepBatch } from './sweep.js';
 import type { Model } from '../engine/model.js';
+import type { BufferHolder } from '../engine/simulate.js';
 
 export interface MonteCarloBatch {
   file: string;
@@ -63,7 +64,7 @@ export function runMonteCarloBatch(batch: MonteCarloBatch): Generator<void, Mont
 export function* monteCarloBatch(source: LoadedSource, base: Model, batch: MonteCarloBatch): Generator<void, MonteCarloBatchResult> {
   const collector = new BatchCollector(base, metricDefs(base), batch.to - batch.from);
   const rows: Cell[][] = [];
-  const buffers = {};
+  const buffers: BufferHolder = {};
   for (let run = batch.from; run < batch.to; run++) {
     const outcome = runOnce(source, base, batch.set, batch.seed, run, buffers);
     collector.add(outcome);

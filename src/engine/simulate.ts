@@ -105,6 +105,22 @@ export function simulate(model: Model, options: SimulateOptions = {}): Result {
   return simulateInto(model, new RunBuffers(model), options);
 }
 
+/** Where a caller keeps the buffers its runs reuse (RunBuffers), made on first use. */
+export interface BufferHolder {
+  run?: RunBuffers;
+}
+
+/**
+ * A run into the holder's buffers (made, or made again for another size, as
+ * needed): the result is valid until the holder's next run. Without a
+ * holder, into new arrays.
+ */
+export function simulateWith(model: Model, holder: BufferHolder | undefined, options: SimulateOptions = {}): Result {
+  if (!holder) return simulate(model, options);
+  if (!holder.run?.fits(model)) holder.run = new RunBuffers(model);
+  return simulateInto(model, holder.run, options);
+}
+
 /** A run of `model` into `buffers` (which must fit it): the result's arrays are the buffers', valid until their next run. */
 export function simulateInto(model: Model, buffers: RunBuffers, options: SimulateOptions = {}): Result {
   const Y = model.years;

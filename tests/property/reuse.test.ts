@@ -1,0 +1,112 @@
+// Issue 15's speed-ups keep every number: what a run reuses (its buffers and
+// the last run's years, memoised stages, items, series and expressions,
+// bucket counts instead of sketches) gives the bits of the previous
+// implementation, which is still here to compare with: fresh arrays
+// (simulate), a cold build (a newly loaded source), DDSketch fed value by
+// value.
+import fs from 'node:fs';
+import { DDSketch } from '@datadog/sketches-js';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { CellSketches } from '../../src/analysis/bins.js';
+import { drawEvents, drawParams, metricDefs, runValues } from '../../src/analysis/montecarlo.js';
+import { simulate, simulateWith, type BufferHolder, type Result } from '../../src/engine/simulate.js';
+import { buildScenario, loadSource, type LoadedSource } from '../../src/scenario/index.js';
+import { scenarioArb, type Scn } from '../support/networks.js';
+
+/** Every array of a result, for comparison by value (bits: Float64Array compares with Object.is per element). */
+function arrays(r: Result): unknown[] {
+  return [r.capacity, r.routeVolume, r.flowDemand, r.flowServed, r.constraintFlow, r.elementFlow, r.utilization, r.yearBottleneck, r.yearMaxUtilization, r.yearBinding.map((b) => [...b])].map((a) =>
+    ArrayBuffer.isView(a) ? Array.from(a as Float64Array) : a,
+  );
+}
+
+const sourceOf = (text: string): LoadedSource => loadSource('reuse.yaml', () => text);
+
+/**
+ * The random scenario with params: even flows' demand is a series whose
+ * point reads k and which grows by ga, odd flows' an expression growing by
+ * gb; a project opens in year `o`.
+ */
+function withParams(s: Scn): string {
+  const flows = s.flows.map((f, i) => ({
+    ...f,
+    demand: i % 2 === 0 ? { 2030: `${f.demand as number} * k`, then: 'base * (1 + ga)^(yr - base_yr)' } : `${f.demand as number} * (1 + gb)^(yr - 2030)`,
+  }));
+  const link = s.links[0]!;
+  return stringify({
+    ...s,
+    years: { start: 2030, end: 2034 },
+    params: { ga: 0.1, gb: 0.2, k: 1, o: 2032 },
+    links: s.links.map((l) => (l === link ? { ...l, capacity: 12 } : l)),
+    projects: [{ id: 'p', target: link.id, effect: { add: 8 }, online: 'o' }],
+    flows,
+  });
+}
+
+describe('runs into reused buffers (issue 15)', () => {
+  it('give the bits of fresh runs, on random networks and sequences of what-ifs (years with the last run’s inputs kept)', () => {
+    const value = fc.record({ ga: fc.constantFrom(0, 0.1, 0.5), gb: fc.constantFrom(0, 0.2), k: fc.constantFrom(1, 1.5), o: fc.constantFrom(2031, 2032, 2033) });
+    fc.assert(
+      fc.property(scenarioArb, fc.array(value, { minLength: 2, maxLength: 8 }), (s, whatIfs) => {
+        const source = sourceOf(withParams(s));
+        const holder: BufferHolder = {};
+        for (const v of whatIfs) {
+          const overrides = Object.entries(v).map(([k, x]) => `${k}=${x}`);
+          const model = buildScenario(source, overrides).model!;
+          expect(model, JSON.stringify(v)).toBeDefined();
+          const fresh = arrays(simulate(model));
+          expect(arrays(simulateWith(model, holder))).toEqual(fresh);
+          // A cold build (new source: no memoised stage, item, series or expression results) gives the same model and run.
+          expect(arrays(simulate(buildScenario(sourceOf(withParams(s)), overrides).model!))).toEqual(fresh);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('give the Middle Corridor baseline’s Monte Carlo metrics of fresh runs and cold builds', () => {
+    const text = fs.readFileSync('scenarios/middle-corridor.yaml', 'utf8');
+    const read = (f: string) => (f.endsWith('middle-corridor.yaml') ? text : fs.readFileSync(f, 'utf8'));
+    const source = loadSource('scenarios/middle-corridor.yaml', read);
+    const base = buildScenario(source).model!;
+    const defs = metricDefs(base);
+    const cells = defs.length * base.years;
+    const holder: BufferHolder = {};
+    for (let run = 0; run < 40; run++) {
+      const draw = drawParams(base, 7, run);
+      const warm = buildScenario(source, draw.overrides).model!;
+      const cold = buildScenario(loadSource('scenarios/middle-corridor.yaml', read), draw.overrides).model!;
+      const [a, b, c] = [new Float64Array(cells), new Float64Array(cells), new Float64Array(cells)];
+      runValues(simulateWith(warm, holder, { eventApplies: drawEvents(warm, 7, run) }), defs, a);
+      runValues(simulate(warm, { eventApplies: drawEvents(warm, 7, run) }), defs, b);
+      runValues(simulate(cold, { eventApplies: drawEvents(cold, 7, run) }), defs, c);
+      expect(Array.from(a), `run ${run}`).toEqual(Array.from(b));
+      expect(Array.from(b), `run ${run}`).toEqual(Array.from(c));
+    }
+  });
+});
+
+describe('bucket counts (issue 15)', () => {
+  it('give the quantiles, min, max and count of a DDSketch fed value by value', () => {
+    // Values with repeats (counted once with their weight), zeros, negatives and magnitudes from 1e-4 to 1e4
+    // (DDSketch's own store overflows the call stack on spans of ~1e20 and more).
+    const magnitude = fc.double({ min: 1e-4, max: 1e4, noNaN: true });
+    const v = fc.oneof(fc.constantFrom(0, 1, 1, 0.5, -2, 1e-3), magnitude, magnitude.map((x) => -x));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(v, fc.integer({ min: 1, max: 5 })), { minLength: 1, maxLength: 300 }), (values) => {
+        const bins = new CellSketches(1, 0.001);
+        const sketch = new DDSketch({ relativeAccuracy: 0.001 });
+        for (const [x, n] of values) {
+          bins.add(0, x, n);
+          for (let k = 0; k < n; k++) sketch.accept(x);
+        }
+        const made = bins.sketch(0);
+        expect([made.count, made.min, made.max, made.zeroCount]).toEqual([sketch.count, sketch.min, sketch.max, sketch.zeroCount]);
+        for (let q = 0; q <= 1; q += 0.05) expect(made.getValueAtQuantile(q), `q=${q}`).toBe(sketch.getValueAtQuantile(q));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
