@@ -198,6 +198,32 @@ function sweep(): void {
   spawnSync('rm', ['-rf', out, ...networks.map((n) => n.file)]);
 }
 
+/**
+ * One Monte Carlo run of the baseline, part by part, in-process (bench/runs.ts,
+ * bundled like the CLI): µs per run, mean and median over batches of 50.
+ */
+async function runs(): Promise<void> {
+  const { build } = await import('esbuild');
+  const outfile = `/tmp/corridor-bench-runs-${process.pid}.cjs`;
+  await build({ entryPoints: ['bench/runs.ts'], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, logLevel: 'warning' });
+  const r = spawnSync(process.execPath, [outfile, 'scenarios/middle-corridor.yaml', '200'], { encoding: 'utf8' });
+  spawnSync('rm', ['-f', outfile]);
+  if (r.status !== 0) throw new Error(r.stderr);
+  type Stats = { mean: number; median: number; min: number };
+  const out = JSON.parse(r.stdout) as { runs: number; parts: Record<string, Stats>; engineKept: Stats; engineFresh: Stats };
+  const f = (s: Stats) => `${s.mean.toFixed(1).padStart(7)} ${s.median.toFixed(1).padStart(7)} ${s.min.toFixed(1).padStart(7)}`;
+  console.log(`One Monte Carlo run of the Middle Corridor baseline, part by part (µs per run over ${out.runs.toLocaleString('en-US')} runs, one thread):`);
+  console.log('part         mean  median     min');
+  let total = 0;
+  for (const [k, s] of Object.entries(out.parts)) {
+    console.log(`${k.padEnd(10)} ${f(s)}`);
+    total += s.mean;
+  }
+  console.log(`${'all'.padEnd(10)} ${total.toFixed(1).padStart(7)}   → ${Math.round(1e6 / total)} runs/s on one thread from the means`);
+  console.log(`Engine only (simulate of the baseline): ${f(out.engineFresh)} into new arrays; ${f(out.engineKept)} into reused buffers whose years are all kept`);
+  console.log('Aim (issue 15): ≥ 6,000 runs/s on one thread, 10,000 on two (≤ 167 µs, ≤ 200 µs of CPU per run).\n');
+}
+
 function montecarlo(): void {
   const out = `/tmp/corridor-bench-mc-${process.pid}`;
   const mc = (runs: number) => ['montecarlo', 'scenarios/middle-corridor.yaml', '--runs', String(runs), '--out', out];
@@ -286,6 +312,7 @@ if (!only || only === 'reference') reference();
 if (!only || only === 'startup') startup();
 if (!only || only === 'sweep') sweep();
 if (!only || only === 'report') report();
+if (!only || only === 'runs') await runs();
 if (!only || only === 'montecarlo') montecarlo();
 if (!only || only === 'planning') planning();
 if (!only || only === 'sensitivity') sensitivity();
