@@ -114,9 +114,8 @@ export function runValues(result: Result, defs: readonly MetricDef[], out: Float
   const F = model.flows.length;
   for (let m = 0; m < defs.length; m++) {
     const d = defs[m]!;
-    const row = m * Y;
-    /** Where year y of this metric goes. */
-    const cell = (y: number) => at + (row + y) * step;
+    /** Year y of this metric goes to `o + y * step`. */
+    const o = at + m * Y * step;
     switch (d.metric) {
       case 'demand':
       case 'served':
@@ -125,15 +124,15 @@ export function runValues(result: Result, defs: readonly MetricDef[], out: Float
         for (let y = 0; y < Y; y++) {
           const demand = sumOverFlows(result.flowDemand, F, Y, y);
           const served = sumOverFlows(result.flowServed, F, Y, y);
-          out[cell(y)] = d.metric === 'demand' ? demand : d.metric === 'served' ? served : unservedOf(demand, served);
+          out[o + y * step] = d.metric === 'demand' ? demand : d.metric === 'served' ? served : unservedOf(demand, served);
         }
         break;
       case 'max_utilization':
-        for (let y = 0; y < Y; y++) out[cell(y)] = result.yearMaxUtilization[y]!;
+        for (let y = 0; y < Y; y++) out[o + y * step] = result.yearMaxUtilization[y]!;
         break;
       case 'flow':
         // Loops, not set(subarray(…)): a subarray is an object made per call.
-        for (let y = 0; y < Y; y++) out[cell(y)] = result.elementFlow[d.element * Y + y]!;
+        for (let y = 0; y < Y; y++) out[o + y * step] = result.elementFlow[d.element * Y + y]!;
         break;
       case 'utilization': {
         // The highest utilization among the element's open constraints.
@@ -144,19 +143,19 @@ export function runValues(result: Result, defs: readonly MetricDef[], out: Float
             const u = result.utilization[constraints[k]! * Y + y]!;
             if (!Number.isNaN(u) && !(u <= v)) v = u;
           }
-          out[cell(y)] = v;
+          out[o + y * step] = v;
         }
         break;
       }
       case 'flow_served':
-        for (let y = 0; y < Y; y++) out[cell(y)] = result.flowServed[d.of! * Y + y]!;
+        for (let y = 0; y < Y; y++) out[o + y * step] = result.flowServed[d.of! * Y + y]!;
         break;
       case 'target_met': {
         // 1 or 0 in the years the target applies (as targetYears says), NaN in the others.
         const t = model.targets[d.of!]!;
         for (let y = 0; y < Y; y++) {
           const year = model.startYear + y;
-          out[cell(y)] = year >= t.from && year <= t.to ? (isMet(servedIn(result, d.of!, y), requiredIn(result, d.of!, y)) ? 1 : 0) : NaN;
+          out[o + y * step] = year >= t.from && year <= t.to ? (isMet(servedIn(result, d.of!, y), requiredIn(result, d.of!, y)) ? 1 : 0) : NaN;
         }
         break;
       }

@@ -78,7 +78,7 @@ export class MeasureBuffers {
  * only those years are worked out: the caller knows the buffers already hold
  * the others (a run whose year has the same inputs as the buffers' last run).
  */
-export function measure(model: Model, capacity: Float64Array, routeVolume: Float64Array, buffers = new MeasureBuffers(model), years?: ArrayLike<number>): Measures {
+export function measure(model: Model, capacity: Float64Array, routeVolume: Float64Array, buffers: MeasureBuffers, years?: ArrayLike<number>): void {
   const Y = model.years;
   const C = model.constraints.length;
   const ys = years ?? buffers.allYears;
@@ -125,16 +125,6 @@ export function measure(model: Model, capacity: Float64Array, routeVolume: Float
     yearMaxUtilization[y] = best >= 0 ? bestU : NaN;
     yearBinding[y] = bound && bound.length > 1 ? bound.sort((a, b) => a - b) : (bound ?? NONE);
   }
-  let routes: ReturnType<typeof routeMeasures> | undefined;
-  return {
-    constraintFlow, utilization, elementFlow, yearBottleneck, yearMaxUtilization, yearBinding,
-    get routeTransit() {
-      return (routes ??= routeMeasures(model, utilization)).routeTransit;
-    },
-    get routeBottleneck() {
-      return (routes ??= routeMeasures(model, utilization)).routeBottleneck;
-    },
-  };
 }
 
 /** A set of routes (ascending) and the elements and constraints whose flow is their sum. */
@@ -175,7 +165,8 @@ function structureOf(model: Model): Structure {
   return structure;
 }
 
-function routeMeasures(model: Model, utilization: Float64Array): { routeTransit: Float64Array; routeBottleneck: Int32Array } {
+/** Transit times and bottlenecks per route and year, from the utilization of a run. */
+export function routeMeasures(model: Model, utilization: Float64Array): { routeTransit: Float64Array; routeBottleneck: Int32Array } {
   const Y = model.years;
   const routeTransit = new Float64Array(model.routes.length * Y);
   const routeBottleneck = new Int32Array(model.routes.length * Y).fill(-1);

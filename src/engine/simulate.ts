@@ -2,7 +2,7 @@
 // carry-over) → allocation → volumes. Pure: no I/O, clock or randomness.
 import { Allocator } from './allocate.js';
 import { certainEvents, effectiveCapacityInto, type EventFilter } from './capacity.js';
-import { measure, MeasureBuffers, type Measures } from './measures.js';
+import { measure, MeasureBuffers, routeMeasures, type Measures } from './measures.js';
 import type { FlowModel, Model } from './model.js';
 
 export interface SimulateOptions {
@@ -157,9 +157,37 @@ export function simulateInto(model: Model, buffers: RunBuffers, options: Simulat
       carried[i] = f.unserved === 'carry' ? demandYear[i]! - served : 0;
     }
   }
-  const measures = measure(model, capacity, routeVolume, buffers.measures, changed.subarray(0, n));
-  // Assigned onto the measures, not spread: that would work out their lazy route measures.
-  return Object.assign(measures, { model, capacity, routeVolume, flowDemand, flowServed });
+  measure(model, capacity, routeVolume, buffers.measures, changed.subarray(0, n));
+  return new RunResult(model, buffers);
+}
+
+/** A run's outputs: the buffers' arrays, and the route measures worked out on first use (the tables need them, sweeps and Monte Carlo runs do not). */
+class RunResult implements Result {
+  readonly capacity: Float64Array;
+  readonly routeVolume: Float64Array;
+  readonly flowDemand: Float64Array;
+  readonly flowServed: Float64Array;
+  readonly constraintFlow: Float64Array;
+  readonly utilization: Float64Array;
+  readonly elementFlow: Float64Array;
+  readonly yearBottleneck: Int32Array;
+  readonly yearMaxUtilization: Float64Array;
+  readonly yearBinding: readonly (readonly number[])[];
+  private routes: ReturnType<typeof routeMeasures> | undefined;
+
+  constructor(readonly model: Model, b: RunBuffers) {
+    ({ capacity: this.capacity, routeVolume: this.routeVolume, flowDemand: this.flowDemand, flowServed: this.flowServed } = b);
+    ({ constraintFlow: this.constraintFlow, utilization: this.utilization, elementFlow: this.elementFlow } = b.measures);
+    ({ yearBottleneck: this.yearBottleneck, yearMaxUtilization: this.yearMaxUtilization, yearBinding: this.yearBinding } = b.measures);
+  }
+
+  get routeTransit(): Float64Array {
+    return (this.routes ??= routeMeasures(this.model, this.utilization)).routeTransit;
+  }
+
+  get routeBottleneck(): Int32Array {
+    return (this.routes ??= routeMeasures(this.model, this.utilization)).routeBottleneck;
+  }
 }
 
 /**
