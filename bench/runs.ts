@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { Aggregate, BatchCollector, drawEvents, drawParams, metricDefs } from '../src/analysis/montecarlo.js';
 import { RunBuffers, simulate, simulateInto } from '../src/engine/simulate.js';
-import { buildScenario, loadSource } from '../src/scenario/index.js';
+import { buildScenario, buildWhatIf, loadSource } from '../src/scenario/index.js';
 
 const file = process.argv[2] ?? 'scenarios/middle-corridor.yaml';
 const BATCH = 50;
@@ -25,7 +25,7 @@ for (let b = 0; b < BATCHES; b++) {
     let next = performance.now();
     sum.draw += next - t;
     t = next;
-    const model = buildScenario(source, draw.overrides).model!;
+    const model = buildWhatIf(source, [], draw.values).model!;
     next = performance.now();
     sum.build += next - t;
     t = next;

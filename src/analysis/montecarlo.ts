@@ -17,7 +17,7 @@ import { simulateWith, type BufferHolder, type Result } from '../engine/simulate
 import type { Cell, Table } from '../io/csv.js';
 import { sample } from '../random/distributions.js';
 import { stream } from '../random/streams.js';
-import { buildScenario, type LoadedSource } from '../scenario/index.js';
+import { buildWhatIf, type LoadedSource } from '../scenario/index.js';
 import { ScenarioError } from '../scenario/problems.js';
 import { sumOverFlows, UNSERVED_EPSILON, unservedOf } from '../engine/metrics.js';
 import { CellSketches, SUM_SCALE } from './bins.js';
@@ -28,7 +28,6 @@ export const SKETCH_ACCURACY = 0.001;
 export const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
 
 export interface Draw {
-  overrides: string[];
   values: Record<string, number>;
 }
 
@@ -36,7 +35,7 @@ export interface Draw {
 export function drawParams(model: Model, seed: number | string, run: number): Draw {
   const values: Record<string, number> = {};
   for (const p of model.uncertainty) values[p.name] = sample(p.dist, stream(seed, p.name, run));
-  return { values, overrides: Object.entries(values).map(([k, v]) => `${k}=${v}`) };
+  return { values };
 }
 
 /** Which events happen in run `run`: an event with probability p fires in a year when its stream draws u < p. */
@@ -60,7 +59,7 @@ export interface RunOutcome {
  */
 export function runOnce(source: LoadedSource, base: Model, baseOverrides: readonly string[], seed: number | string, run: number, buffers?: BufferHolder): RunOutcome {
   const draw = drawParams(base, seed, run);
-  const scenario = buildScenario(source, [...baseOverrides, ...draw.overrides], `run ${run}: --set`);
+  const scenario = buildWhatIf(source, baseOverrides, draw.values, `run ${run}: --set`);
   const errors = scenario.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0 || !scenario.model) throw new ScenarioError(errors);
   return { draw, result: simulateWith(scenario.model, buffers, { eventApplies: drawEvents(scenario.model, seed, run) }) };

@@ -46,8 +46,13 @@ export class RunBuffers {
   readonly lastDemand: Float64Array;
   /** The year indices a run worked out (the others kept). */
   readonly changed: Int32Array;
-  /** What `capacity` was worked out from, when no event has a probability (then the capacity is a function of these alone). */
-  capacityFrom: readonly [object, object, object] | undefined;
+  /**
+   * Capacities worked out for the latest few (constraints, projects, events)
+   * with no event that has a probability: the capacity is then a function of
+   * these objects alone, which a param-only what-if keeps (a drawn opening
+   * year among three finds each of its project lists built before).
+   */
+  readonly capacities: { from: readonly [object, object, object]; capacity: Float64Array }[] = [];
 
   constructor(model: Model) {
     const Y = model.years;
@@ -126,12 +131,7 @@ export function simulateInto(model: Model, buffers: RunBuffers, options: Simulat
   const Y = model.years;
   const F = model.flows.length;
   const { capacity, routeVolume, flowDemand, flowServed, capYear, demandYear, volumeYear, carried, changed } = buffers;
-  // Projects, events and constraints are kept by a param-only what-if that does not touch them.
-  const from = [model.constraints, model.projects, model.events] as const;
-  const certain = model.events.every((e) => e.probability === undefined);
-  const kept = certain && buffers.capacityFrom !== undefined && from.every((x, i) => x === buffers.capacityFrom![i]);
-  if (!kept) effectiveCapacityInto(model, options.eventApplies ?? certainEvents(model), capacity);
-  buffers.capacityFrom = certain ? from : undefined;
+  capacityOf(model, options, buffers);
   const allocator = allocatorFor(model);
   buffers.start(model);
   carried.fill(0);
@@ -159,6 +159,20 @@ export function simulateInto(model: Model, buffers: RunBuffers, options: Simulat
   }
   measure(model, capacity, routeVolume, buffers.measures, changed.subarray(0, n));
   return new RunResult(model, buffers);
+}
+
+const KEPT_CAPACITIES = 4;
+
+/** The run's effective capacity into `buffers.capacity`: a copy of one worked out before for the same objects, or worked out. */
+function capacityOf(model: Model, options: SimulateOptions, buffers: RunBuffers): void {
+  const { capacity, capacities } = buffers;
+  const from = [model.constraints, model.projects, model.events] as const;
+  const certain = model.events.every((e) => e.probability === undefined);
+  const known = certain ? capacities.find((c) => c.from.every((x, i) => x === from[i])) : undefined;
+  if (known) return capacity.set(known.capacity);
+  effectiveCapacityInto(model, options.eventApplies ?? certainEvents(model), capacity);
+  if (!certain) return;
+  if (capacities.unshift({ from, capacity: capacity.slice() }) > KEPT_CAPACITIES) capacities.pop();
 }
 
 /** A run's outputs: the buffers' arrays, and the route measures worked out on first use (the tables need them, sweeps and Monte Carlo runs do not). */

@@ -37,6 +37,41 @@ export function buildScenario(source: LoadedSource, overrides: readonly string[]
   return { model: result.model, input: result.input, files: source.files, problems: sortProblems(result.problems) };
 }
 
+/**
+ * As buildScenario(source, [...overrides, ...`name=value` for each of
+ * `values`], label), without writing the values as text to parse them back
+ * (a Monte Carlo run's draws): when `overrides` set only params, the values
+ * join them directly. A value reads back from its text as itself, except −0
+ * (text "0"), so −0 becomes 0 as it would; a non-finite value, and any
+ * problem, take the text path, which says what is wrong.
+ */
+export function buildWhatIf(source: LoadedSource, overrides: readonly string[], values: Readonly<Record<string, number>>, label = '--set'): LoadedScenario {
+  if (Object.keys(values).length === 0) return buildScenario(source, overrides, label);
+  const base = paramOnlyCached(source, overrides);
+  const declared = (source.raw as { params?: Record<string, unknown> } | undefined)?.params;
+  const direct = base !== undefined && Object.entries(values).every(([k, v]) => Number.isFinite(v) && declared !== undefined && k in declared);
+  if (direct) {
+    const params: Record<string, number> = { ...base };
+    for (const [k, v] of Object.entries(values)) params[k] = v === 0 ? 0 : v;
+    const result = normalize(source, params);
+    if (!result.problems.some((p) => p.severity === 'error')) {
+      return { model: result.model, input: result.input, files: source.files, problems: sortProblems(result.problems) };
+    }
+  }
+  return buildScenario(source, [...overrides, ...Object.entries(values).map(([k, v]) => `${k}=${v}`)], label);
+}
+
+/** paramOnly of a source's base overrides, worked out once per source and overrides. */
+const paramOnlyMemo = new WeakMap<LoadedSource, Map<string, Record<string, number> | undefined>>();
+
+function paramOnlyCached(source: LoadedSource, overrides: readonly string[]): Record<string, number> | undefined {
+  let memo = paramOnlyMemo.get(source);
+  if (!memo) paramOnlyMemo.set(source, (memo = new Map()));
+  const key = overrides.join('\0');
+  if (!memo.has(key)) memo.set(key, overrides.length === 0 ? {} : paramOnly(source, overrides));
+  return memo.get(key);
+}
+
 /** `name=<number>` overrides of params the source declares, as values; undefined if any other override. */
 function paramOnly(source: LoadedSource, overrides: readonly string[]): Record<string, number> | undefined {
   const declared = (source.raw as { params?: Record<string, unknown> } | undefined)?.params;

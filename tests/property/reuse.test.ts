@@ -12,7 +12,7 @@ import { stringify } from 'yaml';
 import { CellSketches } from '../../src/analysis/bins.js';
 import { drawEvents, drawParams, metricDefs, runValues } from '../../src/analysis/montecarlo.js';
 import { simulate, simulateWith, type BufferHolder, type Result } from '../../src/engine/simulate.js';
-import { buildScenario, loadSource, type LoadedSource } from '../../src/scenario/index.js';
+import { buildScenario, buildWhatIf, loadSource, type LoadedSource } from '../../src/scenario/index.js';
 import { scenarioArb, type Scn } from '../support/networks.js';
 
 /** Every array of a result, for comparison by value (bits: Float64Array compares with Object.is per element). */
@@ -76,8 +76,9 @@ describe('runs into reused buffers (issue 15)', () => {
     const holder: BufferHolder = {};
     for (let run = 0; run < 40; run++) {
       const draw = drawParams(base, 7, run);
-      const warm = buildScenario(source, draw.overrides).model!;
-      const cold = buildScenario(loadSource('scenarios/middle-corridor.yaml', read), draw.overrides).model!;
+      // Warm: the draws as values (Monte Carlo's path); cold: as `--set` text, on a newly loaded source.
+      const warm = buildWhatIf(source, [], draw.values).model!;
+      const cold = buildScenario(loadSource('scenarios/middle-corridor.yaml', read), Object.entries(draw.values).map(([k, v]) => `${k}=${v}`)).model!;
       const [a, b, c] = [new Float64Array(cells), new Float64Array(cells), new Float64Array(cells)];
       runValues(simulateWith(warm, holder, { eventApplies: drawEvents(warm, 7, run) }), defs, a);
       runValues(simulate(warm, { eventApplies: drawEvents(warm, 7, run) }), defs, b);
