@@ -14,7 +14,7 @@ const source = loadSource(file, (f) => fs.readFileSync(f, 'utf8'));
 const base = buildScenario(source).model!;
 const defs = metricDefs(base);
 const agg = new Aggregate(base, defs);
-const parts = { draw: [] as number[], build: [] as number[], engine: [] as number[], collect: [] as number[], aggregate: [] as number[] };
+const parts = { draw: [] as number[], build: [] as number[], engine: [] as number[], collect: [] as number[], bucket: [] as number[], aggregate: [] as number[] };
 let buffers: RunBuffers | undefined;
 for (let b = 0; b < BATCHES; b++) {
   const sum = { draw: 0, build: 0, engine: 0, collect: 0 };
@@ -36,12 +36,17 @@ for (let b = 0; b < BATCHES; b++) {
     collector.add({ draw, result });
     sum.collect += performance.now() - t;
   }
-  const t = performance.now();
-  agg.addBatch(collector.result());
+  // Bucketing runs where the runs ran (a worker, with workers); the aggregate, on the main thread.
+  let t = performance.now();
+  const batch = collector.result();
+  const bucket = performance.now() - t;
+  t = performance.now();
+  agg.addBatch(batch);
   const aggregate = performance.now() - t;
   // The first batches warm the JIT up.
   if (b < 10) continue;
   for (const k of ['draw', 'build', 'engine', 'collect'] as const) parts[k].push((sum[k] * 1000) / BATCH);
+  parts.bucket.push((bucket * 1000) / BATCH);
   parts.aggregate.push((aggregate * 1000) / BATCH);
 }
 

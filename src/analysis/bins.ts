@@ -9,6 +9,7 @@
 // quantile is asked for — the library's own quantile, from its own mapping's
 // keys and the same counts, so the same result as accepting every value.
 import { DDSketch } from '@datadog/sketches-js';
+import { Scratch } from './scratch.js';
 
 const SUM = 0;
 const COUNT = 1;
@@ -64,61 +65,183 @@ function addToWindow(w: Window, key: number, weight: number): void {
 
 const newWindow = (key: number): Window => ({ offset: Math.floor(key / CHUNK) * CHUNK, counts: new Uint32Array(CHUNK) });
 
-export class CellSketches {
-  private readonly stats: Float64Array;
-  private readonly positive: (Window | undefined)[];
-  private readonly negative: (Window | undefined)[];
-  private readonly mapping: DDSketch['mapping'];
-  /** ⌈log2(v) × multiplier⌉ is the mapping's key (checked in the constructor); undefined: ask the mapping. */
+/** Empty statistics of `cells` cells. */
+function emptyStats(cells: number): Float64Array {
+  const stats = new Float64Array(cells * STRIDE);
+  for (let i = 0; i < cells; i++) {
+    stats[i * STRIDE + TOP] = -Infinity;
+    stats[i * STRIDE + MIN] = Infinity;
+    stats[i * STRIDE + MAX] = -Infinity;
+  }
+  return stats;
+}
+
+/** Adds value v, n times, to the statistics of the cell at `at`. */
+function addStats(s: Float64Array, at: number, v: number, n: number): void {
+  // Integers below 2^53: n × round(v·1e6) is the sum of n additions, exactly.
+  s[at + SUM] = s[at + SUM]! + Math.round(v * SUM_SCALE) * n;
+  s[at + COUNT] = s[at + COUNT]! + n;
+  if (v < s[at + MIN]!) s[at + MIN] = v;
+  if (v > s[at + MAX]!) s[at + MAX] = v;
+  if (v > s[at + TOP]!) {
+    s[at + TOP] = v;
+    s[at + AT_TOP] = n;
+  } else if (v === s[at + TOP]) s[at + AT_TOP] = s[at + AT_TOP]! + n;
+}
+
+/** Which bucket of which store a value falls in, as DDSketch.accept decides (its mapping and thresholds). */
+class Buckets {
+  readonly mapping: DDSketch['mapping'];
+  /** ⌈log2(v) × multiplier⌉ is the mapping's key (checked here); undefined: ask the mapping. */
   private readonly multiplier: number | undefined;
 
-  constructor(cells: number, private readonly accuracy: number) {
-    this.stats = new Float64Array(cells * STRIDE);
-    for (let i = 0; i < cells; i++) {
-      this.stats[i * STRIDE + TOP] = -Infinity;
-      this.stats[i * STRIDE + MIN] = Infinity;
-      this.stats[i * STRIDE + MAX] = -Infinity;
-    }
-    this.positive = new Array<Window | undefined>(cells).fill(undefined);
-    this.negative = new Array<Window | undefined>(cells).fill(undefined);
+  constructor(readonly accuracy: number) {
     this.mapping = new DDSketch({ relativeAccuracy: accuracy }).mapping;
     this.multiplier = directMultiplier(this.mapping, accuracy);
   }
 
-  /** Adds value v to cell i, n times; which bucket follows DDSketch.accept (its mapping and thresholds). */
-  add(i: number, v: number, n: number): void {
-    const m = this.mapping;
-    const s = this.stats;
-    const at = i * STRIDE;
-    if (v > m.minPossible) {
-      const key = this.multiplier !== undefined ? Math.ceil(Math.log2(v) * this.multiplier) : m.key(v);
-      const w = this.positive[i];
-      const k = w ? key - w.offset : -1;
-      // Most keys fall inside the cell's window: counted here; the rest grow it.
-      if (w && k >= 0 && k < w.counts.length) w.counts[k] = w.counts[k]! + n;
-      else addToWindow(w ?? (this.positive[i] = newWindow(key)), key, n);
-    } else if (v < -m.minPossible) {
-      const key = m.key(-v);
-      addToWindow((this.negative[i] ??= newWindow(key)), key, n);
-    } else s[at + ZERO] = s[at + ZERO]! + n;
-    // Integers below 2^53: n × round(v·1e6) is the sum of n additions, exactly.
-    s[at + SUM] = s[at + SUM]! + Math.round(v * SUM_SCALE) * n;
-    s[at + COUNT] = s[at + COUNT]! + n;
-    if (v < s[at + MIN]!) s[at + MIN] = v;
-    if (v > s[at + MAX]!) s[at + MAX] = v;
-    if (v > s[at + TOP]!) {
-      s[at + TOP] = v;
-      s[at + AT_TOP] = n;
-    } else if (v === s[at + TOP]) s[at + AT_TOP] = s[at + AT_TOP]! + n;
+  /** 1: the positive store, −1: the negative store (key of −v), 0: the zero count. */
+  store(v: number): 1 | -1 | 0 {
+    return v > this.mapping.minPossible ? 1 : v < -this.mapping.minPossible ? -1 : 0;
   }
 
-  count(i: number): number {
+  /** The key of a positive value. */
+  key(v: number): number {
+    return this.multiplier !== undefined ? Math.ceil(Math.log2(v) * this.multiplier) : this.mapping.key(v);
+  }
+}
+
+/**
+ * One batch's cells, bucketed where its runs ran (in a worker, when there
+ * are workers): per cell its statistics and (bucket, count) entries, which
+ * CellSketches.merge adds on the main thread, so that the main thread, which
+ * also runs, does not take every value's logarithm.
+ */
+export interface BatchBins {
+  stats: Float64Array;
+  /** Cell i's entries are [start[i], start[i + 1]). */
+  start: Int32Array;
+  keys: Int32Array;
+  counts: Uint32Array;
+  /** 1: the positive store, −1: the negative store, 0: the zero count (key 0). */
+  stores: Int8Array;
+}
+
+/** Builds BatchBins cell by cell: each cell's values go in before the next cell's. */
+export class BatchBinsBuilder {
+  private readonly buckets: Buckets;
+  private readonly bins: BatchBins;
+  private entries = 0;
+  private cell = 0;
+
+  /** For `cells` cells of at most `runs` values each. */
+  constructor(cells: number, runs: number, accuracy: number) {
+    this.buckets = bucketsFor(accuracy);
+    const n = cells * runs;
+    const { value, release } = entries.take((e) => e.keys.length >= n, () => ({ keys: new Int32Array(n), counts: new Uint32Array(n), stores: new Int8Array(n) }));
+    this.release = release;
+    this.bins = { stats: emptyStats(cells), start: new Int32Array(cells + 1), ...value };
+  }
+
+  private readonly release: () => void;
+
+  /** Adds value v to cell i, n times (cells in ascending order). */
+  add(i: number, v: number, n: number): void {
+    const b = this.bins;
+    while (this.cell < i) b.start[++this.cell] = this.entries;
+    const store = this.buckets.store(v);
+    b.keys[this.entries] = store === 1 ? this.buckets.key(v) : store === -1 ? this.buckets.key(-v) : 0;
+    b.counts[this.entries] = n;
+    b.stores[this.entries++] = store;
+    addStats(b.stats, i * STRIDE, v, n);
+  }
+
+  /** The batch's bins (entries copied out of the reused arrays, cut to their length). */
+  finish(): BatchBins {
+    const b = this.bins;
+    while (this.cell < b.start.length - 1) b.start[++this.cell] = this.entries;
+    const out = { ...b, keys: b.keys.slice(0, this.entries), counts: b.counts.slice(0, this.entries), stores: b.stores.slice(0, this.entries) };
+    this.release();
+    return out;
+  }
+}
+
+/** The builders' entry arrays, reused by every batch of a thread (a builder copies out what it returns). */
+interface Entries {
+  keys: Int32Array;
+  counts: Uint32Array;
+  stores: Int8Array;
+}
+const entries = new Scratch<Entries>();
+
+/** The bucket mapping of an accuracy, made once (its check runs thousands of logarithms). */
+const bucketsByAccuracy = new Map<number, Buckets>();
+const bucketsFor = (accuracy: number): Buckets => {
+  let b = bucketsByAccuracy.get(accuracy);
+  if (!b) bucketsByAccuracy.set(accuracy, (b = new Buckets(accuracy)));
+  return b;
+};
+
+export class CellSketches {
+  private readonly stats: Float64Array;
+  private readonly positive: (Window | undefined)[];
+  private readonly negative: (Window | undefined)[];
+  private readonly buckets: Buckets;
+
+  constructor(cells: number, private readonly accuracy: number) {
+    this.stats = emptyStats(cells);
+    this.positive = new Array<Window | undefined>(cells).fill(undefined);
+    this.negative = new Array<Window | undefined>(cells).fill(undefined);
+    this.buckets = bucketsFor(accuracy);
+  }
+
+  /** Adds value v to cell i, n times; which bucket follows DDSketch.accept (its mapping and thresholds). */
+  add(i: number, v: number, n: number): void {
+    const store = this.buckets.store(v);
+    this.count(i, store, store === 1 ? this.buckets.key(v) : store === -1 ? this.buckets.key(-v) : 0, n);
+    addStats(this.stats, i * STRIDE, v, n);
+  }
+
+  /** Adds a batch's bins (any batches, in any order: counts and statistics add up the same). */
+  merge(b: BatchBins): void {
+    const s = this.stats;
+    for (let i = 0; i + 1 < b.start.length; i++) {
+      for (let e = b.start[i]!; e < b.start[i + 1]!; e++) this.count(i, b.stores[e]! as 1 | -1 | 0, b.keys[e]!, b.counts[e]!);
+      const at = i * STRIDE;
+      if (b.stats[at + COUNT] === 0) continue;
+      s[at + SUM] = s[at + SUM]! + b.stats[at + SUM]!;
+      s[at + COUNT] = s[at + COUNT]! + b.stats[at + COUNT]!;
+      if (b.stats[at + MIN]! < s[at + MIN]!) s[at + MIN] = b.stats[at + MIN]!;
+      if (b.stats[at + MAX]! > s[at + MAX]!) s[at + MAX] = b.stats[at + MAX]!;
+      if (b.stats[at + TOP]! > s[at + TOP]!) {
+        s[at + TOP] = b.stats[at + TOP]!;
+        s[at + AT_TOP] = b.stats[at + AT_TOP]!;
+      } else if (b.stats[at + TOP] === s[at + TOP]) s[at + AT_TOP] = s[at + AT_TOP]! + b.stats[at + AT_TOP]!;
+    }
+  }
+
+  /** Counts n values of cell i in bucket `key` of a store (the zero count for store 0). */
+  private count(i: number, store: 1 | -1 | 0, key: number, n: number): void {
+    if (store === 0) {
+      this.stats[i * STRIDE + ZERO] = this.stats[i * STRIDE + ZERO]! + n;
+      return;
+    }
+    const windows = store === 1 ? this.positive : this.negative;
+    const w = windows[i];
+    const k = w ? key - w.offset : -1;
+    // Most keys fall inside the cell's window: counted here; the rest grow it.
+    if (w && k >= 0 && k < w.counts.length) w.counts[k] = w.counts[k]! + n;
+    else addToWindow(w ?? (windows[i] = newWindow(key)), key, n);
+  }
+
+  /** Values in cell i. */
+  values(i: number): number {
     return this.stats[i * STRIDE + COUNT]!;
   }
 
   /** Mean of cell i's values (each rounded to 1e-6); NaN if none. */
   mean(i: number): number {
-    const n = this.count(i);
+    const n = this.values(i);
     return n > 0 ? this.stats[i * STRIDE + SUM]! / SUM_SCALE / n : NaN;
   }
 

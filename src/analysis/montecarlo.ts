@@ -20,7 +20,8 @@ import { stream } from '../random/streams.js';
 import { buildWhatIf, type LoadedSource } from '../scenario/index.js';
 import { ScenarioError } from '../scenario/problems.js';
 import { sumOverFlows, UNSERVED_EPSILON, unservedOf } from '../engine/metrics.js';
-import { CellSketches, SUM_SCALE } from './bins.js';
+import { BatchBinsBuilder, CellSketches, SUM_SCALE, type BatchBins } from './bins.js';
+import { Scratch } from './scratch.js';
 import { isMet, requiredIn, servedIn } from '../engine/targets.js';
 import { isVolumeMetric } from './metrics.js';
 
@@ -165,9 +166,11 @@ export function runValues(result: Result, defs: readonly MetricDef[], out: Float
 /** What a batch of runs sends back (plain typed arrays, cheap to pass between threads). */
 export interface BatchData {
   runs: number;
+  /** Each cell's (`metric * years + year`) values, bucketed: what the aggregate adds. */
+  bins: BatchBins;
   /**
-   * Cell by cell (`metric * years + year`), the runs' values: cell i of run r
-   * at `i * stride + r` — the aggregate reads each cell's runs in a row.
+   * With `keepValues` (sensitivity reads them): cell by cell, the runs'
+   * values, cell i of run r at `i * stride + r`; otherwise empty.
    */
   values: Float64Array;
   stride: number;
@@ -193,15 +196,24 @@ export class BatchCollector {
    */
   private readonly block: Float64Array;
   private blockFrom = 0;
+  /** Gives the scratch arrays back (after the result). */
+  private readonly release: () => void;
 
-  constructor(private readonly base: Model, private readonly defs: readonly MetricDef[], size: number) {
+  constructor(private readonly base: Model, private readonly defs: readonly MetricDef[], size: number, private readonly keepValues = false) {
     const Y = base.years;
     this.cells = defs.length * Y;
     this.unservedMetric = defs.findIndex((d) => d.metric === 'unserved' && d.element < 0);
-    this.block = new Float64Array(BLOCK_RUNS * this.cells);
+    const cells = this.cells;
+    const { value: scratch, release } = collectorArrays.take(
+      (a) => a.cells === cells && a.size === size,
+      () => ({ cells, size, values: new Float64Array(size * cells), block: new Float64Array(BLOCK_RUNS * cells) }),
+    );
+    this.release = release;
+    this.block = scratch.block;
     this.data = {
       runs: 0,
-      values: new Float64Array(size * this.cells),
+      bins: { stats: new Float64Array(0), start: new Int32Array(0), keys: new Int32Array(0), counts: new Uint32Array(0), stores: new Int8Array(0) },
+      values: scratch.values,
       stride: size,
       unserved: new Float64Array(Y),
       bottleneck: new Float64Array(base.elements.length * Y),
@@ -237,19 +249,53 @@ export class BatchCollector {
     this.blockFrom = runs;
   }
 
-  /** The runs added so far. */
+  /** The runs added so far, their values bucketed. */
   result(): BatchData {
     this.moveBlock();
-    const { runs } = this.data;
-    return {
+    const { runs, values, stride } = this.data;
+    const bins = new BatchBinsBuilder(this.cells, runs, SKETCH_ACCURACY);
+    // Cell by cell, run by run (values are laid out so: each cell's runs in a row).
+    for (let i = 0; i < this.cells; i++) {
+      let raw = NaN;
+      let same = NaN;
+      let repeats = 0;
+      for (let r = 0; r < runs; r++) {
+        const x = values[i * stride + r]!;
+        // Runs often repeat a cell's value (history years, untouched elements): such a value is
+        // counted, and added once with its count when another value comes (the same totals).
+        if (x === raw) {
+          repeats++;
+          continue;
+        }
+        // Rounded to 1e-9 so that saturated values (utilization 1 ± float noise) tie exactly.
+        const v = Math.round(x * 1e9) / 1e9;
+        if (!Number.isFinite(v)) continue;
+        if (v === same) repeats++;
+        else {
+          if (repeats > 0) bins.add(i, same, repeats);
+          same = v;
+          repeats = 1;
+        }
+        raw = x;
+      }
+      if (repeats > 0) bins.add(i, same, repeats);
+    }
+    const result = {
       ...this.data,
+      bins: bins.finish(),
+      values: this.keepValues ? values.slice(0, this.cells * stride) : new Float64Array(0),
       draws: this.data.draws.subarray(0, runs * this.base.uncertainty.length),
     };
+    this.release();
+    return result;
   }
 }
 
 /** Runs per block of BatchCollector: 8 doubles, one cache line. */
 const BLOCK_RUNS = 8;
+
+/** A thread's collector arrays, reused batch after batch (scratch.ts); a result copies out what it returns. */
+const collectorArrays = new Scratch<{ cells: number; size: number; values: Float64Array; block: Float64Array }>();
 
 /** Bounded-memory aggregate of runs; the same whatever order batches arrive in. */
 export class Aggregate {
@@ -282,38 +328,9 @@ export class Aggregate {
   }
 
   addBatch(batch: BatchData): void {
-    const Y = this.model.years;
-    const cells = this.defs.length * Y;
     const P = this.model.uncertainty.length;
-    const { values } = batch;
     this.sketches.clear();
-    // Cell by cell, run by run: each cell's bucket counts stay in cache while its runs go in
-    // (run by run, every value would touch another cell's counts: a cache miss each).
-    for (let i = 0; i < cells; i++) {
-      let raw = NaN;
-      let same = NaN;
-      let repeats = 0;
-      for (let r = 0; r < batch.runs; r++) {
-        const x = values[i * batch.stride + r]!;
-        // Runs often repeat a cell's value (history years, untouched elements): such a value is
-        // counted, and added once with its count when another value comes (the same totals).
-        if (x === raw) {
-          repeats++;
-          continue;
-        }
-        // Rounded to 1e-9 so that saturated values (utilization 1 ± float noise) tie exactly.
-        const v = Math.round(x * 1e9) / 1e9;
-        if (!Number.isFinite(v)) continue;
-        if (v === same) repeats++;
-        else {
-          if (repeats > 0) this.cells.add(i, same, repeats);
-          same = v;
-          repeats = 1;
-        }
-        raw = x;
-      }
-      if (repeats > 0) this.cells.add(i, same, repeats);
-    }
+    this.cells.merge(batch.bins);
     const add = (to: Float64Array, from: Float64Array) => {
       for (let i = 0; i < to.length; i++) to[i] = to[i]! + from[i]!;
     };
@@ -336,7 +353,7 @@ export class Aggregate {
 
   /** Runs that gave cell i a value. */
   count(i: number): number {
-    return this.cells.count(i);
+    return this.cells.values(i);
   }
 
   /**
@@ -345,7 +362,7 @@ export class Aggregate {
    * that share the largest value.
    */
   quantile(i: number, q: number): number {
-    const n = this.cells.count(i);
+    const n = this.cells.values(i);
     if (n === 0) return NaN;
     const top = this.cells.top(i);
     if (q * (n - 1) >= n - top.count) return top.value;

@@ -20,6 +20,8 @@ export interface MonteCarloBatch {
   from: number;
   to: number;
   keepRuns: boolean;
+  /** Send the runs' metric values too (sensitivity reads them), not only their buckets. */
+  keepValues?: boolean;
   decimalComma: boolean;
 }
 
@@ -62,7 +64,7 @@ export function runMonteCarloBatch(batch: MonteCarloBatch): Generator<void, Mont
 
 /** Runs [from, to) and returns their metrics for the aggregate. */
 export function* monteCarloBatch(source: LoadedSource, base: Model, batch: MonteCarloBatch): Generator<void, MonteCarloBatchResult> {
-  const collector = new BatchCollector(base, metricDefs(base), batch.to - batch.from);
+  const collector = new BatchCollector(base, metricDefs(base), batch.to - batch.from, batch.keepValues);
   const rows: Cell[][] = [];
   const buffers: BufferHolder = {};
   for (let run = batch.from; run < batch.to; run++) {

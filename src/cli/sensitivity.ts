@@ -64,7 +64,7 @@ export async function sensitivityCommand(args: SensitivityArgs, io: Io): Promise
   const file = path.resolve(args.scenario);
   const batches: MonteCarloBatch[] = [];
   for (let from = 0; from < args.runs; from += BATCH_RUNS) {
-    batches.push({ file, set: args.set, seed, from, to: Math.min(args.runs, from + BATCH_RUNS), keepRuns: false, decimalComma: false });
+    batches.push({ file, set: args.set, seed, from, to: Math.min(args.runs, from + BATCH_RUNS), keepRuns: false, keepValues: true, decimalComma: false });
   }
   const bar = progress(io, args.runs, 'sensitivity');
   let done = 0;

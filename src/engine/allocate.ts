@@ -73,12 +73,15 @@ export class Allocator {
    */
   allocate(capacity: Float64Array, flowDemand: Float64Array, volume: Float64Array): void {
     const { load, rate, lastT, full, version, demand, current, enteredAt, heap } = this;
-    load.fill(0);
-    rate.fill(0);
-    lastT.fill(0);
-    volume.fill(0);
+    // One pass, not a fill per array: a network has tens of constraints, and each fill is a call.
+    for (let c = 0; c < full.length; c++) {
+      load[c] = 0;
+      rate[c] = 0;
+      lastT[c] = 0;
+      full[c] = capacity[c]! <= 0 ? 1 : 0;
+    }
+    for (let r = 0; r < volume.length; r++) volume[r] = 0;
     heap.clear();
-    for (let c = 0; c < full.length; c++) full[c] = capacity[c]! <= 0 ? 1 : 0;
     // Every claimant enters at τ = 0; each constraint's fill time is then scheduled once, from its
     // total rate (not once per claimant: those entries would all be stale but the last).
     for (let k = 0; k < demand.length; k++) {

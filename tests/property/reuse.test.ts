@@ -9,7 +9,7 @@ import { DDSketch } from '@datadog/sketches-js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { CellSketches } from '../../src/analysis/bins.js';
+import { BatchBinsBuilder, CellSketches } from '../../src/analysis/bins.js';
 import { drawEvents, drawParams, metricDefs, runValues } from '../../src/analysis/montecarlo.js';
 import { simulate, simulateWith, type BufferHolder, type Result } from '../../src/engine/simulate.js';
 import { buildScenario, buildWhatIf, loadSource, type LoadedSource } from '../../src/scenario/index.js';
@@ -90,7 +90,7 @@ describe('runs into reused buffers (issue 15)', () => {
 });
 
 describe('bucket counts (issue 15)', () => {
-  it('give the quantiles, min, max and count of a DDSketch fed value by value', () => {
+  it('give the quantiles, min, max and count of a DDSketch fed value by value, added directly or batch by batch', () => {
     // Values with repeats (counted once with their weight), zeros, negatives and magnitudes from 1e-4 to 1e4
     // (DDSketch's own store overflows the call stack on spans of ~1e20 and more).
     const magnitude = fc.double({ min: 1e-4, max: 1e4, noNaN: true });
@@ -98,14 +98,25 @@ describe('bucket counts (issue 15)', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(v, fc.integer({ min: 1, max: 5 })), { minLength: 1, maxLength: 300 }), (values) => {
         const bins = new CellSketches(1, 0.001);
+        const merged = new CellSketches(1, 0.001);
         const sketch = new DDSketch({ relativeAccuracy: 0.001 });
-        for (const [x, n] of values) {
+        // Batches of three values, bucketed apart and merged in reverse order.
+        const batches: BatchBinsBuilder[] = [];
+        let sum = 0;
+        values.forEach(([x, n], k) => {
           bins.add(0, x, n);
-          for (let k = 0; k < n; k++) sketch.accept(x);
+          if (k % 3 === 0) batches.push(new BatchBinsBuilder(1, 3, 0.001));
+          batches[batches.length - 1]!.add(0, x, n);
+          for (let j = 0; j < n; j++) sketch.accept(x);
+          sum += Math.round(x * 1e6) * n;
+        });
+        for (const b of batches.reverse()) merged.merge(b.finish());
+        for (const cells of [bins, merged]) {
+          const made = cells.sketch(0);
+          expect([made.count, made.min, made.max, made.zeroCount]).toEqual([sketch.count, sketch.min, sketch.max, sketch.zeroCount]);
+          for (let q = 0; q <= 1; q += 0.05) expect(made.getValueAtQuantile(q), `q=${q}`).toBe(sketch.getValueAtQuantile(q));
+          expect(cells.mean(0)).toBe(sum / 1e6 / sketch.count);
         }
-        const made = bins.sketch(0);
-        expect([made.count, made.min, made.max, made.zeroCount]).toEqual([sketch.count, sketch.min, sketch.max, sketch.zeroCount]);
-        for (let q = 0; q <= 1; q += 0.05) expect(made.getValueAtQuantile(q), `q=${q}`).toBe(sketch.getValueAtQuantile(q));
       }),
       { numRuns: 300 },
     );
