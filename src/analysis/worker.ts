@@ -7,6 +7,7 @@ import { ScenarioError } from '../scenario/problems.js';
 import { DECIMAL_COMMA, STANDARD, toCsvRows, type Cell } from '../io/csv.js';
 import { yearMetrics } from '../engine/metrics.js';
 import { finish, outcome, type Outcome } from './tasks.js';
+import { Scratch } from './scratch.js';
 import { BatchCollector, metricDefs, runOnce, type BatchData } from './montecarlo.js';
 import { sweepBatch, type SweepBatch } from './sweep.js';
 import type { Model } from '../engine/model.js';
@@ -35,6 +36,8 @@ export const sweepTask = (batch: SweepBatch): Outcome<string> => outcome(() => f
 export const monteCarloTask = (batch: MonteCarloBatch): Outcome<MonteCarloBatchResult> => outcome(() => finish(runMonteCarloBatch(batch)));
 
 const sources = new Map<string, LoadedSource>();
+/** Run buffers of this thread's Monte Carlo batches (a holder makes buffers that fit each model). */
+const runBuffers = new Scratch<BufferHolder>();
 const bases = new Map<string, Model>();
 
 function sourceOf(file: string): LoadedSource {
@@ -66,12 +69,17 @@ export function runMonteCarloBatch(batch: MonteCarloBatch): Generator<void, Mont
 export function* monteCarloBatch(source: LoadedSource, base: Model, batch: MonteCarloBatch): Generator<void, MonteCarloBatchResult> {
   const collector = new BatchCollector(base, metricDefs(base), batch.to - batch.from, batch.keepValues);
   const rows: Cell[][] = [];
-  const buffers: BufferHolder = {};
-  for (let run = batch.from; run < batch.to; run++) {
-    const outcome = runOnce(source, base, batch.set, batch.seed, run, buffers);
-    collector.add(outcome);
-    if (batch.keepRuns) rows.push(...runRows(base, run, outcome));
-    yield;
+  // The thread's run buffers: the first run of a batch finds the last batch's years (scratch.ts).
+  const { value: buffers, release } = runBuffers.take(() => true, () => ({}));
+  try {
+    for (let run = batch.from; run < batch.to; run++) {
+      const outcome = runOnce(source, base, batch.set, batch.seed, run, buffers);
+      collector.add(outcome);
+      if (batch.keepRuns) rows.push(...runRows(base, run, outcome));
+      yield;
+    }
+  } finally {
+    release();
   }
   return { ...collector.result(), rows: rows.length > 0 ? toCsvRows(rows, batch.decimalComma ? DECIMAL_COMMA : STANDARD) : '' };
 }
