@@ -1,5 +1,7 @@
-// npm run bench: engine cost against network size, CLI start-up, sweeps,
-// Monte Carlo, reports and planning (`npm run bench -- planning` for one part).
+// npm run bench: engine cost against network size and against the C
+// reference, CLI start-up, sweeps, one Monte Carlo run part by part, Monte
+// Carlo at one and two threads, reports and planning (`npm run bench --
+// runs` for one part).
 // A benchmark, not a test: machines here are shared and noisy, so it reports
 // medians of several repetitions and ratios, and asserts nothing.
 import { spawnSync } from 'node:child_process';
