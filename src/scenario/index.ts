@@ -25,13 +25,8 @@ export interface LoadedScenario {
 /** A new scenario from a loaded source and overrides; the source is not changed. */
 export function buildScenario(source: LoadedSource, overrides: readonly string[] = [], label = '--set'): LoadedScenario {
   const params = paramOnly(source, overrides);
-  if (params) {
-    // Only params change: the source's schema check holds, and normalisation starts from it.
-    const result = normalize(source, params);
-    if (!result.problems.some((p) => p.severity === 'error')) {
-      return { model: result.model, input: result.input, files: source.files, problems: sortProblems(result.problems) };
-    }
-  }
+  const built = params && withParams(source, params);
+  if (built) return built;
   const { raw, problems: overrideProblems } = applyOverrides(source.raw, source.positions, overrides, label);
   const result = normalize({ ...source, raw, problems: [...source.problems, ...overrideProblems] });
   return { model: result.model, input: result.input, files: source.files, problems: sortProblems(result.problems) };
@@ -53,12 +48,21 @@ export function buildWhatIf(source: LoadedSource, overrides: readonly string[], 
   if (direct) {
     const params: Record<string, number> = { ...base };
     for (const [k, v] of Object.entries(values)) params[k] = v === 0 ? 0 : v;
-    const result = normalize(source, params);
-    if (!result.problems.some((p) => p.severity === 'error')) {
-      return { model: result.model, input: result.input, files: source.files, problems: sortProblems(result.problems) };
-    }
+    const built = withParams(source, params);
+    if (built) return built;
   }
   return buildScenario(source, [...overrides, ...Object.entries(values).map(([k, v]) => `${k}=${v}`)], label);
+}
+
+/**
+ * The scenario with only params changed: the source's schema check holds, and
+ * normalisation starts from it. Undefined if that has errors (the full path
+ * then says where they come from).
+ */
+function withParams(source: LoadedSource, params: Record<string, number>): LoadedScenario | undefined {
+  const result = normalize(source, params);
+  if (result.problems.some((p) => p.severity === 'error')) return undefined;
+  return { model: result.model, input: result.input, files: source.files, problems: sortProblems(result.problems) };
 }
 
 /** paramOnly of a source's base overrides, worked out once per source and overrides. */

@@ -78,8 +78,9 @@ interface SeriesBase {
  * names: a sweep or Monte Carlo run re-normalises one scenario many times
  * with other param values. It remembers its last result and the values it
  * read, so a run that changes other params copies it (unit conversions cost
- * tens of microseconds each); a numeric expression runs as a closure over a
- * vector of its variables (closure.ts), mathjs only where it must.
+ * tens of microseconds each); a numeric expression runs as compiled
+ * JavaScript over a vector of its variables (closure.ts), mathjs only where
+ * it must.
  */
 class ExpressionSite {
   private readonly vars: Float64Array;
