@@ -44,6 +44,12 @@ export function effectiveCapacity(model: Model, eventApplies: EventFilter = cert
 
 /** Effective capacity into `out`, `[constraint * years + year]`; returns `out`. */
 export function effectiveCapacityInto(model: Model, eventApplies: EventFilter, out: Float64Array): Float64Array {
+  projectCapacityInto(model, out);
+  return eventCapacityInto(model, eventApplies, out);
+}
+
+/** The first part of effectiveCapacityInto: nameplate and projects, into `out` (a function of constraints and projects alone). */
+export function projectCapacityInto(model: Model, out: Float64Array): Float64Array {
   const Y = model.years;
   model.constraints.forEach((c, i) => {
     for (let y = 0; y < Y; y++) out[i * Y + y] = c.nameplate[y]!;
@@ -55,6 +61,12 @@ export function effectiveCapacityInto(model: Model, eventApplies: EventFilter, o
       for (const c of p.constraints) out[c * Y + y] = applyChange(out[c * Y + y]!, p, y, f);
     }
   }
+  return out;
+}
+
+/** The rest of effectiveCapacityInto: events, then × max_utilization × availability, on the output of projectCapacityInto. */
+export function eventCapacityInto(model: Model, eventApplies: EventFilter, out: Float64Array): Float64Array {
+  const Y = model.years;
   model.events.forEach((ev, e) => {
     for (let year = ev.from; year <= ev.to; year++) {
       const y = year - model.startYear;

@@ -1,7 +1,7 @@
 // The run loop: capacity for all years, then year by year demand (with
 // carry-over) → allocation → volumes. Pure: no I/O, clock or randomness.
 import { Allocator } from './allocate.js';
-import { certainEvents, effectiveCapacityInto, type EventFilter } from './capacity.js';
+import { certainEvents, eventCapacityInto, projectCapacityInto, type EventFilter } from './capacity.js';
 import { measure, MeasureBuffers, routeMeasures, type Measures } from './measures.js';
 import type { FlowModel, Model } from './model.js';
 
@@ -47,12 +47,12 @@ export class RunBuffers {
   /** The year indices a run worked out (the others kept). */
   readonly changed: Int32Array;
   /**
-   * Capacities worked out for the latest few (constraints, projects, events)
-   * with no event that has a probability: the capacity is then a function of
-   * these objects alone, which a param-only what-if keeps (a drawn opening
-   * year among three finds each of its project lists built before).
+   * Capacities after projects (before events) for the latest few
+   * (constraints, projects): a function of these objects alone, which a
+   * param-only what-if keeps (a drawn opening year among three finds each of
+   * its project lists built before); the run's events apply on top.
    */
-  readonly capacities: { from: readonly [object, object, object]; capacity: Float64Array }[] = [];
+  readonly capacities: { from: readonly [object, object]; capacity: Float64Array }[] = [];
 
   constructor(model: Model) {
     const Y = model.years;
@@ -163,16 +163,21 @@ export function simulateInto(model: Model, buffers: RunBuffers, options: Simulat
 
 const KEPT_CAPACITIES = 4;
 
-/** The run's effective capacity into `buffers.capacity`: a copy of one worked out before for the same objects, or worked out. */
+/**
+ * The run's effective capacity into `buffers.capacity`: nameplate and
+ * projects as worked out before for the same objects (or worked out), then
+ * the run's events and factors — the same steps as effectiveCapacityInto.
+ */
 function capacityOf(model: Model, options: SimulateOptions, buffers: RunBuffers): void {
   const { capacity, capacities } = buffers;
-  const from = [model.constraints, model.projects, model.events] as const;
-  const certain = model.events.every((e) => e.probability === undefined);
-  const known = certain ? capacities.find((c) => c.from.every((x, i) => x === from[i])) : undefined;
-  if (known) return capacity.set(known.capacity);
-  effectiveCapacityInto(model, options.eventApplies ?? certainEvents(model), capacity);
-  if (!certain) return;
-  if (capacities.unshift({ from, capacity: capacity.slice() }) > KEPT_CAPACITIES) capacities.pop();
+  const from = [model.constraints, model.projects] as const;
+  const known = capacities.find((c) => c.from[0] === from[0] && c.from[1] === from[1]);
+  if (known) capacity.set(known.capacity);
+  else {
+    projectCapacityInto(model, capacity);
+    if (capacities.unshift({ from, capacity: capacity.slice() }) > KEPT_CAPACITIES) capacities.pop();
+  }
+  eventCapacityInto(model, options.eventApplies ?? certainEvents(model), capacity);
 }
 
 /** A run's outputs: the buffers' arrays, and the route measures worked out on first use (the tables need them, sweeps and Monte Carlo runs do not). */

@@ -27,7 +27,8 @@ const sourceOf = (text: string): LoadedSource => loadSource('reuse.yaml', () => 
 /**
  * The random scenario with params: even flows' demand is a series whose
  * point reads k and which grows by ga, odd flows' an expression growing by
- * gb; a project opens in year `o`.
+ * gb; a project opens in year `o`, and an event halves its link's capacity
+ * in years that Monte Carlo draws.
  */
 function withParams(s: Scn): string {
   const flows = s.flows.map((f, i) => ({
@@ -41,6 +42,7 @@ function withParams(s: Scn): string {
     params: { ga: 0.1, gb: 0.2, k: 1, o: 2032 },
     links: s.links.map((l) => (l === link ? { ...l, capacity: 12 } : l)),
     projects: [{ id: 'p', target: link.id, effect: { add: 8 }, online: 'o' }],
+    events: [{ id: 'e', target: link.id, from: 2031, to: 2034, effect: { multiply: 0.5 }, probability: 0.5 }],
     flows,
   });
 }
@@ -52,15 +54,16 @@ describe('runs into reused buffers (issue 15)', () => {
       fc.property(scenarioArb, fc.array(value, { minLength: 2, maxLength: 8 }), (s, whatIfs) => {
         const source = sourceOf(withParams(s));
         const holder: BufferHolder = {};
-        for (const v of whatIfs) {
+        whatIfs.forEach((v, run) => {
           const overrides = Object.entries(v).map(([k, x]) => `${k}=${x}`);
           const model = buildScenario(source, overrides).model!;
           expect(model, JSON.stringify(v)).toBeDefined();
-          const fresh = arrays(simulate(model));
-          expect(arrays(simulateWith(model, holder))).toEqual(fresh);
+          const events = { eventApplies: drawEvents(model, 1, run % 3) };
+          const fresh = arrays(simulate(model, events));
+          expect(arrays(simulateWith(model, holder, events))).toEqual(fresh);
           // A cold build (new source: no memoised stage, item, series or expression results) gives the same model and run.
-          expect(arrays(simulate(buildScenario(sourceOf(withParams(s)), overrides).model!))).toEqual(fresh);
-        }
+          expect(arrays(simulate(buildScenario(sourceOf(withParams(s)), overrides).model!, events))).toEqual(fresh);
+        });
       }),
       { numRuns: 60 },
     );
