@@ -53,8 +53,6 @@ export class MeasureBuffers {
   readonly yearMaxUtilization: Float64Array;
   readonly yearBinding: (readonly number[])[];
   readonly sum: Float64Array;
-  /** 0 … years − 1. */
-  readonly allYears: Int32Array;
 
   constructor(model: Model) {
     const Y = model.years;
@@ -65,7 +63,6 @@ export class MeasureBuffers {
     this.yearMaxUtilization = new Float64Array(Y);
     this.yearBinding = new Array<readonly number[]>(Y).fill(NONE);
     this.sum = new Float64Array(Y);
-    this.allYears = Int32Array.from({ length: Y }, (_, y) => y);
   }
 
   fits(model: Model): boolean {
@@ -74,40 +71,38 @@ export class MeasureBuffers {
 }
 
 /**
- * The measures of a run into `buffers`. With `years` (indices, ascending)
- * only those years are worked out: the caller knows the buffers already hold
- * the others (a run whose year has the same inputs as the buffers' last run).
+ * The measures of a run into `buffers`, for years [from, to): the caller
+ * knows the buffers already hold the others (years whose inputs equal those
+ * of the buffers' last run; a year's measures are a function of its capacity
+ * and route volumes alone, so working out a kept year again changes nothing).
  */
-export function measure(model: Model, capacity: Float64Array, routeVolume: Float64Array, buffers: MeasureBuffers, years?: ArrayLike<number>): void {
+export function measure(model: Model, capacity: Float64Array, routeVolume: Float64Array, buffers: MeasureBuffers, from = 0, to = model.years): void {
   const Y = model.years;
   const C = model.constraints.length;
-  const ys = years ?? buffers.allYears;
-  const n = ys.length;
   const { sums, elementOf } = structureOf(model);
   const { constraintFlow, elementFlow, utilization, yearBottleneck, yearMaxUtilization, yearBinding, sum } = buffers;
   // Every element and constraint is in exactly one route set below (empty sets included), so all are written.
   // Each constraint's and element's flow is the sum of its routes' volumes, added in route order.
   // Many share their routes (a link and its end nodes, an element's total): each set is summed once.
   for (const { routes, elements, constraints } of sums) {
-    for (let j = 0; j < n; j++) sum[ys[j]!] = 0;
+    for (let y = from; y < to; y++) sum[y] = 0;
     for (let i = 0; i < routes.length; i++) {
       const at = routes[i]! * Y;
-      for (let j = 0; j < n; j++) {
-        const y = ys[j]!;
-        sum[y] = sum[y]! + routeVolume[at + y]!;
-      }
+      for (let y = from; y < to; y++) sum[y] = sum[y]! + routeVolume[at + y]!;
     }
-    for (let i = 0; i < elements.length; i++) for (let j = 0; j < n; j++) elementFlow[elements[i]! * Y + ys[j]!] = sum[ys[j]!]!;
-    for (let i = 0; i < constraints.length; i++) for (let j = 0; j < n; j++) constraintFlow[constraints[i]! * Y + ys[j]!] = sum[ys[j]!]!;
+    for (let i = 0; i < elements.length; i++) {
+      const at = elements[i]! * Y;
+      for (let y = from; y < to; y++) elementFlow[at + y] = sum[y]!;
+    }
+    for (let i = 0; i < constraints.length; i++) {
+      const at = constraints[i]! * Y;
+      for (let y = from; y < to; y++) constraintFlow[at + y] = sum[y]!;
+    }
   }
   for (let c = 0; c < C; c++) {
-    for (let j = 0; j < n; j++) {
-      const i = c * Y + ys[j]!;
-      utilization[i] = capacity[i]! > 0 ? constraintFlow[i]! / capacity[i]! : NaN;
-    }
+    for (let i = c * Y + from; i < c * Y + to; i++) utilization[i] = capacity[i]! > 0 ? constraintFlow[i]! / capacity[i]! : NaN;
   }
-  for (let j = 0; j < n; j++) {
-    const y = ys[j]!;
+  for (let y = from; y < to; y++) {
     let best = -1;
     let bestU = -Infinity;
     let bound: number[] | undefined;

@@ -44,8 +44,6 @@ export class RunBuffers {
   readonly known: Uint8Array;
   readonly lastCap: Float64Array;
   readonly lastDemand: Float64Array;
-  /** The year indices a run worked out (the others kept). */
-  readonly changed: Int32Array;
   /**
    * Capacities after projects (before events) for the latest few
    * (constraints, projects): a function of these objects alone, which a
@@ -69,7 +67,6 @@ export class RunBuffers {
     this.known = new Uint8Array(Y);
     this.lastCap = new Float64Array(C * Y);
     this.lastDemand = new Float64Array(F * Y);
-    this.changed = new Int32Array(Y);
   }
 
   /** Whether these buffers have the sizes `model` needs. */
@@ -130,12 +127,14 @@ export function simulateWith(model: Model, holder: BufferHolder | undefined, opt
 export function simulateInto(model: Model, buffers: RunBuffers, options: SimulateOptions = {}): Result {
   const Y = model.years;
   const F = model.flows.length;
-  const { capacity, routeVolume, flowDemand, flowServed, capYear, demandYear, volumeYear, carried, changed } = buffers;
+  const { capacity, routeVolume, flowDemand, flowServed, capYear, demandYear, volumeYear, carried } = buffers;
   capacityOf(model, options, buffers);
   const allocator = allocatorFor(model);
   buffers.start(model);
   carried.fill(0);
-  let n = 0;
+  // The first and the last year worked out (−1: none).
+  let first = -1;
+  let last = -1;
   for (let y = 0; y < Y; y++) {
     for (let c = 0; c < capYear.length; c++) capYear[c] = capacity[c * Y + y]!;
     for (let i = 0; i < F; i++) demandYear[i] = model.flows[i]!.demand[y]! + carried[i]!;
@@ -144,7 +143,8 @@ export function simulateInto(model: Model, buffers: RunBuffers, options: Simulat
       for (let i = 0; i < F; i++) carried[i] = model.flows[i]!.unserved === 'carry' ? flowDemand[i * Y + y]! - flowServed[i * Y + y]! : 0;
       continue;
     }
-    changed[n++] = y;
+    if (first < 0) first = y;
+    last = y;
     allocator.allocate(capYear, demandYear, volumeYear);
     for (let r = 0; r < volumeYear.length; r++) routeVolume[r * Y + y] = volumeYear[r]!;
     for (let i = 0; i < F; i++) {
@@ -157,7 +157,8 @@ export function simulateInto(model: Model, buffers: RunBuffers, options: Simulat
       carried[i] = f.unserved === 'carry' ? demandYear[i]! - served : 0;
     }
   }
-  measure(model, capacity, routeVolume, buffers.measures, changed.subarray(0, n));
+  // Measures from the first to the last year worked out (a kept year between them gets the same values again).
+  measure(model, capacity, routeVolume, buffers.measures, Math.max(first, 0), last + 1);
   return new RunResult(model, buffers);
 }
 
