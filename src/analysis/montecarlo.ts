@@ -4,9 +4,9 @@
 // keeps bounded memory whatever the number of runs:
 // - percentiles from DDSketch (relative accuracy SKETCH_ACCURACY): a sketch
 //   is a set of bucket counts, so adding runs in any order gives the same
-//   quantiles — results do not depend on workers or batches (workers send
-//   their runs' metric values; the main thread aggregates them, as bucket
-//   counts, bins.ts);
+//   quantiles — results do not depend on workers or batches (the thread
+//   that ran a batch buckets its values; the main thread adds the counts,
+//   bins.ts);
 // - means from sums of values rounded to 1e-6 (integers, added exactly, so
 //   also independent of order);
 // - counts for the probability of unserved demand and bottleneck shares.

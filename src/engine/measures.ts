@@ -36,11 +36,6 @@ export interface Measures {
   readonly yearBinding: readonly (readonly number[])[];
 }
 
-/**
- * Flows, utilization and bottlenecks per constraint, element and year. The
- * route measures (transit times, route bottlenecks) are worked out on first
- * use: the tables need them, sweeps and Monte Carlo runs do not.
- */
 /** A year in which no element binds (shared: nothing writes to it). */
 const NONE: readonly number[] = Object.freeze([]);
 
@@ -71,7 +66,10 @@ export class MeasureBuffers {
 }
 
 /**
- * The measures of a run into `buffers`, for years [from, to): the caller
+ * Flows, utilization and bottlenecks per constraint, element and year (the
+ * route measures, transit times and route bottlenecks, are worked out on
+ * first use by the run's result: the tables need them, sweeps and Monte
+ * Carlo runs do not), into `buffers`, for years [from, to): the caller
  * knows the buffers already hold the others (years whose inputs equal those
  * of the buffers' last run; a year's measures are a function of its capacity
  * and route volumes alone, so working out a kept year again changes nothing).
