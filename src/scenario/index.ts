@@ -35,23 +35,41 @@ export function buildScenario(source: LoadedSource, overrides: readonly string[]
 /**
  * As buildScenario(source, [...overrides, ...`name=value` for each of
  * `values`], label), without writing the values as text to parse them back
- * (a Monte Carlo run's draws): when `overrides` set only params, the values
- * join them directly. A value reads back from its text as itself, except −0
- * (text "0"), so −0 becomes 0 as it would; a non-finite value, and any
- * problem, take the text path, which says what is wrong.
+ * (a Monte Carlo run's draws), and with `overrides` applied once: when they
+ * set only params, the values join them; otherwise the values are params of
+ * the source with the overrides applied (applied again for every run, they
+ * made each run check and normalise the whole scenario). Overrides apply one
+ * after another either way, so the tree is the same. A value reads back from
+ * its text as itself, except −0 (text "0"), so −0 becomes 0 as it would; a
+ * non-finite value, and any problem, take the text path, which says what is
+ * wrong.
  */
 export function buildWhatIf(source: LoadedSource, overrides: readonly string[], values: Readonly<Record<string, number>>, label = '--set'): LoadedScenario {
   if (Object.keys(values).length === 0) return buildScenario(source, overrides, label);
   const base = paramOnlyCached(source, overrides);
-  const declared = (source.raw as { params?: Record<string, unknown> } | undefined)?.params;
-  const direct = base !== undefined && Object.entries(values).every(([k, v]) => Number.isFinite(v) && declared !== undefined && k in declared);
-  if (direct) {
+  const target = base !== undefined ? source : withOverrides(source, overrides);
+  const declared = (target?.raw as { params?: Record<string, unknown> } | undefined)?.params;
+  if (target && declared && Object.entries(values).every(([k, v]) => Number.isFinite(v) && k in declared)) {
     const params: Record<string, number> = { ...base };
     for (const [k, v] of Object.entries(values)) params[k] = v === 0 ? 0 : v;
-    const built = withParams(source, params);
+    const built = withParams(target, params);
     if (built) return built;
   }
   return buildScenario(source, [...overrides, ...Object.entries(values).map(([k, v]) => `${k}=${v}`)], label);
+}
+
+/** The source with `overrides` applied, made once per source and overrides; undefined if applying them reports a problem. */
+const overridden = new WeakMap<LoadedSource, Map<string, LoadedSource | undefined>>();
+
+function withOverrides(source: LoadedSource, overrides: readonly string[]): LoadedSource | undefined {
+  let memo = overridden.get(source);
+  if (!memo) overridden.set(source, (memo = new Map()));
+  const key = overrides.join('\0');
+  if (!memo.has(key)) {
+    const { raw, problems } = applyOverrides(source.raw, source.positions, overrides);
+    memo.set(key, problems.length > 0 ? undefined : { ...source, raw });
+  }
+  return memo.get(key);
 }
 
 /**

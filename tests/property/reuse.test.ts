@@ -69,19 +69,20 @@ describe('runs into reused buffers (issue 15)', () => {
     );
   });
 
-  it('give the Middle Corridor baseline’s Monte Carlo metrics of fresh runs and cold builds', () => {
+  it.each([[[]], [['projects.sarzha.remove=true', 'titr_growth_late=0.07']]])('give the Middle Corridor baseline’s Monte Carlo metrics of fresh runs and cold builds (--set %j)', (set: string[]) => {
     const text = fs.readFileSync('scenarios/middle-corridor.yaml', 'utf8');
     const read = (f: string) => (f.endsWith('middle-corridor.yaml') ? text : fs.readFileSync(f, 'utf8'));
     const source = loadSource('scenarios/middle-corridor.yaml', read);
-    const base = buildScenario(source).model!;
+    const base = buildScenario(source, set).model!;
     const defs = metricDefs(base);
     const cells = defs.length * base.years;
     const holder: BufferHolder = {};
-    for (let run = 0; run < 40; run++) {
+    for (let run = 0; run < 30; run++) {
       const draw = drawParams(base, 7, run);
-      // Warm: the draws as values (Monte Carlo's path); cold: as `--set` text, on a newly loaded source.
-      const warm = buildWhatIf(source, [], draw.values).model!;
-      const cold = buildScenario(loadSource('scenarios/middle-corridor.yaml', read), Object.entries(draw.values).map(([k, v]) => `${k}=${v}`)).model!;
+      // Warm: the draws as values on the source with the overrides applied once (Monte Carlo's path);
+      // cold: everything as `--set` text, on a newly loaded source.
+      const warm = buildWhatIf(source, set, draw.values).model!;
+      const cold = buildScenario(loadSource('scenarios/middle-corridor.yaml', read), [...set, ...Object.entries(draw.values).map(([k, v]) => `${k}=${v}`)]).model!;
       const [a, b, c] = [new Float64Array(cells), new Float64Array(cells), new Float64Array(cells)];
       runValues(simulateWith(warm, holder, { eventApplies: drawEvents(warm, 7, run) }), defs, a);
       runValues(simulate(warm, { eventApplies: drawEvents(warm, 7, run) }), defs, b);
