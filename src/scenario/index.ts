@@ -27,6 +27,12 @@ export function buildScenario(source: LoadedSource, overrides: readonly string[]
   const params = paramOnly(source, overrides);
   const built = params && withParams(source, params);
   if (built) return built;
+  // Other overrides, then params (a sweep or an explorer control on top of --set): the others apply
+  // once per source, overrides and label, and the params go on top; overrides apply one after
+  // another either way, so the tree is the same.
+  const split = paramTail(source, overrides, label);
+  const onTop = split && withParams(split.target, split.params);
+  if (onTop) return onTop;
   const { raw, problems: overrideProblems } = applyOverrides(source.raw, source.positions, overrides, label);
   const result = normalize({ ...source, raw, problems: [...source.problems, ...overrideProblems] });
   return { model: result.model, input: result.input, files: source.files, problems: sortProblems(result.problems) };
@@ -47,7 +53,8 @@ export function buildScenario(source: LoadedSource, overrides: readonly string[]
 export function buildWhatIf(source: LoadedSource, overrides: readonly string[], values: Readonly<Record<string, number>>, label = '--set'): LoadedScenario {
   if (Object.keys(values).length === 0) return buildScenario(source, overrides, label);
   const base = paramOnlyCached(source, overrides);
-  const target = base !== undefined ? source : withOverrides(source, overrides);
+  // Any problem falls back to the text path with `label`, so the label of the applied overrides does not matter.
+  const target = base !== undefined ? source : withOverrides(source, overrides, '--set');
   const declared = (target?.raw as { params?: Record<string, unknown> } | undefined)?.params;
   if (target && declared && Object.entries(values).every(([k, v]) => Number.isFinite(v) && k in declared)) {
     const params: Record<string, number> = { ...base };
@@ -58,18 +65,31 @@ export function buildWhatIf(source: LoadedSource, overrides: readonly string[], 
   return buildScenario(source, [...overrides, ...Object.entries(values).map(([k, v]) => `${k}=${v}`)], label);
 }
 
-/** The source with `overrides` applied, made once per source and overrides; undefined if applying them reports a problem. */
+/** The source with `overrides` applied, made once per source, overrides and label; undefined if applying them reports a problem. */
 const overridden = new WeakMap<LoadedSource, Map<string, LoadedSource | undefined>>();
+/** Sources with overrides kept per source (the explorer's switches could make many). */
+const MAX_OVERRIDDEN = 16;
 
-function withOverrides(source: LoadedSource, overrides: readonly string[]): LoadedSource | undefined {
+function withOverrides(source: LoadedSource, overrides: readonly string[], label: string): LoadedSource | undefined {
   let memo = overridden.get(source);
   if (!memo) overridden.set(source, (memo = new Map()));
-  const key = overrides.join('\0');
+  const key = `${label}\0${overrides.join('\0')}`;
   if (!memo.has(key)) {
-    const { raw, problems } = applyOverrides(source.raw, source.positions, overrides);
+    if (memo.size >= MAX_OVERRIDDEN) memo.clear();
+    const { raw, problems } = applyOverrides(source.raw, source.positions, overrides, label);
     memo.set(key, problems.length > 0 ? undefined : { ...source, raw });
   }
   return memo.get(key);
+}
+
+/** Overrides that end in params after others: the source with the others applied, and the params; undefined otherwise. */
+function paramTail(source: LoadedSource, overrides: readonly string[], label: string): { target: LoadedSource; params: Record<string, number> } | undefined {
+  let k = overrides.length;
+  while (k > 0 && PARAM_SPEC.test(overrides[k - 1]!)) k--;
+  if (k === 0 || k === overrides.length) return undefined;
+  const target = withOverrides(source, overrides.slice(0, k), label);
+  const params = target && paramOnly(target, overrides.slice(k));
+  return target && params ? { target, params } : undefined;
 }
 
 /**
@@ -94,13 +114,16 @@ function paramOnlyCached(source: LoadedSource, overrides: readonly string[]): Re
   return memo.get(key);
 }
 
+/** A `name=<number>` override. */
+const PARAM_SPEC = /^([A-Za-z_]\w*)=(-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)$/i;
+
 /** `name=<number>` overrides of params the source declares, as values; undefined if any other override. */
 function paramOnly(source: LoadedSource, overrides: readonly string[]): Record<string, number> | undefined {
   const declared = (source.raw as { params?: Record<string, unknown> } | undefined)?.params;
   if (overrides.length === 0 || typeof declared !== 'object' || declared === null) return undefined;
   const out: Record<string, number> = {};
   for (const spec of overrides) {
-    const m = /^([A-Za-z_]\w*)=(-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)$/i.exec(spec);
+    const m = PARAM_SPEC.exec(spec);
     if (!m || !(m[1]! in declared)) return undefined;
     out[m[1]!] = Number(m[2]);
   }

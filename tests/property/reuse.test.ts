@@ -81,14 +81,19 @@ describe('runs into reused buffers (issue 15)', () => {
       const draw = drawParams(base, 7, run);
       // Warm: the draws as values on the source with the overrides applied once (Monte Carlo's path);
       // cold: everything as `--set` text, on a newly loaded source.
+      const text = [...set, ...Object.entries(draw.values).map(([k, v]) => `${k}=${v}`)];
       const warm = buildWhatIf(source, set, draw.values).model!;
-      const cold = buildScenario(loadSource('scenarios/middle-corridor.yaml', read), [...set, ...Object.entries(draw.values).map(([k, v]) => `${k}=${v}`)]).model!;
-      const [a, b, c] = [new Float64Array(cells), new Float64Array(cells), new Float64Array(cells)];
+      // Warm text: the --set part applied once, the params on top (buildScenario splits a param tail).
+      const warmText = buildScenario(source, text).model!;
+      const cold = buildScenario(loadSource('scenarios/middle-corridor.yaml', read), text).model!;
+      const [a, b, c, d] = [new Float64Array(cells), new Float64Array(cells), new Float64Array(cells), new Float64Array(cells)];
       runValues(simulateWith(warm, holder, { eventApplies: drawEvents(warm, 7, run) }), defs, a);
       runValues(simulate(warm, { eventApplies: drawEvents(warm, 7, run) }), defs, b);
       runValues(simulate(cold, { eventApplies: drawEvents(cold, 7, run) }), defs, c);
+      runValues(simulate(warmText, { eventApplies: drawEvents(warmText, 7, run) }), defs, d);
       expect(Array.from(a), `run ${run}`).toEqual(Array.from(b));
       expect(Array.from(b), `run ${run}`).toEqual(Array.from(c));
+      expect(Array.from(d), `run ${run}`).toEqual(Array.from(c));
     }
   });
 });
