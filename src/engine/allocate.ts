@@ -9,6 +9,9 @@
 // fill at its current rate; a switch touches only the constraints of the two
 // routes involved, so a year costs O((routes × route length) · log C).
 import { EventHeap } from './heap.js';
+
+/** Constraints up to which a scan finds the next one to fill faster than a heap (see `Allocator.scan`). */
+const SCAN_LIMIT = 32;
 import type { Model } from './model.js';
 
 export class Allocator {
@@ -38,8 +41,17 @@ export class Allocator {
   private readonly currentAt: Int32Array;
   private readonly enteredAt: Float64Array;
   private readonly heap = new EventHeap();
+  /**
+   * A small network (SCAN_LIMIT constraints or fewer) keeps each constraint's
+   * fill time here and finds the next by a scan instead of the heap: the
+   * same times, computed at the same moments, and the same order (earliest,
+   * ties to the smallest index), without the heap's pushes and stale entries.
+   */
+  private readonly scan: boolean;
+  private readonly fillAt: Float64Array;
 
-  constructor(model: Model) {
+  /** `scan`: by a scan or by the heap, whatever the size (tests compare the two). */
+  constructor(model: Model, options: { scan?: boolean } = {}) {
     const claims: { flow: number; share: number; routes: number[] }[] = [];
     model.flows.forEach((f, i) => {
       if (f.allocation === 'shares') for (const r of f.routes) claims.push({ flow: i, share: model.routes[r]!.share ?? 0, routes: [r] });
@@ -65,6 +77,8 @@ export class Allocator {
     this.current = new Int32Array(K);
     this.currentAt = new Int32Array(K);
     this.enteredAt = new Float64Array(K);
+    this.scan = options.scan ?? C <= SCAN_LIMIT;
+    this.fillAt = new Float64Array(C);
   }
 
   /**
@@ -90,15 +104,30 @@ export class Allocator {
       if (demand[k]! > 0) this.enter(k, this.claimRouteStart[k]!, 0, capacity, false);
     }
     for (let c = 0; c < full.length; c++) {
-      if (full[c] === 0 && rate[c]! > 0) heap.push(Math.max(0, (capacity[c]! - load[c]!) / rate[c]!), c, version[c]!);
+      if (full[c] === 0 && rate[c]! > 0) this.schedule(c, Math.max(0, (capacity[c]! - load[c]!) / rate[c]!));
     }
-    while (heap.size > 0) {
-      const t = heap.topTime;
-      const c = heap.topKey;
-      const stale = heap.topVersion !== version[c] || full[c] === 1;
-      if (!stale && t >= 1) break;
-      heap.pop();
-      if (stale) continue;
+    for (;;) {
+      // The next constraint to fill before τ = 1, if any.
+      let c = -1;
+      let t = Infinity;
+      if (this.scan) {
+        const { fillAt } = this;
+        for (let j = 0; j < full.length; j++) {
+          if (full[j] === 0 && rate[j]! > 0 && fillAt[j]! < t) {
+            c = j;
+            t = fillAt[j]!;
+          }
+        }
+        if (c < 0 || t >= 1) break;
+      } else {
+        if (heap.size === 0) break;
+        t = heap.topTime;
+        c = heap.topKey;
+        const stale = heap.topVersion !== version[c] || full[c] === 1;
+        if (!stale && t >= 1) break;
+        heap.pop();
+        if (stale) continue;
+      }
       full[c] = 1;
       load[c] = capacity[c]!;
       lastT[c] = t;
@@ -144,7 +173,7 @@ export class Allocator {
   }
 
   private changeRate(r: number, delta: number, t: number, capacity: Float64Array, schedule = true): void {
-    const { load, rate, lastT, full, version, heap } = this;
+    const { load, rate, lastT, full, version } = this;
     for (let i = this.routeConStart[r]!; i < this.routeConStart[r + 1]!; i++) {
       const c = this.routeCons[i]!;
       if (full[c]) continue;
@@ -152,8 +181,14 @@ export class Allocator {
       lastT[c] = t;
       rate[c] = rate[c]! + delta;
       version[c] = version[c]! + 1;
-      if (schedule && rate[c]! > 0) heap.push(Math.max(t, t + (capacity[c]! - load[c]!) / rate[c]!), c, version[c]!);
+      if (schedule && rate[c]! > 0) this.schedule(c, Math.max(t, t + (capacity[c]! - load[c]!) / rate[c]!));
     }
+  }
+
+  /** Constraint c fills at τ = `at` at its current rate. */
+  private schedule(c: number, at: number): void {
+    if (this.scan) this.fillAt[c] = at;
+    else this.heap.push(at, c, this.version[c]!);
   }
 }
 

@@ -11,9 +11,11 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { BatchBinsBuilder, CellSketches } from '../../src/analysis/bins.js';
 import { drawEvents, drawParams, metricDefs, runValues } from '../../src/analysis/montecarlo.js';
+import { Allocator } from '../../src/engine/allocate.js';
 import { simulate, simulateWith, type BufferHolder, type Result } from '../../src/engine/simulate.js';
 import { buildScenario, buildWhatIf, loadSource, type LoadedSource } from '../../src/scenario/index.js';
 import { scenarioArb, type Scn } from '../support/networks.js';
+import { generateScenario } from '../../bench/network.js';
 
 /** Every array of a result, for comparison by value (bits: Float64Array compares with Object.is per element). */
 function arrays(r: Result): unknown[] {
@@ -94,6 +96,44 @@ describe('runs into reused buffers (issue 15)', () => {
       expect(Array.from(a), `run ${run}`).toEqual(Array.from(b));
       expect(Array.from(b), `run ${run}`).toEqual(Array.from(c));
       expect(Array.from(d), `run ${run}`).toEqual(Array.from(c));
+    }
+  });
+});
+
+describe('the allocator (issue 15)', () => {
+  it('finds the next constraint to fill by a scan or by the heap with the same bits, on random networks', () => {
+    fc.assert(
+      fc.property(scenarioArb, fc.array(fc.double({ min: 0, max: 3, noNaN: true }), { minLength: 3, maxLength: 3 }), (s, scale) => {
+        const model = buildScenario(sourceOf(stringify(s))).model!;
+        const [scan, heap] = [new Allocator(model, { scan: true }), new Allocator(model, { scan: false })];
+        const cap = Float64Array.from(simulate(model).capacity.filter((_, i) => i % model.years === 0));
+        const volumes = (a: Allocator) =>
+          scale.flatMap((k) => {
+            const demand = Float64Array.from(model.flows, (f) => f.demand[0]! * k);
+            const out = new Float64Array(model.routes.length);
+            a.allocate(cap, demand, out);
+            return Array.from(out);
+          });
+        expect(volumes(scan)).toEqual(volumes(heap));
+      }),
+      { numRuns: 200 },
+    );
+    // Generated networks where many flows spill over three routes each, over 30 years (npm run bench's).
+    for (const [width, seed] of [[1, 'a'], [2, 'b'], [3, 'c']] as const) {
+      const model = buildScenario(sourceOf(stringify(generateScenario({ width: 5 * width, layers: 6, flows: 30 * width, years: 30 }, seed)))).model!;
+      const Y = model.years;
+      const r = simulate(model);
+      const run = (a: Allocator) => {
+        const out: number[] = [];
+        for (let y = 0; y < Y; y++) {
+          const volume = new Float64Array(model.routes.length);
+          const cap = Float64Array.from(model.constraints, (_, c) => r.capacity[c * Y + y]!);
+          a.allocate(cap, Float64Array.from(model.flows, (_, f) => r.flowDemand[f * Y + y]!), volume);
+          out.push(...volume);
+        }
+        return out;
+      };
+      expect(run(new Allocator(model, { scan: true })), `width ${width}`).toEqual(run(new Allocator(model, { scan: false })));
     }
   });
 });
