@@ -1,7 +1,7 @@
 // The Monte Carlo aggregate's per-cell statistics: for each cell (metric ×
 // year), its values as counts per DDSketch bucket, their sum (rounded to
-// 1e-6, so exact and order-independent), count, min, max, and the largest
-// value with how many runs had it. A run adds ~1,600 cells, and
+// 1e-6, so exact and order-independent), count, min, and the largest value
+// (the max) with how many runs had it. A run adds ~1,600 cells, and
 // DDSketch.accept (a dense JS array that re-centres itself as keys arrive,
 // behind several objects per cell) was a sixth of a run's cost: here a
 // cell's numbers sit together in one typed array and its bucket counts in a
@@ -13,11 +13,11 @@ import { Scratch } from './scratch.js';
 
 const SUM = 0;
 const COUNT = 1;
+/** The largest value (the sketch's max), and how many times it came. */
 const TOP = 2;
 const AT_TOP = 3;
 const MIN = 4;
-const MAX = 5;
-const ZERO = 6;
+const ZERO = 5;
 /** Numbers per cell: one cache line of doubles. */
 const STRIDE = 8;
 /** Windows of bucket counts grow by this many keys. */
@@ -71,7 +71,6 @@ function emptyStats(cells: number): Float64Array {
   for (let i = 0; i < cells; i++) {
     stats[i * STRIDE + TOP] = -Infinity;
     stats[i * STRIDE + MIN] = Infinity;
-    stats[i * STRIDE + MAX] = -Infinity;
   }
   return stats;
 }
@@ -82,7 +81,6 @@ function addStats(s: Float64Array, at: number, v: number, n: number): void {
   s[at + SUM] = s[at + SUM]! + Math.round(v * SUM_SCALE) * n;
   s[at + COUNT] = s[at + COUNT]! + n;
   if (v < s[at + MIN]!) s[at + MIN] = v;
-  if (v > s[at + MAX]!) s[at + MAX] = v;
   if (v > s[at + TOP]!) {
     s[at + TOP] = v;
     s[at + AT_TOP] = n;
@@ -95,7 +93,7 @@ class Buckets {
   /** ⌈log2(v) × multiplier⌉ is the mapping's key (checked here); undefined: ask the mapping. */
   private readonly multiplier: number | undefined;
 
-  constructor(readonly accuracy: number) {
+  constructor(accuracy: number) {
     this.mapping = new DDSketch({ relativeAccuracy: accuracy }).mapping;
     this.multiplier = directMultiplier(this.mapping, accuracy);
   }
@@ -105,9 +103,11 @@ class Buckets {
     return v > this.mapping.minPossible ? 1 : v < -this.mapping.minPossible ? -1 : 0;
   }
 
-  /** The key of a positive value. */
-  key(v: number): number {
-    return this.multiplier !== undefined ? Math.ceil(Math.log2(v) * this.multiplier) : this.mapping.key(v);
+  /** The key of v in its store (of −v in the negative store; 0 for the zero count). */
+  key(v: number, store: 1 | -1 | 0): number {
+    if (store === 0) return 0;
+    const x = store * v;
+    return this.multiplier !== undefined ? Math.ceil(Math.log2(x) * this.multiplier) : this.mapping.key(x);
   }
 }
 
@@ -131,6 +131,8 @@ export interface BatchBins {
 export class BatchBinsBuilder {
   private readonly buckets: Buckets;
   private readonly bins: BatchBins;
+  /** Gives the entry arrays back (in finish). */
+  private readonly release: () => void;
   private entries = 0;
   private cell = 0;
 
@@ -143,14 +145,12 @@ export class BatchBinsBuilder {
     this.bins = { stats: emptyStats(cells), start: new Int32Array(cells + 1), ...value };
   }
 
-  private readonly release: () => void;
-
   /** Adds value v to cell i, n times (cells in ascending order). */
   add(i: number, v: number, n: number): void {
     const b = this.bins;
     while (this.cell < i) b.start[++this.cell] = this.entries;
     const store = this.buckets.store(v);
-    b.keys[this.entries] = store === 1 ? this.buckets.key(v) : store === -1 ? this.buckets.key(-v) : 0;
+    b.keys[this.entries] = this.buckets.key(v, store);
     b.counts[this.entries] = n;
     b.stores[this.entries++] = store;
     addStats(b.stats, i * STRIDE, v, n);
@@ -198,7 +198,7 @@ export class CellSketches {
   /** Adds value v to cell i, n times; which bucket follows DDSketch.accept (its mapping and thresholds). */
   add(i: number, v: number, n: number): void {
     const store = this.buckets.store(v);
-    this.count(i, store, store === 1 ? this.buckets.key(v) : store === -1 ? this.buckets.key(-v) : 0, n);
+    this.count(i, store, this.buckets.key(v, store), n);
     addStats(this.stats, i * STRIDE, v, n);
   }
 
@@ -212,7 +212,6 @@ export class CellSketches {
       s[at + SUM] = s[at + SUM]! + b.stats[at + SUM]!;
       s[at + COUNT] = s[at + COUNT]! + b.stats[at + COUNT]!;
       if (b.stats[at + MIN]! < s[at + MIN]!) s[at + MIN] = b.stats[at + MIN]!;
-      if (b.stats[at + MAX]! > s[at + MAX]!) s[at + MAX] = b.stats[at + MAX]!;
       if (b.stats[at + TOP]! > s[at + TOP]!) {
         s[at + TOP] = b.stats[at + TOP]!;
         s[at + AT_TOP] = b.stats[at + AT_TOP]!;
@@ -227,11 +226,7 @@ export class CellSketches {
       return;
     }
     const windows = store === 1 ? this.positive : this.negative;
-    const w = windows[i];
-    const k = w ? key - w.offset : -1;
-    // Most keys fall inside the cell's window: counted here; the rest grow it.
-    if (w && k >= 0 && k < w.counts.length) w.counts[k] = w.counts[k]! + n;
-    else addToWindow(w ?? (windows[i] = newWindow(key)), key, n);
+    addToWindow((windows[i] ??= newWindow(key)), key, n);
   }
 
   /** Values in cell i. */
@@ -267,7 +262,7 @@ export class CellSketches {
     s.zeroCount = this.stats[at + ZERO]!;
     s.count = this.stats[at + COUNT]!;
     s.min = this.stats[at + MIN]!;
-    s.max = this.stats[at + MAX]!;
+    s.max = this.stats[at + TOP]!;
     return s;
   }
 }

@@ -186,7 +186,8 @@ export interface BatchData {
 
 /** Collects a batch of `size` runs for the aggregate, into arrays sized once. */
 export class BatchCollector {
-  private readonly data: BatchData;
+  /** The batch so far; its bins are made at the end (result). */
+  private readonly data: Omit<BatchData, 'bins'>;
   private readonly cells: number;
   private readonly unservedMetric: number;
   /**
@@ -212,7 +213,6 @@ export class BatchCollector {
     this.block = scratch.block;
     this.data = {
       runs: 0,
-      bins: { stats: new Float64Array(0), start: new Int32Array(0), keys: new Int32Array(0), counts: new Uint32Array(0), stores: new Int8Array(0) },
       values: scratch.values,
       stride: size,
       unserved: new Float64Array(Y),
@@ -280,7 +280,7 @@ export class BatchCollector {
       }
       if (repeats > 0) bins.add(i, same, repeats);
     }
-    const result = {
+    const result: BatchData = {
       ...this.data,
       bins: bins.finish(),
       values: this.keepValues ? values.slice(0, this.cells * stride) : new Float64Array(0),
@@ -300,7 +300,7 @@ const collectorArrays = new Scratch<{ cells: number; size: number; values: Float
 /** Bounded-memory aggregate of runs; the same whatever order batches arrive in. */
 export class Aggregate {
   runs = 0;
-  /** Per cell: bucket counts, sum, count, min, max, and the largest value with how many runs had it (saturated metrics, utilization 1, pile up there). */
+  /** Per cell: bucket counts, sum, count, min, and the largest value with how many runs had it (saturated metrics, utilization 1, pile up there). */
   private readonly cells: CellSketches;
   /** Each cell's sketch, made from its counts when a quantile is first asked for (and again after more runs). */
   private readonly sketches = new Map<number, DDSketch>();
@@ -316,7 +316,7 @@ export class Aggregate {
   /** Draws are sketched above their distribution's lower end: relative accuracy on 2027 itself would be ±2 years. */
   private readonly drawOffsets: number[];
 
-  constructor(private readonly model: Model, private readonly defs: readonly MetricDef[]) {
+  constructor(private readonly model: Model, defs: readonly MetricDef[]) {
     const cells = defs.length * model.years;
     this.cells = new CellSketches(cells, SKETCH_ACCURACY);
     this.unserved = new Float64Array(model.years);

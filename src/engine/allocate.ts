@@ -7,7 +7,8 @@
 // claimant on it moves to its next route that has no full constraint (or
 // stops, if none is left). A min-heap holds the time each constraint will
 // fill at its current rate; a switch touches only the constraints of the two
-// routes involved, so a year costs O((routes × route length) · log C).
+// routes involved, so a year costs O((routes × route length) · log C). A
+// small network scans an array of fill times instead (Allocator.scan).
 import { EventHeap } from './heap.js';
 
 /** Constraints up to which a scan finds the next one to fill faster than a heap (see `Allocator.scan`). */

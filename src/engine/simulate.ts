@@ -44,13 +44,6 @@ export class RunBuffers {
   readonly known: Uint8Array;
   readonly lastCap: Float64Array;
   readonly lastDemand: Float64Array;
-  /**
-   * Capacities after projects (before events) for the latest few
-   * (constraints, projects): a function of these objects alone, which a
-   * param-only what-if keeps (a drawn opening year among three finds each of
-   * its project lists built before); the run's events apply on top.
-   */
-  readonly capacities: { from: readonly [object, object]; capacity: Float64Array }[] = [];
 
   constructor(model: Model) {
     const Y = model.years;
@@ -162,7 +155,13 @@ export function simulateInto(model: Model, buffers: RunBuffers, options: Simulat
   return new RunResult(model, buffers);
 }
 
-const KEPT_CAPACITIES = 4;
+/**
+ * Capacities after projects (before events), by projects array: a function
+ * of the constraints and projects alone, which a param-only what-if keeps
+ * (normalize.ts reuses them; a drawn opening year among three finds each of
+ * its project lists built before).
+ */
+const projectCapacities = new WeakMap<object, { constraints: object; capacity: Float64Array }>();
 
 /**
  * The run's effective capacity into `buffers.capacity`: nameplate and
@@ -170,13 +169,12 @@ const KEPT_CAPACITIES = 4;
  * the run's events and factors — the same steps as effectiveCapacityInto.
  */
 function capacityOf(model: Model, options: SimulateOptions, buffers: RunBuffers): void {
-  const { capacity, capacities } = buffers;
-  const from = [model.constraints, model.projects] as const;
-  const known = capacities.find((c) => c.from[0] === from[0] && c.from[1] === from[1]);
-  if (known) capacity.set(known.capacity);
+  const { capacity } = buffers;
+  const known = projectCapacities.get(model.projects);
+  if (known?.constraints === model.constraints) capacity.set(known.capacity);
   else {
     projectCapacityInto(model, capacity);
-    if (capacities.unshift({ from, capacity: capacity.slice() }) > KEPT_CAPACITIES) capacities.pop();
+    projectCapacities.set(model.projects, { constraints: model.constraints, capacity: capacity.slice() });
   }
   eventCapacityInto(model, options.eventApplies ?? certainEvents(model), capacity);
 }

@@ -51,20 +51,10 @@ export function targetYears(result: Result): TargetYear[] {
   });
 }
 
-/** Σ over target t's flows of a per-flow series (`[flow * years + year]`) in year index y; as sumFlows adds. */
-function sumSeries(t: TargetModel, series: Float64Array, years: number, y: number): number {
-  let sum = 0;
-  for (const f of t.flows) sum += series[f * years + y]!;
-  return sum;
-}
-
-/** What `required` gives for target `target` in year index y of a run (no closures: Monte Carlo asks every run). */
-export function requiredIn(result: Result, target: number, y: number): number {
-  const t = result.model.targets[target]!;
-  const level = t.level[y]!;
-  return t.kind === 'volume' ? level : level * sumSeries(t, result.flowDemand, result.model.years, y);
-}
+/** Mt/year target `target` requires in year index y of a run, given its flows' demand that year. */
+export const requiredIn = (result: Result, target: number, y: number): number =>
+  required(result.model.targets[target]!, y, (f) => result.flowDemand[f * result.model.years + y]!);
 
 /** Mt/year served to target `target`'s flows in year index y of a run. */
 export const servedIn = (result: Result, target: number, y: number): number =>
-  sumSeries(result.model.targets[target]!, result.flowServed, result.model.years, y);
+  sumFlows(result.model.targets[target]!, (f) => result.flowServed[f * result.model.years + y]!);

@@ -24,15 +24,13 @@ export interface LoadedScenario {
 
 /** A new scenario from a loaded source and overrides; the source is not changed. */
 export function buildScenario(source: LoadedSource, overrides: readonly string[] = [], label = '--set'): LoadedScenario {
-  const params = paramOnly(source, overrides);
-  const built = params && withParams(source, params);
+  // Params last (a sweep, a Monte Carlo run, an explorer control, on top of --set or not): see paramsOnTop.
+  let k = overrides.length;
+  while (k > 0 && PARAM_SPEC.test(overrides[k - 1]!)) k--;
+  const tail = overrides.slice(k).map((spec) => PARAM_SPEC.exec(spec)!);
+  const params = Object.fromEntries(tail.map((m) => [m[1]!, Number(m[2])]));
+  const built = tail.length > 0 && paramsOnTop(source, overrides.slice(0, k), params, label);
   if (built) return built;
-  // Other overrides, then params (a sweep or an explorer control on top of --set): the others apply
-  // once per source, overrides and label, and the params go on top; overrides apply one after
-  // another either way, so the tree is the same.
-  const split = paramTail(source, overrides, label);
-  const onTop = split && withParams(split.target, split.params);
-  if (onTop) return onTop;
   const { raw, problems: overrideProblems } = applyOverrides(source.raw, source.positions, overrides, label);
   const result = normalize({ ...source, raw, problems: [...source.problems, ...overrideProblems] });
   return { model: result.model, input: result.input, files: source.files, problems: sortProblems(result.problems) };
@@ -41,28 +39,32 @@ export function buildScenario(source: LoadedSource, overrides: readonly string[]
 /**
  * As buildScenario(source, [...overrides, ...`name=value` for each of
  * `values`], label), without writing the values as text to parse them back
- * (a Monte Carlo run's draws), and with `overrides` applied once: when they
- * set only params, the values join them; otherwise the values are params of
- * the source with the overrides applied (applied again for every run, they
- * made each run check and normalise the whole scenario). Overrides apply one
- * after another either way, so the tree is the same. A value reads back from
- * its text as itself, except −0 (text "0"), so −0 becomes 0 as it would; a
- * non-finite value, and any problem, take the text path, which says what is
- * wrong.
+ * (a Monte Carlo run's draws). A value reads back from its text as itself,
+ * except −0 (text "0"), so −0 becomes 0 as it would; a non-finite value, and
+ * any problem, take the text path, which says what is wrong (so the label
+ * of the overrides applied once does not matter: '--set', shared by all runs).
  */
 export function buildWhatIf(source: LoadedSource, overrides: readonly string[], values: Readonly<Record<string, number>>, label = '--set'): LoadedScenario {
-  if (Object.keys(values).length === 0) return buildScenario(source, overrides, label);
-  const base = paramOnlyCached(source, overrides);
-  // Any problem falls back to the text path with `label`, so the label of the applied overrides does not matter.
-  const target = base !== undefined ? source : withOverrides(source, overrides, '--set');
+  const params = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v === 0 ? 0 : v]));
+  const finite = Object.values(values).every(Number.isFinite);
+  const built = finite && Object.keys(values).length > 0 && paramsOnTop(source, overrides, params, '--set');
+  return built || buildScenario(source, [...overrides, ...Object.entries(values).map(([k, v]) => `${k}=${v}`)], label);
+}
+
+/**
+ * The scenario with `params` set after `overrides`, without applying either
+ * as text each time: overrides that set only params join `params`; others
+ * apply once per source, overrides and label (a derived source) and the
+ * params go on top of it — overrides apply one after another either way, so
+ * the tree is the same. Undefined where the text path must decide: a param
+ * not declared, a problem with the overrides, an error.
+ */
+function paramsOnTop(source: LoadedSource, overrides: readonly string[], params: Record<string, number>, label: string): LoadedScenario | undefined {
+  const base = paramOnly(source, overrides);
+  const target = base !== undefined ? source : withOverrides(source, overrides, label);
   const declared = (target?.raw as { params?: Record<string, unknown> } | undefined)?.params;
-  if (target && declared && Object.entries(values).every(([k, v]) => Number.isFinite(v) && k in declared)) {
-    const params: Record<string, number> = { ...base };
-    for (const [k, v] of Object.entries(values)) params[k] = v === 0 ? 0 : v;
-    const built = withParams(target, params);
-    if (built) return built;
-  }
-  return buildScenario(source, [...overrides, ...Object.entries(values).map(([k, v]) => `${k}=${v}`)], label);
+  if (!target || typeof declared !== 'object' || declared === null || !Object.keys(params).every((k) => k in declared)) return undefined;
+  return withParams(target, { ...base, ...params });
 }
 
 /** The source with `overrides` applied, made once per source, overrides and label; undefined if applying them reports a problem. */
@@ -82,16 +84,6 @@ function withOverrides(source: LoadedSource, overrides: readonly string[], label
   return memo.get(key);
 }
 
-/** Overrides that end in params after others: the source with the others applied, and the params; undefined otherwise. */
-function paramTail(source: LoadedSource, overrides: readonly string[], label: string): { target: LoadedSource; params: Record<string, number> } | undefined {
-  let k = overrides.length;
-  while (k > 0 && PARAM_SPEC.test(overrides[k - 1]!)) k--;
-  if (k === 0 || k === overrides.length) return undefined;
-  const target = withOverrides(source, overrides.slice(0, k), label);
-  const params = target && paramOnly(target, overrides.slice(k));
-  return target && params ? { target, params } : undefined;
-}
-
 /**
  * The scenario with only params changed: the source's schema check holds, and
  * normalisation starts from it. Undefined if that has errors (the full path
@@ -103,28 +95,16 @@ function withParams(source: LoadedSource, params: Record<string, number>): Loade
   return { model: result.model, input: result.input, files: source.files, problems: sortProblems(result.problems) };
 }
 
-/** paramOnly of a source's base overrides, worked out once per source and overrides. */
-const paramOnlyMemo = new WeakMap<LoadedSource, Map<string, Record<string, number> | undefined>>();
-
-function paramOnlyCached(source: LoadedSource, overrides: readonly string[]): Record<string, number> | undefined {
-  let memo = paramOnlyMemo.get(source);
-  if (!memo) paramOnlyMemo.set(source, (memo = new Map()));
-  const key = overrides.join('\0');
-  if (!memo.has(key)) memo.set(key, overrides.length === 0 ? {} : paramOnly(source, overrides));
-  return memo.get(key);
-}
-
 /** A `name=<number>` override. */
 const PARAM_SPEC = /^([A-Za-z_]\w*)=(-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)$/i;
 
-/** `name=<number>` overrides of params the source declares, as values; undefined if any other override. */
+/** `name=<number>` overrides of params the source declares, as values ({} for none); undefined if any other override. */
 function paramOnly(source: LoadedSource, overrides: readonly string[]): Record<string, number> | undefined {
   const declared = (source.raw as { params?: Record<string, unknown> } | undefined)?.params;
-  if (overrides.length === 0 || typeof declared !== 'object' || declared === null) return undefined;
   const out: Record<string, number> = {};
   for (const spec of overrides) {
     const m = PARAM_SPEC.exec(spec);
-    if (!m || !(m[1]! in declared)) return undefined;
+    if (!m || typeof declared !== 'object' || declared === null || !(m[1]! in declared)) return undefined;
     out[m[1]!] = Number(m[2]);
   }
   return out;

@@ -9,7 +9,7 @@ import type { Result } from '../../src/engine/simulate.js';
 import { toCsv } from '../../src/io/csv.js';
 import { runTables } from '../../src/io/tables.js';
 import { run } from '../support/build.js';
-import { scenarioArb, type Scn } from '../support/networks.js';
+import { scenarioArb } from '../support/networks.js';
 
 
 const csv = (r: Result) => runTables(r).map((t) => toCsv(t)).join('\n');

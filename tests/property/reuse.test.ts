@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { BatchBinsBuilder, CellSketches } from '../../src/analysis/bins.js';
-import { drawEvents, drawParams, metricDefs, runValues } from '../../src/analysis/montecarlo.js';
+import { drawEvents, drawParams, metricDefs, runValues, SKETCH_ACCURACY } from '../../src/analysis/montecarlo.js';
 import { Allocator } from '../../src/engine/allocate.js';
 import { simulate, simulateWith, type BufferHolder, type Result } from '../../src/engine/simulate.js';
 import { buildScenario, buildWhatIf, loadSource, type LoadedSource } from '../../src/scenario/index.js';
@@ -146,18 +146,18 @@ describe('bucket counts (issue 15)', () => {
     const v = fc.oneof(fc.constantFrom(0, 1, 1, 0.5, -2, 1e-3), magnitude, magnitude.map((x) => -x));
     fc.assert(
       fc.property(fc.array(fc.tuple(v, fc.integer({ min: 1, max: 5 })), { minLength: 1, maxLength: 300 }), (values) => {
-        const bins = new CellSketches(1, 0.001);
-        const merged = new CellSketches(1, 0.001);
-        const sketch = new DDSketch({ relativeAccuracy: 0.001 });
+        const bins = new CellSketches(1, SKETCH_ACCURACY);
+        const merged = new CellSketches(1, SKETCH_ACCURACY);
+        const sketch = new DDSketch({ relativeAccuracy: SKETCH_ACCURACY });
         // Batches of three values, bucketed apart and merged in reverse order.
         const batches: BatchBinsBuilder[] = [];
         let sum = 0;
         values.forEach(([x, n], k) => {
           bins.add(0, x, n);
-          if (k % 3 === 0) batches.push(new BatchBinsBuilder(1, 3, 0.001));
+          if (k % 3 === 0) batches.push(new BatchBinsBuilder(1, 3, SKETCH_ACCURACY));
           batches[batches.length - 1]!.add(0, x, n);
           for (let j = 0; j < n; j++) sketch.accept(x);
-          sum += Math.round(x * 1e6) * n;
+          sum += Math.round(x * 1e6) * n; // means are of values rounded to 1e-6 (docs/architecture.md, aggregation)
         });
         for (const b of batches.reverse()) merged.merge(b.finish());
         for (const cells of [bins, merged]) {
