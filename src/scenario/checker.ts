@@ -10,21 +10,29 @@ export interface ReportOptions {
   atKey?: boolean;
 }
 
-/** What `Checker.item` built for an item as written: its dependencies, the params it read with their values, its output and problems. */
-interface ItemMemo {
-  deps: unknown[];
+/**
+ * A build (of an item, a project or a flow, or of a normalisation stage)
+ * with what it depended on: its inputs, by identity, and the values of the
+ * params its expressions read. Builders read params only through
+ * expressions, so a build is a pure function of these: a what-if that
+ * changes other params reuses it, problems included.
+ */
+export interface Build {
+  inputs: readonly unknown[];
   reads: [string, number][];
   output: unknown;
   problems: Problem[];
 }
 
 /**
- * The last few builds of each item, latest first: a Monte Carlo draw of a
+ * Builds kept per item or stage, latest first: a Monte Carlo draw of a
  * discrete param (an opening year among three) finds each of its values
- * built before, and keeps the item's identity (later stages key on it).
+ * built before, and keeps the output's identity (later stages key on it).
  */
-const itemMemos = new WeakMap<object, ItemMemo[]>();
-const ITEM_MEMOS = 4;
+const KEPT_BUILDS = 4;
+
+/** The builds of each item as written. */
+const itemMemos = new WeakMap<object, Build[]>();
 
 export class Checker {
   readonly problems: Problem[] = [];
@@ -54,27 +62,32 @@ export class Checker {
    */
   item<T>(key: object, deps: readonly unknown[], vc: ValueContext | undefined, build: (vc: ValueContext | undefined, check: Checker) => T): T {
     if (!vc?.reads) return build(vc, this);
-    const memos = itemMemos.get(key) ?? [];
-    const known = memos.find(
-      (m) =>
-        m.deps.length === deps.length + 1 &&
-        m.deps[0] === vc.math &&
-        deps.every((d, i) => m.deps[i + 1] === d) &&
-        m.reads.every(([p, v]) => vc.params.get(p) === v),
+    const { output, builds } = this.remembered(itemMemos.get(key), [vc.math, ...deps], vc, build);
+    if (builds) itemMemos.set(key, builds);
+    return output;
+  }
+
+  /**
+   * A build from `builds` with the same inputs and read param values (its
+   * problems reported here again), or a new one, returned with the builds to
+   * keep. Either way the params it read are added to `vc.reads`, if set.
+   */
+  remembered<T>(builds: readonly Build[] | undefined, inputs: readonly unknown[], vc: ValueContext, build: (vc: ValueContext, check: Checker) => T): { output: T; builds?: Build[] } {
+    const known = builds?.find(
+      (b) => b.inputs.length === inputs.length && b.inputs.every((x, i) => x === inputs[i]) && b.reads.every(([p, v]) => vc.params.get(p) === v),
     );
     if (known) {
-      for (const [p] of known.reads) vc.reads.add(p);
+      for (const [p] of known.reads) vc.reads?.add(p);
       if (known.problems.length > 0) this.problems.push(...known.problems);
-      return known.output as T;
+      return { output: known.output as T };
     }
     const reads = new Set<string>();
     const own = new Checker(this.raw, this.positions, this.file);
     const output = build({ ...vc, reads }, own);
-    for (const p of reads) vc.reads.add(p);
+    for (const p of reads) vc.reads?.add(p);
     this.problems.push(...own.problems);
-    const memo = { deps: [vc.math, ...deps], reads: [...reads].map((p): [string, number] => [p, vc.params.get(p)!]), output, problems: own.problems };
-    itemMemos.set(key, [memo, ...memos.slice(0, ITEM_MEMOS - 1)]);
-    return output;
+    const made: Build = { inputs, reads: [...reads].map((p): [string, number] => [p, vc.params.get(p)!]), output, problems: own.problems };
+    return { output, builds: [made, ...(builds ?? []).slice(0, KEPT_BUILDS - 1)] };
   }
 
   warn(path: KeyPath, message: string, hint?: string): void {

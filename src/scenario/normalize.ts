@@ -5,7 +5,7 @@ import type { Model, VolumeUnit } from '../engine/model.js';
 import { ALLOWED_CONSTANTS, ALLOWED_FUNCTIONS, createMathContext, type MathContext } from '../units/math.js';
 import { SERIES_BASE, SERIES_BASE_YEAR, TIME_VARIABLE, type ValueContext } from '../units/values.js';
 import { buildEvents, buildProjects } from './changes.js';
-import { Checker } from './checker.js';
+import { Checker, type Build } from './checker.js';
 import { buildElements } from './elements.js';
 import { buildFlows, planFlows } from './flows.js';
 import type { LoadedSource } from './load.js';
@@ -40,7 +40,7 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
   const vc: ValueContext | undefined =
     s.years.end >= s.years.start ? { math, params, startYear: s.years.start, years: s.years.end - s.years.start + 1 } : undefined;
   // A param-only what-if reuses the stages whose inputs and params read are unchanged.
-  const stage = stageRunner(paramValues ? stagesOf(source) : undefined, source, vc, check);
+  const stage = stageRunner(paramValues ? stagesOf(source) : undefined, vc, check);
   const tables = stage('elements', [s.years], (v, c) => buildElements(s, v, allIds, c));
   const { projects, candidates } = stage('projects', [tables], (v, c) => buildProjects(s, v, tables, allIds, c));
   const events = stage('events', [tables], (v, c) => buildEvents(s, v, tables, allIds, c));
@@ -98,25 +98,10 @@ function checkedShape(source: LoadedSource, check: Checker): ReturnType<typeof c
   return entry.shape;
 }
 
-/**
- * A normalisation stage's output, the problems it reported and what it
- * depended on: its inputs (by identity) and the values of the params its
- * expressions read. A stage is a pure function of these (builders read params
- * only through expressions), so a what-if that changes other params can reuse
- * it: a sweep of demand growth rebuilds the flows, not the network.
- */
-interface StageMemo {
-  inputs: readonly unknown[];
-  reads: [string, number][];
-  output: unknown;
-  problems: Problem[];
-}
+/** Per source and stage, its latest builds (checker.ts: a sweep of demand growth rebuilds the flows, not the network). */
+const stageMemos = new WeakMap<LoadedSource, Map<string, Build[]>>();
 
-/** Per source and stage, the last few builds, latest first (as for items: checker.ts). */
-const stageMemos = new WeakMap<LoadedSource, Map<string, StageMemo[]>>();
-const STAGE_MEMOS = 4;
-
-function stagesOf(source: LoadedSource): Map<string, StageMemo[]> {
+function stagesOf(source: LoadedSource): Map<string, Build[]> {
   let memo = stageMemos.get(source);
   if (!memo) stageMemos.set(source, (memo = new Map()));
   return memo;
@@ -124,23 +109,11 @@ function stagesOf(source: LoadedSource): Map<string, StageMemo[]> {
 
 type Stage = <T>(name: string, inputs: readonly unknown[], run: (vc: ValueContext | undefined, check: Checker) => T) => T;
 
-function stageRunner(memo: Map<string, StageMemo[]> | undefined, source: LoadedSource, vc: ValueContext | undefined, check: Checker): Stage {
+function stageRunner(memo: Map<string, Build[]> | undefined, vc: ValueContext | undefined, check: Checker): Stage {
   return <T>(name: string, inputs: readonly unknown[], run: (vc: ValueContext | undefined, check: Checker) => T): T => {
     if (!memo || !vc) return run(vc, check);
-    const memos = memo.get(name) ?? [];
-    const known = memos.find(
-      (m) => m.inputs.length === inputs.length && m.inputs.every((x, i) => x === inputs[i]) && m.reads.every(([p, v]) => vc.params.get(p) === v),
-    );
-    if (known) {
-      if (known.problems.length > 0) check.problems.push(...known.problems);
-      return known.output as T;
-    }
-    const reads = new Set<string>();
-    const own = new Checker(source.raw, source.positions, source.file);
-    const output = run({ ...vc, reads }, own);
-    check.problems.push(...own.problems);
-    const entry: StageMemo = { inputs, reads: [...reads].map((p): [string, number] => [p, vc.params.get(p)!]), output, problems: own.problems };
-    memo.set(name, [entry, ...memos.slice(0, STAGE_MEMOS - 1)]);
+    const { output, builds } = check.remembered(memo.get(name), inputs, vc, run);
+    if (builds) memo.set(name, builds);
     return output;
   };
 }
