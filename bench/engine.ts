@@ -202,13 +202,13 @@ function sweep(): void {
 
 /**
  * One Monte Carlo run of the baseline, part by part, in-process (bench/runs.ts,
- * bundled like the CLI): µs per run, mean and median over batches of 50.
+ * bundled like the CLI): µs per run, mean, median and min over batches (BATCH_RUNS).
  */
 async function runs(): Promise<void> {
   const { build } = await import('esbuild');
   const outfile = `/tmp/corridor-bench-runs-${process.pid}.cjs`;
   await build({ entryPoints: ['bench/runs.ts'], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, logLevel: 'warning' });
-  const r = spawnSync(process.execPath, [outfile, 'scenarios/middle-corridor.yaml', '200'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [outfile, 'scenarios/middle-corridor.yaml', '60'], { encoding: 'utf8' });
   spawnSync('rm', ['-f', outfile]);
   if (r.status !== 0) throw new Error(r.stderr);
   type Stats = { mean: number; median: number; min: number };
@@ -216,13 +216,10 @@ async function runs(): Promise<void> {
   const f = (s: Stats) => `${s.mean.toFixed(1).padStart(7)} ${s.median.toFixed(1).padStart(7)} ${s.min.toFixed(1).padStart(7)}`;
   console.log(`One Monte Carlo run of the Middle Corridor baseline, part by part (µs per run over ${out.runs.toLocaleString('en-US')} runs, one thread):`);
   console.log('part         mean  median     min');
-  let total = 0;
-  for (const [k, s] of Object.entries(out.parts)) {
-    console.log(`${k.padEnd(10)} ${f(s)}`);
-    total += s.mean;
-  }
-  console.log(`${'all'.padEnd(10)} ${total.toFixed(1).padStart(7)}   → ${Math.round(1e6 / total)} runs/s on one thread from the means`);
-  console.log('(all but aggregate run where the run runs, a worker with --workers 2; aggregate on the main thread)');
+  for (const [k, s] of Object.entries(out.parts)) console.log(`${k.padEnd(11)}${f(s)}`);
+  const total = Object.values(out.parts).reduce((a, s) => a + s.mean, 0);
+  console.log(`${'all'.padEnd(11)}${total.toFixed(1).padStart(7)}   → ${Math.round(1e6 / total)} runs/s on one thread from the means`);
+  console.log('(all but merge run where the run runs, a worker with --workers 2; merge on the main thread)');
   console.log(`Engine only (simulate of the baseline): ${f(out.engineFresh)} into new arrays; ${f(out.engineKept)} into reused buffers whose years are all kept`);
   console.log('Aim (issue 15): ≥ 6,000 runs/s on one thread, 10,000 on two (≤ 167 µs, ≤ 200 µs of CPU per run).\n');
 }

@@ -6,15 +6,18 @@ import fs from 'node:fs';
 import { Aggregate, BatchCollector, drawEvents, drawParams, metricDefs } from '../src/analysis/montecarlo.js';
 import { RunBuffers, simulate, simulateInto } from '../src/engine/simulate.js';
 import { buildScenario, buildWhatIf, loadSource } from '../src/scenario/index.js';
+import { BATCH_RUNS } from '../src/cli/montecarlo.js';
 
 const file = process.argv[2] ?? 'scenarios/middle-corridor.yaml';
-const BATCH = 50;
-const BATCHES = Number(process.argv[3] ?? 200);
+const BATCH = BATCH_RUNS;
+const BATCHES = Number(process.argv[3] ?? 60);
+/** The first batches (2,000 runs) warm the JIT up. */
+const WARM_UP = Math.ceil(2000 / BATCH);
 const source = loadSource(file, (f) => fs.readFileSync(f, 'utf8'));
 const base = buildScenario(source).model!;
 const defs = metricDefs(base);
 const agg = new Aggregate(base, defs);
-const parts = { draw: [] as number[], build: [] as number[], engine: [] as number[], collect: [] as number[], bucket: [] as number[], aggregate: [] as number[] };
+const parts = { draw: [] as number[], build: [] as number[], engine: [] as number[], collect: [] as number[], bucket: [] as number[], merge: [] as number[] };
 let buffers: RunBuffers | undefined;
 for (let b = 0; b < BATCHES; b++) {
   const sum = { draw: 0, build: 0, engine: 0, collect: 0 };
@@ -36,18 +39,16 @@ for (let b = 0; b < BATCHES; b++) {
     collector.add({ draw, result });
     sum.collect += performance.now() - t;
   }
-  // Bucketing runs where the runs ran (a worker, with workers); the aggregate, on the main thread.
   let t = performance.now();
   const batch = collector.result();
   const bucket = performance.now() - t;
   t = performance.now();
   agg.addBatch(batch);
-  const aggregate = performance.now() - t;
-  // The first batches warm the JIT up.
-  if (b < 10) continue;
+  const merge = performance.now() - t;
+  if (b < WARM_UP) continue;
   for (const k of ['draw', 'build', 'engine', 'collect'] as const) parts[k].push((sum[k] * 1000) / BATCH);
   parts.bucket.push((bucket * 1000) / BATCH);
-  parts.aggregate.push((aggregate * 1000) / BATCH);
+  parts.merge.push((merge * 1000) / BATCH);
 }
 
 // Engine only, the baseline with its central values: into reused buffers (all years kept after the first run,
@@ -70,7 +71,7 @@ const stats = (xs: number[]) => {
   return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, median: s[s.length >> 1]!, min: s[0]! };
 };
 console.log(JSON.stringify({
-  runs: (BATCHES - 10) * BATCH,
+  runs: (BATCHES - WARM_UP) * BATCH,
   parts: Object.fromEntries(Object.entries(parts).map(([k, xs]) => [k, stats(xs)])),
   engineKept: stats(engineKept),
   engineFresh: stats(engineFresh),

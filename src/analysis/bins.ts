@@ -127,47 +127,71 @@ export interface BatchBins {
   stores: Int8Array;
 }
 
-/** Builds BatchBins cell by cell: each cell's values go in before the next cell's. */
+/** Builds BatchBins from values added cell by cell in any order; finish sorts the entries by cell. */
 export class BatchBinsBuilder {
   private readonly buckets: Buckets;
-  private readonly bins: BatchBins;
+  private readonly stats: Float64Array;
+  /** Entries as they came, each with its cell. */
+  private readonly scratch: Entries;
   /** Gives the entry arrays back (in finish). */
   private readonly release: () => void;
+  /** Entries of each cell. */
+  private readonly perCell: Int32Array;
   private entries = 0;
-  private cell = 0;
 
   /** For `cells` cells of at most `runs` values each. */
   constructor(cells: number, runs: number, accuracy: number) {
     this.buckets = bucketsFor(accuracy);
     const n = cells * runs;
-    const { value, release } = entries.take((e) => e.keys.length >= n, () => ({ keys: new Int32Array(n), counts: new Uint32Array(n), stores: new Int8Array(n) }));
+    const { value, release } = entries.take(
+      (e) => e.keys.length >= n,
+      () => ({ cell: new Int32Array(n), keys: new Int32Array(n), counts: new Uint32Array(n), stores: new Int8Array(n) }),
+    );
+    this.scratch = value;
     this.release = release;
-    this.bins = { stats: emptyStats(cells), start: new Int32Array(cells + 1), ...value };
+    this.stats = emptyStats(cells);
+    this.perCell = new Int32Array(cells);
   }
 
-  /** Adds value v to cell i, n times (cells in ascending order). */
+  /** Adds value v to cell i, n times. */
   add(i: number, v: number, n: number): void {
-    const b = this.bins;
-    while (this.cell < i) b.start[++this.cell] = this.entries;
+    const e = this.scratch;
     const store = this.buckets.store(v);
-    b.keys[this.entries] = this.buckets.key(v, store);
-    b.counts[this.entries] = n;
-    b.stores[this.entries++] = store;
-    addStats(b.stats, i * STRIDE, v, n);
+    e.cell[this.entries] = i;
+    e.keys[this.entries] = this.buckets.key(v, store);
+    e.counts[this.entries] = n;
+    e.stores[this.entries++] = store;
+    this.perCell[i]!++;
+    addStats(this.stats, i * STRIDE, v, n);
   }
 
-  /** The batch's bins (entries copied out of the reused arrays, cut to their length). */
+  /** The batch's bins: entries sorted by cell (in the order they came within a cell), in new arrays. */
   finish(): BatchBins {
-    const b = this.bins;
-    while (this.cell < b.start.length - 1) b.start[++this.cell] = this.entries;
-    const out = { ...b, keys: b.keys.slice(0, this.entries), counts: b.counts.slice(0, this.entries), stores: b.stores.slice(0, this.entries) };
+    const cells = this.perCell.length;
+    const start = new Int32Array(cells + 1);
+    for (let i = 0; i < cells; i++) start[i + 1] = start[i]! + this.perCell[i]!;
+    // Counting sort: perCell becomes each cell's next place.
+    const at = this.perCell;
+    at.set(start.subarray(0, cells));
+    const n = this.entries;
+    const keys = new Int32Array(n);
+    const counts = new Uint32Array(n);
+    const stores = new Int8Array(n);
+    const e = this.scratch;
+    for (let k = 0; k < n; k++) {
+      const j = at[e.cell[k]!]!++;
+      keys[j] = e.keys[k]!;
+      counts[j] = e.counts[k]!;
+      stores[j] = e.stores[k]!;
+    }
     this.release();
-    return out;
+    return { stats: this.stats, start, keys, counts, stores };
   }
 }
 
 /** The builders' entry arrays, reused by every batch of a thread (a builder copies out what it returns). */
 interface Entries {
+  cell: Int32Array;
   keys: Int32Array;
   counts: Uint32Array;
   stores: Int8Array;

@@ -184,36 +184,46 @@ export interface BatchData {
   draws: Float64Array;
 }
 
-/** Collects a batch of `size` runs for the aggregate, into arrays sized once. */
+/**
+ * Collects a batch of `size` runs for the aggregate. Each run's values go
+ * into one row (a run's cells, in cache), and each cell keeps its latest
+ * value and how many runs in a row gave it: runs often repeat a cell's value
+ * (history years, untouched elements), and such a value is bucketed once,
+ * with its count, when another value comes (the same totals as value by
+ * value, bins.ts).
+ */
 export class BatchCollector {
-  /** The batch so far; its bins are made at the end (result). */
   private readonly data: Omit<BatchData, 'bins'>;
   private readonly cells: number;
   private readonly unservedMetric: number;
-  /**
-   * The latest runs' values, run by run, moved into `data.values` a block at
-   * a time: cell by cell, a block's runs fill one cache line (writing each
-   * run straight into the cell-by-cell layout touched a line per value).
-   */
-  private readonly block: Float64Array;
-  private blockFrom = 0;
+  private readonly bins: BatchBinsBuilder;
+  /** This run's values, cell `metric * years + year`. */
+  private readonly row: Float64Array;
+  /** Per cell: the latest value as it came, the same rounded (what is counted), and how many runs gave it since it was last counted. */
+  private readonly raw: Float64Array;
+  private readonly same: Float64Array;
+  private readonly repeats: Uint32Array;
   /** Gives the scratch arrays back (after the result). */
   private readonly release: () => void;
 
+  /** With `keepValues`, the runs' values are sent too (sensitivity reads them). */
   constructor(private readonly base: Model, private readonly defs: readonly MetricDef[], size: number, private readonly keepValues = false) {
     const Y = base.years;
-    this.cells = defs.length * Y;
+    const cells = (this.cells = defs.length * Y);
     this.unservedMetric = defs.findIndex((d) => d.metric === 'unserved' && d.element < 0);
-    const cells = this.cells;
     const { value: scratch, release } = collectorArrays.take(
-      (a) => a.cells === cells && a.size === size,
-      () => ({ cells, size, values: new Float64Array(size * cells), block: new Float64Array(BLOCK_RUNS * cells) }),
+      (a) => a.row.length === cells,
+      () => ({ row: new Float64Array(cells), raw: new Float64Array(cells), same: new Float64Array(cells), repeats: new Uint32Array(cells) }),
     );
     this.release = release;
-    this.block = scratch.block;
+    ({ row: this.row, raw: this.raw, same: this.same, repeats: this.repeats } = scratch);
+    this.raw.fill(NaN);
+    this.same.fill(NaN);
+    this.repeats.fill(0);
+    this.bins = new BatchBinsBuilder(cells, size, SKETCH_ACCURACY);
     this.data = {
       runs: 0,
-      values: scratch.values,
+      values: new Float64Array(keepValues ? size * cells : 0),
       stride: size,
       unserved: new Float64Array(Y),
       bottleneck: new Float64Array(base.elements.length * Y),
@@ -226,76 +236,48 @@ export class BatchCollector {
     const r = this.data.runs++;
     const Y = this.base.years;
     const { result } = outcome;
-    const { unserved, bottleneck, binding, draws } = this.data;
-    const at = (r - this.blockFrom) * this.cells;
-    runValues(result, this.defs, this.block, at);
+    const { unserved, bottleneck, binding, draws, values, stride } = this.data;
+    const { row, raw, same, repeats } = this;
+    runValues(result, this.defs, row);
     for (let y = 0; y < Y; y++) {
-      if (this.block[at + this.unservedMetric * Y + y]! > UNSERVED_EPSILON) unserved[y] = unserved[y]! + 1;
+      if (row[this.unservedMetric * Y + y]! > UNSERVED_EPSILON) unserved[y] = unserved[y]! + 1;
       const b = result.yearBottleneck[y]!;
       if (b >= 0) bottleneck[b * Y + y] = bottleneck[b * Y + y]! + 1;
       for (const e of result.yearBinding[y]!) binding[e * Y + y] = binding[e * Y + y]! + 1;
     }
     this.base.uncertainty.forEach((p, i) => (draws[r * this.base.uncertainty.length + i] = outcome.draw.values[p.name]!));
-    if (r + 1 - this.blockFrom === BLOCK_RUNS) this.moveBlock();
-  }
-
-  /** Moves the block's runs into the cell-by-cell values. */
-  private moveBlock(): void {
-    const { values, stride, runs } = this.data;
-    const n = runs - this.blockFrom;
     for (let i = 0; i < this.cells; i++) {
-      for (let k = 0; k < n; k++) values[i * stride + this.blockFrom + k] = this.block[k * this.cells + i]!;
+      const x = row[i]!;
+      if (this.keepValues) values[i * stride + r] = x;
+      if (x === raw[i]) {
+        repeats[i]!++;
+        continue;
+      }
+      // Rounded to 1e-9 so that saturated values (utilization 1 ± float noise) tie exactly.
+      const v = Math.round(x * 1e9) / 1e9;
+      if (!Number.isFinite(v)) continue;
+      if (v === same[i]) repeats[i]!++;
+      else {
+        if (repeats[i]! > 0) this.bins.add(i, same[i]!, repeats[i]!);
+        same[i] = v;
+        repeats[i] = 1;
+      }
+      raw[i] = x;
     }
-    this.blockFrom = runs;
   }
 
   /** The runs added so far, their values bucketed. */
   result(): BatchData {
-    this.moveBlock();
-    const { runs, values, stride } = this.data;
-    const bins = new BatchBinsBuilder(this.cells, runs, SKETCH_ACCURACY);
-    // Cell by cell, run by run (values are laid out so: each cell's runs in a row).
-    for (let i = 0; i < this.cells; i++) {
-      let raw = NaN;
-      let same = NaN;
-      let repeats = 0;
-      for (let r = 0; r < runs; r++) {
-        const x = values[i * stride + r]!;
-        // Runs often repeat a cell's value (history years, untouched elements): such a value is
-        // counted, and added once with its count when another value comes (the same totals).
-        if (x === raw) {
-          repeats++;
-          continue;
-        }
-        // Rounded to 1e-9 so that saturated values (utilization 1 ± float noise) tie exactly.
-        const v = Math.round(x * 1e9) / 1e9;
-        if (!Number.isFinite(v)) continue;
-        if (v === same) repeats++;
-        else {
-          if (repeats > 0) bins.add(i, same, repeats);
-          same = v;
-          repeats = 1;
-        }
-        raw = x;
-      }
-      if (repeats > 0) bins.add(i, same, repeats);
-    }
-    const result: BatchData = {
-      ...this.data,
-      bins: bins.finish(),
-      values: this.keepValues ? values.slice(0, this.cells * stride) : new Float64Array(0),
-      draws: this.data.draws.subarray(0, runs * this.base.uncertainty.length),
-    };
+    for (let i = 0; i < this.cells; i++) if (this.repeats[i]! > 0) this.bins.add(i, this.same[i]!, this.repeats[i]!);
+    const { runs } = this.data;
+    const result: BatchData = { ...this.data, bins: this.bins.finish(), draws: this.data.draws.subarray(0, runs * this.base.uncertainty.length) };
     this.release();
     return result;
   }
 }
 
-/** Runs per block of BatchCollector: 8 doubles, one cache line. */
-const BLOCK_RUNS = 8;
-
-/** A thread's collector arrays, reused batch after batch (scratch.ts); a result copies out what it returns. */
-const collectorArrays = new Scratch<{ cells: number; size: number; values: Float64Array; block: Float64Array }>();
+/** A thread's collector arrays, reused batch after batch (scratch.ts). */
+const collectorArrays = new Scratch<{ row: Float64Array; raw: Float64Array; same: Float64Array; repeats: Uint32Array }>();
 
 /** Bounded-memory aggregate of runs; the same whatever order batches arrive in. */
 export class Aggregate {

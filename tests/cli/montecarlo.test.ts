@@ -88,7 +88,7 @@ describe('corridor montecarlo', () => {
   it('the same seed gives the same bytes, whatever the number of workers; another seed differs', async () => {
     fs.writeFileSync(path.join(dir, 'g.yaml'), GROWTH);
     const runMc = (out: string, workers: string, seed = '5') =>
-      withWorkers(() => cli('montecarlo', path.join(dir, 'g.yaml'), '--runs', '400', '--seed', seed, '--workers', workers, '--keep-runs', '--out', path.join(dir, out)));
+      withWorkers(() => cli('montecarlo', path.join(dir, 'g.yaml'), '--runs', '1000', '--seed', seed, '--workers', workers, '--keep-runs', '--out', path.join(dir, out)));
     await runMc('w1', '1');
     expect((await runMc('w2', '2')).out).toContain('2 threads');
     await runMc('again', '2');
@@ -99,7 +99,7 @@ describe('corridor montecarlo', () => {
       expect(fs.readFileSync(path.join(dir, 'again', f), 'utf8')).toBe(one);
       expect(fs.readFileSync(path.join(dir, 'other', f), 'utf8')).not.toBe(one);
     }
-    expect(rows('w1/runs.csv')).toHaveLength(1 + 400 * 11);
+    expect(rows('w1/runs.csv')).toHaveLength(1 + 1000 * 11);
   });
 
   it('adding a param does not change the draws of the others', () => {
