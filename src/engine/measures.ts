@@ -158,6 +158,18 @@ function structureOf(model: Model): Structure {
   return structure;
 }
 
+/**
+ * For each element, the first element (smallest index) whose flow is the
+ * same sum of the same routes: `measure` writes both from one sum, so their
+ * flows are equal in every year of every run of the network (a link and its
+ * end nodes, a corridor's chain of single-route elements).
+ */
+export function flowTwins(model: Model): Int32Array {
+  const twins = new Int32Array(model.elements.length);
+  for (const { elements } of structureOf(model).sums) for (const e of elements) twins[e] = elements[0]!;
+  return twins;
+}
+
 /** Transit times and bottlenecks per route and year, from the utilization of a run. */
 export function routeMeasures(model: Model, utilization: Float64Array): { routeTransit: Float64Array; routeBottleneck: Int32Array } {
   const Y = model.years;

@@ -10,7 +10,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { BatchBinsBuilder, CellSketches } from '../../src/analysis/bins.js';
-import { drawEvents, drawParams, metricDefs, runValues, SKETCH_ACCURACY } from '../../src/analysis/montecarlo.js';
+import { Aggregate, BatchCollector, cellSources, drawEvents, drawParams, metricDefs, runOnce, runValues, SKETCH_ACCURACY } from '../../src/analysis/montecarlo.js';
+import { flowTwins } from '../../src/engine/measures.js';
 import { Allocator } from '../../src/engine/allocate.js';
 import { simulate, simulateWith, type BufferHolder, type Result } from '../../src/engine/simulate.js';
 import { buildScenario, buildWhatIf, loadSource, type LoadedSource } from '../../src/scenario/index.js';
@@ -169,5 +170,55 @@ describe('bucket counts (issue 15)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('flow twins (issue 15)', () => {
+  it('carry the same flow in every year, on random networks and what-ifs', () => {
+    fc.assert(
+      fc.property(scenarioArb, fc.constantFrom(0, 0.1, 0.5), fc.integer({ min: 0, max: 5 }), (s, ga, run) => {
+        const model = buildScenario(sourceOf(withParams(s)), [`ga=${ga}`]).model!;
+        const r = simulate(model, { eventApplies: drawEvents(model, 1, run) });
+        const Y = model.years;
+        const twins = flowTwins(model);
+        model.elements.forEach((_, e) => {
+          const t = twins[e]!;
+          // The twin is the first element through exactly the same routes (worked out here from the routes' element lists).
+          const through = (x: number) => model.routes.flatMap((route, i) => (route.elements.includes(x) ? [i] : [])).join(',');
+          expect(t).toBe(model.elements.findIndex((_, x) => through(x) === through(e)));
+          expect(Array.from(r.elementFlow.subarray(e * Y, (e + 1) * Y))).toEqual(Array.from(r.elementFlow.subarray(t * Y, (t + 1) * Y)));
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('let the Monte Carlo aggregate bucket a cell once for all its copies: the same counts and means as every cell bucketed', () => {
+    const source = loadSource('scenarios/middle-corridor.yaml', (f) => fs.readFileSync(f, 'utf8'));
+    const base = buildScenario(source).model!;
+    const defs = metricDefs(base);
+    const sources = cellSources(base, defs);
+    const cells = sources.length;
+    // The baseline: 44 elements, 14 distinct sets of routes through them (counted once from the routes' element
+    // lists, as the test above works twins out), so 30 elements' flows, 30 × years cells, are copies.
+    expect(sources.filter((src, i) => src !== i).length).toBe(30 * base.years);
+    const runs = 60;
+    const collector = new BatchCollector(base, defs, runs, true);
+    for (let run = 0; run < runs; run++) collector.add(runOnce(source, base, [], 3, run));
+    const batch = collector.result();
+    const agg = new Aggregate(base, defs);
+    agg.addBatch(batch);
+    // Every cell bucketed on its own, value by value, as the collector rounds them.
+    const every = new CellSketches(cells, SKETCH_ACCURACY);
+    for (let i = 0; i < cells; i++) {
+      for (let r = 0; r < runs; r++) {
+        const x = batch.values[i * batch.stride + r]!;
+        expect(Object.is(x, batch.values[sources[i]! * batch.stride + r]), `cell ${i} run ${r}`).toBe(true);
+        const v = Math.round(x * 1e9) / 1e9;
+        if (Number.isFinite(v)) every.add(i, v, 1);
+      }
+      expect(agg.count(i), `cell ${i}`).toBe(every.values(i));
+      if (every.values(i) > 0) expect(agg.mean(i), `cell ${i}`).toBe(every.mean(i));
+    }
   });
 });
