@@ -48,6 +48,8 @@ export class MeasureBuffers {
   readonly yearMaxUtilization: Float64Array;
   readonly yearBinding: (readonly number[])[];
   readonly sum: Float64Array;
+  /** Per year, the list a binding year's elements are written into (yearBinding points to it then): made once, not per run. */
+  readonly bindingLists: number[][];
 
   constructor(model: Model) {
     const Y = model.years;
@@ -58,6 +60,7 @@ export class MeasureBuffers {
     this.yearMaxUtilization = new Float64Array(Y);
     this.yearBinding = new Array<readonly number[]>(Y).fill(NONE);
     this.sum = new Float64Array(Y);
+    this.bindingLists = Array.from({ length: Y }, () => []);
   }
 
   fits(model: Model): boolean {
@@ -103,7 +106,8 @@ export function measure(model: Model, capacity: Float64Array, routeVolume: Float
   for (let y = from; y < to; y++) {
     let best = -1;
     let bestU = -Infinity;
-    let bound: number[] | undefined;
+    const bound = buffers.bindingLists[y]!;
+    let n = 0;
     for (let c = 0; c < C; c++) {
       const u = utilization[c * Y + y]!;
       if (Number.isNaN(u)) continue;
@@ -112,12 +116,23 @@ export function measure(model: Model, capacity: Float64Array, routeVolume: Float
         bestU = u;
         best = e;
       }
-      if (binding(u) && !(bound ??= []).includes(e)) bound.push(e);
+      if (binding(u)) n = insertSorted(bound, n, e);
     }
+    bound.length = n;
     yearBottleneck[y] = best;
     yearMaxUtilization[y] = best >= 0 ? bestU : NaN;
-    yearBinding[y] = bound && bound.length > 1 ? bound.sort((a, b) => a - b) : (bound ?? NONE);
+    yearBinding[y] = n > 0 ? bound : NONE;
   }
+}
+
+/** Puts e among the first n (ascending, distinct) numbers of `list` unless it is there; returns how many there are. */
+function insertSorted(list: number[], n: number, e: number): number {
+  let j = n;
+  while (j > 0 && list[j - 1]! > e) j--;
+  if (j > 0 && list[j - 1] === e) return n;
+  for (let k = n; k > j; k--) list[k] = list[k - 1]!;
+  list[j] = e;
+  return n + 1;
 }
 
 /** A set of routes (ascending) and the elements and constraints whose flow is their sum. */

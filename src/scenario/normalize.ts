@@ -50,7 +50,8 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
   const targets = stage('targets', [plan], (v, c) => buildTargets(s, v, plan.flows.map((f) => f.input.id), c));
   const planning = readPlanning(s, check);
   const volumeUnit = stage('volume unit', [math, s.output?.volume_unit], (_, c) => readVolumeUnit(s, math, c));
-  const uncertainty = buildUncertainty(s, params, check);
+  // It reads which params there are (compared as text), not their values.
+  const uncertainty = stage('uncertainty', [s.uncertainty, [...params.keys()].join()], (_, c) => buildUncertainty(s, params, c));
   const routes = plan.routes;
   if (check.failed || !vc || !volumeUnit || !routes) return { model: undefined, input: s, problems: check.problems };
   const model: Model = {
@@ -122,13 +123,12 @@ function stageRunner(memo: Map<string, Build[]> | undefined, vc: ValueContext | 
 const unitKeys = new WeakMap<object, string>();
 
 function buildMath(s: ScenarioInput, check: Checker): MathContext {
-  const units = Object.entries(s.units ?? {});
   let key = s.units ? unitKeys.get(s.units) : '[]';
-  if (key === undefined) unitKeys.set(s.units!, (key = JSON.stringify(units)));
+  if (key === undefined) unitKeys.set(s.units!, (key = JSON.stringify(Object.entries(s.units!))));
   let entry = mathCache.get(key);
   if (!entry) {
     const errors: [string, string][] = [];
-    entry = { math: createMathContext(units, (name, message) => errors.push([name, message])), errors };
+    entry = { math: createMathContext(Object.entries(s.units ?? {}), (name, message) => errors.push([name, message])), errors };
     if (mathCache.size > 16) mathCache.clear();
     mathCache.set(key, entry);
   }
@@ -138,10 +138,19 @@ function buildMath(s: ScenarioInput, check: Checker): MathContext {
   return entry.math;
 }
 
+/** Param names found to be valid identifiers that are neither units nor reserved, per math context (what-ifs check the same names again and again). */
+const validNames = new WeakMap<MathContext, Set<string>>();
+
 function checkParams(s: ScenarioInput, math: MathContext, check: Checker): Map<string, number> {
   const params = new Map<string, number>();
+  let valid = validNames.get(math);
+  if (!valid) validNames.set(math, (valid = new Set()));
   for (const [name, value] of Object.entries(s.params ?? {})) {
     const path = ['params', name];
+    if (valid.has(name) && Number.isFinite(value)) {
+      params.set(name, value);
+      continue;
+    }
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
       check.report(path, `param name "${name}" is not a valid identifier`, { atKey: true, hint: 'use letters, digits and _' });
     } else if (math.isUnitName(name)) {
@@ -152,6 +161,7 @@ function checkParams(s: ScenarioInput, math: MathContext, check: Checker): Map<s
       check.report(path, `param "${name}" is ${value}, not a finite number`);
     } else {
       params.set(name, value);
+      valid.add(name);
     }
   }
   return params;
