@@ -73,9 +73,7 @@ export class Checker {
    * keep. Either way the params it read are added to `vc.reads`, if set.
    */
   remembered<T>(builds: readonly Build[] | undefined, inputs: readonly unknown[], vc: ValueContext, build: (vc: ValueContext, check: Checker) => T): { output: T; builds?: Build[] } {
-    const known = builds?.find(
-      (b) => b.inputs.length === inputs.length && b.inputs.every((x, i) => x === inputs[i]) && b.reads.every(([p, v]) => vc.params.get(p) === v),
-    );
+    const known = builds?.find((b) => sameBuild(b, inputs, vc.params));
     if (known) {
       for (const [p] of known.reads) vc.reads?.add(p);
       if (known.problems.length > 0) this.problems.push(...known.problems);
@@ -106,6 +104,14 @@ export class Checker {
     for (const issue of r.issues) this.report([...path, ...issue.subpath], issue.message, { hint: issue.hint });
     return undefined;
   }
+}
+
+/** Whether `b` was built from these inputs (by identity) and param values. Loops: this runs for every stage and item of every what-if. */
+function sameBuild(b: Build, inputs: readonly unknown[], params: ReadonlyMap<string, number>): boolean {
+  if (b.inputs.length !== inputs.length) return false;
+  for (let i = 0; i < inputs.length; i++) if (b.inputs[i] !== inputs[i]) return false;
+  for (let i = 0; i < b.reads.length; i++) if (params.get(b.reads[i]![0]) !== b.reads[i]![1]) return false;
+  return true;
 }
 
 /** Code-unit order: the same on every machine and locale. */

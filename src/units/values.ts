@@ -173,9 +173,29 @@ const paramNameKeys = new WeakMap<ReadonlyMap<string, number>, string>();
 
 function namesKey(vc: ValueContext): string {
   let names = paramNameKeys.get(vc.params);
-  if (names === undefined) paramNameKeys.set(vc.params, (names = [...vc.params.keys()].sort().join(',')));
+  if (names === undefined) {
+    // What-ifs of a scenario make a new map per run with the same names in the same order: the same key.
+    let same = vc.params.size === lastNames.list.length;
+    let i = 0;
+    if (same) {
+      for (const name of vc.params.keys()) {
+        if (name !== lastNames.list[i++]) {
+          same = false;
+          break;
+        }
+      }
+    }
+    if (!same) {
+      const list = [...vc.params.keys()];
+      lastNames = { list, key: [...list].sort().join(',') };
+    }
+    paramNameKeys.set(vc.params, (names = lastNames.key));
+  }
   return names;
 }
+
+/** The names of the params map namesKey last saw, in its order, and their key. */
+let lastNames: { list: string[]; key: string } = { list: [], key: '' };
 
 /** `text` compiled for the params (and, in a series' `then`, its base and base year). */
 function compileCached(vc: ValueContext, text: string, withBase: boolean): CompileResult {
