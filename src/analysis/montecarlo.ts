@@ -129,12 +129,14 @@ export function cellSources(model: Model, defs: readonly MetricDef[]): Int32Arra
 /**
  * Writes the values of every metric in every year of one run into `out`:
  * cell `metric * years + year` at `at + cell * step`; NaN where undefined.
+ * With `skip`, metrics m with skip[m] = 1 are left as they are.
  */
-export function runValues(result: Result, defs: readonly MetricDef[], out: Float64Array, at = 0, step = 1): void {
+export function runValues(result: Result, defs: readonly MetricDef[], out: Float64Array, at = 0, step = 1, skip?: Uint8Array): void {
   const { model } = result;
   const Y = model.years;
   const F = model.flows.length;
   for (let m = 0; m < defs.length; m++) {
+    if (skip?.[m] === 1) continue;
     const d = defs[m]!;
     /** Year y of this metric goes to `o + y * step`. */
     const o = at + m * Y * step;
@@ -227,6 +229,8 @@ export class BatchCollector {
   private readonly repeats: Uint32Array;
   /** The cells bucketed: those that are their own source (cellSources; the others are copies of these). */
   private readonly own: Int32Array;
+  /** Metrics whose cells are all copies, not worked out unless the values are kept. */
+  private readonly copies: Uint8Array | undefined;
   /** The flow twins of the base's network, and the last run's routes found to have the same. */
   private readonly twins: Int32Array;
   private checkedRoutes: object | undefined;
@@ -249,6 +253,7 @@ export class BatchCollector {
     this.repeats.fill(0);
     const sources = cellSources(base, defs);
     this.own = Int32Array.from(sources.keys()).filter((i) => sources[i] === i);
+    this.copies = keepValues ? undefined : Uint8Array.from(defs, (_, m) => (sources[m * Y] === m * Y ? 0 : 1));
     this.twins = flowTwins(base);
     this.bins = new BatchBinsBuilder(cells, size, SKETCH_ACCURACY);
     this.data = {
@@ -274,7 +279,7 @@ export class BatchCollector {
       if (twins.length !== this.twins.length || twins.some((t, e) => t !== this.twins[e])) throw new Error('a Monte Carlo run changed the network of the base scenario');
       this.checkedRoutes = result.model.routes;
     }
-    runValues(result, this.defs, row);
+    runValues(result, this.defs, row, 0, 1, this.copies);
     for (let y = 0; y < Y; y++) {
       if (row[this.unservedMetric * Y + y]! > UNSERVED_EPSILON) unserved[y] = unserved[y]! + 1;
       const b = result.yearBottleneck[y]!;

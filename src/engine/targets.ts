@@ -21,7 +21,11 @@ export const TARGET_TOLERANCE = UNSERVED_EPSILON;
 export const isMet = (served: number, required: number): boolean => served >= required - TARGET_TOLERANCE;
 
 /** Σ over the target's flows of `perFlow(flow index)`. */
-export const sumFlows = (t: TargetModel, perFlow: (f: number) => number): number => t.flows.reduce((s, f) => s + perFlow(f), 0);
+export function sumFlows(t: TargetModel, perFlow: (f: number) => number): number {
+  let s = 0;
+  for (let i = 0; i < t.flows.length; i++) s += perFlow(t.flows[i]!);
+  return s;
+}
 
 /** Mt/year target `t` requires in year index `y`, given the flows' demand that year. */
 export function required(t: TargetModel, y: number, demand: (f: number) => number): number {
