@@ -45,9 +45,16 @@ export function buildScenario(source: LoadedSource, overrides: readonly string[]
  * of the overrides applied once does not matter: '--set', shared by all runs).
  */
 export function buildWhatIf(source: LoadedSource, overrides: readonly string[], values: Readonly<Record<string, number>>, label = '--set'): LoadedScenario {
-  const params = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v === 0 ? 0 : v]));
-  const finite = Object.values(values).every(Number.isFinite);
-  const built = finite && Object.keys(values).length > 0 && paramsOnTop(source, overrides, params, '--set');
+  const params: Record<string, number> = {};
+  let finite = true;
+  let any = false;
+  for (const k in values) {
+    const v = values[k]!;
+    params[k] = v === 0 ? 0 : v;
+    finite &&= Number.isFinite(v);
+    any = true;
+  }
+  const built = finite && any && paramsOnTop(source, overrides, params, '--set');
   return built || buildScenario(source, [...overrides, ...Object.entries(values).map(([k, v]) => `${k}=${v}`)], label);
 }
 

@@ -58,7 +58,7 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
     name: s.name,
     startYear: vc.startYear,
     years: vc.years,
-    params: Object.fromEntries(params),
+    params: record(params),
     elements: tables.elements,
     constraints: tables.constraints,
     projects,
@@ -72,6 +72,13 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
     planning,
   };
   return { model, input: s, problems: check.problems };
+}
+
+/** A map as a plain object, in the map's order (Object.fromEntries without an array per entry: one per run of a what-if). */
+function record(map: ReadonlyMap<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  map.forEach((v, k) => (out[k] = v));
+  return out;
 }
 
 /**
