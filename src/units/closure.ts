@@ -37,6 +37,8 @@ const isInteger = (x: number): boolean => Number.isFinite(x) && x === Math.round
 
 /** mathjs pow for two numbers (not `predictable`): a complex result falls back. */
 function pow(x: number, y: number): number {
+  // The common case first: a non-negative base to a finite power (a growth factor to a number of years).
+  if (x >= 0 && y !== Infinity && y !== -Infinity) return Math.pow(x, y);
   if (!(isInteger(y) || x >= 0)) throw FALLBACK;
   if ((x * x < 1 && y === Infinity) || (x * x > 1 && y === -Infinity)) return 0;
   return Math.pow(x, y);

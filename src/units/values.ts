@@ -102,7 +102,8 @@ class ExpressionSite {
     if (!this.compiled.ok) return fail(subpath, this.compiled.message, this.compiled.hint);
     const { expr } = this.compiled;
     const { vars, yrSlot } = this;
-    expr.names.forEach((n, i) => {
+    for (let i = 0; i < expr.names.length; i++) {
+      const n = expr.names[i]!;
       if (i === yrSlot) vars[i] = NaN;
       else if (base && n === SERIES_BASE) vars[i] = base.value;
       else if (base && n === SERIES_BASE_YEAR) vars[i] = base.year;
@@ -110,7 +111,7 @@ class ExpressionSite {
         vars[i] = vc.params.get(n)!;
         vc.reads?.add(n);
       }
-    });
+    }
     const last = this.last;
     if (last && last.startYear === startYear && last.years === years && last.from === from && last.kind === kind && sameValues(last.read, vars)) {
       for (let i = from; i < years; i++) into[i] = last.values[i - from]!;
@@ -260,7 +261,7 @@ class SeriesProgram {
   evaluate(vc: ValueContext, kind: Kind): ValueResult {
     if (this.issues.length > 0) return { ok: false, issues: this.issues };
     const known = this.lastPoints;
-    if (known && known.startYear === vc.startYear && known.years === vc.years && known.kind === kind && this.pointNames.every((n, i) => vc.params.get(n) === known.read[i])) {
+    if (known && known.startYear === vc.startYear && known.years === vc.years && known.kind === kind && this.readsSame(vc, known.read)) {
       // The points read none of the params that changed: their values and interpolation stand.
       for (const n of this.pointNames) vc.reads?.add(n);
       return this.finish(vc, kind, known.values, known.out.slice());
@@ -283,6 +284,12 @@ class SeriesProgram {
     const out = interpolate(vc, this.points.map((p) => p.year), values);
     this.lastPoints = { startYear: vc.startYear, years: vc.years, kind, read: this.pointNames.map((n) => vc.params.get(n)!), values, out: out.slice() };
     return this.finish(vc, kind, values, out);
+  }
+
+  /** Whether the params the points read have the values in `read`. */
+  private readsSame(vc: ValueContext, read: readonly number[]): boolean {
+    for (let i = 0; i < this.pointNames.length; i++) if (vc.params.get(this.pointNames[i]!) !== read[i]) return false;
+    return true;
   }
 
   /** The interpolated points `out`, then the `then` expression's years. */
