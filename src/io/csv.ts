@@ -21,9 +21,18 @@ export const DECIMALS = 6;
 
 export function formatNumber(x: number, decimal: '.' | ',' = '.'): string {
   if (!Number.isFinite(x)) return '';
+  // Whole numbers (years, runs, counts) up to 2^53 as String writes them: the same digits, −0 as "0"
+  // (above, String rounds to the shortest digits that read back, toFixed writes the exact value).
+  if (Number.isSafeInteger(x)) return String(x);
   // toFixed switches to an exponent from 1e21 on; such numbers are integers anyway.
   let s = Math.abs(x) >= 1e21 ? BigInt(x).toString() : x.toFixed(DECIMALS);
-  if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
+  if (s.includes('.')) {
+    // Trailing zeros, then a trailing point, dropped.
+    let end = s.length;
+    while (s.charCodeAt(end - 1) === 48) end--;
+    if (s.charCodeAt(end - 1) === 46) end--;
+    s = s.slice(0, end);
+  }
   if (s === '-0') s = '0';
   return decimal === ',' ? s.replace('.', ',') : s;
 }

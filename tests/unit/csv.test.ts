@@ -1,4 +1,5 @@
 // CSV formatting rules from the contract.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DECIMAL_COMMA, formatNumber, toCsv } from '../../src/io/csv.js';
 
@@ -15,6 +16,24 @@ describe('numbers', () => {
   ])('%s → %s', (x, s) => expect(formatNumber(x)).toBe(s));
 
   it('uses a decimal comma when asked', () => expect(formatNumber(4.25, ',')).toBe('4,25'));
+
+  it('writes what toFixed(6) with its trailing zeros cut writes, for any finite number (whole numbers take a shortcut)', () => {
+    // The rule as first written: toFixed (BigInt from 1e21 on), trailing zeros and point cut by regexes, "-0" as "0".
+    const reference = (x: number, decimal: '.' | ',') => {
+      let t = Math.abs(x) >= 1e21 ? BigInt(x).toString() : x.toFixed(6);
+      if (t.includes('.')) t = t.replace(/0+$/, '').replace(/\.$/, '');
+      if (t === '-0') t = '0';
+      return decimal === ',' ? t.replace('.', ',') : t;
+    };
+    const xs = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer().map((i) => i * 1000), fc.constantFrom(0, -0, 2 ** 53, 2 ** 53 + 2, -(2 ** 60), 1.2345678901234568e20, 0.5e-6, -0.4e-6, 1999.9999996));
+    const decimal = fc.constantFrom<'.' | ','>('.', ',');
+    fc.assert(
+      fc.property(xs, decimal, (x, d) => {
+        expect(formatNumber(x, d), String(x)).toBe(reference(x, d));
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
 
 describe('tables', () => {
