@@ -88,8 +88,12 @@ export class RunBuffers {
   /** Whether year y can keep the last run's outputs; if not, remembers its inputs as this run's. */
   keeps(y: number): boolean {
     if (this.same(y)) return true;
-    this.lastCap.set(this.capYear, y * this.capYear.length);
-    this.lastDemand.set(this.demandYear, y * this.demandYear.length);
+    // Loops, not set(…, offset): tens of numbers, and a call into the runtime each.
+    const { capYear, demandYear, lastCap, lastDemand } = this;
+    const C = capYear.length;
+    const F = demandYear.length;
+    for (let c = 0; c < C; c++) lastCap[y * C + c] = capYear[c]!;
+    for (let f = 0; f < F; f++) lastDemand[y * F + f] = demandYear[f]!;
     this.known[y] = 1;
     return false;
   }
