@@ -146,8 +146,8 @@ export function runValues(result: Result, defs: readonly MetricDef[], out: Float
       case 'unserved':
         // As yearMetrics (engine/metrics.ts) counts them.
         for (let y = 0; y < Y; y++) {
-          const demand = sumOverFlows(result.flowDemand, F, Y, y);
-          const served = sumOverFlows(result.flowServed, F, Y, y);
+          const demand = d.metric === 'served' ? 0 : sumOverFlows(result.flowDemand, F, Y, y);
+          const served = d.metric === 'demand' ? 0 : sumOverFlows(result.flowServed, F, Y, y);
           out[o + y * step] = d.metric === 'demand' ? demand : d.metric === 'served' ? served : unservedOf(demand, served);
         }
         break;

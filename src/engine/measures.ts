@@ -118,7 +118,7 @@ export function measure(model: Model, capacity: Float64Array, routeVolume: Float
       }
       if (binding(u)) n = insertSorted(bound, n, e);
     }
-    bound.length = n;
+    if (bound.length !== n) bound.length = n;
     yearBottleneck[y] = best;
     yearMaxUtilization[y] = best >= 0 ? bestU : NaN;
     yearBinding[y] = n > 0 ? bound : NONE;

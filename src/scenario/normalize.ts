@@ -152,12 +152,14 @@ function checkParams(s: ScenarioInput, math: MathContext, check: Checker): Map<s
   const params = new Map<string, number>();
   let valid = validNames.get(math);
   if (!valid) validNames.set(math, (valid = new Set()));
-  for (const [name, value] of Object.entries(s.params ?? {})) {
-    const path = ['params', name];
+  const declared = s.params ?? {};
+  for (const name of Object.keys(declared)) {
+    const value = declared[name]!;
     if (valid.has(name) && Number.isFinite(value)) {
       params.set(name, value);
       continue;
     }
+    const path = ['params', name];
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
       check.report(path, `param name "${name}" is not a valid identifier`, { atKey: true, hint: 'use letters, digits and _' });
     } else if (math.isUnitName(name)) {
