@@ -181,7 +181,8 @@ export class Allocator {
       load[c] = load[c]! + rate[c]! * (t - lastT[c]!);
       lastT[c] = t;
       rate[c] = rate[c]! + delta;
-      version[c] = version[c]! + 1;
+      // Versions mark the heap's stale entries; a scan has none.
+      if (!this.scan) version[c] = version[c]! + 1;
       if (schedule && rate[c]! > 0) this.schedule(c, Math.max(t, t + (capacity[c]! - load[c]!) / rate[c]!));
     }
   }

@@ -147,7 +147,8 @@ export function simulateInto(model: Model, buffers: RunBuffers, options: Simulat
     for (let i = 0; i < F; i++) {
       const f = model.flows[i]!;
       let served = 0;
-      for (const r of f.routes) served += volumeYear[r]!;
+      const routes = f.routes;
+      for (let j = 0; j < routes.length; j++) served += volumeYear[routes[j]!]!;
       served = Math.min(served, demandYear[i]!);
       flowDemand[i * Y + y] = demandYear[i]!;
       flowServed[i * Y + y] = served;
