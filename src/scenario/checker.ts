@@ -81,7 +81,8 @@ export class Checker {
     }
     const reads = new Set<string>();
     const own = new Checker(this.raw, this.positions, this.file);
-    const output = build({ ...vc, reads }, own);
+    // The fields one by one, not a spread: this runs for every stage and item a what-if rebuilds.
+    const output = build({ math: vc.math, params: vc.params, startYear: vc.startYear, years: vc.years, reads }, own);
     for (const p of reads) vc.reads?.add(p);
     this.problems.push(...own.problems);
     const made: Build = { inputs, reads: [...reads].map((p): [string, number] => [p, vc.params.get(p)!]), output, problems: own.problems };

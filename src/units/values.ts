@@ -127,8 +127,23 @@ class ExpressionSite {
       if (typeof result === 'string') return fail(subpath, `"${expr.text}" ${result}`);
       into[i] = result;
     }
-    this.last = { startYear, years, from, kind, read: vars.slice(), values: into.slice(from) };
+    this.remember(startYear, years, from, kind, into);
     return { ok: true, values: into };
+  }
+
+  /** Keeps this result as the last: in the last one's arrays when they fit (a Monte Carlo run evaluates every site anew). */
+  private remember(startYear: number, years: number, from: number, kind: Kind, into: number[]): void {
+    const last = this.last;
+    if (!last || last.values.length !== years - from) {
+      this.last = { startYear, years, from, kind, read: this.vars.slice(), values: into.slice(from) };
+      return;
+    }
+    last.startYear = startYear;
+    last.years = years;
+    last.from = from;
+    last.kind = kind;
+    for (let i = 0; i < this.vars.length; i++) last.read[i] = this.vars[i]!;
+    for (let i = from; i < years; i++) last.values[i - from] = into[i]!;
   }
 
   private at(vc: ValueContext, expr: CompiledExpression, year: number, kind: Kind): number | string {
