@@ -88,16 +88,11 @@ export async function runParallel<T, R>(job: ParallelJob<T, R> & { threads: numb
   const recent: number[] = [];
   const setting = Number(process.env.CORRIDOR_MIN_PARALLEL_SECONDS);
   const minSeconds = process.env.CORRIDOR_MIN_PARALLEL_SECONDS && Number.isFinite(setting) ? setting : MIN_PARALLEL_SECONDS;
-  /**
-   * Whether the main thread alone would still need over `minSeconds`: after
-   * the probe, or at once when even the first task (before the JIT has
-   * warmed up, so slower than the rest) puts the job at ten times that.
-   */
+  /** Whether the main thread alone would still need over `minSeconds`. */
   const long = () => {
     const elapsed = (performance.now() - started) / 1000;
     const probed = elapsed >= 2 * PROBE_SECONDS || (elapsed >= PROBE_SECONDS && recent.length >= 3);
-    const estimate = (Math.min(...recent) / 1000) * (tasks.length - next);
-    return (probed && estimate >= minSeconds) || estimate >= 10 * minSeconds;
+    return probed && (Math.min(...recent) / 1000) * (tasks.length - next) >= minSeconds;
   };
   const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve));
   // With workers, the main thread yields between steps, but not more often than every YIELD_MS:
