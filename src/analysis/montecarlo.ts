@@ -10,6 +10,8 @@
 // - means from sums of values rounded to 1e-6 (integers, added exactly, so
 //   also independent of order);
 // - counts for the probability of unserved demand and bottleneck shares.
+// A cell that always holds another's value (an element's flow and its flow
+// twin's, cellSources) is bucketed once and answered for from the other.
 import { DDSketch } from '@datadog/sketches-js';
 import type { EventFilter } from '../engine/capacity.js';
 import type { Model, UncertainParam } from '../engine/model.js';
