@@ -10,10 +10,10 @@
 // routes involved, so a year costs O((routes × route length) · log C). A
 // small network scans an array of fill times instead (Allocator.scan).
 import { EventHeap } from './heap.js';
+import type { Model } from './model.js';
 
 /** Constraints up to which a scan finds the next one to fill faster than a heap (see `Allocator.scan`). */
 const SCAN_LIMIT = 32;
-import type { Model } from './model.js';
 
 export class Allocator {
   /** Claimant → its routes (flat, in offer order). */

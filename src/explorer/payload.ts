@@ -46,7 +46,6 @@ function niceStep(min: number, max: number): number {
   return [1, 2, 5, 10].map((m) => m * k).find((s) => s >= raw)!;
 }
 
-
 /**
  * One control per param. The range comes from the param's distribution in
  * the `uncertainty` block (p0.1–p99.9 for the unbounded ones); otherwise ±5

@@ -41,7 +41,6 @@ export function percentile(p: UncertainParam, q: number): number {
   return Number(draws[Math.round(q * (PERCENTILE_DRAWS - 1))]!.toPrecision(12));
 }
 
-
 export function factors(model: Model): Factor[] {
   const uncertain = new Map(model.uncertainty.map((p) => [p.name, p]));
   const out: Factor[] = [];

@@ -2,7 +2,7 @@
 import type { MathNode, Unit } from 'mathjs';
 import { ALLOWED_CONSTANTS, ALLOWED_FUNCTIONS, type MathContext } from './math.js';
 import { didYouMean } from '../scenario/problems.js';
-import { FALLBACK, toNumeric, type NumericClosure } from './closure.js';
+import { FALLBACK, toNumeric } from './closure.js';
 
 /** Longest expression accepted, in characters. */
 export const MAX_EXPRESSION_LENGTH = 500;
@@ -14,20 +14,18 @@ const ALLOWED_OPERATORS = new Set([
 const FUNCTIONS = new Set<string>(ALLOWED_FUNCTIONS);
 const CONSTANTS = new Set<string>(ALLOWED_CONSTANTS);
 
-export type Scope = Map<string, number>;
 export type ExprValue = number | Unit;
 
 export interface CompiledExpression {
   readonly text: string;
   /** Variable names (params, time variables) the expression reads, sorted. */
   readonly names: readonly string[];
-  /** With mathjs, from a scope of names. */
-  evaluate(scope: Scope): ExprValue;
   /**
-   * For an expression of plain numbers (closure.ts): its value from the values
-   * of `names`, in that order; throws FALLBACK where only `evaluate` can say.
+   * Its value from the values of `names`, in that order: an expression of
+   * plain numbers runs as a JavaScript closure with mathjs's rules
+   * (closure.ts), the rest, and what the closure leaves to it, with mathjs.
    */
-  readonly numeric: NumericClosure | undefined;
+  evaluate(values: ArrayLike<number>): ExprValue;
 }
 
 export type CompileResult =
@@ -57,21 +55,20 @@ export function compileExpression(ctx: MathContext, text: string, variables: Rea
     }
   });
   const code = root.compile();
-  const slow = (scope: Scope) => code.evaluate(scope) as ExprValue;
-  // Plain numbers and params: a JavaScript closure with mathjs's rules (closure.ts), mathjs where it must.
   const sorted = [...names].sort();
+  const slow = (values: ArrayLike<number>) => code.evaluate(new Map(sorted.map((n, i) => [n, values[i]!]))) as ExprValue;
   const numeric = toNumeric(root, new Map(sorted.map((n, i) => [n, i])));
   const evaluate = numeric
-    ? (scope: Scope): ExprValue => {
+    ? (values: ArrayLike<number>): ExprValue => {
         try {
-          return numeric(sorted.map((n) => scope.get(n)!));
+          return numeric(values);
         } catch (err) {
-          if (err === FALLBACK) return slow(scope);
+          if (err === FALLBACK) return slow(values);
           throw err;
         }
       }
     : slow;
-  return { ok: true, expr: { text, names: sorted, evaluate, numeric } };
+  return { ok: true, expr: { text, names: sorted, evaluate } };
 }
 
 interface Refusal { message: string; hint?: string }

@@ -1,7 +1,6 @@
 // Turns a scenario value (number, quantity, expression or yearly series) into
 // one number per simulated year, in the internal unit of its kind.
 import type { Unit } from 'mathjs';
-import { FALLBACK } from './closure.js';
 import { compileExpression, type CompiledExpression, type CompileResult, type ExprValue } from './expr.js';
 import { VOLUME_UNIT, type MathContext } from './math.js';
 
@@ -149,16 +148,9 @@ class ExpressionSite {
   private at(vc: ValueContext, expr: CompiledExpression, year: number, kind: Kind): number | string {
     const { vars, yrSlot } = this;
     if (yrSlot >= 0) vars[yrSlot] = year;
-    let raw: ExprValue | undefined;
+    let raw: ExprValue;
     try {
-      if (expr.numeric) {
-        try {
-          raw = expr.numeric(vars);
-        } catch (err) {
-          if (err !== FALLBACK) throw err;
-        }
-      }
-      raw ??= expr.evaluate(new Map(expr.names.map((n, i) => [n, vars[i]!])));
+      raw = expr.evaluate(vars);
     } catch (err) {
       return `cannot be evaluated in ${year}: ${(err as Error).message}`;
     }
