@@ -9,7 +9,7 @@
 // fill at its current rate; a switch touches only the constraints of the two
 // routes involved, so a year costs O((routes × route length) · log C). A
 // small network scans an array of fill times instead (Allocator.scan).
-import { EventHeap } from './heap.js';
+import { FillHeap } from './heap.js';
 import type { Model } from './model.js';
 
 /** Constraints up to which a scan finds the next one to fill faster than a heap (see `Allocator.scan`). */
@@ -35,18 +35,17 @@ export class Allocator {
   private readonly rate: Float64Array;
   private readonly lastT: Float64Array;
   private readonly full: Uint8Array;
-  private readonly version: Int32Array;
   private readonly demand: Float64Array;
   private readonly current: Int32Array;
   /** Position in claimRoutes of the claimant's current route. */
   private readonly currentAt: Int32Array;
   private readonly enteredAt: Float64Array;
-  private readonly heap = new EventHeap();
+  private readonly heap: FillHeap;
   /**
    * A small network (SCAN_LIMIT constraints or fewer) keeps each constraint's
    * fill time here and finds the next by a scan instead of the heap: the
    * same times, computed at the same moments, and the same order (earliest,
-   * ties to the smallest index), without the heap's pushes and stale entries.
+   * ties to the smallest index), without the heap's upkeep.
    */
   private readonly scan: boolean;
   private readonly fillAt: Float64Array;
@@ -73,13 +72,13 @@ export class Allocator {
     this.rate = new Float64Array(C);
     this.lastT = new Float64Array(C);
     this.full = new Uint8Array(C);
-    this.version = new Int32Array(C);
     this.demand = new Float64Array(K);
     this.current = new Int32Array(K);
     this.currentAt = new Int32Array(K);
     this.enteredAt = new Float64Array(K);
     this.scan = options.scan ?? C <= SCAN_LIMIT;
-    this.fillAt = new Float64Array(C);
+    this.heap = new FillHeap(C);
+    this.fillAt = this.heap.time;
   }
 
   /**
@@ -87,7 +86,7 @@ export class Allocator {
    * `flowDemand[f]` each flow's demand; route volumes are written to `volume`.
    */
   allocate(capacity: Float64Array, flowDemand: Float64Array, volume: Float64Array): void {
-    const { load, rate, lastT, full, version, demand, current, enteredAt, heap } = this;
+    const { load, rate, lastT, full, demand, current, enteredAt, heap } = this;
     // One pass, not a fill per array: a network has tens of constraints, and each fill is a call.
     for (let c = 0; c < full.length; c++) {
       load[c] = 0;
@@ -122,12 +121,10 @@ export class Allocator {
         if (c < 0 || t >= 1) break;
       } else {
         if (heap.size === 0) break;
-        t = heap.topTime;
-        c = heap.topKey;
-        const stale = heap.topVersion !== version[c] || full[c] === 1;
-        if (!stale && t >= 1) break;
+        c = heap.top;
+        t = heap.time[c]!;
+        if (t >= 1) break;
         heap.pop();
-        if (stale) continue;
       }
       full[c] = 1;
       load[c] = capacity[c]!;
@@ -174,23 +171,23 @@ export class Allocator {
   }
 
   private changeRate(r: number, delta: number, t: number, capacity: Float64Array, schedule = true): void {
-    const { load, rate, lastT, full, version } = this;
+    const { load, rate, lastT, full } = this;
     for (let i = this.routeConStart[r]!; i < this.routeConStart[r + 1]!; i++) {
       const c = this.routeCons[i]!;
       if (full[c]) continue;
       load[c] = load[c]! + rate[c]! * (t - lastT[c]!);
       lastT[c] = t;
       rate[c] = rate[c]! + delta;
-      // Versions mark the heap's stale entries; a scan has none.
-      if (!this.scan) version[c] = version[c]! + 1;
-      if (schedule && rate[c]! > 0) this.schedule(c, Math.max(t, t + (capacity[c]! - load[c]!) / rate[c]!));
+      if (!schedule) continue;
+      if (rate[c]! > 0) this.schedule(c, Math.max(t, t + (capacity[c]! - load[c]!) / rate[c]!));
+      else if (!this.scan) this.heap.remove(c);
     }
   }
 
   /** Constraint c fills at τ = `at` at its current rate. */
   private schedule(c: number, at: number): void {
     if (this.scan) this.fillAt[c] = at;
-    else this.heap.push(at, c, this.version[c]!);
+    else this.heap.set(c, at);
   }
 }
 
