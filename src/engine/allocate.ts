@@ -39,6 +39,8 @@ export class Allocator {
   private readonly rate: Float64Array;
   private readonly lastT: Float64Array;
   private readonly full: Uint8Array;
+  /** Route → how many of its constraints are full (open when none). */
+  private readonly fullOn: Int32Array;
   private readonly demand: Float64Array;
   private readonly current: Int32Array;
   /** Position in claimRoutes of the claimant's current route. */
@@ -49,7 +51,8 @@ export class Allocator {
    * A small network (SCAN_LIMIT constraints or fewer) keeps each constraint's
    * fill time here and finds the next by a scan instead of the heap: the
    * same times, computed at the same moments, and the same order (earliest,
-   * ties to the smallest index), without the heap's upkeep.
+   * ties to the smallest index), without the heap's upkeep. A constraint that
+   * is full or not filling (rate 0) has Infinity, as it is not in the heap.
    */
   private readonly scan: boolean;
   private readonly fillAt: Float64Array;
@@ -76,13 +79,14 @@ export class Allocator {
     this.rate = new Float64Array(C);
     this.lastT = new Float64Array(C);
     this.full = new Uint8Array(C);
+    this.fullOn = new Int32Array(model.routes.length);
     this.demand = new Float64Array(K);
     this.current = new Int32Array(K);
     this.currentAt = new Int32Array(K);
     this.enteredAt = new Float64Array(K);
     this.scan = options.scan ?? C <= SCAN_LIMIT;
     this.heap = new FillHeap(C);
-    this.fillAt = this.heap.time;
+    this.fillAt = new Float64Array(C);
   }
 
   /**
@@ -90,15 +94,20 @@ export class Allocator {
    * `flowDemand[f]` each flow's demand; route volumes are written to `volume`.
    */
   allocate(capacity: Float64Array, flowDemand: Float64Array, volume: Float64Array): void {
-    const { load, rate, lastT, full, demand, current, enteredAt, heap } = this;
+    const { load, rate, lastT, full, fullOn, fillAt, demand, current, enteredAt, heap } = this;
+    for (let r = 0; r < volume.length; r++) {
+      volume[r] = 0;
+      fullOn[r] = 0;
+    }
     // One pass, not a fill per array: a network has tens of constraints, and each fill is a call.
     for (let c = 0; c < full.length; c++) {
       load[c] = 0;
       rate[c] = 0;
       lastT[c] = 0;
-      full[c] = capacity[c]! <= 0 ? 1 : 0;
+      fillAt[c] = Infinity;
+      full[c] = 0;
+      if (capacity[c]! <= 0) this.fill(c);
     }
-    for (let r = 0; r < volume.length; r++) volume[r] = 0;
     heap.clear();
     // Every claimant enters at τ = 0; each constraint's fill time is then scheduled once, from its
     // total rate (not once per claimant: those entries would all be stale but the last).
@@ -113,16 +122,16 @@ export class Allocator {
     for (;;) {
       // The next constraint to fill before τ = 1, if any.
       let c = -1;
-      let t = Infinity;
+      let t = 1;
       if (this.scan) {
-        const { fillAt } = this;
-        for (let j = 0; j < full.length; j++) {
-          if (full[j] === 0 && rate[j]! > 0 && fillAt[j]! < t) {
+        for (let j = 0; j < fillAt.length; j++) {
+          if (fillAt[j]! < t) {
             c = j;
             t = fillAt[j]!;
           }
         }
-        if (c < 0 || t >= 1) break;
+        if (c < 0) break;
+        fillAt[c] = Infinity;
       } else {
         if (heap.size === 0) break;
         c = heap.top;
@@ -130,7 +139,7 @@ export class Allocator {
         if (t >= 1) break;
         heap.pop();
       }
-      full[c] = 1;
+      this.fill(c);
       load[c] = capacity[c]!;
       lastT[c] = t;
       for (let i = this.conRouteStart[c]!; i < this.conRouteStart[c + 1]!; i++) {
@@ -170,8 +179,13 @@ export class Allocator {
   }
 
   private isOpen(r: number): boolean {
-    for (let i = this.routeConStart[r]!; i < this.routeConStart[r + 1]!; i++) if (this.full[this.routeCons[i]!]) return false;
-    return true;
+    return this.fullOn[r] === 0;
+  }
+
+  /** Marks constraint c full, and so every route through it closed. */
+  private fill(c: number): void {
+    this.full[c] = 1;
+    for (let i = this.conRouteStart[c]!; i < this.conRouteStart[c + 1]!; i++) this.fullOn[this.conRoutes[i]!]!++;
   }
 
   private changeRate(r: number, delta: number, t: number, capacity: Float64Array, schedule = true): void {
@@ -184,7 +198,8 @@ export class Allocator {
       rate[c] = rate[c]! + delta;
       if (!schedule) continue;
       if (rate[c]! > 0) this.schedule(c, Math.max(t, t + (capacity[c]! - load[c]!) / rate[c]!));
-      else if (!this.scan) this.heap.remove(c);
+      else if (this.scan) this.fillAt[c] = Infinity;
+      else this.heap.remove(c);
     }
   }
 
