@@ -92,15 +92,18 @@ class Buckets {
   readonly mapping: DDSketch['mapping'];
   /** ⌈log2(v) × multiplier⌉ is the mapping's key (checked here); undefined: ask the mapping. */
   private readonly multiplier: number | undefined;
+  /** The mapping's smallest value with a key of its own (smaller ones count as zero). */
+  private readonly minPossible: number;
 
   constructor(accuracy: number) {
     this.mapping = new DDSketch({ relativeAccuracy: accuracy }).mapping;
     this.multiplier = directMultiplier(this.mapping, accuracy);
+    this.minPossible = this.mapping.minPossible;
   }
 
   /** 1: the positive store, −1: the negative store (key of −v), 0: the zero count. */
   store(v: number): 1 | -1 | 0 {
-    return v > this.mapping.minPossible ? 1 : v < -this.mapping.minPossible ? -1 : 0;
+    return v > this.minPossible ? 1 : v < -this.minPossible ? -1 : 0;
   }
 
   /** The key of v in its store (of −v in the negative store; 0 for the zero count). */

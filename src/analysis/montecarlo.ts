@@ -286,7 +286,9 @@ export class BatchCollector {
       if (row[this.unservedMetric * Y + y]! > UNSERVED_EPSILON) unserved[y] = unserved[y]! + 1;
       const b = result.yearBottleneck[y]!;
       if (b >= 0) bottleneck[b * Y + y] = bottleneck[b * Y + y]! + 1;
-      for (const e of result.yearBinding[y]!) binding[e * Y + y] = binding[e * Y + y]! + 1;
+      // Indexed, not for…of: a year's list is either a buffer's array or the shared frozen empty one, two shapes.
+      const bound = result.yearBinding[y]!;
+      for (let j = 0; j < bound.length; j++) binding[bound[j]! * Y + y] = binding[bound[j]! * Y + y]! + 1;
     }
     this.base.uncertainty.forEach((p, i) => (draws[r * this.base.uncertainty.length + i] = outcome.draw.values[p.name]!));
     if (this.keepValues) for (let i = 0; i < this.cells; i++) values[i * stride + r] = row[i]!;
