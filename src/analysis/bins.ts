@@ -233,7 +233,20 @@ export class CellSketches {
   merge(b: BatchBins): void {
     const s = this.stats;
     for (let i = 0; i + 1 < b.start.length; i++) {
-      for (let e = b.start[i]!; e < b.start[i + 1]!; e++) this.count(i, b.stores[e]! as 1 | -1 | 0, b.keys[e]!, b.counts[e]!);
+      // Most entries are positive values whose key falls in the cell's window: those are added here
+      // with the window read once per cell, the rest by `count` (which may grow or make the window).
+      let w = this.positive[i];
+      for (let e = b.start[i]!; e < b.start[i + 1]!; e++) {
+        if (w !== undefined && b.stores[e] === 1) {
+          const j = b.keys[e]! - w.offset;
+          if (j >= 0 && j < w.counts.length) {
+            w.counts[j] = w.counts[j]! + b.counts[e]!;
+            continue;
+          }
+        }
+        this.count(i, b.stores[e]! as 1 | -1 | 0, b.keys[e]!, b.counts[e]!);
+        w = this.positive[i];
+      }
       const at = i * STRIDE;
       if (b.stats[at + COUNT] === 0) continue;
       s[at + SUM] = s[at + SUM]! + b.stats[at + SUM]!;
