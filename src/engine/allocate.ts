@@ -110,7 +110,7 @@ export class Allocator {
     }
     heap.clear();
     // Every claimant enters at τ = 0; each constraint's fill time is then scheduled once, from its
-    // total rate (not once per claimant: those entries would all be stale but the last).
+    // total rate (not once per claimant, each moving its heap entry again).
     for (let k = 0; k < demand.length; k++) {
       demand[k] = flowDemand[this.claimFlow[k]!]! * this.claimShare[k]!;
       current[k] = -1;
