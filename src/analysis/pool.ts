@@ -5,7 +5,6 @@ import { ScenarioError } from '../scenario/problems.js';
 import { importModule } from '../io/lazy.js';
 import type { Outcome } from './tasks.js';
 
-
 /** The worker entry: bin/worker.cjs loads the CLI bundle with its code cache. */
 export function workerFile(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
