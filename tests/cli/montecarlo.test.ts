@@ -87,6 +87,7 @@ describe('corridor montecarlo', () => {
 
   it('the same seed gives the same bytes, whatever the number of workers; another seed differs', async () => {
     fs.writeFileSync(path.join(dir, 'g.yaml'), GROWTH);
+    // 1,000 runs: five batches of BATCH_RUNS (200), so that both threads take some.
     const runMc = (out: string, workers: string, seed = '5') =>
       withWorkers(() => cli('montecarlo', path.join(dir, 'g.yaml'), '--runs', '1000', '--seed', seed, '--workers', workers, '--keep-runs', '--out', path.join(dir, out)));
     await runMc('w1', '1');
