@@ -51,4 +51,11 @@ flows:
     demand: "3 * (1 + growth)^(yr - 2025)"   # Mt/year
     routes:
       - { id: rail-sea, via: [rail, sea] }
+
+# What the corridor must achieve: corridor run writes targets.csv, and
+# corridor check exits 3 when a target-year is missed (here from 2029, when
+# demand outgrows Port B's 400000 TEU/year = 4 Mt/year).
+targets:
+  - id: export-in-full
+    share_served_at_least: 1   # from and to default to the first and last year
 `;

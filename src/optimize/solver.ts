@@ -39,10 +39,45 @@ export interface SolveOptions {
 }
 
 /** The HiGHS model statuses (highs.constants.modelStatus) this module tells apart. */
+const EMPTY = 6;
 const OPTIMAL = 7;
 const INFEASIBLE = 8;
 /** Infeasible or unbounded: the programmes here are bounded (every column is capped by demand or is binary), so infeasible. */
 const UNBOUNDED_OR_INFEASIBLE = 9;
+
+/** Every other status HiGHS can end a solve with (highs.constants.modelStatus), in words for the error a user reads. */
+export const STATUS_WORDS: Readonly<Record<number, string>> = {
+  0: 'HiGHS set no status (the solve did not run)',
+  1: 'HiGHS could not load the model',
+  2: 'HiGHS found the model data invalid',
+  3: 'HiGHS failed in presolve',
+  4: 'HiGHS failed while solving',
+  5: 'HiGHS failed in postsolve',
+  10: 'the programme is unbounded',
+  11: 'HiGHS stopped at its objective bound',
+  12: 'HiGHS stopped at its objective target',
+  13: 'the time limit was reached',
+  14: 'the iteration limit was reached',
+  15: 'HiGHS could not classify the result (numerical trouble)',
+  16: 'the limit on the number of solutions was reached',
+  17: 'the solve was interrupted',
+};
+
+/** Feasibility tolerance for the rows of an empty programme (HiGHS's own primal tolerance). */
+const EMPTY_TOLERANCE = 1e-7;
+
+/**
+ * A programme without columns (a network without flows has no routes) is one
+ * that HiGHS reports as `empty` without looking at its rows. Its only point is
+ * the empty one: optimal, with objective 0 and duals 0, when every row admits
+ * Σ = 0 (a target that requires volume of no flows does not).
+ */
+function emptySolution(p: Program): Solution {
+  const admitsZero = (lower: number, upper: number) => lower <= EMPTY_TOLERANCE && upper >= -EMPTY_TOLERANCE;
+  const feasible = p.rows.every((r) => admitsZero(r.lower, r.upper)) && p.lower.every((l, i) => admitsZero(l, p.upper[i]!));
+  if (!feasible) return { status: 'infeasible' };
+  return { status: 'optimal', objective: 0, x: new Float64Array(p.cost.length), rowDual: new Float64Array(p.rows.length) };
+}
 
 type Highs = Awaited<ReturnType<typeof import('highs').default>>;
 
@@ -51,6 +86,11 @@ let loading: Promise<Highs> | undefined;
 async function highs(): Promise<Highs> {
   loading ??= importModule('highs').then((m) => ((m as { default: typeof import('highs').default }).default)());
   return loading;
+}
+
+/** A non-optimal HiGHS status in words, with its code. */
+export function statusInWords(status: number): string {
+  return `${STATUS_WORDS[status] ?? 'HiGHS returned a status this version of corridor-sim does not know'} (HiGHS model status ${status})`;
 }
 
 export class Solver {
@@ -99,11 +139,9 @@ export class Solver {
       });
       model.run();
       const status = model.getModelStatus() as number;
+      if (status === EMPTY) return emptySolution(p);
       if (status === INFEASIBLE || status === UNBOUNDED_OR_INFEASIBLE) return { status: 'infeasible' as const };
-      if (status !== OPTIMAL) {
-        const name = Object.entries(h.constants.modelStatus).find(([, v]) => v === status)?.[0] ?? `status ${status}`;
-        throw new SolverError(`the solver stopped without an optimal solution for ${what}: ${name}`);
-      }
+      if (status !== OPTIMAL) throw new SolverError(`the solver stopped without an optimal solution for ${what}: ${statusInWords(status)}`);
       const sol = model.getSolution();
       return { status: 'optimal' as const, objective: model.getObjectiveValue(), x: sol.colValue, rowDual: sol.rowDual };
     });

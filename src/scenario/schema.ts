@@ -134,7 +134,7 @@ export const TargetSchema = z.strictObject({
   id: Id,
   name: z.string().optional(),
   flows: z.array(Id).min(1).optional().describe('Flow ids whose served volumes are summed; omit for all flows.'),
-  from: z.number().int().describe('First year the target applies.'),
+  from: z.number().int().optional().describe('First year the target applies (default `years.start`).'),
   to: z.number().int().optional().describe('Last year it applies (default `years.end`).'),
   served_at_least: Value.optional().describe('Served volume required per year (a bare number is Mt/year; any value: quantity, expression, series).'),
   share_served_at_least: Ratio.optional().describe('Instead of a volume: the share of the flows’ demand (0–1) that must be served.'),

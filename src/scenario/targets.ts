@@ -30,8 +30,9 @@ export function buildTargets(s: ScenarioInput, vc: ValueContext | undefined, flo
       ok = false;
       return [];
     });
+    const from = input.from ?? s.years.start;
     const to = input.to ?? s.years.end;
-    if (!checkYearRange(check, path, input.from, to, s.years)) ok = false;
+    if (!checkYearRange(check, path, from, to, s.years)) ok = false;
     const volume = input.served_at_least;
     const share = input.share_served_at_least;
     if ((volume === undefined) === (share === undefined)) {
@@ -46,7 +47,7 @@ export function buildTargets(s: ScenarioInput, vc: ValueContext | undefined, flo
       ok = false;
     }
     if (!ok || !level) return;
-    out.push({ id: input.id, name: input.name ?? input.id, flows: members, from: input.from, to, kind: volume !== undefined ? 'volume' : 'share', level });
+    out.push({ id: input.id, name: input.name ?? input.id, flows: members, from, to, kind: volume !== undefined ? 'volume' : 'share', level });
   });
   return out.sort(byId);
 }

@@ -134,6 +134,12 @@ describe('corridor validate, schema, init', () => {
     const file = path.join(dir, 'new.yaml');
     expect((await cli('init', file)).code).toBe(0);
     expect((await cli('run', file, '--out', path.join(dir, 'o'), '--quiet')).code).toBe(0);
+    // Its target has neither from nor to: every year 2025–2035. Demand 3 × 1.1^(yr − 2025) outgrows
+    // port-b's 400000 TEU/year × 10 t = 4 Mt/year in 2029 (3 × 1.1^4 = 4.3923; 2028: 3.993): 7 years missed.
+    const check = await cli('check', file);
+    expect(check.code).toBe(3);
+    expect(check.out.split('\n').slice(-2)[0]).toBe('4 met, 7 missed');
+    expect(check.out).toMatch(/missed export-in-full 2029: served 4 of 4\.392/);
     const again = await cli('init', file);
     expect(again.code).toBe(2);
     expect(again.err).toMatch(/already exists.*--force/);
