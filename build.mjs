@@ -1,19 +1,28 @@
 // Builds the CLI for fast start-up (see docs/architecture.md, "Start-up"):
-//  1. esbuild bundles src/cli/main.ts and its dependencies into one CommonJS
-//     file, so that Node resolves no modules at start;
-//  2. a warm-up run of the tutorial scenario records V8's code cache for the
-//     functions it compiled, which bin/corridor.cjs hands back to V8 on every
-//     start (a cache that V8 rejects, e.g. after a Node upgrade, only costs
-//     the compile time it would have saved).
+//  1. esbuild bundles the CLI into two CommonJS files, so that Node resolves
+//     no modules at start: dist/corridor.cjs, the entry (argument parsing,
+//     help, exit codes: src/cli/main.ts), and dist/commands.cjs, every
+//     command (src/cli/commands.ts), which the entry loads only when a
+//     command runs, so that `--help` and usage errors pay for yargs alone;
+//  2. warm-up runs (`--help`, then the tutorial scenario) record V8's code
+//     cache for the functions they compiled, which bin/load.cjs hands back to
+//     V8 on every start (a cache that V8 rejects, e.g. after a Node upgrade,
+//     only costs the compile time it would have saved).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/corridor.cjs',
+/** main.ts's import('./commands.js') stays out of the entry's bundle: bin/load.cjs hands it dist/commands.cjs. */
+const commandsApart = {
+  name: 'commands-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/commands\.js$/ }, () => ({ path: './commands.cjs', external: true }));
+  },
+};
+
+const cli = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -24,7 +33,9 @@ await build({
   define: { 'import.meta.url': '__import_meta_url' },
   banner: { js: "const __import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
-});
+};
+await build({ ...cli, entryPoints: ['src/cli/main.ts'], outfile: 'dist/corridor.cjs', plugins: [commandsApart] });
+await build({ ...cli, entryPoints: ['src/cli/commands.ts'], outfile: 'dist/commands.cjs' });
 
 // The explorer page's script (corridor explore inlines it): the same scenario,
 // engine and table code as the CLI, for the browser. node:path becomes
@@ -45,13 +56,13 @@ await build({
   logLevel: 'warning',
 });
 
-fs.rmSync('dist/corridor.cjs.cache', { force: true });
+for (const f of ['corridor', 'commands']) fs.rmSync(`dist/${f}.cjs.cache`, { force: true });
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'corridor-warm-'));
+// Each warm-up starts from the cache the one before wrote, and writes what it compiled on top.
+const warm = (args, stdio) => execFileSync(process.execPath, ['bin/corridor.cjs', ...args], { env: { ...process.env, CORRIDOR_WRITE_CODE_CACHE: '1' }, stdio });
 try {
-  execFileSync(process.execPath, ['bin/corridor.cjs', 'run', 'scenarios/tutorial.yaml', '--quiet', '--out', out], {
-    env: { ...process.env, CORRIDOR_WRITE_CODE_CACHE: '1' },
-    stdio: 'inherit',
-  });
+  warm(['--help'], 'ignore');
+  warm(['run', 'scenarios/tutorial.yaml', '--quiet', '--out', out], 'inherit');
 } finally {
   fs.rmSync(out, { recursive: true, force: true });
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `corridor` command.
 'use strict';
-const { loadBundle } = require('./load.cjs');
+const { loadBundle, writeCaches } = require('./load.cjs');
 
 // `corridor schema | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (err) => {
@@ -9,8 +9,7 @@ process.stdout.on('error', (err) => {
   throw err;
 });
 
-const { bundle, writeCache } = loadBundle();
-bundle.main(process.argv.slice(2)).then((code) => {
-  if (process.env.CORRIDOR_WRITE_CODE_CACHE === '1') writeCache();
+loadBundle('corridor').main(process.argv.slice(2)).then((code) => {
+  if (process.env.CORRIDOR_WRITE_CODE_CACHE === '1') writeCaches();
   process.exitCode = code;
 });

@@ -1,8 +1,9 @@
-// Worker-thread entry for sweeps and Monte Carlo: the same bundle and code
-// cache as the CLI; each task returns an Outcome (src/analysis/worker.ts).
+// Worker-thread entry for sweeps and Monte Carlo: the commands' bundle and
+// code cache, as the CLI loads them; each task returns an Outcome
+// (src/analysis/worker.ts).
 'use strict';
 const { loadBundle } = require('./load.cjs');
 
-const { bundle } = loadBundle();
+const bundle = loadBundle('commands');
 exports.sweepTask = (batch) => bundle.sweepTask(batch);
 exports.monteCarloTask = (batch) => bundle.monteCarloTask(batch);

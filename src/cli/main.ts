@@ -1,27 +1,28 @@
 // The `corridor` entry point: parses arguments, runs one command, maps errors
 // to exit codes (0 ok, 2 bad input or usage, 3 a target missed or no plan,
 // 130 interrupted, 1 anything else). It returns the code; only bin/corridor.cjs ends the process.
+// The commands themselves load only when one runs (commands.ts; in the
+// installed CLI a bundle of its own, dist/commands.cjs): `--help` and usage
+// errors pay for yargs alone. So errors are told apart by name, not class: the
+// commands' bundle has its own copies of the classes.
 import yargs, { type Argv } from 'yargs';
-import { OutputError } from '../io/write.js';
-import { SolverError } from '../optimize/solver.js';
-import { ScenarioError } from '../scenario/problems.js';
+import type { Problem } from '../scenario/problems.js';
 import { VERSION } from '../version.js';
-import { EXIT_BAD_INPUT, EXIT_FAILURE, Interrupted, UsageError } from './errors.js';
-import { checkCommand } from './check.js';
-import { compareCommand } from './compare.js';
-import { exploreCommand } from './explore.js';
-import { initCommand } from './init.js';
-import { monteCarloCommand } from './montecarlo.js';
-import { optimumCommand } from './optimum.js';
-import { planCommand } from './plan.js';
-import { DEFAULT_SEED } from '../random/streams.js';
+import { EXIT_BAD_INPUT, EXIT_FAILURE, UsageError } from './errors.js';
+import { DEFAULT_SEED } from '../random/seed.js';
 import { processIo, type Io } from './io.js';
-import { runCommand } from './run.js';
-import { reportCommand } from './report.js';
-import { schemaCommand } from './schema.js';
-import { sensitivityCommand } from './sensitivity.js';
-import { sweepCommand } from './sweep.js';
-import { validateCommand } from './validate.js';
+
+type Commands = typeof import('./commands.js');
+
+/**
+ * The commands' code: from dist/commands.cjs with its code cache when the CLI
+ * runs from its bundle (bin/load.cjs sets the hook), else (tests, tsx) the
+ * module itself. build.mjs leaves this import out of the entry's bundle.
+ */
+function commands(): Promise<Commands> {
+  const hook = (globalThis as { __corridorCommands?: () => Commands }).__corridorCommands;
+  return hook ? Promise.resolve(hook()) : import('./commands.js');
+}
 
 const reportOption = { type: 'boolean', default: false, describe: 'Also write report.html next to the tables' } as const;
 
@@ -48,13 +49,13 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing on success' })
           .option('report', reportOption)
           .example('$0 run scenarios/tutorial.yaml --set growth=0.2', 'faster demand growth'),
-      async (a) => done(await runCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report }, io)),
+      async (a) => done(await (await commands()).runCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report }, io)),
     )
     .command(
       'validate <scenarios..>',
       'Check scenario files and print every problem (exit 2 if any)',
       (y) => y.positional('scenarios', { type: 'string', array: true, demandOption: true }).option('set', setOption),
-      (a) => done(validateCommand({ scenarios: a.scenarios as string[], set: a.set }, io)),
+      async (a) => done((await commands()).validateCommand({ scenarios: a.scenarios as string[], set: a.set }, io)),
     )
     .command(
       'optimum <scenario>',
@@ -68,7 +69,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing on success' })
           .option('report', reportOption)
           .example('$0 optimum scenarios/middle-corridor.yaml', 'routing loss and the value of capacity, per year'),
-      async (a) => done(await optimumCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report }, io)),
+      async (a) => done(await (await commands()).optimumCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report }, io)),
     )
     .command(
       'plan <scenario>',
@@ -83,7 +84,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('report', reportOption)
           .example('$0 plan scenarios/middle-corridor-plan.yaml', 'the cheapest way to the official targets')
           .epilog('Exit 0 with a plan (possibly "build nothing"), 3 when no choice of candidates meets the targets, 2 for bad input.'),
-      async (a) => done(await planCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report }, io)),
+      async (a) => done(await (await commands()).planCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report }, io)),
     )
     .command(
       'check <scenarios..>',
@@ -93,7 +94,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .positional('scenarios', { type: 'string', array: true, demandOption: true })
           .option('set', setOption)
           .example('$0 check scenarios/middle-corridor.yaml', 'which official targets the baseline misses, and when'),
-      (a) => done(checkCommand({ scenarios: a.scenarios as string[], set: a.set }, io)),
+      async (a) => done((await commands()).checkCommand({ scenarios: a.scenarios as string[], set: a.set }, io)),
     )
     .command(
       'compare <base> [others..]',
@@ -110,7 +111,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('report', reportOption)
           .example('$0 compare scenarios/middle-corridor.yaml --variant late:dm_online=2027 --variant fast:titr_growth=0.15', 'two what-ifs against the baseline'),
       async (a) =>
-        done(await compareCommand({
+        done(await (await commands()).compareCommand({
           base: a.base, others: (a.others ?? []) as string[], variants: a.variant, set: a.set, out: a.out, format: a.format, decimalComma: a['decimal-comma'], report: a.report,
         }, io)),
     )
@@ -126,7 +127,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('out', { type: 'string', describe: 'Output folder (default: output/sweep-<scenario name>)' })
           .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
           .example('$0 sweep scenarios/middle-corridor.yaml --param titr_growth=0.05:0.20:0.05 --param vessels_online=2027,2029', 'a 4 × 2 grid'),
-      async (a) => done(await sweepCommand({ scenario: a.scenario, param: a.param, set: a.set, workers: a.workers, out: a.out, decimalComma: a['decimal-comma'] }, io)),
+      async (a) => done(await (await commands()).sweepCommand({ scenario: a.scenario, param: a.param, set: a.set, workers: a.workers, out: a.out, decimalComma: a['decimal-comma'] }, io)),
     )
     .command(
       'montecarlo <scenario>',
@@ -144,7 +145,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('report', reportOption)
           .example('$0 montecarlo scenarios/middle-corridor.yaml --runs 2000 --seed 7', 'the baseline’s fan of outcomes'),
       async (a) =>
-        done(await monteCarloCommand({
+        done(await (await commands()).monteCarloCommand({
           scenario: a.scenario, runs: a.runs, seed: a.seed, workers: a.workers, set: a.set, out: a.out, keepRuns: a['keep-runs'], decimalComma: a['decimal-comma'], report: a.report,
         }, io)),
     )
@@ -164,7 +165,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('report', reportOption)
           .example('$0 sensitivity scenarios/middle-corridor.yaml --year 2030', 'what drives served volume in 2030'),
       async (a) =>
-        done(await sensitivityCommand({
+        done(await (await commands()).sensitivityCommand({
           scenario: a.scenario, year: a.year, runs: a.runs, seed: a.seed, workers: a.workers, set: a.set, out: a.out, decimalComma: a['decimal-comma'], report: a.report,
         }, io)),
     )
@@ -177,7 +178,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>)' })
           .option('set', setOption)
           .example('$0 explore scenarios/middle-corridor.yaml', 'open output/middle-corridor/explorer.html in a browser'),
-      async (a) => done(await exploreCommand({ scenario: a.scenario, out: a.out, set: a.set }, io)),
+      async (a) => done(await (await commands()).exploreCommand({ scenario: a.scenario, out: a.out, set: a.set }, io)),
     )
     .command(
       'report <dir>',
@@ -187,7 +188,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .positional('dir', { type: 'string', demandOption: true, describe: 'Output folder' })
           .option('svg', { type: 'boolean', default: false, describe: 'Also write each chart as its own .svg file' })
           .example('$0 report output/middle-corridor', 'the baseline run’s report'),
-      async (a) => done(await reportCommand({ dir: a.dir, svg: a.svg }, io)),
+      async (a) => done(await (await commands()).reportCommand({ dir: a.dir, svg: a.svg }, io)),
     )
     .command(
       'schema',
@@ -201,7 +202,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
               'files to it in VS Code\'s settings.json: "yaml.schemas": { "./scenario.schema.json": ["scenarios/*.yaml"] }.\n' +
               'A file that extends another needs only what differs. See docs/format.md, "Checks in your editor".',
           ),
-      () => done(schemaCommand(io)),
+      async () => done((await commands()).schemaCommand(io)),
     )
     .command(
       'init [file]',
@@ -210,7 +211,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
         y
           .positional('file', { type: 'string', default: 'scenario.yaml' })
           .option('force', { type: 'boolean', default: false, describe: 'Overwrite an existing file' }),
-      (a) => done(initCommand({ file: a.file, force: a.force }, io)),
+      async (a) => done((await commands()).initCommand({ file: a.file, force: a.force }, io)),
     )
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces for unexpected errors' })
     .demandCommand(1, 'Name a command: run, validate, check, optimum, plan, compare, sweep, montecarlo, sensitivity, explore, report, schema or init')
@@ -218,7 +219,9 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
     .version(VERSION)
     .help()
     .alias('h', 'help')
-    .wrap(Math.min(100, process.stdout.columns || 100))
+    // yargs lays out the help text before every command (to show it later on demand); wrapping it to the
+    // terminal's width was ~15 ms of `corridor run`. Wrapped only where help is printed.
+    .wrap(argv.length === 0 || argv.includes('--help') || argv.includes('-h') ? Math.min(100, process.stdout.columns || 100) : null)
     .exitProcess(false)
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
@@ -238,33 +241,31 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   try {
     await parser(argv, io, (c) => (code = c)).parseAsync();
     return code;
-  } catch (err) {
-    if (err instanceof ScenarioError) {
-      io.stderr(`${err.message}\n`);
-      const n = err.problems.filter((p) => p.severity === 'error').length;
-      io.stderr(`${n} problem${n === 1 ? '' : 's'}; nothing was written\n`);
-      return EXIT_BAD_INPUT;
+  } catch (caught) {
+    const err = caught as Error;
+    switch (err.name) {
+      case 'ScenarioError': {
+        io.stderr(`${err.message}\n`);
+        const n = (err as Error & { problems: Problem[] }).problems.filter((p) => p.severity === 'error').length;
+        io.stderr(`${n} problem${n === 1 ? '' : 's'}; nothing was written\n`);
+        return EXIT_BAD_INPUT;
+      }
+      case 'Interrupted':
+        io.stderr('corridor: interrupted; nothing was written\n');
+        return 130;
+      case 'SolverError':
+        io.stderr(debug ? `${err.stack}\n` : `corridor: ${err.message}; nothing was written\n`);
+        return EXIT_FAILURE;
+      case 'OutputError':
+        io.stderr(`corridor: ${err.message}\n`);
+        return EXIT_BAD_INPUT;
+      case 'UsageError':
+      case 'YError':
+        io.stderr(`corridor: ${err.message}\nRun "corridor --help" for usage.\n`);
+        return EXIT_BAD_INPUT;
+      default:
+        io.stderr(debug ? `${err.stack}\n` : `corridor: ${err.message} (run with --debug for details)\n`);
+        return EXIT_FAILURE;
     }
-    if (err instanceof Interrupted) {
-      io.stderr('corridor: interrupted; nothing was written\n');
-      return 130;
-    }
-    if (err instanceof SolverError) {
-      io.stderr(debug ? `${err.stack}\n` : `corridor: ${err.message}; nothing was written\n`);
-      return EXIT_FAILURE;
-    }
-    if (err instanceof OutputError) {
-      io.stderr(`corridor: ${err.message}\n`);
-      return EXIT_BAD_INPUT;
-    }
-    if (err instanceof UsageError || (err as Error).name === 'YError') {
-      io.stderr(`corridor: ${(err as Error).message}\nRun "corridor --help" for usage.\n`);
-      return EXIT_BAD_INPUT;
-    }
-    io.stderr(debug ? `${(err as Error).stack}\n` : `corridor: ${(err as Error).message} (run with --debug for details)\n`);
-    return EXIT_FAILURE;
   }
 }
-
-// Worker threads load this same bundle (bin/worker.cjs) and call these.
-export { monteCarloTask, sweepTask } from '../analysis/worker.js';

@@ -7,7 +7,7 @@
 import seedrandom from 'seedrandom';
 import type { Uniform } from './distributions.js';
 
-export const DEFAULT_SEED = 20250930; // the day Dostyk–Moyinty opened in full
+export { DEFAULT_SEED } from './seed.js';
 
 /**
  * seedrandom's alea keyed by "<seed>/<key>/<run>": the same numbers as

@@ -165,6 +165,17 @@ describe('the installed command', () => {
     expect(help).toMatch(/--decimal-comma/);
   });
 
+  it('help and usage errors read the entry bundle alone; a command reads the commands’ bundle too', () => {
+    // A preloaded script lists every dist/ file the process reads (docs/architecture.md, "Start-up").
+    const spy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'corridor-spy-')), 'spy.cjs');
+    fs.writeFileSync(spy, "const fs = require('fs'), read = fs.readFileSync;\nfs.readFileSync = function (f, ...a) { if (String(f).includes('/dist/')) process.stderr.write('read ' + require('path').basename(String(f)) + '\\n'); return read.call(this, f, ...a); };\n");
+    const reads = (...args: string[]) => [...spawnSync('node', ['-r', spy, bin, ...args], { encoding: 'utf8' }).stderr.matchAll(/^read (.+)$/gm)].map((m) => m[1]);
+    expect(reads('--help')).toEqual(['corridor.cjs', 'corridor.cjs.cache']);
+    expect(reads('frobnicate')).toEqual(['corridor.cjs', 'corridor.cjs.cache']);
+    expect(reads('validate', 'scenarios/tutorial.yaml')).toEqual(['corridor.cjs', 'corridor.cjs.cache', 'commands.cjs', 'commands.cjs.cache']);
+    fs.rmSync(path.dirname(spy), { recursive: true, force: true });
+  });
+
   it('bad input exits 2 with no stack trace', () => {
     const r = spawnSync('node', [bin, 'validate', 'tests/fixtures/bad/14-incompatible-units.yaml'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
