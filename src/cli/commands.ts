@@ -1,6 +1,7 @@
 // Every command, for src/cli/main.ts to load when one runs; in the installed
 // CLI this is a bundle of its own (dist/commands.cjs, see build.mjs), which
 // worker threads load too (bin/worker.cjs) for their tasks.
+export { appraiseCommand } from './appraise.js';
 export { checkCommand } from './check.js';
 export { compareCommand } from './compare.js';
 export { exploreCommand } from './explore.js';

@@ -87,6 +87,20 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       async (a) => done(await (await commands()).planCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report }, io)),
     )
     .command(
+      'appraise <scenario>',
+      'Is each project worth its cost? NPV, BCR, EIRR and switching values, with against without each project',
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (its `economics` block gives the values; defaults in docs/appraisal.md)' })
+          .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>-appraisal)' })
+          .option('set', setOption)
+          .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing on success' })
+          .option('report', reportOption)
+          .example('$0 appraise scenarios/middle-corridor.yaml', 'each announced project’s NPV, BCR and EIRR'),
+      async (a) => done(await (await commands()).appraiseCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report }, io)),
+    )
+    .command(
       'check <scenarios..>',
       'Run scenarios and test their targets: one line per missed target-year (exit 3 if any)',
       (y) =>
@@ -214,7 +228,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       async (a) => done((await commands()).initCommand({ file: a.file, force: a.force }, io)),
     )
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces for unexpected errors' })
-    .demandCommand(1, 'Name a command: run, validate, check, optimum, plan, compare, sweep, montecarlo, sensitivity, explore, report, schema or init')
+    .demandCommand(1, 'Name a command: run, validate, check, optimum, plan, appraise, compare, sweep, montecarlo, sensitivity, explore, report, schema or init')
     .strict()
     .version(VERSION)
     .help()

@@ -104,6 +104,27 @@ export interface PlanningModel {
   readonly baseYear: number;
 }
 
+/** A project's running costs and life, for appraisal (scenario `economics.projects`). */
+export interface ProjectEconomics {
+  readonly opexMusdPerYear: number;
+  readonly lifeYears: number;
+}
+
+/** What carrying freight is worth and how appraisals discount (`economics`; defaults in docs/appraisal.md). */
+export interface EconomicsModel {
+  /** Per flow (index into Model.flows), per year: net economic benefit, USD per tonne served. */
+  readonly valuePerT: readonly Series[];
+  /** Per flow, per year: value of a day of transit saved, USD per tonne-day. */
+  readonly valueOfTime: readonly Series[];
+  /** By project id (projects and candidates). */
+  readonly projects: Readonly<Record<string, ProjectEconomics>>;
+  readonly discountRate: number;
+  readonly hurdleRate: number;
+  readonly baseYear: number;
+  /** Keys whose built-in defaults the scenario relies on (corridor appraise names them). */
+  readonly defaulted: readonly string[];
+}
+
 export interface VolumeUnit {
   /** As written in `output.volume_unit`, e.g. `Mt`, `TEU`. */
   readonly name: string;
@@ -137,4 +158,5 @@ export interface Model {
   readonly uncertainty: readonly UncertainParam[];
   readonly targets: readonly TargetModel[];
   readonly planning: PlanningModel;
+  readonly economics: EconomicsModel;
 }

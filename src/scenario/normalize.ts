@@ -6,6 +6,7 @@ import { ALLOWED_CONSTANTS, ALLOWED_FUNCTIONS, createMathContext, type MathConte
 import { SERIES_BASE, SERIES_BASE_YEAR, TIME_VARIABLE, type ValueContext } from '../units/values.js';
 import { buildEvents, buildProjects } from './changes.js';
 import { Checker, type Build } from './checker.js';
+import { buildEconomics } from './economics.js';
 import { buildElements } from './elements.js';
 import { buildFlows, planFlows } from './flows.js';
 import type { LoadedSource } from './load.js';
@@ -49,6 +50,9 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
   // By the flow plan (ids, in model order), not the flows: a what-if that redraws demand reuses the targets.
   const targets = stage('targets', [plan], (v, c) => buildTargets(s, v, plan.flows.map((f) => f.input.id), c));
   const planning = readPlanning(s, check);
+  const economics = stage('economics', [flows, projects, candidates, s.economics, planning.baseYear], (v, c) =>
+    buildEconomics(s, v, flows, [...projects, ...candidates], planning.baseYear, c),
+  );
   const volumeUnit = stage('volume unit', [math, s.output?.volume_unit], (_, c) => readVolumeUnit(s, math, c));
   // It reads which params there are (compared as text), not their values.
   const uncertainty = stage('uncertainty', [s.uncertainty, [...params.keys()].join()], (_, c) => buildUncertainty(s, params, c));
@@ -70,6 +74,7 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
     uncertainty,
     targets,
     planning,
+    economics,
   };
   return { model, input: s, problems: check.problems };
 }

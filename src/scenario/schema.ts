@@ -149,6 +149,37 @@ export const PlanningSchema = z
   })
   .describe('How `corridor plan` values capex: Σ capex / (1 + discount_rate)^(online − base_year).');
 
+const FlowEconomics = {
+  value_per_t: Value.optional().describe(
+    'Net economic benefit per tonne carried, USD/t (a bare number is USD/t; any value: quantity such as "12 USD/t", expression, series): the margin that the shipper and the carriers earn over the next-best alternative.',
+  ),
+  value_of_time_per_t_day: Value.optional().describe('Value of a day of transit saved per tonne, USD/(t·day) (a bare number is USD per tonne-day), applied to the routes’ BPR transit times.'),
+};
+
+const ProjectEconomicsSchema = z.strictObject({
+  opex_musd_per_year: z.number().optional().describe('Operating and maintenance cost in million USD per year, from the opening year on (default `economics.opex_musd_per_year`, else 0).'),
+  life_years: z.number().optional().describe('Economic life in years: straight-line residual value at the horizon’s end (default `economics.life_years`, else 30).'),
+});
+
+export const EconomicsSchema = z
+  .strictObject({
+    ...FlowEconomics,
+    opex_musd_per_year: ProjectEconomicsSchema.shape.opex_musd_per_year.describe('Default opex of every project, million USD per year (default 0).'),
+    life_years: ProjectEconomicsSchema.shape.life_years.describe('Default economic life of every project, years (default 30).'),
+    cargo: z.record(z.string(), z.strictObject(FlowEconomics)).optional().describe('Per cargo class: `value_per_t` and `value_of_time_per_t_day` for its flows.'),
+    flows: z.record(z.string(), z.strictObject(FlowEconomics)).optional().describe('Per flow id: its own values (over its cargo class’s and the defaults).'),
+    projects: z.record(z.string(), ProjectEconomicsSchema).optional().describe('Per project id: `opex_musd_per_year` and `life_years`.'),
+    appraisal: z
+      .strictObject({
+        discount_rate: z.number().optional().describe('Economic discount rate per year, in [0, 1) (default 0.09, ADB 2017).'),
+        base_year: z.number().int().optional().describe('Year present values refer to (default `planning.base_year`, else `years.start`).'),
+        hurdle_rate: z.number().optional().describe('EIRR a project must reach to be worth it (default: the discount rate).'),
+      })
+      .optional()
+      .describe('How `corridor appraise` and `corridor plan --objective npv` discount.'),
+  })
+  .describe('Economic values for `corridor appraise` and `corridor plan --objective npv`; every key optional, defaults in docs/appraisal.md.');
+
 const Bound = z.number();
 
 export const DistributionSchema = z
@@ -213,6 +244,7 @@ export const ScenarioSchema = z
     flows: z.array(FlowSchema).default([]).describe('Demand for moving one cargo class from an origin to a destination, over candidate routes.'),
     targets: z.array(TargetSchema).default([]).describe('What the scenario must achieve; checked by `corridor run` (targets.csv) and `corridor check`, met by `corridor plan`.'),
     planning: PlanningSchema.optional(),
+    economics: EconomicsSchema.optional(),
     output: OutputSchema.optional(),
   })
   .describe('A corridor-sim scenario.');
@@ -244,6 +276,7 @@ export type FlowInput = z.output<typeof FlowSchema>;
 export type TargetInput = z.output<typeof TargetSchema>;
 export type EffectInput = z.output<typeof Effect>;
 export type DistributionInput = z.output<typeof DistributionSchema>;
+export type EconomicsInput = z.output<typeof EconomicsSchema>;
 
 const jsonSchemaOf = (schema: z.ZodType): Record<string, unknown> =>
   z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;

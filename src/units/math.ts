@@ -54,6 +54,9 @@ export const ALLOWED_FUNCTIONS = [
 /** Constants an expression may name besides params, time variables and units. */
 export const ALLOWED_CONSTANTS = ['pi', 'e'] as const;
 
+/** The unit of money: economic values are held in USD (per tonne, per tonne-day) and million USD. */
+export const MONEY_UNIT = 'USD';
+
 /** The internal volume unit: every volume is held as Mt/year. */
 export const VOLUME_UNIT = 'Mt/year';
 
@@ -94,6 +97,8 @@ export function createMathContext(
   } as unknown as FactoryFunctionMap;
   const math = create(factories) as MathJsInstance;
 
+  // Money: one base unit, USD, in which a scenario defines its other currencies (`EUR: "1.08 USD"`).
+  math.createUnit(MONEY_UNIT);
   // mathjs's `t` (tonne) takes SI prefixes, so `Mt` and `kt` need no definition.
   for (const [name, definition] of units) {
     try {

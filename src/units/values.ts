@@ -5,14 +5,19 @@ import { compileExpression, type CompiledExpression, type CompileResult, type Ex
 import { VOLUME_UNIT, type MathContext } from './math.js';
 
 /** What a value measures, and so how a bare number and a unit are read. */
-export type Kind = 'volume' | 'ratio' | 'days' | 'year';
+export type Kind = 'volume' | 'ratio' | 'days' | 'year' | 'usd_per_t' | 'usd_per_t_day';
 
 const KIND_TEXT: Record<Kind, string> = {
   volume: `a mass per time (a bare number is ${VOLUME_UNIT}, or e.g. "60 train/day")`,
   ratio: 'a plain number',
   days: 'a time (a bare number is days, or e.g. "18 h")',
   year: 'a calendar year',
+  usd_per_t: 'money per mass (a bare number is USD/t, or e.g. "12 USD/t")',
+  usd_per_t_day: 'money per mass and time (a bare number is USD per tonne-day, or e.g. "0.5 USD/t/day")',
 };
+
+/** The internal units of money values (the scenario's own currencies are defined in USD, e.g. `EUR: "1.08 USD"`). */
+const MONEY_UNITS: Partial<Record<Kind, string>> = { usd_per_t: 'USD/t', usd_per_t_day: 'USD/t/day' };
 
 /** Whether a number reads as a calendar year (a whole number from 1900 to 2200): what-if tools move such params by years, not by percent. */
 export const isYearValue = (v: number): boolean => Number.isInteger(v) && v >= 1900 && v <= 2200;
@@ -336,6 +341,8 @@ function toKind(vc: ValueContext, raw: ExprValue, kind: Kind): number | string {
     if (v !== undefined) return v;
   } else if (kind === 'days' && unit.equalBase(vc.math.math.unit('day'))) {
     return unit.toNumber('day');
+  } else if (MONEY_UNITS[kind] !== undefined && unit.equalBase(vc.math.math.unit(MONEY_UNITS[kind]))) {
+    return unit.toNumber(MONEY_UNITS[kind]);
   }
   return `has units (${unit.formatUnits()}) incompatible with ${KIND_TEXT[kind]}`;
 }
