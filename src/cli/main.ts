@@ -73,7 +73,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
     )
     .command(
       'plan <scenario>',
-      'Choose which candidate projects to build, and when, at the least present value of capex that meets every target',
+      'Choose which candidate projects to build, and when: the least PV of capex that meets every target, or (--objective npv) the most net present value',
       (y) =>
         y
           .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file with targets and candidate projects' })
@@ -82,9 +82,11 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
           .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing on success' })
           .option('report', reportOption)
+          .option('objective', { choices: ['capex', 'npv'] as const, default: 'capex' as const, describe: 'capex: the least PV of capex meeting the targets; npv: the most net present value (economics block), targets as constraints' })
           .example('$0 plan scenarios/middle-corridor-plan.yaml', 'the cheapest way to the official targets')
+          .example('$0 plan scenarios/middle-corridor-plan.yaml --objective npv', 'what is worth building, and what the targets cost')
           .epilog('Exit 0 with a plan (possibly "build nothing"), 3 when no choice of candidates meets the targets, 2 for bad input.'),
-      async (a) => done(await (await commands()).planCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report }, io)),
+      async (a) => done(await (await commands()).planCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report, objective: a.objective }, io)),
     )
     .command(
       'appraise <scenario>',

@@ -7,7 +7,7 @@ import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
 import { writeFilesAtomically } from '../io/write.js';
 import { isMet } from '../engine/targets.js';
 import { planTable, planTargetsTable, planTargetYears, planYaml, whyShort, type PlanTargetYear } from '../optimize/outputs.js';
-import { solvePlan, withDecisions, type Decisions, type ShortTargetYear } from '../optimize/plan.js';
+import { solvePlan, withDecisions, type Decisions, type Objective, type PlanOutcome, type ShortTargetYear } from '../optimize/plan.js';
 import { Solver } from '../optimize/solver.js';
 import { loadForCommand, manifestFile, textTable, type TableCommandArgs } from './common.js';
 import { EXIT_MISSED, UsageError } from './errors.js';
@@ -17,41 +17,54 @@ import { writeReport } from './report.js';
 /** Target-years missed by behaviour that the summary explains one by one; the rest are in plan-targets.csv. */
 const MAX_MISSED_LINES = 8;
 
-export type PlanArgs = TableCommandArgs;
+export interface PlanArgs extends TableCommandArgs {
+  /** `capex` (default): the least PV of capex that meets the targets; `npv`: the most net present value, targets (if any) as constraints. */
+  objective?: Objective;
+}
 
 export async function planCommand(args: PlanArgs, io: Io): Promise<number> {
   const loaded = loadForCommand(args.scenario, io, args.set);
   const { model } = loaded;
-  if (model.targets.length === 0) throw new UsageError(`${args.scenario} has no targets: a plan needs \`targets\` to meet (see docs/planning.md)`);
+  const objective = args.objective ?? 'capex';
+  if (objective === 'capex' && model.targets.length === 0) {
+    throw new UsageError(`${args.scenario} has no targets: a least-cost plan needs \`targets\` to meet (see docs/planning.md), or use --objective npv`);
+  }
   const solver = await Solver.load();
-  const outcome = solvePlan(model, solver);
+  const outcome = solvePlan(model, solver, { objective });
   if (!outcome.feasible) {
     io.stderr(noPlanText(model, outcome.short));
     return EXIT_MISSED;
   }
+  // The NPV plan without its targets beside the one with them: which candidates pay on their own, and what the targets cost.
+  const free = objective === 'npv' && model.targets.length > 0 ? solvePlan(model, solver, { objective, ignoreTargets: true }) : undefined;
   const planned = simulate(withDecisions(model, outcome.online));
   const years = planTargetYears(planned, solver);
   const outDir = args.out ?? path.join('output', `${model.name}-plan`);
-  const tables = [planTable(model, outcome.online, outcome.pv), planTargetsTable(planned.model, years)];
+  const tables = [planTable(model, outcome.online, outcome.pv, outcome.value), planTargetsTable(planned.model, years)];
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
   const yaml = planYaml(model, outcome.online, outcome.pv, { file: args.scenario, raw: loaded.source.raw, set: args.set }, outDir);
   writeFilesAtomically(outDir, [
     ...tables.map((t) => ({ name: t.file, content: toCsv(t, dialect) })),
     { name: 'plan.yaml', content: yaml },
     manifestFile('plan', loaded, args, [...tables.map((t) => t.file), 'plan.yaml'], io, {
-      planning: { discount_rate: model.planning.discountRate, base_year: model.planning.baseYear },
+      objective,
+      planning: objective === 'npv'
+        ? { discount_rate: model.economics.discountRate, base_year: model.economics.baseYear, from: 'economics.appraisal' }
+        : { discount_rate: model.planning.discountRate, base_year: model.planning.baseYear },
       solver: 'HiGHS (highs on npm): one MILP, then ties broken by fewer projects, then later openings',
     }),
   ]);
   const report = args.report ? await writeReport(outDir, false) : undefined;
-  if (!args.quiet) io.stdout(planText(model, outcome.online, outcome.pv, planned, years, outDir) + (report ? `report: ${report}\n` : ''));
+  const value = outcome.value ? npvText(model, outcome, free?.feasible ? free : undefined) : '';
+  if (!args.quiet) io.stdout(planText(model, outcome.online, outcome.pv, planned, years, outDir, objective) + value + (report ? `report: ${report}\n` : ''));
   return 0;
 }
 
-function planText(model: Model, online: Decisions, pv: readonly number[], planned: ReturnType<typeof simulate>, years: readonly PlanTargetYear[], outDir: string): string {
-  const r = model.planning;
+function planText(model: Model, online: Decisions, pv: readonly number[], planned: ReturnType<typeof simulate>, years: readonly PlanTargetYear[], outDir: string, objective: Objective): string {
+  const r = objective === 'npv' ? model.economics : model.planning;
   const n = (x: number) => String(+x.toFixed(3));
-  const head = `${model.name}: plan over ${model.candidates.length} candidates, capex discounted at ${+(r.discountRate * 100).toFixed(4)} %/yr to ${r.baseYear} → ${outDir}/\n`;
+  const what = objective === 'npv' ? 'the most net present value, discounted' : 'capex discounted';
+  const head = `${model.name}: plan over ${model.candidates.length} candidates, ${what} at ${+(r.discountRate * 100).toFixed(4)} %/yr to ${r.baseYear} → ${outDir}/\n`;
   const rows = model.candidates
     .map((k, i) => ({ k, i }))
     .sort((a, b) => (online[a.i] ?? Infinity) - (online[b.i] ?? Infinity) || (a.k.id < b.k.id ? -1 : 1))
@@ -74,6 +87,28 @@ function planText(model: Model, online: Decisions, pv: readonly number[], planne
   }
   if (missed.length > MAX_MISSED_LINES) lines.push(`  … and ${missed.length - MAX_MISSED_LINES} more (plan-targets.csv)`);
   return head + textTable(['build', 'project', 'online', 'capex_musd', 'pv_musd'], rows) + lines.map((l) => `${l}\n`).join('');
+}
+
+type Feasible = Extract<PlanOutcome, { feasible: true }>;
+
+/** The NPV plan in words: its value, and with targets, what pays on its own and what the targets cost. */
+function npvText(model: Model, plan: Feasible, free: Feasible | undefined): string {
+  const v = plan.value!;
+  const e = model.economics;
+  const m = (x: number) => `${+x.toFixed(1) + 0} M USD`;
+  const lines = [`net present value: ${m(v.npv)} (PV benefits ${m(v.pvBenefits)} − PV costs ${m(v.pvCosts)}), at ${+(e.discountRate * 100).toFixed(4)} %/yr to ${e.baseYear}, routing free`];
+  const ids = (o: Feasible) => model.candidates.flatMap((k, i) => (o.online[i] !== undefined ? [k.id] : []));
+  model.candidates.forEach((k, i) => {
+    if (plan.online[i] !== undefined) lines.push(`  ${k.id} (${plan.online[i]}) adds ${m(v.candidatePvBenefits[i]!)} of benefits for its costs: NPV ${m(v.candidateNpv[i]!)}`);
+  });
+  if (free) {
+    const paying = ids(free);
+    const forTargets = ids(plan).filter((id) => !paying.includes(id));
+    lines.push(`worth building even without a target: ${paying.join(', ') || 'none'}`);
+    lines.push(`built only to meet the targets: ${forTargets.join(', ') || 'none'}`);
+    lines.push(`cost of the targets: ${m(free.value!.npv - v.npv)} of NPV (${m(free.value!.npv)} without them)`);
+  }
+  return lines.map((l) => `${l}\n`).join('');
 }
 
 function noPlanText(model: Model, short: readonly ShortTargetYear[]): string {

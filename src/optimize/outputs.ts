@@ -8,17 +8,21 @@ import type { Result } from '../engine/simulate.js';
 import { isMet, required, targetYearIndices } from '../engine/targets.js';
 import type { Cell, Table } from '../io/csv.js';
 import { overlayOf } from '../scenario/overrides.js';
-import type { Decisions } from './plan.js';
+import type { Decisions, NetValue } from './plan.js';
 import { mostForTarget } from './plan.js';
 import type { Solver } from './solver.js';
 
-/** plan.csv: one row per candidate, by id. */
-export function planTable(model: Model, online: Decisions, pv: readonly number[]): Table {
+/** plan.csv: one row per candidate, by id; with --objective npv, what each built candidate adds (last in). */
+export function planTable(model: Model, online: Decisions, pv: readonly number[], value?: NetValue): Table {
   const rows: Cell[][] = model.candidates
     .map((k, i) => ({ k, i }))
     .sort((a, b) => (a.k.id < b.k.id ? -1 : 1))
-    .map(({ k, i }) => [model.name, k.id, online[i] !== undefined, online[i] ?? null, k.capexMusd ?? null, online[i] !== undefined ? pv[i]! : null]);
-  return { file: 'plan.csv', header: ['scenario', 'project', 'build', 'online', 'capex_musd', 'pv_capex_musd'], rows };
+    .map(({ k, i }) => [
+      model.name, k.id, online[i] !== undefined, online[i] ?? null, k.capexMusd ?? null, online[i] !== undefined ? pv[i]! : null,
+      ...(value ? [value.candidatePvBenefits[i] ?? null, value.candidateNpv[i] ?? null] : []),
+    ]);
+  const header = ['scenario', 'project', 'build', 'online', 'capex_musd', 'pv_capex_musd', ...(value ? ['pv_benefits_musd', 'npv_musd'] : [])];
+  return { file: 'plan.csv', header, rows };
 }
 
 export interface PlanTargetYear {

@@ -7,6 +7,8 @@ import type { Model, ProjectModel } from '../engine/model.js';
 import { isMet, required, targetYearIndices } from '../engine/targets.js';
 import { flowVolume, routingRows } from './network.js';
 import type { Program, Row, Solution, Solver, SolveOptions } from './solver.js';
+import { costsOf } from '../appraise/appraise.js';
+import { discountFactor, presentValue as presentValue_ } from '../appraise/cashflow.js';
 
 /** A candidate's opening year, or undefined when it is not built; by index into model.candidates. */
 export type Decisions = readonly (number | undefined)[];
@@ -20,9 +22,29 @@ export interface ShortTargetYear {
   best: number;
 }
 
+/** What the plan maximises or minimises: the PV of capex (the default), or net present value (appraisal). */
+export type Objective = 'capex' | 'npv';
+
+/** With --objective npv: per candidate built, what it adds (last in: the plan against the plan without it), million USD. */
+export interface NetValue {
+  /** Net present value of the plan against building nothing, routing free in both. */
+  readonly npv: number;
+  readonly pvBenefits: number;
+  readonly pvCosts: number;
+  /** By candidate: PV of the benefits it adds to the plan, and its NPV (undefined when not built). */
+  readonly candidatePvBenefits: readonly (number | undefined)[];
+  readonly candidateNpv: readonly (number | undefined)[];
+}
+
 export type PlanOutcome =
-  | { readonly feasible: true; readonly online: Decisions; readonly pv: readonly number[] }
+  | { readonly feasible: true; readonly online: Decisions; readonly pv: readonly number[]; readonly value?: NetValue }
   | { readonly feasible: false; readonly short: readonly ShortTargetYear[] };
+
+export interface PlanOptions extends SolveOptions {
+  readonly objective?: Objective;
+  /** Leave the targets out (the NPV plan without a target, beside the one with). */
+  readonly ignoreTargets?: boolean;
+}
 
 /** Present value of a candidate's capex if it opens in `year`: a lump sum discounted to the base year. */
 export function presentValue(model: Model, k: ProjectModel, year: number): number {
@@ -62,22 +84,25 @@ interface Column {
   gains: Gain[];
 }
 
-export function solvePlan(model: Model, solver: Solver, options: SolveOptions = {}): PlanOutcome {
+export function solvePlan(model: Model, solver: Solver, options: PlanOptions = {}): PlanOutcome {
+  const npv = options.objective === 'npv';
+  const planned = options.ignoreTargets ? { ...model, targets: [] } : model;
   const base = effectiveCapacity(model);
+  const cost = (k: ProjectModel, year: number) => (npv ? pvCosts(model, k, year) : presentValue(model, k, year));
   const openings: Column[] = model.candidates.flatMap((k, i) =>
-    Array.from({ length: k.latest - k.online + 1 }, (_, j) => ({ k: i, year: k.online + j, pv: presentValue(model, k, k.online + j), gains: gains(model, base, k, k.online + j) })),
+    Array.from({ length: k.latest - k.online + 1 }, (_, j) => ({ k: i, year: k.online + j, pv: cost(k, k.online + j), gains: gains(model, base, k, k.online + j) })),
   );
-  const programme = buildProgramme(model, base, openings);
+  const programme = buildProgramme(planned, base, openings, npv);
   const solve = (p: Program, what: string): Solution => solver.solve(p, what, options);
   const first = solve(programme.program, 'the plan');
-  if (first.status !== 'optimal') return { feasible: false, short: shortfalls(model, solver, options) };
-  // Among plans of equal present value: the fewest projects, then the latest openings.
-  const pvRow = programme.zRow(openings.map((o) => o.pv), -Infinity, first.objective + 1e-7 * Math.max(1, first.objective));
-  const fewest = solve({ ...programme.program, cost: programme.zCost(() => 1), rows: [...programme.program.rows, pvRow] }, 'the plan');
+  if (first.status !== 'optimal') return { feasible: false, short: shortfalls(planned, solver, options) };
+  // Among plans of equal objective: the fewest projects, then the latest openings.
+  const keep = programme.objectiveRow(first.objective);
+  const fewest = solve({ ...programme.program, sense: 'min', cost: programme.zCost(() => 1), rows: [...programme.program.rows, keep] }, 'the plan');
   if (fewest.status !== 'optimal') throw new Error('the plan became infeasible when its present value was fixed');
   const countRow = programme.zRow(openings.map(() => 1), -Infinity, Math.round(fewest.objective));
   const latest = solve(
-    { ...programme.program, sense: 'max', cost: programme.zCost((o) => o.year - model.startYear), rows: [...programme.program.rows, pvRow, countRow] },
+    { ...programme.program, sense: 'max', cost: programme.zCost((o) => o.year - model.startYear), rows: [...programme.program.rows, keep, countRow] },
     'the plan',
   );
   if (latest.status !== 'optimal') throw new Error('the plan became infeasible when its number of projects was fixed');
@@ -86,10 +111,46 @@ export function solvePlan(model: Model, solver: Solver, options: SolveOptions = 
   openings.forEach((o, j) => {
     if (latest.x[programme.zCol(j)]! > 0.5) {
       online[o.k] = o.year;
-      pv[o.k] = o.pv;
+      pv[o.k] = npv ? (model.candidates[o.k]!.capexMusd ?? 0) * discountFactor(model.economics.discountRate, o.year, model.economics.baseYear) : o.pv;
     }
   });
-  return { feasible: true, online, pv };
+  return { feasible: true, online, pv, ...(npv ? { value: netValue(model, programme, openings, online, solve) } : {}) };
+}
+
+/**
+ * PV of what candidate k costs if it opens in `year`, at the appraisal's
+ * discount rate (economics.appraisal): capex then, opex every year after
+ * within the horizon, less its residual value at the horizon's end
+ * (src/appraise/appraise.ts, costsOf: the same rules as corridor appraise).
+ */
+export function pvCosts(model: Model, k: ProjectModel, year: number): number {
+  const { costs, residual } = costsOf(model, [{ ...k, online: year }]);
+  const e = model.economics;
+  return presentValue_(costs, model.startYear, e.discountRate, e.baseYear) - residual * discountFactor(e.discountRate, model.startYear + model.years - 1, e.baseYear);
+}
+
+/**
+ * The NPV plan's value against building nothing (routing free in both), and
+ * what each built candidate adds last in: the programme solved with every
+ * opening fixed, with and without it. Objective = PV benefits − PV costs.
+ */
+function netValue(model: Model, programme: ReturnType<typeof buildProgramme>, openings: Column[], online: Decisions, solve: (p: Program, what: string) => Solution): NetValue {
+  const z0 = programme.zCol(0);
+  const fixed = (decided: Decisions) => {
+    const chosen = openings.map((o) => decided[o.k] === o.year);
+    const upper = programme.program.upper.map((u, i) => (i >= z0 ? (chosen[i - z0] ? 1 : 0) : u));
+    const lower = programme.program.lower.map((l, i) => (i >= z0 ? (chosen[i - z0] ? 1 : 0) : l));
+    const s = solve({ ...programme.program, lower, upper, integer: undefined, rows: programme.untargeted }, 'the plan’s value');
+    if (s.status !== 'optimal') throw new Error('the routing of a fixed plan is infeasible');
+    const pvCost = openings.reduce((sum, o, j) => sum + (chosen[j] ? o.pv : 0), 0);
+    return { benefits: s.objective + pvCost, costs: pvCost };
+  };
+  const plan = fixed(online);
+  const nothing = fixed(online.map(() => undefined));
+  const candidatePvBenefits = online.map((year, k) => (year === undefined ? undefined : plan.benefits - fixed(online.map((y, i) => (i === k ? undefined : y))).benefits));
+  const candidateNpv = candidatePvBenefits.map((b, k) => (b === undefined ? undefined : b - openings.find((o) => o.k === k && o.year === online[k])!.pv));
+  const pvBenefits = plan.benefits - nothing.benefits;
+  return { npv: pvBenefits - plan.costs, pvBenefits, pvCosts: plan.costs, candidatePvBenefits, candidateNpv };
 }
 
 /**
@@ -98,13 +159,13 @@ export function solvePlan(model: Model, solver: Solver, options: SolveOptions = 
  * candidate and opening year. Rows per year: demand, capacity (base + the
  * gains of the chosen openings), targets; per candidate: at most one opening.
  */
-function buildProgramme(model: Model, base: number[][], columns: Column[]) {
+function buildProgramme(model: Model, base: number[][], columns: Column[], npv = false) {
   const R = model.routes.length;
   const carry = model.flows.map((f, i) => (f.unserved === 'carry' ? i : -1)).filter((i) => i >= 0);
   const inForce = targetYearIndices(model);
-  const lastYear = Math.max(-1, ...inForce.map((t) => t.y));
-  // Without carry, only the years in which a target applies constrain the plan.
-  const years = carry.length > 0 ? Array.from({ length: lastYear + 1 }, (_, y) => y) : [...new Set(inForce.map((t) => t.y))].sort((a, b) => a - b);
+  const lastYear = npv ? model.years - 1 : Math.max(-1, ...inForce.map((t) => t.y));
+  // Without carry, only the years in which a target applies constrain a least-cost plan; every year has benefits for an NPV plan.
+  const years = carry.length > 0 || npv ? Array.from({ length: lastYear + 1 }, (_, y) => y) : [...new Set(inForce.map((t) => t.y))].sort((a, b) => a - b);
   const yearPos = new Map(years.map((y, i) => [y, i]));
   const demandCol = (f: number, y: number) => years.length * R + yearPos.get(y)! * carry.length + carry.indexOf(f);
   const zStart = years.length * R + years.length * carry.length;
@@ -141,6 +202,7 @@ function buildProgramme(model: Model, base: number[][], columns: Column[]) {
       rows.push({ cols, coefs, lower: D, upper: D });
     }
   }
+  const untargeted = rows.slice();
   for (const { target, y } of inForce) {
     const t = model.targets[target]!;
     const offset = yearPos.get(y)! * R;
@@ -159,16 +221,30 @@ function buildProgramme(model: Model, base: number[][], columns: Column[]) {
     if (own.length > 0) rows.push({ cols: own, coefs: own.map(() => 1), lower: -Infinity, upper: 1 });
   });
   const zCost = (of: (o: Column) => number) => Array.from({ length: n }, (_, i) => (i >= zStart ? of(columns[i - zStart]!) : 0));
+  // NPV: each route's volume earns its flow's value per tonne that year, discounted (Mt × USD/t = million USD); each opening costs its PV.
+  const e = model.economics;
+  const routeValue = (i: number) => {
+    const y = years[Math.floor(i / R)]!;
+    const r = model.routes[i % R]!;
+    return e.valuePerT[r.flow]![y]! * discountFactor(e.discountRate, model.startYear + y, e.baseYear);
+  };
+  const cost = npv ? Array.from({ length: n }, (_, i) => (i >= zStart ? -columns[i - zStart]!.pv : i < years.length * R ? routeValue(i) : 0)) : zCost((o) => o.pv);
   const program: Program = {
-    sense: 'min',
-    cost: zCost((o) => o.pv),
+    sense: npv ? 'max' : 'min',
+    cost,
     lower: new Array(n).fill(0),
     upper: Array.from({ length: n }, (_, i) => (i >= zStart ? 1 : Infinity)),
     integer: Array.from({ length: n }, (_, i) => i >= zStart),
     rows,
   };
   const zRow = (coefs: number[], lower: number, upper: number): Row => ({ cols: columns.map((_, j) => zCol(j)), coefs, lower, upper });
-  return { program, zCol, zCost, zRow };
+  /** The objective kept within 1e-7 (relative) of its optimum, for the tie-breaking solves. */
+  const objectiveRow = (best: number): Row => {
+    const cols = cost.flatMap((c, i) => (c !== 0 ? [i] : []));
+    const slack = 1e-7 * Math.max(1, Math.abs(best));
+    return { cols, coefs: cols.map((i) => cost[i]!), lower: npv ? best - slack : -Infinity, upper: npv ? Infinity : best + slack };
+  };
+  return { program, zCol, zCost, zRow, objectiveRow, untargeted: [...untargeted, ...rows.slice(untargeted.length + inForce.length)] };
 }
 
 /**
