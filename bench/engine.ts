@@ -279,6 +279,16 @@ function planning(): void {
   console.log(`Planning (whole command, median of 3): corridor optimum of the baseline ${optimum.toFixed(2)} s (aim < 2 s); corridor plan, 8 candidates over 2025–2040, ${plan.toFixed(2)} s (aim < 10 s)`);
 }
 
+/** corridor appraise of the baseline (every project last in and alone, the programme, switching values) and plan --objective npv. */
+function appraisal(): void {
+  const out = `/tmp/corridor-bench-appraise-${process.pid}`;
+  const time = (args: string[]) => median([0, 1, 2].map(() => runCli([...args, '--quiet', '--out', out]).seconds));
+  const appraise = time(['appraise', 'scenarios/middle-corridor.yaml']);
+  const npv = time(['plan', 'scenarios/middle-corridor-plan.yaml', '--objective', 'npv']);
+  spawnSync('rm', ['-rf', out]);
+  console.log(`Appraisal (whole command, median of 3): corridor appraise of the baseline, 14 projects with switching values, ${appraise.toFixed(2)} s (aim < 10 s); plan --objective npv of the plan scenario (9 candidates, with and without its target) ${npv.toFixed(2)} s`);
+}
+
 /** corridor sensitivity of the baseline at the default size (2,000 runs) with two threads, whole command. */
 function sensitivity(): void {
   const out = `/tmp/corridor-bench-sensitivity-${process.pid}`;
@@ -330,5 +340,6 @@ if (!only || only === 'report') report();
 if (!only || only === 'runs') await runs();
 if (!only || only === 'montecarlo') montecarlo();
 if (!only || only === 'planning') planning();
+if (!only || only === 'appraisal') appraisal();
 if (!only || only === 'sensitivity') sensitivity();
 if (!only || only === 'explorer') await explorer();

@@ -104,7 +104,7 @@ function npvText(model: Model, plan: Feasible, free: Feasible | undefined): stri
   if (free) {
     const paying = ids(free);
     const forTargets = ids(plan).filter((id) => !paying.includes(id));
-    lines.push(`worth building even without a target: ${paying.join(', ') || 'none'}`);
+    lines.push(`worth building even without a target (the NPV plan without them builds): ${paying.join(', ') || 'none'}`);
     lines.push(`built only to meet the targets: ${forTargets.join(', ') || 'none'}`);
     lines.push(`cost of the targets: ${m(free.value!.npv - v.npv)} of NPV (${m(free.value!.npv)} without them)`);
   }

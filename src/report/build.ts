@@ -12,6 +12,7 @@ import {
 import { elementStates, keyYears, runMaps, compareMaps } from './maps.js';
 import { optimumReport, planReport } from './planning.js';
 import { sensitivityReport } from './sensitivity.js';
+import { appraisalReport } from './appraisal.js';
 
 /** Most element charts in a run report: the elements that bind, then the busiest. */
 export const MAX_ELEMENT_CHARTS = 8;
@@ -25,6 +26,7 @@ export function buildReport(dir: string): Report {
   if (manifest.command === 'optimum') return optimumReport(dir, manifest);
   if (manifest.command === 'plan') return planReport(dir, manifest);
   if (manifest.command === 'sensitivity') return sensitivityReport(dir, manifest);
+  if (manifest.command === 'appraise') return appraisalReport(dir, manifest);
   throw new Error(`cannot report on a "${String(manifest.command)}" folder`);
 }
 

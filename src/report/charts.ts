@@ -30,9 +30,9 @@ export const BARS = 'series_bars';
 
 const WIDTH = 560;
 const HEIGHT = 220;
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
-const base = (title: string, subtitle: string) => ({
+export const base = (title: string, subtitle: string) => ({
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
   title: { text: title, subtitle, anchor: 'start', fontSize: 14 },
   width: WIDTH,

@@ -32,7 +32,7 @@ export type Row = Record<string, string>;
 
 
 export interface Manifest {
-  command: 'run' | 'compare' | 'montecarlo' | 'optimum' | 'plan' | 'sensitivity';
+  command: 'run' | 'compare' | 'montecarlo' | 'optimum' | 'plan' | 'sensitivity' | 'appraise';
   csv?: 'standard' | 'decimal-comma';
   scenario?: { name: string; path: string; sha256?: string };
   scenarios?: { name: string; path: string; overrides: string[] }[];
@@ -43,7 +43,7 @@ export interface Manifest {
 
 export function readManifest(dir: string): Manifest {
   const file = path.join(dir, 'manifest.json');
-  if (!fs.existsSync(file)) throw new Error(`${dir} has no manifest.json: give a folder written by corridor run, compare, montecarlo, optimum or plan`);
+  if (!fs.existsSync(file)) throw new Error(`${dir} has no manifest.json: give a folder written by corridor run, compare, montecarlo, optimum, plan, sensitivity or appraise`);
   return JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
 }
 

@@ -172,6 +172,29 @@ describe('cash-flow measures on random streams', () => {
   });
 });
 
+describe('corridor appraise of the Middle Corridor baseline', () => {
+  it('writes the contract’s tables and a report; the programme row comes last', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corridor-appraise-mc-'));
+    try {
+      const r = await cli('appraise', 'scenarios/middle-corridor.yaml', '--out', dir, '--report');
+      expect(r.code).toBe(0);
+      const lines = fs.readFileSync(path.join(dir, 'appraisal.csv'), 'utf8').trim().split('\n');
+      expect(lines[0]).toMatch(/^scenario,project,online,capex_musd,pv_costs_musd,pv_benefits_musd,npv_musd,bcr,eirr,payback_year,/);
+      expect(lines.at(-1)).toMatch(/^middle-corridor,\(programme\),/);
+      expect(fs.readFileSync(path.join(dir, 'appraisal-years.csv'), 'utf8').split('\n')[0]).toBe('scenario,year,project,delta_served_mt,delta_tonne_days,benefit_musd,cost_musd');
+      // The baseline's 14 projects, and the programme: one row each (appraisal.csv), per year (2019–2040: 22) in appraisal-years.csv.
+      expect(lines).toHaveLength(1 + 15);
+      expect(fs.readFileSync(path.join(dir, 'appraisal-years.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 15 * 22);
+      const html = fs.readFileSync(path.join(dir, 'report.html'), 'utf8');
+      expect(html).toContain('Net present value per project');
+      expect(html).toContain('Cumulative discounted cash flow of the programme');
+      expect(r.out).toMatch(/^middle-corridor: appraisal of 14 projects, discounted at 9 %\/yr to 2026, hurdle EIRR 9 %/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
+
 describe('bad economic input', () => {
   it('is reported at once with positions', () => {
     const errors = errorsOf(`${ANNUITY.replace('value_per_t: 4 USD/t', 'value_per_t: 25 EUR/t').replace('life_years: 10', 'life_years: -5').replace('discount_rate: 0.1', 'discount_rate: 1.5')}

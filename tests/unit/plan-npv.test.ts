@@ -57,7 +57,7 @@ describe('NPV plans worked by hand', () => {
       expect(fs.readFileSync(path.join(dir, 'out', 'plan.csv'), 'utf8')).toBe(
         'scenario,project,build,online,capex_musd,pv_capex_musd,pv_benefits_musd,npv_musd\nnpv,more,true,2034,150,150,40,-10\n',
       );
-      expect(r.out).toContain('worth building even without a target: none\nbuilt only to meet the targets: more\ncost of the targets: 10 M USD of NPV (0 M USD without them)\n');
+      expect(r.out).toContain('worth building even without a target (the NPV plan without them builds): none\nbuilt only to meet the targets: more\ncost of the targets: 10 M USD of NPV (0 M USD without them)\n');
       // Without targets, a least-cost plan has nothing to aim at: a usage error that names the way out.
       fs.writeFileSync(file, `${BASE}${candidate(60)}`);
       const none = await cli('plan', file, '--out', path.join(dir, 'none'));
