@@ -31,7 +31,7 @@ export interface Summary {
   /** PV benefits ÷ PV costs; undefined without costs. */
   bcr: number | undefined;
   eirr: Eirr;
-  /** First year from which the cumulative discounted net benefit stays ≥ 0; undefined if it ends below 0. */
+  /** From the first year with a cost: the first year from which the cumulative discounted net benefit stays ≥ 0; undefined if it ends below 0, or without costs. */
   paybackYear: number | undefined;
 }
 
@@ -107,9 +107,12 @@ function bisect(f: (r: number) => number, lo: number, hi: number): number {
 function paybackYear(cf: CashFlow, rate: number, baseYear: number): number | undefined {
   let cumulative = 0;
   let from: number | undefined;
+  let costs = false;
   for (let i = 0; i < cf.benefits.length; i++) {
     const year = cf.startYear + i;
     cumulative += (cf.benefits[i]! - cf.costs[i]!) * discountFactor(rate, year, baseYear);
+    costs ||= cf.costs[i]! > 0;
+    if (!costs) continue;
     if (cumulative >= -1e-9) from ??= year;
     else from = undefined;
   }

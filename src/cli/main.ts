@@ -84,9 +84,16 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('report', reportOption)
           .option('objective', { choices: ['capex', 'npv'] as const, default: 'capex' as const, describe: 'capex: the least PV of capex meeting the targets; npv: the most net present value (economics block), targets as constraints' })
           .example('$0 plan scenarios/middle-corridor-plan.yaml', 'the cheapest way to the official targets')
+          .option('runs', { type: 'number', describe: 'Plan for N futures drawn from the uncertainty block (the Monte Carlo streams): builds shared, routing per future' })
+          .option('seed', { type: 'number', describe: `With --runs: master seed (default ${DEFAULT_SEED}); run i is montecarlo's run i` })
+          .option('confidence', { type: 'number', describe: 'With --runs: each target-year met in at least this share of the futures, in (0, 1] (default 1: all)' })
+          .option('evaluate', { type: 'number', describe: 'With --runs: fresh futures to test both plans on (behaviour), written to plan-robustness.csv (default 2000)' })
+          .option('time-limit', { type: 'number', describe: 'With --runs: seconds for the MILP (default 300); then the best plan found, marked unproven, with its gap' })
           .example('$0 plan scenarios/middle-corridor-plan.yaml --objective npv', 'what is worth building, and what the targets cost')
+          .example('$0 plan scenarios/middle-corridor-plan.yaml --runs 100 --confidence 0.9', 'a plan that meets 10 Mt in 9 futures of 10')
           .epilog('Exit 0 with a plan (possibly "build nothing"), 3 when no choice of candidates meets the targets, 2 for bad input.'),
-      async (a) => done(await (await commands()).planCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report, objective: a.objective }, io)),
+      async (a) => done(await (await commands()).planCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report, objective: a.objective,
+          runs: a.runs, seed: a.seed, confidence: a.confidence, evaluate: a.evaluate, timeLimit: a['time-limit'] }, io)),
     )
     .command(
       'appraise <scenario>',
@@ -198,7 +205,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
     )
     .command(
       'report <dir>',
-      'Write report.html (charts and findings, self-contained) into an output folder of run, compare, montecarlo, optimum or plan',
+      'Write report.html (charts and findings, self-contained) into an output folder of run, compare, montecarlo, optimum, plan, sensitivity or appraise',
       (y) =>
         y
           .positional('dir', { type: 'string', demandOption: true, describe: 'Output folder' })

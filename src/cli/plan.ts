@@ -7,9 +7,11 @@ import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
 import { writeFilesAtomically } from '../io/write.js';
 import { isMet } from '../engine/targets.js';
 import { planTable, planTargetsTable, planTargetYears, planYaml, whyShort, type PlanTargetYear } from '../optimize/outputs.js';
-import { solvePlan, withDecisions, type Decisions, type Objective, type PlanOutcome, type ShortTargetYear } from '../optimize/plan.js';
+import { solvePlan, withDecisions, type Decisions, type NetValue, type Objective, type PlanOutcome, type ShortTargetYear } from '../optimize/plan.js';
 import { Solver } from '../optimize/solver.js';
 import { loadForCommand, manifestFile, textTable, type TableCommandArgs } from './common.js';
+import { checkRobustArgs, robustChoice } from './plan-robust.js';
+import type { Table } from '../io/csv.js';
 import { EXIT_MISSED, UsageError } from './errors.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
@@ -20,6 +22,23 @@ const MAX_MISSED_LINES = 8;
 export interface PlanArgs extends TableCommandArgs {
   /** `capex` (default): the least PV of capex that meets the targets; `npv`: the most net present value, targets (if any) as constraints. */
   objective?: Objective;
+  /** Planning under uncertainty (plan-robust.ts): futures drawn from the `uncertainty` block. */
+  runs?: number | undefined;
+  seed?: number | undefined;
+  confidence?: number | undefined;
+  evaluate?: number | undefined;
+  timeLimit?: number | undefined;
+}
+
+/** What a way of planning chose, and what it adds to the output. */
+export interface Choice {
+  readonly online: Decisions;
+  readonly pv: readonly number[];
+  readonly value?: NetValue | undefined;
+  readonly tables: readonly Table[];
+  readonly manifest: Record<string, unknown>;
+  /** Printed after the plan's own summary. */
+  readonly text: string;
 }
 
 export async function planCommand(args: PlanArgs, io: Io): Promise<number> {
@@ -29,20 +48,16 @@ export async function planCommand(args: PlanArgs, io: Io): Promise<number> {
   if (objective === 'capex' && model.targets.length === 0) {
     throw new UsageError(`${args.scenario} has no targets: a least-cost plan needs \`targets\` to meet (see docs/planning.md), or use --objective npv`);
   }
+  if (args.runs !== undefined) checkRobustArgs(args, model);
   const solver = await Solver.load();
-  const outcome = solvePlan(model, solver, { objective });
-  if (!outcome.feasible) {
-    io.stderr(noPlanText(model, outcome.short));
-    return EXIT_MISSED;
-  }
-  // The NPV plan without its targets beside the one with them: which candidates pay on their own, and what the targets cost.
-  const free = objective === 'npv' && model.targets.length > 0 ? solvePlan(model, solver, { objective, ignoreTargets: true }) : undefined;
-  const planned = simulate(withDecisions(model, outcome.online));
+  const chosen = args.runs !== undefined ? robustChoice(loaded, args, objective, solver, io) : deterministicChoice(model, objective, solver, io);
+  if (!chosen) return EXIT_MISSED;
+  const planned = simulate(withDecisions(model, chosen.online));
   const years = planTargetYears(planned, solver);
   const outDir = args.out ?? path.join('output', `${model.name}-plan`);
-  const tables = [planTable(model, outcome.online, outcome.pv, outcome.value), planTargetsTable(planned.model, years)];
+  const tables = [planTable(model, chosen.online, chosen.pv, chosen.value), planTargetsTable(planned.model, years), ...chosen.tables];
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
-  const yaml = planYaml(model, outcome.online, outcome.pv, { file: args.scenario, raw: loaded.source.raw, set: args.set }, outDir);
+  const yaml = planYaml(model, chosen.online, chosen.pv, { file: args.scenario, raw: loaded.source.raw, set: args.set }, outDir);
   writeFilesAtomically(outDir, [
     ...tables.map((t) => ({ name: t.file, content: toCsv(t, dialect) })),
     { name: 'plan.yaml', content: yaml },
@@ -52,12 +67,25 @@ export async function planCommand(args: PlanArgs, io: Io): Promise<number> {
         ? { discount_rate: model.economics.discountRate, base_year: model.economics.baseYear, from: 'economics.appraisal' }
         : { discount_rate: model.planning.discountRate, base_year: model.planning.baseYear },
       solver: 'HiGHS (highs on npm): one MILP, then ties broken by fewer projects, then later openings',
+      ...chosen.manifest,
     }),
   ]);
   const report = args.report ? await writeReport(outDir, false) : undefined;
-  const value = outcome.value ? npvText(model, outcome, free?.feasible ? free : undefined) : '';
-  if (!args.quiet) io.stdout(planText(model, outcome.online, outcome.pv, planned, years, outDir, objective) + value + (report ? `report: ${report}\n` : ''));
+  if (!args.quiet) io.stdout(planText(model, chosen.online, chosen.pv, planned, years, outDir, objective) + chosen.text + (report ? `report: ${report}\n` : ''));
   return 0;
+}
+
+/** The plan for the scenario as written; undefined (after saying why) when none meets the targets. */
+export function deterministicChoice(model: Model, objective: Objective, solver: Solver, io: Io): Choice | undefined {
+  const outcome = solvePlan(model, solver, { objective });
+  if (!outcome.feasible) {
+    io.stderr(noPlanText(model, outcome.short));
+    return undefined;
+  }
+  // The NPV plan without its targets beside the one with them: which candidates pay on their own, and what the targets cost.
+  const free = objective === 'npv' && model.targets.length > 0 ? solvePlan(model, solver, { objective, ignoreTargets: true }) : undefined;
+  const text = outcome.value ? npvText(model, outcome, free?.feasible ? free : undefined) : '';
+  return { online: outcome.online, pv: outcome.pv, value: outcome.value, tables: [], manifest: {}, text };
 }
 
 function planText(model: Model, online: Decisions, pv: readonly number[], planned: ReturnType<typeof simulate>, years: readonly PlanTargetYear[], outDir: string, objective: Objective): string {

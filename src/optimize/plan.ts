@@ -2,7 +2,7 @@
 // least present value of capex, such that every year there is a routing (each
 // flow split freely over its listed routes) that meets every target in force.
 // One mixed-integer programme; see docs/planning.md for the formulation.
-import { effectiveCapacity } from '../engine/capacity.js';
+import { effectiveCapacity, type EventFilter } from '../engine/capacity.js';
 import type { Model, ProjectModel } from '../engine/model.js';
 import { isMet, required, targetYearIndices } from '../engine/targets.js';
 import { flowVolume, routingRows } from './network.js';
@@ -70,14 +70,15 @@ interface Gain {
  * scenario without any candidate (a `multiply` or `set` counts as the change
  * it makes there), ramps and events included.
  */
-function gains(model: Model, base: number[][], k: ProjectModel, year: number): Gain[] {
-  const caps = effectiveCapacity(withDecisions({ ...model, candidates: [k] }, [year]));
+export function gains(model: Model, base: number[][], k: ProjectModel, year: number, events?: EventFilter): Gain[] {
+  const caps = effectiveCapacity(withDecisions({ ...model, candidates: [k] }, [year]), events);
   const out: Gain[] = [];
   caps.forEach((cap, c) => cap.forEach((v, y) => v !== base[c]![y] && out.push({ c, y, delta: v - base[c]![y]! })));
   return out;
 }
 
-interface Column {
+/** One opening: candidate k (index into model.candidates) in `year`, its PV of costs and its capacity gains. */
+export interface Column {
   k: number;
   year: number;
   pv: number;
@@ -159,7 +160,7 @@ function netValue(model: Model, programme: ReturnType<typeof buildProgramme>, op
  * candidate and opening year. Rows per year: demand, capacity (base + the
  * gains of the chosen openings), targets; per candidate: at most one opening.
  */
-function buildProgramme(model: Model, base: number[][], columns: Column[], npv = false) {
+export function buildProgramme(model: Model, base: number[][], columns: Column[], npv = false) {
   const R = model.routes.length;
   const carry = model.flows.map((f, i) => (f.unserved === 'carry' ? i : -1)).filter((i) => i >= 0);
   const inForce = targetYearIndices(model);
@@ -244,7 +245,13 @@ function buildProgramme(model: Model, base: number[][], columns: Column[], npv =
     const slack = 1e-7 * Math.max(1, Math.abs(best));
     return { cols, coefs: cols.map((i) => cost[i]!), lower: npv ? best - slack : -Infinity, upper: npv ? Infinity : best + slack };
   };
-  return { program, zCol, zCost, zRow, objectiveRow, untargeted: [...untargeted, ...rows.slice(untargeted.length + inForce.length)] };
+  const atMostOne = rows.slice(untargeted.length + inForce.length);
+  return {
+    program, zCol, zCost, zRow, objectiveRow, zStart, inForce,
+    untargeted: [...untargeted, ...atMostOne],
+    /** The rows by kind, for a programme over several futures (robust.ts): routing, the targets (as inForce), at most one opening each. */
+    parts: { routing: untargeted, targets: rows.slice(untargeted.length, untargeted.length + inForce.length), atMostOne },
+  };
 }
 
 /**

@@ -24,7 +24,9 @@ export interface Program {
 
 export type Solution =
   | { readonly status: 'optimal'; readonly objective: number; readonly x: Float64Array; readonly rowDual: Float64Array }
-  | { readonly status: 'infeasible' };
+  | { readonly status: 'infeasible' }
+  /** With `acceptLimit`: the time limit was reached with a feasible point, `gap` (relative) from the best bound; not proven optimal. */
+  | { readonly status: 'limit'; readonly objective: number; readonly x: Float64Array; readonly gap: number };
 
 /** A solve that ended neither optimal nor infeasible (time limit, numerical trouble): the command fails with exit 1. */
 export class SolverError extends Error {
@@ -36,6 +38,10 @@ export interface SolveOptions {
   readonly timeLimit?: number;
   /** `presolve: off` (a test compares plans solved both ways). */
   readonly presolve?: boolean;
+  /** Relative MIP gap at which HiGHS stops (default 1e-9: exact plans). */
+  readonly mipRelGap?: number;
+  /** At the time limit, return the best feasible point found and its gap (status `limit`) instead of failing. */
+  readonly acceptLimit?: boolean;
 }
 
 /** The HiGHS model statuses (highs.constants.modelStatus) this module tells apart. */
@@ -44,6 +50,9 @@ const OPTIMAL = 7;
 const INFEASIBLE = 8;
 /** Infeasible or unbounded: the programmes here are bounded (every column is capped by demand or is binary), so infeasible. */
 const UNBOUNDED_OR_INFEASIBLE = 9;
+const TIME_LIMIT = 13;
+/** HiGHS's primal_solution_status of a feasible point. */
+const FEASIBLE_POINT = 2;
 
 /** Every other status HiGHS can end a solve with (highs.constants.modelStatus), in words for the error a user reads. */
 export const STATUS_WORDS: Readonly<Record<number, string>> = {
@@ -132,7 +141,7 @@ export class Solver {
     return h.withModel(data, (model) => {
       model.options.set({
         output_flag: false,
-        mip_rel_gap: 1e-9,
+        mip_rel_gap: options.mipRelGap ?? 1e-9,
         mip_abs_gap: 1e-9,
         ...(options.timeLimit !== undefined ? { time_limit: options.timeLimit } : {}),
         ...(options.presolve === false ? { presolve: 'off' } : {}),
@@ -141,6 +150,9 @@ export class Solver {
       const status = model.getModelStatus() as number;
       if (status === EMPTY) return emptySolution(p);
       if (status === INFEASIBLE || status === UNBOUNDED_OR_INFEASIBLE) return { status: 'infeasible' as const };
+      if (status === TIME_LIMIT && options.acceptLimit && Number(model.info.get('primal_solution_status')) === FEASIBLE_POINT) {
+        return { status: 'limit' as const, objective: model.getObjectiveValue(), x: model.getSolution().colValue, gap: Number(model.info.get('mip_gap')) };
+      }
       if (status !== OPTIMAL) throw new SolverError(`the solver stopped without an optimal solution for ${what}: ${statusInWords(status)}`);
       const sol = model.getSolution();
       return { status: 'optimal' as const, objective: model.getObjectiveValue(), x: sol.colValue, rowDual: sol.rowDual };

@@ -1,0 +1,93 @@
+// corridor plan --runs N [--seed S] [--confidence P] [--evaluate M]: one plan
+// for N futures of the `uncertainty` block, the deterministic plan beside it,
+// and how often each meets its targets in M fresh futures.
+import type { Model } from '../engine/model.js';
+import { evaluatePlan, decisionsById, robustnessTable, type Robustness } from '../optimize/evaluate.js';
+import { drawFutures } from '../optimize/futures.js';
+import { solvePlan, type Objective } from '../optimize/plan.js';
+import { futuresNeeded, solveRobustPlan } from '../optimize/robust.js';
+import type { Solver } from '../optimize/solver.js';
+import { DEFAULT_SEED } from '../random/seed.js';
+import { countProblem, type Loaded } from './common.js';
+import { UsageError } from './errors.js';
+import type { Io } from './io.js';
+import type { Choice, PlanArgs } from './plan.js';
+import { progress } from './progress.js';
+
+export const DEFAULT_EVALUATE = 2000;
+export const DEFAULT_TIME_LIMIT = 300;
+
+/** Bad --runs, --confidence, --evaluate or --time-limit, or a scenario without uncertainty: a usage error (exit 2) in a sentence. */
+export function checkRobustArgs(args: PlanArgs, model: Model): void {
+  const problem =
+    countProblem('--runs', args.runs) ??
+    countProblem('--evaluate', args.evaluate) ??
+    (args.confidence !== undefined && !(args.confidence > 0 && args.confidence <= 1) ? `--confidence must lie in (0, 1], got ${args.confidence} (0.9: each target-year met in 9 futures of 10)` : undefined) ??
+    (args.timeLimit !== undefined && !(args.timeLimit > 0) ? `--time-limit must be a positive number of seconds, got ${args.timeLimit}` : undefined);
+  if (problem) throw new UsageError(problem);
+  if (model.uncertainty.length === 0 && !model.events.some((e) => e.probability)) {
+    throw new UsageError(`${args.scenario} has no \`uncertainty\` block: --runs draws its futures from one (see docs/planning.md, "Planning under uncertainty")`);
+  }
+}
+
+export function robustChoice(loaded: Loaded, args: PlanArgs, objective: Objective, solver: Solver, io: Io): Choice | undefined {
+  const { model, source } = loaded;
+  const runs = args.runs!;
+  const seed = args.seed ?? DEFAULT_SEED;
+  const confidence = args.confidence ?? 1;
+  const futures = drawFutures(source, model, args.set, seed, runs);
+  const robust = solveRobustPlan(model, futures, solver, { confidence, objective, timeLimit: args.timeLimit ?? DEFAULT_TIME_LIMIT });
+  const need = futuresNeeded(confidence, runs);
+  if (!robust.feasible) {
+    io.stderr(`corridor: no choice of candidates meets every target-year in ${need} of ${runs} futures (seed ${seed}); nothing was written.\n`);
+    return undefined;
+  }
+  const deterministic = solvePlan(model, solver, { objective });
+  const evaluate = args.evaluate ?? DEFAULT_EVALUATE;
+  const bar = progress(io, evaluate * (deterministic.feasible ? 2 : 1), 'evaluating');
+  let done = 0;
+  const tick = () => bar.update(++done);
+  const rows: { name: string; rows: Robustness[] }[] = [{ name: 'robust', rows: evaluatePlan(source, model, args.set, seed, evaluate, decisionsById(model, robust.online), solver, tick) }];
+  if (deterministic.feasible) rows.push({ name: 'deterministic', rows: evaluatePlan(source, model, args.set, seed, evaluate, decisionsById(model, deterministic.online), solver, tick) });
+  bar.stop();
+  const table = robustnessTable(model, rows);
+  const text = robustText(model, robust, deterministic.feasible ? deterministic : undefined, rows, { runs, need, seed, evaluate, objective });
+  return {
+    online: robust.online,
+    pv: robust.pv,
+    tables: [table],
+    manifest: { seed, uncertainty: { runs, confidence, futures_needed: need, evaluate, evaluate_seed: `${seed}/evaluate`, proven_optimal: robust.proven, gap: robust.gap } },
+    text,
+  };
+}
+
+type Robust = Extract<ReturnType<typeof solveRobustPlan>, { feasible: true }>;
+type Deterministic = Extract<ReturnType<typeof solvePlan>, { feasible: true }>;
+
+function robustText(
+  model: Model, robust: Robust, deterministic: Deterministic | undefined, evaluated: readonly { name: string; rows: readonly Robustness[] }[],
+  c: { runs: number; need: number; seed: number; evaluate: number; objective: Objective },
+): string {
+  const pct = (x: number) => `${+(x * 100).toFixed(1)} %`;
+  const m = (x: number) => `${+x.toFixed(1) + 0} M USD`;
+  const lines = [
+    `planned for ${c.runs} futures (seed ${c.seed}): each target-year met in at least ${c.need} of them${robust.proven ? '' : ` — NOT PROVEN OPTIMAL: the time limit stopped the solver at a gap of ${pct(robust.gap)}`}`,
+  ];
+  const worst = robust.inSample.reduce((a, b) => (b.share < a.share ? b : a), robust.inSample[0]!);
+  if (worst) lines.push(`in sample: every target-year met in ≥ ${pct(worst.share)} of the futures (least: ${model.targets[worst.target]!.id} ${model.startYear + worst.y})`);
+  if (deterministic) {
+    const pvOf = (pv: readonly number[]) => pv.reduce((s, x) => s + x, 0);
+    const extra = c.objective === 'npv' ? `expected NPV ${m(robust.objective)} against ${m(deterministic.value?.npv ?? 0)} on the central path` : `PV of capex ${m(pvOf(robust.pv))} against ${m(pvOf(deterministic.pv))} for the plan of the central path: robustness costs ${m(pvOf(robust.pv) - pvOf(deterministic.pv))}`;
+    lines.push(extra);
+  }
+  lines.push(`out of sample (${c.evaluate} fresh futures), the chance that behaviour meets each target, at its weakest year:`);
+  for (const { name, rows } of evaluated) {
+    for (const t of model.targets.map((_, i) => i)) {
+      const own = rows.filter((r) => r.target === t);
+      if (own.length === 0) continue;
+      const low = own.reduce((a, b) => (b.pMetBehaviour < a.pMetBehaviour ? b : a));
+      lines.push(`  ${name} plan, ${model.targets[t]!.id}: ${pct(low.pMetBehaviour)} in ${model.startYear + low.y} (free routing: ${pct(low.pMetOptimal)}; mean shortfall ${+(low.expectedShortfall * model.volumeUnit.factor).toFixed(3)} ${model.volumeUnit.name}/year)`);
+    }
+  }
+  return lines.map((l) => `${l}\n`).join('');
+}
