@@ -289,6 +289,16 @@ function appraisal(): void {
   console.log(`Appraisal (whole command, median of 3): corridor appraise of the baseline, 14 projects with switching values, ${appraise.toFixed(2)} s (aim < 10 s); plan --objective npv of the plan scenario (9 candidates, with and without its target) ${npv.toFixed(2)} s`);
 }
 
+/** corridor plan --runs N --confidence 0.8 of the plan scenario: the whole command (with --evaluate 2000), for growing N. */
+function robust(): void {
+  const out = `/tmp/corridor-bench-robust-${process.pid}`;
+  for (const n of [20, 50, 100]) {
+    const t = runCli(['plan', 'scenarios/middle-corridor-plan.yaml', '--runs', String(n), '--confidence', '0.8', '--evaluate', '2000', '--quiet', '--out', out]);
+    console.log(`Robust plan, N = ${n} futures, P = 0.8, --evaluate 2000 (both plans): ${t.seconds.toFixed(1)} s whole command, ${t.rssMiB.toFixed(0)} MiB`);
+  }
+  spawnSync('rm', ['-rf', out]);
+}
+
 /** corridor sensitivity of the baseline at the default size (2,000 runs) with two threads, whole command. */
 function sensitivity(): void {
   const out = `/tmp/corridor-bench-sensitivity-${process.pid}`;
@@ -341,5 +351,6 @@ if (!only || only === 'runs') await runs();
 if (!only || only === 'montecarlo') montecarlo();
 if (!only || only === 'planning') planning();
 if (!only || only === 'appraisal') appraisal();
+if (only === 'robust') robust(); // minutes: run it on its own (npm run bench -- robust)
 if (!only || only === 'sensitivity') sensitivity();
 if (!only || only === 'explorer') await explorer();

@@ -83,16 +83,16 @@ export function eirr(cf: CashFlow): Eirr {
       ? { rate: undefined, reason: `NPV is positive at every rate from ${pct(LOWEST)} to ${pct(HIGHEST)} a year: no costs outweigh the benefits before them` }
       : { rate: undefined, reason: `NPV is negative at every rate from ${pct(LOWEST)} to ${pct(HIGHEST)} a year: the benefits never repay the costs` };
   }
-  const roots = brackets.map(([lo, hi]) => bisect(f, lo, hi));
+  const roots = brackets.map(([lo, hi]) => bisect(f, lo, hi, 1e-12));
   if (roots.length > 1) {
     return { rate: undefined, reason: `several rates give NPV 0 (${roots.map((r) => `${+(r * 100).toFixed(2)} %`).join(', ')}): the net cash flow changes sign more than once` };
   }
   return { rate: roots[0]! };
 }
 
-function bisect(f: (r: number) => number, lo: number, hi: number): number {
-  let flo = f(lo);
-  for (let i = 0; i < 200 && hi - lo > 1e-12; i++) {
+/** A root of f between `lo` and `hi`, where f changes sign (`flo`: f(lo), if known), to within `tolerance`. */
+export function bisect(f: (x: number) => number, lo: number, hi: number, tolerance: number, flo = f(lo)): number {
+  for (let i = 0; i < 200 && Math.abs(hi - lo) > tolerance; i++) {
     const mid = (lo + hi) / 2;
     const fm = f(mid);
     if (fm === 0) return mid;

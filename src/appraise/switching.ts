@@ -8,7 +8,7 @@
 //   scan outwards from 0 in steps of 1 point and then bisected.
 import type { Model, ProjectModel } from '../engine/model.js';
 import { simulate, type Result } from '../engine/simulate.js';
-import { npvAt } from './cashflow.js';
+import { bisect, npvAt } from './cashflow.js';
 import { PROGRAMME, streamsOf, withProjects, type Runs } from './appraise.js';
 
 export type Switch = { readonly value: number } | { readonly value: undefined; readonly reason: string };
@@ -71,24 +71,11 @@ function root(f: (g: number) => number, atZero: number): Switch {
     for (let g = GROWTH_STEP; g <= GROWTH_RANGE + 1e-12; g += GROWTH_STEP) {
       const x = d * g;
       const fx = f(x);
-      if (Math.sign(fx) !== Math.sign(flo) || fx === 0) return { value: bisect(f, lo, flo, x) };
+      if (Math.sign(fx) !== Math.sign(flo) || fx === 0) return { value: bisect(f, lo, x, GROWTH_TOLERANCE, flo) };
       lo = x;
       flo = fx;
     }
   }
   const pp = GROWTH_RANGE * 100;
   return { value: undefined, reason: `NPV stays ${atZero > 0 ? 'positive' : 'negative'} for any change of demand growth within ±${pp} points a year` };
-}
-
-function bisect(f: (g: number) => number, a: number, fa: number, b: number): number {
-  while (Math.abs(b - a) > GROWTH_TOLERANCE) {
-    const m = (a + b) / 2;
-    const fm = f(m);
-    if (fm === 0) return m;
-    if (Math.sign(fm) === Math.sign(fa)) {
-      a = m;
-      fa = fm;
-    } else b = m;
-  }
-  return (a + b) / 2;
 }

@@ -116,6 +116,7 @@ function rate(check: Checker, path: KeyPath, v: number | undefined): number | un
 
 function checkIds(check: Checker, given: Record<string, unknown> | undefined, known: readonly string[], path: KeyPath, what: string): void {
   for (const id of Object.keys(given ?? {})) {
-    if (!known.includes(id)) check.report([...path, id], `unknown ${what} "${id}"`, { atKey: true, hint: didYouMean(id, known) });
+    // A warning, not an error: a variant or --set that removes a project or flow leaves its values behind.
+    if (!known.includes(id)) check.report([...path, id], `unknown ${what} "${id}" (its values are not used)`, { atKey: true, hint: didYouMean(id, known), severity: 'warning' });
   }
 }
