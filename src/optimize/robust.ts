@@ -10,12 +10,15 @@ import { effectiveCapacity } from '../engine/capacity.js';
 import type { Model } from '../engine/model.js';
 import type { Future } from './futures.js';
 import { buildProgramme, gains, presentValue, pvCosts, type Decisions, type Objective } from './plan.js';
+import { solveBenders } from './benders.js';
 import type { Program, Row, Solution, Solver, SolveOptions } from './solver.js';
 
 export interface RobustOptions extends SolveOptions {
   /** Share of futures in which each target-year must be met, in (0, 1]. */
   readonly confidence: number;
   readonly objective: Objective;
+  /** How to solve: Benders decomposition (the default for the PV of capex) or one monolithic MILP (always with --objective npv). */
+  readonly method?: 'benders' | 'monolithic';
   /** Break ties as corridor plan does (fewest projects, then latest openings): two more MILPs, each as long as the first (default false). */
   readonly tieBreak?: boolean;
 }
@@ -40,8 +43,13 @@ export type RobustOutcome =
       readonly proven: boolean;
       readonly gap: number;
       readonly inSample: readonly InSample[];
+      /** How it was solved, and for Benders the number of master solves and cuts. */
+      readonly method: 'benders' | 'monolithic';
+      readonly iterations?: number;
+      readonly cuts?: number;
     }
-  | { readonly feasible: false };
+  /** `best`: per target-year, the share of futures that the widest plan (every candidate at its earliest) meets, the most any plan can (Benders only). */
+  | { readonly feasible: false; readonly best?: readonly InSample[] };
 
 const ROBUST_GAP = 1e-6;
 
@@ -66,6 +74,20 @@ export function solveRobustPlan(central: Model, futures: readonly Future[], solv
   const targetYears = progs[0]?.inForce ?? [];
   if (progs.some((p) => p.inForce.length !== targetYears.length)) throw new Error('the futures do not share their target-years (a target whose years depend on a drawn param)');
   const relax = options.confidence < 1;
+  const need = futuresNeeded(options.confidence, futures.length);
+  const bigM = (s: number, r: Row) => Math.max(0, r.lower) + carryBound(futures[s]!.model, r);
+  if (!npv && options.method !== 'monolithic') {
+    const b = solveBenders(
+      { cost: openings.map((o) => o.pv), widest: openings.map((o) => (o.year === central.candidates[o.k]!.online ? 1 : 0)), rows: (progs[0]?.parts.atMostOne ?? []).map((r) => ({ ...r, cols: r.cols.map((c) => c - progs[0]!.zStart) })) },
+      progs.map((p, s) => ({ n: p.zStart, upper: p.program.upper.slice(0, p.zStart), routing: p.parts.routing, targets: p.parts.targets, bigM: p.parts.targets.map((r) => bigM(s, r)) })),
+      relax ? need : undefined,
+      solver,
+      { mipRelGap: ROBUST_GAP, ...options },
+    );
+    const inSample = targetYears.map(({ target, y }, t) => ({ target, y, share: b.met[t] ?? 0 }));
+    if (b.status === 'infeasible') return { feasible: false, best: inSample };
+    return { feasible: true, ...decided(central, openings, b.z, npv), objective: b.objective, proven: b.status === 'optimal', gap: b.gap, inSample, method: 'benders', iterations: b.iterations, cuts: b.cuts };
+  }
   // Columns: the shared openings, then each future's own (routes, carried demand), then the chance binaries.
   let next = Z;
   const offsets = progs.map((p) => ((next += p.zStart), next - p.zStart));
@@ -81,13 +103,12 @@ export function solveRobustPlan(central: Model, futures: readonly Future[], solv
       // Σ a·x ≥ L unless w = 0: Σ a·x − M·w ≥ L − M, with M ≥ L − min Σ a·x (0 without carry: the terms are volumes).
       const w = next++;
       met[t]!.push(w);
-      const M = Math.max(0, r.lower) + carryBound(futures[s]!.model, r);
+      const M = bigM(s, r);
       const m = remap(s, r);
       rows.push({ cols: [...m.cols, w], coefs: [...m.coefs, -M], lower: r.lower - M, upper: Infinity });
     });
   });
   for (const r of progs[0]?.parts.atMostOne ?? []) rows.push(remap(0, r));
-  const need = futuresNeeded(options.confidence, futures.length);
   if (relax) for (const ws of met) rows.push({ cols: ws, coefs: ws.map(() => 1), lower: need, upper: Infinity });
   const n = next;
   const isZ = (i: number) => i < Z;
@@ -110,6 +131,18 @@ export function solveRobustPlan(central: Model, futures: readonly Future[], solv
   if (proven && options.tieBreak) best = tieBreak(program, best.objective, Z, (j) => openings[j]!.year - central.startYear, solve) ?? best;
   if (best.status === 'infeasible') return { feasible: false };
   const x = best.x;
+  const inSample = targetYears.map(({ target, y }, t) => {
+    const ok = progs.filter((p, s) => {
+      const r = remap(s, p.parts.targets[t]!);
+      return r.cols.reduce((sum, c, i) => sum + r.coefs[i]! * x[c]!, 0) >= r.lower - 1e-6 * Math.max(1, Math.abs(r.lower));
+    }).length;
+    return { target, y, share: ok / futures.length };
+  });
+  return { feasible: true, ...decided(central, openings, x, npv), objective, proven, gap, inSample, method: 'monolithic' };
+}
+
+/** The openings chosen (x[j] for opening j) as decisions by candidate, and each one's PV of capex. */
+function decided(central: Model, openings: readonly { k: number; year: number; pv: number }[], x: ArrayLike<number>, npv: boolean) {
   const online: (number | undefined)[] = central.candidates.map(() => undefined);
   const pv: number[] = central.candidates.map(() => 0);
   openings.forEach((o, j) => {
@@ -119,14 +152,7 @@ export function solveRobustPlan(central: Model, futures: readonly Future[], solv
       pv[o.k] = npv ? (k.capexMusd ?? 0) * (1 + central.economics.discountRate) ** -(o.year - central.economics.baseYear) : o.pv;
     }
   });
-  const inSample = targetYears.map(({ target, y }, t) => {
-    const ok = progs.filter((p, s) => {
-      const r = remap(s, p.parts.targets[t]!);
-      return r.cols.reduce((sum, c, i) => sum + r.coefs[i]! * x[c]!, 0) >= r.lower - 1e-6 * Math.max(1, Math.abs(r.lower));
-    }).length;
-    return { target, y, share: ok / futures.length };
-  });
-  return { feasible: true, online, pv, objective, proven, gap, inSample };
+  return { online: online as Decisions, pv };
 }
 
 /** An upper bound on what a target row's negative terms (carried demand, with `unserved: carry`) can subtract: its share × all demand. */
