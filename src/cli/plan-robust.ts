@@ -4,6 +4,7 @@
 import type { Model } from '../engine/model.js';
 import { evaluatePlan, decisionsById, robustnessTable, type Robustness } from '../optimize/evaluate.js';
 import { drawFutures } from '../optimize/futures.js';
+import { namedFutures, regrets, regretTable, type WeighedPlan } from '../optimize/regret.js';
 import { solvePlan, type Objective } from '../optimize/plan.js';
 import { futuresNeeded, solveRobustPlan } from '../optimize/robust.js';
 import type { Solver } from '../optimize/solver.js';
@@ -39,7 +40,9 @@ export function robustChoice(loaded: Loaded, args: PlanArgs, objective: Objectiv
   const robust = solveRobustPlan(model, futures, solver, { confidence, objective, timeLimit: args.timeLimit ?? DEFAULT_TIME_LIMIT });
   const need = futuresNeeded(confidence, runs);
   if (!robust.feasible) {
-    io.stderr(`corridor: no choice of candidates meets every target-year in ${need} of ${runs} futures (seed ${seed}); nothing was written.\n`);
+    const least = robust.best?.reduce((a, b) => (b.share < a.share ? b : a), robust.best[0]!);
+    const most = least ? ` The most any plan reaches (every candidate at its earliest): ${model.targets[least.target]!.id} in ${model.startYear + least.y} met in ${Math.round(least.share * runs)} of ${runs} (--confidence ${+least.share.toFixed(3)}).` : '';
+    io.stderr(`corridor: no choice of candidates meets every target-year in ${need} of ${runs} futures (seed ${seed}); nothing was written.${most}\n`);
     return undefined;
   }
   const deterministic = solvePlan(model, solver, { objective });
@@ -51,12 +54,16 @@ export function robustChoice(loaded: Loaded, args: PlanArgs, objective: Objectiv
   if (deterministic.feasible) rows.push({ name: 'deterministic', rows: evaluatePlan(source, model, args.set, seed, evaluate, decisionsById(model, deterministic.online), solver, tick) });
   bar.stop();
   const table = robustnessTable(model, rows);
+  const sum = (pv: readonly number[]) => pv.reduce((a, x) => a + x, 0);
+  const weighed: WeighedPlan[] = [{ name: 'robust', decided: decisionsById(model, robust.online), pv: sum(robust.pv) }];
+  if (deterministic.feasible) weighed.push({ name: 'deterministic', decided: decisionsById(model, deterministic.online), pv: sum(deterministic.pv) });
+  const regret = regretTable(model, regrets(model, namedFutures(source, model, args.set, futures), weighed, solver));
   const text = robustText(model, robust, deterministic.feasible ? deterministic : undefined, rows, { runs, need, seed, evaluate, objective });
   return {
     online: robust.online,
     pv: robust.pv,
-    tables: [table],
-    manifest: { seed, uncertainty: { runs, confidence, futures_needed: need, evaluate, evaluate_seed: `${seed}/evaluate`, proven_optimal: robust.proven, gap: robust.gap } },
+    tables: [table, regret],
+    manifest: { seed, uncertainty: { runs, confidence, futures_needed: need, evaluate, evaluate_seed: `${seed}/evaluate`, proven_optimal: robust.proven, gap: robust.gap, ...(deterministic.feasible ? { deterministic_plan: Object.fromEntries(decisionsById(model, deterministic.online)) } : {}) } },
     text,
   };
 }

@@ -39,6 +39,8 @@ export interface Manifest {
   volume_unit?: string;
   runs?: number;
   seed?: number;
+  /** corridor plan --runs: the robust plan's settings, and the deterministic plan's openings by candidate id. */
+  uncertainty?: { runs: number; confidence: number; evaluate: number; deterministic_plan?: Record<string, number> };
 }
 
 export function readManifest(dir: string): Manifest {

@@ -69,7 +69,18 @@ export function planReport(dir: string, manifest: Manifest): Report {
   const end = Math.max(...targets.map((r) => +r.year!), ...plan.map((r) => +(r.online || 0)));
   const built = plan.filter((r) => r.build === 'true').sort((a, b) => +a.online! - +b.online! || (a.project! < b.project! ? -1 : 1));
   const charts: Chart[] = [];
-  if (built.length > 0) charts.push(buildTimeline(built.map((r) => ({ project: r.project!, online: +r.online!, end, label: `${r.online} · ${fmt(+r.capex_musd!)} M USD` })), name));
+  const robust = manifest.uncertainty;
+  // With --runs the timeline shows both plans: the robust one (plan.csv) and the deterministic one (from the manifest).
+  const bars = built.map((r) => ({ project: robust ? `robust: ${r.project}` : r.project!, online: +r.online!, end, label: `${r.online} · ${fmt(+r.capex_musd!)} M USD` }));
+  const capex = new Map(plan.map((r) => [r.project!, +r.capex_musd!]));
+  if (robust?.deterministic_plan) {
+    for (const [id, year] of Object.entries(robust.deterministic_plan).sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))) {
+      bars.push({ project: `deterministic: ${id}`, online: year, end, label: `${year} · ${fmt(capex.get(id) ?? 0)} M USD` });
+    }
+  }
+  if (bars.length > 0) charts.push(buildTimeline(bars, name));
+  const robustness = robust ? readTable(dir, 'plan-robustness.csv', manifest) : [];
+  if (robust) charts.push(...robustnessCharts(robustness, name, robust.evaluate));
   for (const id of [...new Set(targets.map((r) => r.target!))]) {
     const rows = targets.filter((r) => r.target === id);
     const lines = rows.flatMap((r) => [
@@ -82,17 +93,41 @@ export function planReport(dir: string, manifest: Manifest): Report {
   const pv = built.reduce((s, r) => s + +r.pv_capex_musd!, 0);
   const missed = targets.filter((r) => r.met !== 'true');
   return {
-    title: `${name}: least-cost plan`,
+    title: robust ? `${name}: a plan for ${robust.runs} futures, each target-year met in ${robust.confidence * 100} % of them` : `${name}: least-cost plan`,
     subtitle: `corridor plan · ${plan.length} candidates · present value of capex ${fmt(pv)} M USD`,
     findings: [
       built.length > 0 ? `Build ${built.map((r) => `${r.project} in ${r.online}`).join(', ')}: ${fmt(pv)} M USD in present value.` : 'Build nothing: the targets are met without any candidate.',
       missed.length === 0
         ? `With the plan, behaviour meets every target in all ${targets.length} target-years.`
         : `With free routing the plan meets every target; behaviour misses ${missed.length} of ${targets.length} target-years: ${missed.map((r) => `${r.target} ${r.year}`).join(', ')}.`,
+      ...weakestYears(robustness),
     ],
     projects: projectRows(model),
     maps: [],
     charts,
     notes,
   };
+}
+
+/** Per target: the chance that behaviour meets it each year (out of sample), robust against deterministic plan. */
+function robustnessCharts(rows: Row[], name: string, evaluate: number): Chart[] {
+  return [...new Set(rows.map((r) => r.target!))].map((id) =>
+    scenarioLines(
+      `plan-p-met-${id}`,
+      `Chance that behaviour meets ${id}`,
+      rows.filter((r) => r.target === id).map((r) => ({ year: +r.year!, scenario: `${r.plan} plan`, value: +r.p_met_behaviour! })),
+      'probability',
+      `${name} · out of sample, ${evaluate} fresh futures`,
+    ),
+  );
+}
+
+/** Out of sample, per plan and target: the year in which behaviour meets it least often. */
+function weakestYears(rows: Row[]): string[] {
+  const keys = [...new Set(rows.map((r) => `${r.plan}\u0000${r.target}`))];
+  return keys.map((key) => {
+    const [plan, target] = key.split('\u0000');
+    const low = rows.filter((r) => r.plan === plan && r.target === target).reduce((a, b) => (+b.p_met_behaviour! < +a.p_met_behaviour! ? b : a));
+    return `Out of sample, the ${plan} plan meets ${target} with behaviour in ${fmt(+low.p_met_behaviour! * 100)} % of futures in its weakest year (${low.year}).`;
+  });
 }

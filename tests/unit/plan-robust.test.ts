@@ -11,6 +11,7 @@ import { isMet, required, targetYearIndices } from '../../src/engine/targets.js'
 import { drawFutures, type Future } from '../../src/optimize/futures.js';
 import { mostForTarget, presentValue, solvePlan, withDecisions } from '../../src/optimize/plan.js';
 import { futuresNeeded, solveRobustPlan } from '../../src/optimize/robust.js';
+import { namedFutures, regrets } from '../../src/optimize/regret.js';
 import { Solver } from '../../src/optimize/solver.js';
 import { loadText, modelOf } from '../support/build.js';
 import { cli } from '../support/cli.js';
@@ -134,6 +135,95 @@ ${c.candidates.map((k, i) => `  - { id: k${i}, target: x, effect: { add: ${k.add
   }, 60_000);
 });
 
+describe('plan-regret.csv worked by hand', () => {
+  it('the median-demand future: perfect foresight builds iff d > 5; regret = capex + shortfall × value_per_t − perfect', () => {
+    // One year (2030 = base year, so no discounting), capacity 5, the candidate adds 5 for 10 M USD, the
+    // default value_per_t (10 USD/t, so 1 Mt short is worth 10 M USD). Built: regret 10 − perfect. Not built:
+    // behaviour serves min(d, 5), short max(0, d − 5) Mt, regret 10·max(0, d − 5) − perfect.
+    const { futures, model } = futuresOf(oneCandidate(2, 8), 21);
+    const source = loadSource('test.yaml', (f) => (f === 'test.yaml' ? oneCandidate(2, 8) : ''));
+    const named = namedFutures(source, model, [], futures);
+    expect(named.map((n) => n.name)).toEqual(['demand-p5', 'demand-p50', 'demand-p95']);
+    const ds = futures.map((f) => f.values.d!).sort((a, b) => a - b);
+    // Nearest rank of 21: ⌈0.05·21⌉ = 2nd, ⌈0.5·21⌉ = 11th, ⌈0.95·21⌉ = 20th smallest.
+    expect(named.map((n) => n.future.values.d)).toEqual([ds[1], ds[10], ds[19]]);
+    const rows = regrets(model, named, [{ name: 'build', decided: new Map([['more', 2030]]), pv: 10 }, { name: 'none', decided: new Map(), pv: 0 }], solver);
+    for (const r of rows) {
+      const d = r.future.future.values.d!;
+      const perfect = d > 5 ? 10 : 0;
+      expect(r.pvPerfect).toBeCloseTo(perfect, 9);
+      const short = r.plan === 'build' ? Math.max(0, d - 10) : Math.max(0, d - 5);
+      expect(r.shortfall).toBeCloseTo(short, 9);
+      expect(r.regret).toBeCloseTo(r.pvPlan + 10 * short - perfect, 6);
+    }
+  });
+
+  it('a param that moves an opening has a late case at its latest value; one that does not has none', () => {
+    const text = oneCandidate(2, 8)
+      .replace('years: { start: 2030, end: 2030 }', 'years: { start: 2030, end: 2031 }')
+      .replace('params: { d: 5 }', 'params: { d: 5, opens: 2030 }')
+      .replace('uncertainty: {', 'uncertainty: { opens: { dist: discrete, values: [2030, 2031], weights: [0.7, 0.3] },')
+      .replace('capex_musd: 10 }]', 'capex_musd: 10 }, { id: other, target: ab, effect: { add: 1 }, online: opens }]');
+    const { futures, model } = futuresOf(text, 5);
+    const source = loadSource('test.yaml', (f) => (f === 'test.yaml' ? text : ''));
+    const late = namedFutures(source, model, [], futures).filter((n) => n.name.endsWith('-late'));
+    expect(late.map((n) => [n.name, n.future.values.opens])).toEqual([['opens-late', 2031]]);
+    expect(late[0]!.future.model.projects.find((p) => p.id === 'other')!.online).toBe(2031);
+  });
+});
+
+describe('Benders decomposition against the one MILP', () => {
+  // Two flows share link y, each with a target the same year (the check must route them jointly), one flow
+  // carries its unserved demand (pieces span years); both methods must reach the same least PV, a value
+  // the monolithic MILP (solved by HiGHS's branch and bound, not by cuts) works out independently.
+  const caseArb = fc.record({
+    capX: fc.integer({ min: 0, max: 5 }),
+    capY: fc.integer({ min: 0, max: 6 }),
+    needF: fc.integer({ min: 1, max: 6 }),
+    shareG: fc.constantFrom(0.5, 0.8, 1),
+    carry: fc.boolean(),
+    confidence: fc.constantFrom(0.5, 0.8, 1),
+    runs: fc.integer({ min: 1, max: 8 }),
+    seed: fc.integer({ min: 1, max: 1000 }),
+    candidates: fc.array(fc.record({ on: fc.constantFrom('x', 'y'), add: fc.integer({ min: 1, max: 5 }), capex: fc.integer({ min: 1, max: 40 }), online: fc.integer({ min: 2030, max: 2032 }) }), { minLength: 1, maxLength: 3 }),
+  });
+  type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
+  const scenario = (c: Case) => `
+name: joint
+years: { start: 2030, end: 2032 }
+params: { d: 4, e2: 3 }
+uncertainty: { d: { dist: uniform, min: 1, max: 7 }, e2: { dist: uniform, min: 1, max: 6 } }
+nodes: [{ id: a }, { id: b }, { id: c }]
+links: [{ id: x, from: a, to: b, capacity: ${c.capX} }, { id: y, from: b, to: c, capacity: ${c.capY} }]
+flows:
+  - { id: f, origin: a, destination: c, demand: d, routes: [{ id: fxy, via: [x, y] }] }
+  - { id: g, origin: b, destination: c, demand: e2, ${c.carry ? 'unserved: carry, ' : ''}routes: [{ id: gy, via: [y] }] }
+targets:
+  - { id: tf, flows: [f], served_at_least: ${c.needF}, from: 2031 }
+  - { id: tg, flows: [g], share_served_at_least: ${c.shareG}, from: 2032 }
+projects:
+${c.candidates.map((k, i) => `  - { id: k${i}, target: ${k.on}, effect: { add: ${k.add} }, candidate: true, capex_musd: ${k.capex}, online: ${k.online} }`).join('\n')}
+`;
+
+  it('reaches the same least PV on random cases with joint targets and carried demand', () => {
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const { futures, model } = futuresOf(scenario(c), c.runs, c.seed);
+        const options = { confidence: c.confidence, objective: 'capex' as const };
+        const benders = solveRobustPlan(model, futures, solver, { ...options, method: 'benders' });
+        const milp = solveRobustPlan(model, futures, solver, { ...options, method: 'monolithic' });
+        expect(benders.feasible).toBe(milp.feasible);
+        if (!benders.feasible || !milp.feasible) return;
+        expect(benders.method).toBe('benders');
+        expect(benders.proven).toBe(true);
+        expect(benders.objective).toBeCloseTo(milp.objective, 6);
+        for (const t of benders.inSample) expect(t.share).toBeGreaterThanOrEqual(c.confidence - 1e-9);
+      }),
+      { numRuns: 40 },
+    );
+  }, 60_000);
+});
+
 describe('corridor plan --runs: bad input and a run', () => {
   it('exit 2 with a sentence for --confidence, --runs and a scenario without uncertainty; a small run writes plan-robustness.csv', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corridor-robust-'));
@@ -148,13 +238,26 @@ describe('corridor plan --runs: bad input and a run', () => {
       const r = await cli('plan', plain, '--runs', '10');
       expect([r.code, r.err]).toEqual([2, expect.stringMatching(/has no `uncertainty` block: --runs draws its futures from one/)]);
       expect(fs.existsSync(path.join(dir, 'bad'))).toBe(false);
-      const ok = await cli('plan', file, '--runs', '20', '--confidence', '0.8', '--evaluate', '50', '--out', path.join(dir, 'ok'));
+      const ok = await cli('plan', file, '--runs', '20', '--confidence', '0.8', '--evaluate', '50', '--out', path.join(dir, 'ok'), '--report');
       expect(ok.code).toBe(0);
       const rows = fs.readFileSync(path.join(dir, 'ok', 'plan-robustness.csv'), 'utf8').trim().split('\n');
       // One target-year (2030), two plans (deterministic, robust), by plan name.
       expect(rows[0]).toBe('scenario,plan,year,target,p_met_optimal,p_met_behaviour,expected_shortfall_mt');
       expect(rows.map((l) => l.split(',').slice(1, 4).join(','))).toEqual(['plan,year,target', 'deterministic,2030,all', 'robust,2030,all']);
       expect(ok.out).toMatch(/planned for 20 futures \(seed 20250930\): each target-year met in at least 16 of them/);
+      // Three demand futures × two plans, nothing else uncertain moves an opening.
+      const regret = fs.readFileSync(path.join(dir, 'ok', 'plan-regret.csv'), 'utf8').trim().split('\n');
+      expect(regret[0]).toBe('scenario,future,description,plan,pv_perfect_musd,pv_plan_musd,shortfall_mt,shortfall_value_musd,regret_musd');
+      expect(regret.slice(1).map((l) => l.split(',')[1])).toEqual(['demand-p5', 'demand-p5', 'demand-p50', 'demand-p50', 'demand-p95', 'demand-p95']);
+      // The report: the chance per year for both plans, and the robust plan's build (the central d = 4.5 < 5 builds nothing).
+      const html = fs.readFileSync(path.join(dir, 'ok', 'report.html'), 'utf8');
+      expect(html).toContain('Chance that behaviour meets all');
+      expect(html).toContain('robust: more');
+      expect(html).not.toContain('deterministic: more');
+      expect(html).toMatch(/Out of sample, the deterministic plan meets all with behaviour in [\d.]+ % of futures/);
+      // Without the candidate no plan holds in every future (d ~ U(3, 6) exceeds 5 in a third of them): the message says how far one gets.
+      const infeasible = await cli('plan', file, '--runs', '10', '--confidence', '1', '--set', 'projects.more.remove=true', '--out', path.join(dir, 'none'));
+      expect([infeasible.code, infeasible.err]).toEqual([3, expect.stringMatching(/The most any plan reaches \(every candidate at its earliest\): all in 2030 met in \d+ of 10/)]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
