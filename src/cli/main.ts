@@ -87,10 +87,10 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('runs', { type: 'number', describe: 'Plan for N futures drawn from the uncertainty block (the Monte Carlo streams): builds shared, routing per future' })
           .option('seed', { type: 'number', describe: `With --runs: master seed (default ${DEFAULT_SEED}); run i is montecarlo's run i` })
           .option('confidence', { type: 'number', describe: 'With --runs: each target-year met in at least this share of the futures, in (0, 1] (default 1: all)' })
-          .option('evaluate', { type: 'number', describe: 'With --runs: fresh futures to test both plans on (behaviour), written to plan-robustness.csv (default 2000)' })
-          .option('time-limit', { type: 'number', describe: 'With --runs: seconds for the MILP (default 300); then the best plan found, marked unproven, with its gap' })
+          .option('evaluate', { type: 'number', describe: 'With --runs: fresh futures to test both plans on (behaviour), written to plan-robustness.csv (default 2000); plan-regret.csv weighs both in named futures' })
+          .option('time-limit', { type: 'number', describe: 'With --runs: seconds for the solve (default 300); then the best plan found, marked unproven, with its gap' })
           .example('$0 plan scenarios/middle-corridor-plan.yaml --objective npv', 'what is worth building, and what the targets cost')
-          .example('$0 plan scenarios/middle-corridor-plan.yaml --runs 100 --confidence 0.9', 'a plan that meets 10 Mt in 9 futures of 10')
+          .example('$0 plan scenarios/middle-corridor-plan.yaml --runs 100 --confidence 0.8', 'a plan that meets 10 Mt in 8 futures of 10')
           .epilog('Exit 0 with a plan (possibly "build nothing"), 3 when no choice of candidates meets the targets, 2 for bad input.'),
       async (a) => done(await (await commands()).planCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report, objective: a.objective,
           runs: a.runs, seed: a.seed, confidence: a.confidence, evaluate: a.evaluate, timeLimit: a['time-limit'] }, io)),

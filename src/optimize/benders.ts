@@ -105,7 +105,7 @@ export function solveBenders(first: Stage1, futures: readonly Stage2[], need: nu
     return passed;
   };
   // The LP relaxation: cheap rounds that give the MILP master most of its cuts.
-  for (let round = 0; round < 50; round++) {
+  for (let round = 0; round < 50 && (left() ?? 1) > 0; round++) {
     const lp = solver.solve(master(false), 'the master programme (relaxed)', { ...options, timeLimit: undefined });
     if (lp.status !== 'optimal') return infeasible();
     iterations++;

@@ -224,6 +224,31 @@ ${c.candidates.map((k, i) => `  - { id: k${i}, target: ${k.on}, effect: { add: $
   }, 60_000);
 });
 
+describe('a solve stopped by the time limit', () => {
+  // A solver whose master MILP "hits the limit" at once: it returns HiGHS's point with a made-up gap of 25 %,
+  // or a point that opens nothing. Demand U(2, 8) exceeds 5 in about half of 20 futures, so P = 0.9 needs
+  // the candidate (10 M USD in the base year: PV 10). Gap reported = (incumbent − bound) / incumbent with
+  // bound = 10 × (1 − 0.25): 0.25 again. A point that opens nothing meets too few futures: no plan, an error.
+  const stopping = (empty: boolean) =>
+    ({
+      solve: (p: Parameters<Solver['solve']>[0], what: string, o?: Parameters<Solver['solve']>[2]) => {
+        const real = solver.solve(p, what, o);
+        if (what !== 'the master programme' || real.status !== 'optimal') return real;
+        return { status: 'limit', objective: real.objective, x: empty ? new Float64Array(real.x.length) : real.x, gap: 0.25 };
+      },
+    }) as unknown as Solver;
+
+  it('reports the best plan found, not proven, with its gap; exit 1 (a SolverError) when it has none', () => {
+    const { futures, model } = futuresOf(oneCandidate(2, 8), 20);
+    const plan = solveRobustPlan(model, futures, stopping(false), { confidence: 0.9, objective: 'capex', method: 'benders' });
+    expect(plan.feasible).toBe(true);
+    if (!plan.feasible) return;
+    expect([plan.proven, plan.online]).toEqual([false, [2030]]);
+    expect(plan.gap).toBeCloseTo(0.25, 9);
+    expect(() => solveRobustPlan(model, futures, stopping(true), { confidence: 0.9, objective: 'capex', method: 'benders' })).toThrow(/the time limit was reached after \d+ master solves/);
+  });
+});
+
 describe('corridor plan --runs: bad input and a run', () => {
   it('exit 2 with a sentence for --confidence, --runs and a scenario without uncertainty; a small run writes plan-robustness.csv', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corridor-robust-'));
