@@ -46,27 +46,29 @@ export function robustChoice(loaded: Loaded, args: PlanArgs, objective: Objectiv
     return undefined;
   }
   const deterministic = solvePlan(model, solver, { objective });
+  // The plans to weigh, by name: the robust one, and the central path's when it has one.
+  const plans: WeighedPlan[] = [{ name: 'robust', decided: decisionsById(model, robust.online), pv: totalPv(robust.pv) }];
+  if (deterministic.feasible) plans.push({ name: 'deterministic', decided: decisionsById(model, deterministic.online), pv: totalPv(deterministic.pv) });
   const evaluate = args.evaluate ?? DEFAULT_EVALUATE;
-  const bar = progress(io, evaluate * (deterministic.feasible ? 2 : 1), 'evaluating');
+  const bar = progress(io, evaluate * plans.length, 'evaluating');
   let done = 0;
   const tick = () => bar.update(++done);
-  const rows: { name: string; rows: Robustness[] }[] = [{ name: 'robust', rows: evaluatePlan(source, model, args.set, seed, evaluate, decisionsById(model, robust.online), solver, tick) }];
-  if (deterministic.feasible) rows.push({ name: 'deterministic', rows: evaluatePlan(source, model, args.set, seed, evaluate, decisionsById(model, deterministic.online), solver, tick) });
+  const rows: { name: string; rows: Robustness[] }[] = plans.map((p) => ({ name: p.name, rows: evaluatePlan(source, model, args.set, seed, evaluate, p.decided, solver, tick) }));
   bar.stop();
   const table = robustnessTable(model, rows);
-  const sum = (pv: readonly number[]) => pv.reduce((a, x) => a + x, 0);
-  const weighed: WeighedPlan[] = [{ name: 'robust', decided: decisionsById(model, robust.online), pv: sum(robust.pv) }];
-  if (deterministic.feasible) weighed.push({ name: 'deterministic', decided: decisionsById(model, deterministic.online), pv: sum(deterministic.pv) });
-  const regret = regretTable(model, regrets(model, namedFutures(source, model, args.set, futures), weighed, solver));
+  const regret = regretTable(model, regrets(model, namedFutures(source, model, args.set, futures), plans, solver));
   const text = robustText(model, robust, deterministic.feasible ? deterministic : undefined, rows, { runs, need, seed, evaluate, objective });
+  const central = plans.find((p) => p.name === 'deterministic');
   return {
     online: robust.online,
     pv: robust.pv,
     tables: [table, regret],
-    manifest: { seed, uncertainty: { runs, confidence, futures_needed: need, evaluate, evaluate_seed: `${seed}/evaluate`, proven_optimal: robust.proven, gap: robust.gap, ...(deterministic.feasible ? { deterministic_plan: Object.fromEntries(decisionsById(model, deterministic.online)) } : {}) } },
+    manifest: { seed, uncertainty: { runs, confidence, futures_needed: need, evaluate, evaluate_seed: `${seed}/evaluate`, proven_optimal: robust.proven, gap: robust.gap, ...(central ? { deterministic_plan: Object.fromEntries(central.decided) } : {}) } },
     text,
   };
 }
+
+const totalPv = (pv: readonly number[]) => pv.reduce((s, x) => s + x, 0);
 
 type Robust = Extract<ReturnType<typeof solveRobustPlan>, { feasible: true }>;
 type Deterministic = Extract<ReturnType<typeof solvePlan>, { feasible: true }>;
@@ -83,8 +85,7 @@ function robustText(
   const worst = robust.inSample.reduce((a, b) => (b.share < a.share ? b : a), robust.inSample[0]!);
   if (worst) lines.push(`in sample: every target-year met in ≥ ${pct(worst.share)} of the futures (least: ${model.targets[worst.target]!.id} ${model.startYear + worst.y})`);
   if (deterministic) {
-    const pvOf = (pv: readonly number[]) => pv.reduce((s, x) => s + x, 0);
-    const extra = c.objective === 'npv' ? `expected NPV ${m(robust.objective)} against ${m(deterministic.value?.npv ?? 0)} on the central path` : `PV of capex ${m(pvOf(robust.pv))} against ${m(pvOf(deterministic.pv))} for the plan of the central path: robustness costs ${m(pvOf(robust.pv) - pvOf(deterministic.pv))}`;
+    const extra = c.objective === 'npv' ? `expected NPV ${m(robust.objective)} against ${m(deterministic.value?.npv ?? 0)} on the central path` : `PV of capex ${m(totalPv(robust.pv))} against ${m(totalPv(deterministic.pv))} for the plan of the central path: robustness costs ${m(totalPv(robust.pv) - totalPv(deterministic.pv))}`;
     lines.push(extra);
   }
   lines.push(`out of sample (${c.evaluate} fresh futures), the chance that behaviour meets each target, at its weakest year:`);

@@ -163,10 +163,9 @@ export function solveBenders(first: Stage1, futures: readonly Stage2[], need: nu
     const p = new Float64Array(n);
     p.set(z);
     for (let i = Z; i < n; i++) p[i] = 1;
-    const metIn = new Array<number>(T).fill(0);
-    const failed = new Set<string>();
-    for (const piece of pieces) if (!passes(piece, p, solver)) for (const t of piece.targets) failed.add(`${piece.s}/${t}`);
-    futures.forEach((_, s) => { for (let t = 0; t < T; t++) if (!failed.has(`${s}/${t}`)) metIn[t]!++; });
+    // Each future's target-year is in one piece (or in none: a row without routing columns, which the master's own rows hold).
+    const metIn = new Array<number>(T).fill(futures.length);
+    for (const piece of pieces) if (!passes(piece, p, solver)) for (const t of piece.targets) metIn[t]!--;
     if (metIn.every((m) => m >= (need ?? futures.length))) incumbent = { z, objective };
   }
 }
@@ -218,18 +217,12 @@ function split(f: Stage2, s: number, wCol: ((s: number, t: number) => number) | 
  */
 function shortfall(piece: Piece, p: Float64Array, solver: Solver) {
   const m = piece.upper.length;
-  const targetRows = piece.rows.flatMap((r, i) => (r.t >= 0 ? [i] : []));
-  const k = targetRows.length;
-  const shift = (r: PieceRow) => r.param.reduce((s, q) => s + q.coef * p[q.col]!, 0);
-  const rows: Row[] = piece.rows.map((r, i) => {
-    const b = shift(r);
-    const slack = targetRows.indexOf(i);
-    return {
-      cols: slack >= 0 ? [...r.cols, m + slack] : r.cols,
-      coefs: slack >= 0 ? [...r.coefs, 1] : r.coefs,
-      lower: r.lower - b,
-      upper: r.upper - b,
-    };
+  const k = piece.targets.length;
+  let slack = m;
+  const rows: Row[] = piece.rows.map((r) => {
+    const b = r.param.reduce((s, q) => s + q.coef * p[q.col]!, 0);
+    const target = r.t >= 0;
+    return { cols: target ? [...r.cols, slack++] : r.cols, coefs: target ? [...r.coefs, 1] : r.coefs, lower: r.lower - b, upper: r.upper - b };
   });
   const lp: Program = {
     sense: 'min',

@@ -25,6 +25,10 @@ export interface Robustness {
 export const decisionsById = (model: Model, online: Decisions): Map<string, number> =>
   new Map(model.candidates.flatMap((k, i) => (online[i] === undefined ? [] : [[k.id, online[i]!] as const])));
 
+/** A future's model with a plan's decisions by candidate id (the inverse of decisionsById). */
+export const withDecisionsById = (model: Model, decided: ReadonlyMap<string, number>): Model =>
+  withDecisions(model, model.candidates.map((k) => decided.get(k.id)));
+
 export function evaluatePlan(
   source: LoadedSource, base: Model, set: readonly string[], seed: number | string, runs: number, decided: ReadonlyMap<string, number>, solver: Solver, onRun: () => void = () => {},
 ): Robustness[] {
@@ -32,7 +36,7 @@ export function evaluatePlan(
   const tally = years.map(() => ({ optimal: 0, behaviour: 0, shortfall: 0 }));
   for (let run = 0; run < runs; run++) {
     const future = drawFuture(source, base, set, evaluationSeed(seed), run);
-    const model = withDecisions(future.model, future.model.candidates.map((k) => decided.get(k.id)));
+    const model = withDecisionsById(future.model, decided);
     const result = simulate(model, { eventApplies: future.events });
     const Y = model.years;
     years.forEach(({ target, y }, i) => {

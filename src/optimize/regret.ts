@@ -16,8 +16,8 @@ import { requiredIn, servedIn, targetYearIndices } from '../engine/targets.js';
 import type { Cell, Table } from '../io/csv.js';
 import { buildWhatIf, type LoadedSource } from '../scenario/index.js';
 import { percentile } from '../sensitivity/tornado.js';
+import { withDecisionsById } from './evaluate.js';
 import type { Future } from './futures.js';
-import { withDecisions } from './plan.js';
 import { solveRobustPlan } from './robust.js';
 import type { Solver } from './solver.js';
 
@@ -94,7 +94,7 @@ export function regrets(central: Model, named: readonly NamedFuture[], plans: re
 
 /** Behaviour's shortfall on every target-year with the plan's decisions in the future, and its value (million USD, discounted). */
 function shortfallOf(future: Future, decided: ReadonlyMap<string, number>): { shortfall: number; value: number } {
-  const model = withDecisions(future.model, future.model.candidates.map((k) => decided.get(k.id)));
+  const model = withDecisionsById(future.model, decided);
   const result = simulate(model, { eventApplies: future.events });
   const e = model.economics;
   let shortfall = 0;
