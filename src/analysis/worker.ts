@@ -1,7 +1,6 @@
 // Worker-thread tasks for sweeps and Monte Carlo (bin/worker.cjs loads them
 // from the CLI bundle). Each worker reads a scenario once and runs batches
 // with the same functions as a serial run.
-import fs from 'node:fs';
 import { buildScenario, loadSource, type LoadedSource } from '../scenario/index.js';
 import { ScenarioError } from '../scenario/problems.js';
 import { DECIMAL_COMMA, STANDARD, toCsvRows, type Cell } from '../io/csv.js';
@@ -12,6 +11,7 @@ import { BatchCollector, metricDefs, runOnce, type BatchData } from './montecarl
 import { sweepBatch, type SweepBatch } from './sweep.js';
 import type { Model } from '../engine/model.js';
 import type { BufferHolder } from '../engine/simulate.js';
+import { readRegularFile } from '../io/read.js';
 
 export interface MonteCarloBatch {
   file: string;
@@ -42,7 +42,7 @@ const bases = new Map<string, Model>();
 
 function sourceOf(file: string): LoadedSource {
   let source = sources.get(file);
-  if (!source) sources.set(file, (source = loadSource(file, (f) => fs.readFileSync(f, 'utf8'))));
+  if (!source) sources.set(file, (source = loadSource(file, (f) => readRegularFile(f))));
   return source;
 }
 

@@ -1,7 +1,6 @@
 // corridor appraise <scenario>: is each project, and the programme, worth its
 // cost? With against without from the behavioural simulation; writes
 // appraisal.csv and appraisal-years.csv and says the answer in words.
-import path from 'node:path';
 import { appraise, PROGRAMME, type Appraised } from '../appraise/appraise.js';
 import { switchingValues, type Switch, type Switching } from '../appraise/switching.js';
 import { appraisalTable, appraisalYearsTable } from '../appraise/tables.js';
@@ -9,7 +8,7 @@ import type { Model } from '../engine/model.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
 import { writeFilesAtomically } from '../io/write.js';
 import { ECONOMIC_DEFAULTS } from '../scenario/economics.js';
-import { loadForCommand, manifestFile, textTable, type TableCommandArgs } from './common.js';
+import { loadForCommand, manifestFile, textTable, type TableCommandArgs, outputFolder } from './common.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
 
@@ -20,7 +19,7 @@ export async function appraiseCommand(args: AppraiseArgs, io: Io): Promise<numbe
   const { rows, runs } = appraise(model);
   const switching = rows.map((r) => switchingValues(model, r.id, runs));
   const tables = [appraisalTable(model, rows, switching), appraisalYearsTable(model, rows)];
-  const outDir = args.out ?? path.join('output', `${model.name}-appraisal`);
+  const outDir = outputFolder(args.out, model.name, '-appraisal', args.set);
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
   const e = model.economics;
   writeFilesAtomically(outDir, [

@@ -1,8 +1,11 @@
 // Pieces every command shares: loading a scenario for a command, options, and printing.
+import { createHash } from 'node:crypto';
 import os from 'node:os';
+import path from 'node:path';
 import type { Model } from '../engine/model.js';
 import { scenarioHash, type Manifest } from '../io/manifest.js';
 import type { OutputFile } from '../io/write.js';
+import { UnreadableFile } from '../io/read.js';
 import { VERSION } from '../version.js';
 import { buildScenario, loadSource, type LoadedScenario, type LoadedSource } from '../scenario/index.js';
 import { formatProblem, ScenarioError } from '../scenario/problems.js';
@@ -37,13 +40,29 @@ export function readSource(file: string, io: Io): LoadedSource {
     if (code === 'EISDIR') throw new UsageError(`"${file}" is a folder; give a scenario file (.yaml, .yml or .json)`);
     if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`cannot read scenario file "${file}": no permission`);
     if (code === 'ENOTDIR') throw new UsageError(`cannot read scenario file "${file}": a part of the path is a file, not a folder`);
+    if (err instanceof UnreadableFile) throw new UsageError(`cannot read scenario file: ${err.message}; give a scenario file (.yaml, .yml or .json)`);
     throw err;
   }
 }
 
-/** What is wrong with a count option (--runs, --workers), if anything: it must be a whole number ≥ 1. */
-export function countProblem(option: string, value: number | undefined): string | undefined {
-  return value === undefined || (Number.isInteger(value) && value >= 1) ? undefined : `${option} must be a whole number ≥ 1, got ${value}`;
+/**
+ * Largest --runs and --evaluate: a million runs of the baseline take minutes;
+ * more is a typo (1e12), and the run buffers of that many would not fit the heap.
+ */
+export const MAX_RUNS = 1_000_000;
+/** Largest --workers: threads beyond a few per core only cost memory. */
+export const MAX_WORKERS = 256;
+
+/** What is wrong with a count option (--runs, --workers), if anything: a whole number from 1 to `max`. */
+export function countProblem(option: string, value: number | undefined, max = option === '--workers' ? MAX_WORKERS : MAX_RUNS): string | undefined {
+  return value === undefined || (Number.isInteger(value) && value >= 1 && value <= max)
+    ? undefined
+    : `${option} must be a whole number from 1 to ${max.toLocaleString('en-US')}, got ${value}`;
+}
+
+/** What is wrong with --seed, if anything: a whole number from 0 to 2^53 − 1 (exactly representable). */
+export function seedProblem(value: number | undefined): string | undefined {
+  return value === undefined || (Number.isSafeInteger(value) && value >= 0) ? undefined : `--seed must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got ${value}`;
 }
 
 /** --workers of sweep and montecarlo, checked with countProblem: threads to use at most (default: the number of cores). */
@@ -128,4 +147,34 @@ export function manifestFile(
     run_at: io.now().toISOString(),
   };
   return { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` };
+}
+
+/** System folders that no output may go into: the root, and the kernel's and devices' file systems. */
+const FORBIDDEN_OUT = ['/', '/proc', '/sys', '/dev'];
+
+/**
+ * The output folder of a command: `--out` as given (refused if it is the root
+ * or inside /proc, /sys or /dev), else `output/<name><suffix>`, and with
+ * `--set` overrides `output/<name><suffix>--<slug>`, so that a what-if never
+ * overwrites the base run's tables.
+ */
+export function outputFolder(out: string | undefined, name: string, suffix = '', set: readonly string[] = []): string {
+  if (out !== undefined) {
+    const resolved = path.resolve(out);
+    if (FORBIDDEN_OUT.some((f) => resolved === f || (f !== '/' && resolved.startsWith(`${f}/`)))) {
+      throw new UsageError(`--out ${out}: output may not go into ${resolved === '/' ? 'the root folder' : `a system folder (${resolved})`}; give a folder of your own, e.g. --out output/${name}${suffix}`);
+    }
+    return out;
+  }
+  return path.join('output', `${name}${suffix}${set.length ? `--${overridesSlug(set)}` : ''}`);
+}
+
+/** A short, readable folder name for a list of overrides: `growth=0.2` → `growth-0.2`; long ones end in a hash. */
+export function overridesSlug(set: readonly string[]): string {
+  const slug = set
+    .map((s) => s.replace(/^projects\.|^links\.|^nodes\.|^flows\.|^events\./, '').replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, ''))
+    .join('_');
+  if (slug.length <= 60) return slug;
+  const hash = createHash('sha256').update(set.join('\0')).digest('hex').slice(0, 8);
+  return `${slug.slice(0, 51).replace(/[-_.]+$/, '')}-${hash}`;
 }

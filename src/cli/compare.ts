@@ -1,6 +1,5 @@
 // corridor compare <base> <other>... [--variant NAME:name=value,...]: run
 // several scenarios, write compare.csv and compare-summary.csv, say what changed.
-import path from 'node:path';
 import { bottleneckTable, compareSummaryTable, compareTable, narrate, type Compared, type Finding } from '../analysis/compare.js';
 import { runTotals } from '../analysis/metrics.js';
 import { simulate } from '../engine/simulate.js';
@@ -10,7 +9,7 @@ import { buildScenario, type LoadedScenario, type LoadedSource } from '../scenar
 import { ScenarioError, type Problem } from '../scenario/problems.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './errors.js';
-import { readSource } from './common.js';
+import { readSource, outputFolder } from './common.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
 
@@ -64,7 +63,7 @@ export async function compareCommand(args: CompareArgs, io: Io): Promise<number>
   });
   if (problems.length > 0) throw new ScenarioError(problems);
   const runs: Compared[] = uniqueNames(loaded.map(({ plan, scenario }) => ({ name: plan.name ?? scenario.model!.name, result: simulate(scenario.model!) })));
-  const outDir = args.out ?? path.join('output', `compare-${runs[0]!.name}`);
+  const outDir = outputFolder(args.out, `compare-${runs[0]!.name}`);
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
   const findings = narrate(runs);
   const manifest = {

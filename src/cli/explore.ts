@@ -13,7 +13,7 @@ import { runTables } from '../io/tables.js';
 import { writeFilesAtomically } from '../io/write.js';
 import { extent, mapChart, mapNetwork } from '../report/map.js';
 import { outlines } from '../report/outlines.js';
-import { loadForCommand } from './common.js';
+import { loadForCommand, outputFolder } from './common.js';
 import type { Io } from './io.js';
 
 export interface ExploreArgs {
@@ -57,7 +57,7 @@ export async function exploreCommand(args: ExploreArgs, io: Io): Promise<number>
     ...(net ? { net } : {}),
   };
   const tables = runTables(result).map((t) => t.file);
-  const outDir = args.out ?? path.join('output', model.name);
+  const outDir = outputFolder(args.out, model.name, '', args.set);
   writeFilesAtomically(outDir, [{ name: 'explorer.html', content: explorerHtml(payload, pageScript(), tables) }]);
   const file = path.join(outDir, 'explorer.html');
   io.stdout(`wrote ${file} (${Math.round(fs.statSync(file).size / 1024)} KB): open it in a browser; it needs no network and is one file to share\n`);

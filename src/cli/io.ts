@@ -1,6 +1,6 @@
 // What a command may touch: its streams and the file system, injected so that
 // commands run in-process in tests.
-import fs from 'node:fs';
+import { readRegularFile } from '../io/read.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -14,7 +14,7 @@ export interface Io {
 export const processIo = (): Io => ({
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
-  readText: (f) => fs.readFileSync(f, 'utf8'),
+  readText: (f) => readRegularFile(f),
   isTty: Boolean(process.stderr.isTTY),
   now: () => new Date(),
 });

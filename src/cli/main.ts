@@ -43,7 +43,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       (y) =>
         y
           .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (.yaml, .yml or .json)' })
-          .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>)' })
+          .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>; with --set: …--<overrides>)' })
           .option('set', setOption)
           .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets: ";" separator, "," decimals, UTF-8 with BOM' })
           .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing on success' })
@@ -63,7 +63,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       (y) =>
         y
           .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file' })
-          .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>-optimum)' })
+          .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>-optimum; with --set: …--<overrides>)' })
           .option('set', setOption)
           .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
           .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing on success' })
@@ -77,17 +77,17 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       (y) =>
         y
           .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file with targets and candidate projects' })
-          .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>-plan)' })
+          .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>-plan, -plan-npv with --objective npv, -plan-robust with --runs; with --set: …--<overrides>)' })
           .option('set', setOption)
           .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
           .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing on success' })
           .option('report', reportOption)
           .option('objective', { choices: ['capex', 'npv'] as const, default: 'capex' as const, describe: 'capex: the least PV of capex meeting the targets; npv: the most net present value (economics block), targets as constraints' })
           .example('$0 plan scenarios/middle-corridor-plan.yaml', 'the cheapest way to the official targets')
-          .option('runs', { type: 'number', describe: 'Plan for N futures drawn from the uncertainty block (the Monte Carlo streams): builds shared, routing per future' })
-          .option('seed', { type: 'number', describe: `With --runs: master seed (default ${DEFAULT_SEED}); run i is montecarlo's run i` })
+          .option('runs', { type: 'number', describe: 'Plan for N futures drawn from the uncertainty block (the Monte Carlo streams): builds shared, routing per future (1 to 10,000)' })
+          .option('seed', { type: 'number', describe: `With --runs: master seed, a whole number from 0 to 2^53 − 1 (default ${DEFAULT_SEED}); run i is montecarlo's run i` })
           .option('confidence', { type: 'number', describe: 'With --runs: each target-year met in at least this share of the futures, in (0, 1] (default 1: all)' })
-          .option('evaluate', { type: 'number', describe: 'With --runs: fresh futures to test both plans on (behaviour), written to plan-robustness.csv (default 2000); plan-regret.csv weighs both in named futures' })
+          .option('evaluate', { type: 'number', describe: 'With --runs: fresh futures to test both plans on (behaviour), written to plan-robustness.csv (default 2000, at most 1,000,000); plan-regret.csv weighs both in named futures' })
           .option('time-limit', { type: 'number', describe: 'With --runs: seconds for the solve (default 300); then the best plan found, marked unproven, with its gap' })
           .example('$0 plan scenarios/middle-corridor-plan.yaml --objective npv', 'what is worth building, and what the targets cost')
           .example('$0 plan scenarios/middle-corridor-plan.yaml --runs 100 --confidence 0.8', 'a plan that meets 10 Mt in 8 futures of 10')
@@ -101,7 +101,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       (y) =>
         y
           .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (its `economics` block gives the values; defaults in docs/appraisal.md)' })
-          .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>-appraisal)' })
+          .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>-appraisal; with --set: …--<overrides>)' })
           .option('set', setOption)
           .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
           .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing on success' })
@@ -147,7 +147,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('param', { type: 'string', array: true, default: [] as string[], describe: 'name=start:stop:step (stop included) or name=v1,v2,...; several make a grid' })
           .option('set', setOption)
           .option('workers', WORKERS_OPTION)
-          .option('out', { type: 'string', describe: 'Output folder (default: output/sweep-<scenario name>)' })
+          .option('out', { type: 'string', describe: 'Output folder (default: output/sweep-<scenario name>; with --set: …--<overrides>)' })
           .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
           .example('$0 sweep scenarios/middle-corridor.yaml --param titr_growth=0.05:0.20:0.05 --param vessels_online=2027,2029', 'a 4 × 2 grid'),
       async (a) => done(await (await commands()).sweepCommand({ scenario: a.scenario, param: a.param, set: a.set, workers: a.workers, out: a.out, decimalComma: a['decimal-comma'] }, io)),
@@ -158,12 +158,12 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       (y) =>
         y
           .positional('scenario', { type: 'string', demandOption: true })
-          .option('runs', { type: 'number', default: 1000, describe: 'Number of runs' })
-          .option('seed', { type: 'number', describe: `Master seed (default ${DEFAULT_SEED}); the same seed gives the same bytes` })
+          .option('runs', { type: 'number', default: 1000, describe: 'Number of runs (1 to 1,000,000)' })
+          .option('seed', { type: 'number', describe: `Master seed, a whole number from 0 to 2^53 − 1 (default ${DEFAULT_SEED}); the same seed gives the same bytes` })
           .option('workers', WORKERS_OPTION)
           .option('keep-runs', { type: 'boolean', default: false, describe: 'Also write runs.csv: one row per run and year' })
           .option('set', setOption)
-          .option('out', { type: 'string', describe: 'Output folder (default: output/montecarlo-<scenario name>)' })
+          .option('out', { type: 'string', describe: 'Output folder (default: output/montecarlo-<scenario name>; with --set: …--<overrides>)' })
           .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
           .option('report', reportOption)
           .example('$0 montecarlo scenarios/middle-corridor.yaml --runs 2000 --seed 7', 'the baseline’s fan of outcomes'),
@@ -179,11 +179,11 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
         y
           .positional('scenario', { type: 'string', demandOption: true })
           .option('year', { type: 'number', describe: 'Year of the served and unserved metrics in tornado.csv (default: the last)' })
-          .option('runs', { type: 'number', default: 2000, describe: 'Runs of the global sample' })
-          .option('seed', { type: 'number', describe: `Master seed (default ${DEFAULT_SEED}); the same seed gives the same bytes` })
+          .option('runs', { type: 'number', default: 2000, describe: 'Runs of the global sample (1 to 1,000,000)' })
+          .option('seed', { type: 'number', describe: `Master seed, a whole number from 0 to 2^53 − 1 (default ${DEFAULT_SEED}); the same seed gives the same bytes` })
           .option('workers', WORKERS_OPTION)
           .option('set', setOption)
-          .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>-sensitivity)' })
+          .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>-sensitivity; with --set: …--<overrides>)' })
           .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
           .option('report', reportOption)
           .example('$0 sensitivity scenarios/middle-corridor.yaml --year 2030', 'what drives served volume in 2030'),
@@ -198,7 +198,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       (y) =>
         y
           .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file' })
-          .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>)' })
+          .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>; with --set: …--<overrides>)' })
           .option('set', setOption)
           .example('$0 explore scenarios/middle-corridor.yaml', 'open output/middle-corridor/explorer.html in a browser'),
       async (a) => done(await (await commands()).exploreCommand({ scenario: a.scenario, out: a.out, set: a.set }, io)),
@@ -254,7 +254,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
 /** --workers of sweep and montecarlo (see src/analysis/pool.ts for when workers start). */
 const WORKERS_OPTION = {
   type: 'number',
-  describe: 'Threads to use at most (default: the number of cores); jobs that one thread finishes in a few seconds stay on one',
+  describe: 'Threads to use at most, 1 to 256 (default: the number of cores); jobs that one thread finishes in a few seconds stay on one',
 } as const;
 
 /** Runs the CLI on `argv` (without node and script); returns the exit code. */
@@ -280,6 +280,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         io.stderr(debug ? `${err.stack}\n` : `corridor: ${err.message}; nothing was written\n`);
         return EXIT_FAILURE;
       case 'OutputError':
+      case 'BadFolder':
+      case 'UnreadableFile':
         io.stderr(`corridor: ${err.message}\n`);
         return EXIT_BAD_INPUT;
       case 'UsageError':

@@ -9,7 +9,7 @@ import { OrderedFile, writeFilesAtomically } from '../io/write.js';
 import { DEFAULT_SEED } from '../random/streams.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './errors.js';
-import { countProblem, rateText, readSource, runPhase, threadsFrom } from './common.js';
+import { countProblem, seedProblem, rateText, readSource, runPhase, threadsFrom, outputFolder } from './common.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
 import { progress } from './progress.js';
@@ -35,7 +35,7 @@ export interface MonteCarloArgs {
 export const BATCH_RUNS = 200;
 
 export async function monteCarloCommand(args: MonteCarloArgs, io: Io): Promise<number> {
-  const bad = [countProblem('--runs', args.runs), countProblem('--workers', args.workers)].filter((p) => p !== undefined);
+  const bad = [countProblem('--runs', args.runs), countProblem('--workers', args.workers), seedProblem(args.seed)].filter((p) => p !== undefined);
   if (bad.length > 0) throw new UsageError(bad.join('\n'));
   const maxThreads = threadsFrom(args.workers);
   const file = path.resolve(args.scenario);
@@ -45,7 +45,7 @@ export async function monteCarloCommand(args: MonteCarloArgs, io: Io): Promise<n
   if (base.uncertainty.length === 0 && !base.events.some((e) => e.probability)) {
     io.stderr(`${args.scenario}: warning: no \`uncertainty\` block and no event with a probability: every run is the same\n`);
   }
-  const outDir = args.out ?? path.join('output', `montecarlo-${base.name}`);
+  const outDir = outputFolder(args.out, `montecarlo-${base.name}`, '', args.set);
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
   const batches: MonteCarloBatch[] = [];
   for (let from = 0; from < args.runs; from += BATCH_RUNS) {

@@ -1,7 +1,6 @@
 // corridor optimum <scenario>: per year, the most the network could carry with
 // free routing, beside what behaviour carries, and what one more Mt/year of
 // each capacity is worth to each.
-import path from 'node:path';
 import { simulate } from '../engine/simulate.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
 import { writeFilesAtomically } from '../io/write.js';
@@ -10,7 +9,7 @@ import { solveOptimum, type OptimumResult } from '../optimize/optimum.js';
 import { Solver } from '../optimize/solver.js';
 import { optimumTables } from '../optimize/tables.js';
 import type { Result } from '../engine/simulate.js';
-import { loadForCommand, manifestFile, textTable, type TableCommandArgs } from './common.js';
+import { loadForCommand, manifestFile, textTable, type TableCommandArgs, outputFolder } from './common.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
 
@@ -21,7 +20,7 @@ export async function optimumCommand(args: OptimumArgs, io: Io): Promise<number>
   const result = simulate(loaded.model);
   const optimum = solveOptimum(loaded.model, result.capacity, await Solver.load());
   const tables = optimumTables(result, optimum, behaviouralValues(result));
-  const outDir = args.out ?? path.join('output', `${loaded.model.name}-optimum`);
+  const outDir = outputFolder(args.out, loaded.model.name, '-optimum', args.set);
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
   writeFilesAtomically(outDir, [
     ...tables.map((t) => ({ name: t.file, content: toCsv(t, dialect) })),

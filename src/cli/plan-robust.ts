@@ -9,7 +9,7 @@ import { solvePlan, type Objective } from '../optimize/plan.js';
 import { futuresNeeded, solveRobustPlan } from '../optimize/robust.js';
 import type { Solver } from '../optimize/solver.js';
 import { DEFAULT_SEED } from '../random/seed.js';
-import { countProblem, type Loaded } from './common.js';
+import { countProblem, seedProblem, type Loaded } from './common.js';
 import { UsageError } from './errors.js';
 import type { Io } from './io.js';
 import type { Choice, PlanArgs } from './plan.js';
@@ -18,11 +18,15 @@ import { progress } from './progress.js';
 export const DEFAULT_EVALUATE = 2000;
 export const DEFAULT_TIME_LIMIT = 300;
 
+/** Largest plan --runs: every future is a block of the master MILP and of the Benders checks. */
+export const MAX_PLAN_RUNS = 10_000;
+
 /** Bad --runs, --confidence, --evaluate or --time-limit, or a scenario without uncertainty: a usage error (exit 2) in a sentence. */
 export function checkRobustArgs(args: PlanArgs, model: Model): void {
   const problem =
-    countProblem('--runs', args.runs) ??
+    countProblem('--runs', args.runs, MAX_PLAN_RUNS) ??
     countProblem('--evaluate', args.evaluate) ??
+    seedProblem(args.seed) ??
     (args.confidence !== undefined && !(args.confidence > 0 && args.confidence <= 1) ? `--confidence must lie in (0, 1], got ${args.confidence} (0.9: each target-year met in 9 futures of 10)` : undefined) ??
     (args.timeLimit !== undefined && !(args.timeLimit > 0) ? `--time-limit must be a positive number of seconds, got ${args.timeLimit}` : undefined);
   if (problem) throw new UsageError(problem);

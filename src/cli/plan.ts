@@ -1,6 +1,5 @@
 // corridor plan <scenario>: the cheapest set and timing of candidate projects
 // that meets every target with free routing; then how behaviour fares with it.
-import path from 'node:path';
 import { simulate } from '../engine/simulate.js';
 import type { Model } from '../engine/model.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
@@ -9,7 +8,7 @@ import { isMet } from '../engine/targets.js';
 import { planTable, planTargetsTable, planTargetYears, planYaml, whyShort, type PlanTargetYear } from '../optimize/outputs.js';
 import { solvePlan, withDecisions, type Decisions, type NetValue, type Objective, type PlanOutcome, type ShortTargetYear } from '../optimize/plan.js';
 import { Solver } from '../optimize/solver.js';
-import { loadForCommand, manifestFile, textTable, type TableCommandArgs } from './common.js';
+import { loadForCommand, manifestFile, textTable, type TableCommandArgs, outputFolder } from './common.js';
 import { checkRobustArgs, robustChoice } from './plan-robust.js';
 import type { Table } from '../io/csv.js';
 import { EXIT_MISSED, UsageError } from './errors.js';
@@ -54,7 +53,7 @@ export async function planCommand(args: PlanArgs, io: Io): Promise<number> {
   if (!chosen) return EXIT_MISSED;
   const planned = simulate(withDecisions(model, chosen.online));
   const years = planTargetYears(planned, solver);
-  const outDir = args.out ?? path.join('output', `${model.name}-plan`);
+  const outDir = outputFolder(args.out, model.name, args.runs !== undefined ? '-plan-robust' : objective === 'npv' ? '-plan-npv' : '-plan', args.set);
   const tables = [planTable(model, chosen.online, chosen.pv, chosen.value), planTargetsTable(planned.model, years), ...chosen.tables];
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
   const yaml = planYaml(model, chosen.online, chosen.pv, { file: args.scenario, raw: loaded.source.raw, set: args.set }, outDir);

@@ -16,7 +16,7 @@ export async function writeReport(dir: string, svg: boolean): Promise<string> {
   writeFilesAtomically(dir, [
     { name: 'report.html', content: reportHtml(report, svgs) },
     ...(svg ? charts.map((c, i) => ({ name: `${c.id}.svg`, content: svgs[i]! })) : []),
-  ]);
+  ], { joinRun: true });
   return path.join(dir, 'report.html');
 }
 

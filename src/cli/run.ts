@@ -1,12 +1,11 @@
 // corridor run <scenario>: simulate, write the tables and manifest.json atomically, print a summary.
-import path from 'node:path';
 import { yearMetrics } from '../engine/metrics.js';
 import { targetYears } from '../engine/targets.js';
 import { simulate, type Result } from '../engine/simulate.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
 import { runTables } from '../io/tables.js';
 import { writeFilesAtomically } from '../io/write.js';
-import { loadForCommand, manifestFile, textTable, type TableCommandArgs } from './common.js';
+import { loadForCommand, manifestFile, textTable, type TableCommandArgs, outputFolder } from './common.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
 
@@ -15,7 +14,7 @@ export type RunArgs = TableCommandArgs;
 export async function runCommand(args: RunArgs, io: Io): Promise<number> {
   const loaded = loadForCommand(args.scenario, io, args.set);
   const result = simulate(loaded.model);
-  const outDir = args.out ?? path.join('output', loaded.model.name);
+  const outDir = outputFolder(args.out, loaded.model.name, '', args.set);
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
   const tables = runTables(result);
   writeFilesAtomically(outDir, [

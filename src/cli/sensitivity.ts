@@ -11,7 +11,7 @@ import { DEFAULT_SEED } from '../random/streams.js';
 import { sensitivityTable, tornadoTable, type Sample } from '../sensitivity/tables.js';
 import { factors, runWith } from '../sensitivity/tornado.js';
 import { VERSION } from '../version.js';
-import { countProblem, rateText, readSource, runPhase, textTable, threadsFrom } from './common.js';
+import { countProblem, seedProblem, rateText, readSource, runPhase, textTable, threadsFrom, outputFolder } from './common.js';
 import { UsageError } from './errors.js';
 import type { Io } from './io.js';
 import { BATCH_RUNS } from './montecarlo.js';
@@ -34,7 +34,7 @@ export interface SensitivityArgs {
 export const SENSITIVITY_RUNS = 2000;
 
 export async function sensitivityCommand(args: SensitivityArgs, io: Io): Promise<number> {
-  const bad = [countProblem('--runs', args.runs), countProblem('--workers', args.workers)].filter((p) => p !== undefined);
+  const bad = [countProblem('--runs', args.runs), countProblem('--workers', args.workers), seedProblem(args.seed)].filter((p) => p !== undefined);
   const source = readSource(args.scenario, io);
   const base = baseModel(source, args.set);
   const last = base.startYear + base.years - 1;
@@ -89,7 +89,7 @@ export async function sensitivityCommand(args: SensitivityArgs, io: Io): Promise
       );
   const global = sensitivityTable(base, P === 0 ? { ...sample, runs: 0 } : sample);
 
-  const outDir = args.out ?? path.join('output', `${base.name}-sensitivity`);
+  const outDir = outputFolder(args.out, base.name, '-sensitivity', args.set);
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
   const manifest = {
     tool: 'corridor-sim', version: VERSION, command: 'sensitivity', run_at: io.now().toISOString(), csv: args.decimalComma ? 'decimal-comma' : 'standard',

@@ -7,7 +7,7 @@ import { buildScenario, type LoadedSource } from '../scenario/index.js';
 import { ScenarioError, type Problem } from '../scenario/problems.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './errors.js';
-import { countProblem, rateText, readSource, runPhase, threadsFrom } from './common.js';
+import { countProblem, rateText, readSource, runPhase, threadsFrom, outputFolder } from './common.js';
 import type { Io } from './io.js';
 import { progress } from './progress.js';
 
@@ -44,7 +44,7 @@ export async function sweepCommand(args: SweepArgs, io: Io): Promise<number> {
       factor: base.volumeUnit.factor, decimalComma: args.decimalComma,
     });
   }
-  const outDir = args.out ?? path.join('output', `sweep-${base.name}`);
+  const outDir = outputFolder(args.out, `sweep-${base.name}`, '', args.set);
   const csv = new OrderedFile(outDir, 'sweep.csv', toCsv({ file: 'sweep.csv', header: sweepHeader(params, base.volumeUnit), rows: [] }, args.decimalComma ? DECIMAL_COMMA : STANDARD));
   const bar = progress(io, combos.length, 'sweep');
   let finished = 0;

@@ -12,7 +12,7 @@ export function validateCommand(args: { scenarios: string[]; set: string[] }, io
       problems = loadScenario(file, { readText: io.readText, overrides: args.set }).problems;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      io.stderr(`${file}: cannot read: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}\n`);
+      io.stderr(`${file}: cannot read: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'no permission' : (err as Error).message}\n`);
       failed = true;
       continue;
     }

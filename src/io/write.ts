@@ -78,7 +78,64 @@ export function temporaryPath(dir: string, name: string): string {
   return path.join(dir, `.${name}.tmp-${process.pid}-${Date.now().toString(36)}`);
 }
 
-export function writeFilesAtomically(dir: string, files: readonly OutputFile[]): void {
+/**
+ * Writes `files` into `dir`, all or nothing. A set that holds `manifest.json` is
+ * a run: the manifest gains `files` (every file the run wrote, itself included),
+ * and the files that the folder's previous manifest listed and this run did not
+ * write are removed, so that no earlier run's table passes for this one's. With
+ * `joinRun`, the files are added to the folder's manifest (a report of that run).
+ */
+export function writeFilesAtomically(dir: string, files: readonly OutputFile[], options: { joinRun?: boolean } = {}): void {
+  const previous = listedFiles(dir);
+  const isRun = files.some((f) => f.name === MANIFEST);
+  if (isRun) files = files.map((f) => (f.name === MANIFEST && typeof f.content === 'string' ? { name: f.name, content: withFiles(f.content, files.map((g) => g.name)) } : f));
+  else if (options.joinRun && previous) {
+    const manifest = fs.readFileSync(path.join(dir, MANIFEST), 'utf8');
+    files = [...files, { name: MANIFEST, content: withFiles(manifest, [...previous, ...files.map((f) => f.name)]) }];
+  }
+  writeAll(dir, files);
+  if (isRun && previous) {
+    const written = new Set(files.map((f) => f.name));
+    for (const name of previous) if (!written.has(name)) removeStale(dir, name);
+  }
+}
+
+const MANIFEST = 'manifest.json';
+/** A name a manifest may list: a plain file name in the folder (never a path, never hidden). */
+const PLAIN_NAME = /^[\w][\w.-]*$/;
+
+/** The files that the folder's manifest says its run wrote (`files`, or `tables` in manifests before it), if any. */
+function listedFiles(dir: string): string[] | undefined {
+  let manifest: unknown;
+  try {
+    const file = path.join(dir, MANIFEST);
+    if (!fs.statSync(file).isFile()) return undefined;
+    manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const m = manifest as { files?: unknown; tables?: unknown };
+  const list = Array.isArray(m.files) ? m.files : Array.isArray(m.tables) ? m.tables : undefined;
+  return list?.filter((n): n is string => typeof n === 'string' && PLAIN_NAME.test(n));
+}
+
+/** The manifest's JSON with `files` set to the sorted, distinct names. */
+function withFiles(manifest: string, names: readonly string[]): string {
+  const parsed = JSON.parse(manifest) as Record<string, unknown>;
+  parsed.files = [...new Set(names)].sort();
+  return `${JSON.stringify(parsed, null, 2)}\n`;
+}
+
+function removeStale(dir: string, name: string): void {
+  const file = path.join(dir, name);
+  try {
+    if (fs.lstatSync(file).isFile()) fs.rmSync(file);
+  } catch {
+    // already gone
+  }
+}
+
+function writeAll(dir: string, files: readonly OutputFile[]): void {
   const tag = `.tmp-${process.pid}-${Date.now().toString(36)}`;
   const temps: string[] = [];
   try {

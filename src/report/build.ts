@@ -1,6 +1,6 @@
 // What a report shows, read from an output folder: the findings in words, the
 // scenario's projects, and the charts for a run, a comparison or a Monte Carlo.
-import fs from 'node:fs';
+import { readRegularFile } from '../io/read.js';
 import path from 'node:path';
 import {
   fmt, projectRows, readManifest, readTable, scenarioModel, suffixOf, type Manifest, type Report, type Row,
@@ -111,7 +111,7 @@ function compareReport(dir: string, manifest: Manifest): Report {
   const unit = rows.find((r) => r.metric!.startsWith('served_'))!.metric!.slice('served_'.length);
   const lines = (metric: string) => rows.filter((r) => r.metric === metric).flatMap((r) => names.map((n) => ({ year: +r.year!, scenario: n, value: +r[n]! })));
   const timeline = readTable(dir, 'compare-bottlenecks.csv', manifest).flatMap((r) => names.map((n) => ({ year: +r.year!, scenario: n, bottleneck: r[n]! })));
-  const findings = JSON.parse(fs.readFileSync(path.join(dir, 'compare-findings.json'), 'utf8')) as { scenario: string; text: string }[];
+  const findings = JSON.parse(readRegularFile(path.join(dir, 'compare-findings.json'))) as { scenario: string; text: string }[];
   return {
     title: `${names[0]}: comparison of ${names.length} scenarios`,
     subtitle: `corridor compare · ${names.join(', ')}`,

@@ -2,6 +2,7 @@
 // scenario it came from, and what every report shows (findings, projects,
 // charts, notes).
 import fs from 'node:fs';
+import { readRegularFile } from '../io/read.js';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Model } from '../engine/model.js';
@@ -43,15 +44,29 @@ export interface Manifest {
   uncertainty?: { runs: number; confidence: number; evaluate: number; deterministic_plan?: Record<string, number> };
 }
 
+/** An output folder that the report cannot use: bad input (exit 2), not a failure. */
+export class BadFolder extends Error {
+  override name = 'BadFolder';
+}
+
 export function readManifest(dir: string): Manifest {
   const file = path.join(dir, 'manifest.json');
   if (!fs.existsSync(file)) throw new Error(`${dir} has no manifest.json: give a folder written by corridor run, compare, montecarlo, optimum, plan, sensitivity or appraise`);
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(readRegularFile(file));
+  } catch (err) {
+    throw new BadFolder(`${file} cannot be read as a manifest (${(err as Error).message}); run the command again to write a new one`);
+  }
+  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest) || typeof (manifest as Manifest).command !== 'string') {
+    throw new BadFolder(`${file} is not a corridor manifest (no "command"); run the command again to write a new one`);
+  }
+  return manifest as Manifest;
 }
 
 export function readTable(dir: string, file: string, manifest: Manifest): Row[] {
   const comma = manifest.csv === 'decimal-comma';
-  const rows = parse(fs.readFileSync(path.join(dir, file), 'utf8'), { columns: true, bom: true, delimiter: comma ? ';' : ',' }) as Row[];
+  const rows = parse(readRegularFile(path.join(dir, file)), { columns: true, bom: true, delimiter: comma ? ';' : ',' }) as Row[];
   return comma ? rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, /^-?\d+,\d+$/.test(v) ? v.replace(',', '.') : v]))) : rows;
 }
 
@@ -64,7 +79,7 @@ export function scenarioModel(manifest: Manifest, notes: string[]): Model | unde
     notes.push('The scenario file was not found, so the projects are not shown.');
     return undefined;
   }
-  const loaded = loadScenario(file, { readText: (f) => fs.readFileSync(f, 'utf8') });
+  const loaded = loadScenario(file, { readText: (f) => readRegularFile(f) });
   if (manifest.scenario?.sha256 && scenarioHash(loaded.files) !== manifest.scenario.sha256) {
     notes.push(`${file} has changed since this run; the projects shown are from the current file.`);
   }

@@ -2,6 +2,7 @@
 // one tree of plain values ("as written"), with positions kept for every key.
 import path from 'node:path';
 import { formatPath, type Problem } from './problems.js';
+import { ScenarioSchema } from './schema.js';
 import { parseSource, problemAt, type Located, type Positions } from './source.js';
 
 export interface SourceFile {
@@ -40,8 +41,13 @@ function loadChain(
   problems: Problem[],
   stack: string[],
 ): unknown {
+  const isBase = stack.length > 0;
+  // A base is named by a shared file: refuse one that is not a scenario before
+  // reading it, and never quote what a non-scenario holds (a secret, a system file).
+  if (isBase && !SCENARIO_EXTENSION.test(file)) throw new NotAScenario('it is not a .yaml, .yml or .json file');
   const text = readText(file);
   const parsed = parseSource(text, file, positions);
+  if (isBase && parsed.value !== undefined && !looksLikeScenario(parsed.value)) throw new NotAScenario('none of its top-level keys is a scenario key');
   problems.push(...parsed.problems);
   if (parsed.value === undefined) return undefined;
   const own = parsed.value;
@@ -60,13 +66,24 @@ function loadChain(
       base = loadChain(baseFile, readText, positions, files, problems, [...stack, path.resolve(file)]);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      const reason = code === 'ENOENT' ? 'file not found' : (err as Error).message;
+      const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' || code === 'EPERM' ? 'no permission' : (err as Error).message;
       problems.push(at(`cannot read base scenario "${baseFile}": ${reason}`, 'the path is relative to this file'));
     }
   }
   files.push({ path: file, text });
   if (!isObject(base)) return own;
   return merge(base, own, positions, file, problems, []);
+}
+
+const SCENARIO_EXTENSION = /\.(ya?ml|json)$/i;
+const SCENARIO_KEYS = new Set(Object.keys(ScenarioSchema.shape));
+
+/** A base that is not a scenario: refused whole, with nothing of its content in the message. */
+class NotAScenario extends Error {}
+
+/** A map with at least one scenario key: its own problems may quote it. */
+function looksLikeScenario(value: unknown): boolean {
+  return isObject(value) && Object.keys(value).some((k) => SCENARIO_KEYS.has(k));
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

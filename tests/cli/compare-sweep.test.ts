@@ -151,6 +151,6 @@ describe('corridor sweep', () => {
     const workers = await cli('sweep', path.join(dir, 'series.yaml'), '--param', 'x', '--workers', '2.5');
     expect(workers.code).toBe(2);
     expect(workers.err).toContain('expected name=start:stop:step');
-    expect(workers.err).toContain('--workers must be a whole number ≥ 1, got 2.5');
+    expect(workers.err).toContain('--workers must be a whole number from 1 to 256, got 2.5');
   });
 });

@@ -142,8 +142,8 @@ describe('corridor montecarlo', () => {
   it('bad --runs and --workers are both reported, exit 2, before anything runs', async () => {
     const r = await cli('montecarlo', 'scenarios/middle-corridor.yaml', '--runs', '0', '--workers', '2.5', '--out', path.join(dir, 'out'));
     expect(r.code).toBe(2);
-    expect(r.err).toContain('--runs must be a whole number ≥ 1, got 0');
-    expect(r.err).toContain('--workers must be a whole number ≥ 1, got 2.5');
+    expect(r.err).toContain('--runs must be a whole number from 1 to 1,000,000, got 0');
+    expect(r.err).toContain('--workers must be a whole number from 1 to 256, got 2.5');
     expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
   });
 

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
+import { readRegularFile } from '../../src/io/read.js';
 // main() imports the commands when one first runs; loaded here, so that tests that time a command
 // (hostile files refused in under a second) do not time vitest's transform of every module.
 import '../../src/cli/commands.js';
@@ -20,7 +21,7 @@ export async function cli(...argv: string[]): Promise<CliResult> {
   const io: Io = {
     stdout: (t) => (out += t),
     stderr: (t) => (err += t),
-    readText: (f) => fs.readFileSync(f, 'utf8'),
+    readText: (f) => readRegularFile(f),
     isTty: false,
     now: () => new Date('2026-01-01T00:00:00Z'),
   };

@@ -257,7 +257,7 @@ describe('corridor plan --runs: bad input and a run', () => {
       fs.writeFileSync(file, oneCandidate(3, 6));
       const bad = async (...a: string[]) => cli('plan', file, '--out', path.join(dir, 'bad'), ...a);
       expect((await bad('--runs', '10', '--confidence', '1.5')).err).toMatch(/--confidence must lie in \(0, 1\], got 1\.5/);
-      expect((await bad('--runs', '0')).err).toMatch(/--runs must be a whole number ≥ 1, got 0/);
+      expect((await bad('--runs', '0')).err).toMatch(/--runs must be a whole number from 1 to 10,000, got 0/);
       const plain = path.join(dir, 'plain.yaml');
       fs.writeFileSync(plain, oneCandidate(3, 6).replace(/^uncertainty:.*$/m, ''));
       const r = await cli('plan', plain, '--runs', '10');
