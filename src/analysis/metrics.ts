@@ -1,7 +1,7 @@
 // Named metrics over a whole run, each with its definition (the per-year
 // ones are in engine/metrics.ts). Shared by the run summary, compare, sweep
 // and Monte Carlo so that every command counts the same way.
-import { UNSERVED_EPSILON, yearMetrics, type YearMetrics } from '../engine/metrics.js';
+import { isShortfall, yearMetrics, type YearMetrics } from '../engine/metrics.js';
 import type { Result } from '../engine/simulate.js';
 
 /** Metrics measured in the volume unit (converted, and suffixed `_mt`, `_teu`… in headers). */
@@ -12,7 +12,7 @@ export interface RunTotals {
   /** Σ served over all years, Mt. */
   served: number;
   unserved: number;
-  /** First year with unserved demand above UNSERVED_EPSILON, or undefined. */
+  /** First year with unserved demand of at least the scenario's `output.unserved_threshold`, or undefined. */
   firstUnservedYear: number | undefined;
   /** Element that binds in the most years (ties: smallest id), or ''. */
   mostBinding: string;
@@ -33,7 +33,7 @@ export function runTotals(result: Result, years: YearMetrics[] = yearMetrics(res
   return {
     served: years.reduce((s, y) => s + y.served, 0),
     unserved: years.reduce((s, y) => s + y.unserved, 0),
-    firstUnservedYear: years.find((y) => y.unserved > UNSERVED_EPSILON)?.year,
+    firstUnservedYear: years.find((y) => isShortfall(y.unserved, result.model.unservedThreshold))?.year,
     mostBinding,
     mostBindingYears,
     capexMusd: result.model.projects.filter((p) => p.online <= end).reduce((s, p) => s + (p.capexMusd ?? 0), 0),

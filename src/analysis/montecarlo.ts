@@ -21,7 +21,7 @@ import { sample } from '../random/distributions.js';
 import { stream } from '../random/streams.js';
 import { buildWhatIf, type LoadedSource } from '../scenario/index.js';
 import { ScenarioError } from '../scenario/problems.js';
-import { sumOverFlows, UNSERVED_EPSILON, unservedOf } from '../engine/metrics.js';
+import { isShortfall, sumOverFlows, unservedOf } from '../engine/metrics.js';
 import { flowTwins } from '../engine/measures.js';
 import { BatchBinsBuilder, CellSketches, SUM_SCALE, type BatchBins } from './bins.js';
 import { Scratch } from './scratch.js';
@@ -283,7 +283,7 @@ export class BatchCollector {
     }
     runValues(result, this.defs, row, 0, 1, this.copies);
     for (let y = 0; y < Y; y++) {
-      if (row[this.unservedMetric * Y + y]! > UNSERVED_EPSILON) unserved[y] = unserved[y]! + 1;
+      if (isShortfall(row[this.unservedMetric * Y + y]!, result.model.unservedThreshold)) unserved[y] = unserved[y]! + 1;
       const b = result.yearBottleneck[y]!;
       if (b >= 0) bottleneck[b * Y + y] = bottleneck[b * Y + y]! + 1;
       // Indexed, not for…of: a year's list is either a buffer's array or the shared frozen empty one, two shapes.

@@ -30,6 +30,17 @@ function pageScript(): string {
   return fs.readFileSync(file, 'utf8');
 }
 
+/**
+ * The scenario's files as the page reads them: in the order it asks for them
+ * (the file itself, then each base), named relative to the scenario's folder,
+ * so that a page made to be shared carries no absolute path of this machine.
+ */
+function pageFiles(scenario: string, files: readonly { path: string; text: string }[]): Pick<Payload, 'main' | 'files'> {
+  const home = path.dirname(path.resolve(scenario));
+  const name = (p: string) => path.relative(home, path.resolve(p)).split(path.sep).join('/');
+  return { main: name(scenario), files: [...files].reverse().map((f) => ({ path: name(f.path), text: f.text })) };
+}
+
 export async function exploreCommand(args: ExploreArgs, io: Io): Promise<number> {
   const loaded = loadForCommand(args.scenario, io, args.set);
   const { model } = loaded;
@@ -41,8 +52,7 @@ export async function exploreCommand(args: ExploreArgs, io: Io): Promise<number>
   const last = model.years - 1;
   const payload: Payload = {
     name: model.name,
-    main: args.scenario,
-    files: loaded.files.map((f) => ({ path: f.path, text: f.text })),
+    ...pageFiles(args.scenario, loaded.files),
     set: args.set,
     params: paramControls(model),
     projects: projectControls(model.projects),

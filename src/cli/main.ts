@@ -8,7 +8,7 @@
 import yargs, { type Argv } from 'yargs';
 import type { Problem } from '../scenario/problems.js';
 import { VERSION } from '../version.js';
-import { EXIT_BAD_INPUT, EXIT_FAILURE, UsageError } from './errors.js';
+import { EXIT_BAD_INPUT, EXIT_FAILURE, STOP_SIGNALS, UsageError, type Interrupted } from './errors.js';
 import { DEFAULT_SEED } from '../random/seed.js';
 import { processIo, type Io } from './io.js';
 
@@ -273,9 +273,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         io.stderr(`${n} problem${n === 1 ? '' : 's'}; nothing was written\n`);
         return EXIT_BAD_INPUT;
       }
-      case 'Interrupted':
-        io.stderr('corridor: interrupted; nothing was written\n');
-        return 130;
+      case 'Interrupted': {
+        const signal = (err as Interrupted).signal;
+        io.stderr(`corridor: interrupted; nothing was written (${signal})\n`);
+        return STOP_SIGNALS[signal];
+      }
       case 'SolverError':
         io.stderr(debug ? `${err.stack}\n` : `corridor: ${err.message}; nothing was written\n`);
         return EXIT_FAILURE;

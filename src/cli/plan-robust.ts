@@ -12,7 +12,7 @@ import { DEFAULT_SEED } from '../random/seed.js';
 import { countProblem, seedProblem, type Loaded } from './common.js';
 import { UsageError } from './errors.js';
 import type { Io } from './io.js';
-import type { Choice, PlanArgs } from './plan.js';
+import type { PlanChoice, PlanOptions } from '../optimize/choice.js';
 import { progress } from './progress.js';
 
 export const DEFAULT_EVALUATE = 2000;
@@ -22,7 +22,10 @@ export const DEFAULT_TIME_LIMIT = 300;
 export const MAX_PLAN_RUNS = 10_000;
 
 /** Bad --runs, --confidence, --evaluate or --time-limit, or a scenario without uncertainty: a usage error (exit 2) in a sentence. */
-export function checkRobustArgs(args: PlanArgs, model: Model): void {
+/** The options of `plan --runs` and the scenario they name. */
+type RobustArgs = PlanOptions & { scenario: string; set: string[] };
+
+export function checkRobustArgs(args: RobustArgs, model: Model): void {
   const problem =
     countProblem('--runs', args.runs, MAX_PLAN_RUNS) ??
     countProblem('--evaluate', args.evaluate) ??
@@ -35,12 +38,13 @@ export function checkRobustArgs(args: PlanArgs, model: Model): void {
   }
 }
 
-export function robustChoice(loaded: Loaded, args: PlanArgs, objective: Objective, solver: Solver, io: Io): Choice | undefined {
+export async function robustChoice(loaded: Loaded, args: RobustArgs, objective: Objective, solver: Solver, io: Io, checkpoint: () => Promise<void>): Promise<PlanChoice | undefined> {
   const { model, source } = loaded;
   const runs = args.runs!;
   const seed = args.seed ?? DEFAULT_SEED;
   const confidence = args.confidence ?? 1;
   const futures = drawFutures(source, model, args.set, seed, runs);
+  await checkpoint();
   const robust = solveRobustPlan(model, futures, solver, { confidence, objective, timeLimit: args.timeLimit ?? DEFAULT_TIME_LIMIT });
   const need = futuresNeeded(confidence, runs);
   if (!robust.feasible) {
@@ -49,6 +53,7 @@ export function robustChoice(loaded: Loaded, args: PlanArgs, objective: Objectiv
     io.stderr(`corridor: no choice of candidates meets every target-year in ${need} of ${runs} futures (seed ${seed}); nothing was written.${most}\n`);
     return undefined;
   }
+  await checkpoint();
   const deterministic = solvePlan(model, solver, { objective });
   // The plans to weigh, by name: the robust one, and the central path's when it has one.
   const plans: WeighedPlan[] = [{ name: 'robust', decided: decisionsById(model, robust.online), pv: totalPv(robust.pv) }];
@@ -57,8 +62,16 @@ export function robustChoice(loaded: Loaded, args: PlanArgs, objective: Objectiv
   const bar = progress(io, evaluate * plans.length, 'evaluating');
   let done = 0;
   const tick = () => bar.update(++done);
-  const rows: { name: string; rows: Robustness[] }[] = plans.map((p) => ({ name: p.name, rows: evaluatePlan(source, model, args.set, seed, evaluate, p.decided, solver, tick) }));
-  bar.stop();
+  const rows: { name: string; rows: Robustness[] }[] = [];
+  try {
+    for (const p of plans) {
+      await checkpoint();
+      rows.push({ name: p.name, rows: evaluatePlan(source, model, args.set, seed, evaluate, p.decided, solver, tick) });
+    }
+  } finally {
+    bar.stop();
+  }
+  await checkpoint();
   const table = robustnessTable(model, rows);
   const regret = regretTable(model, regrets(model, namedFutures(source, model, args.set, futures), plans, solver));
   const text = robustText(model, robust, deterministic.feasible ? deterministic : undefined, rows, { runs, need, seed, evaluate, objective });

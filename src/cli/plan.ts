@@ -6,41 +6,26 @@ import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
 import { writeFilesAtomically } from '../io/write.js';
 import { isMet } from '../engine/targets.js';
 import { planTable, planTargetsTable, planTargetYears, planYaml, whyShort, type PlanTargetYear } from '../optimize/outputs.js';
-import { solvePlan, withDecisions, type Decisions, type NetValue, type Objective, type PlanOutcome, type ShortTargetYear } from '../optimize/plan.js';
+import { solvePlan, withDecisions, type Decisions, type Objective, type PlanOutcome, type ShortTargetYear } from '../optimize/plan.js';
 import { Solver } from '../optimize/solver.js';
 import { loadForCommand, manifestFile, textTable, type TableCommandArgs, outputFolder } from './common.js';
 import { checkRobustArgs, robustChoice } from './plan-robust.js';
-import type { Table } from '../io/csv.js';
-import { EXIT_MISSED, UsageError } from './errors.js';
+import type { PlanChoice, PlanOptions } from '../optimize/choice.js';
+import { EXIT_MISSED, interruptible, UsageError } from './errors.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
 
 /** Target-years missed by behaviour that the summary explains one by one; the rest are in plan-targets.csv. */
 const MAX_MISSED_LINES = 8;
 
-export interface PlanArgs extends TableCommandArgs {
-  /** `capex` (default): the least PV of capex that meets the targets; `npv`: the most net present value, targets (if any) as constraints. */
-  objective?: Objective;
-  /** Planning under uncertainty (plan-robust.ts): futures drawn from the `uncertainty` block. */
-  runs?: number | undefined;
-  seed?: number | undefined;
-  confidence?: number | undefined;
-  evaluate?: number | undefined;
-  timeLimit?: number | undefined;
-}
+export type PlanArgs = TableCommandArgs & PlanOptions;
 
-/** What a way of planning chose, and what it adds to the output. */
-export interface Choice {
-  readonly online: Decisions;
-  readonly pv: readonly number[];
-  readonly value?: NetValue | undefined;
-  readonly tables: readonly Table[];
-  readonly manifest: Record<string, unknown>;
-  /** Printed after the plan's own summary. */
-  readonly text: string;
-}
-
+/** A long plan is stopped by Ctrl-C, SIGTERM or SIGHUP between its phases, before anything is written. */
 export async function planCommand(args: PlanArgs, io: Io): Promise<number> {
+  return interruptible((checkpoint) => plan(args, io, checkpoint));
+}
+
+async function plan(args: PlanArgs, io: Io, checkpoint: () => Promise<void>): Promise<number> {
   const loaded = loadForCommand(args.scenario, io, args.set);
   const { model } = loaded;
   const objective = args.objective ?? 'capex';
@@ -49,10 +34,13 @@ export async function planCommand(args: PlanArgs, io: Io): Promise<number> {
   }
   if (args.runs !== undefined) checkRobustArgs(args, model);
   const solver = await Solver.load();
-  const chosen = args.runs !== undefined ? robustChoice(loaded, args, objective, solver, io) : deterministicChoice(model, objective, solver, io);
+  await checkpoint();
+  const chosen = args.runs !== undefined ? await robustChoice(loaded, args, objective, solver, io, checkpoint) : deterministicChoice(model, objective, solver, io);
   if (!chosen) return EXIT_MISSED;
+  await checkpoint();
   const planned = simulate(withDecisions(model, chosen.online));
   const years = planTargetYears(planned, solver);
+  await checkpoint();
   const outDir = outputFolder(args.out, model.name, args.runs !== undefined ? '-plan-robust' : objective === 'npv' ? '-plan-npv' : '-plan', args.set);
   const tables = [planTable(model, chosen.online, chosen.pv, chosen.value), planTargetsTable(planned.model, years), ...chosen.tables];
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
@@ -75,7 +63,7 @@ export async function planCommand(args: PlanArgs, io: Io): Promise<number> {
 }
 
 /** The plan for the scenario as written; undefined (after saying why) when none meets the targets. */
-export function deterministicChoice(model: Model, objective: Objective, solver: Solver, io: Io): Choice | undefined {
+export function deterministicChoice(model: Model, objective: Objective, solver: Solver, io: Io): PlanChoice | undefined {
   const outcome = solvePlan(model, solver, { objective });
   if (!outcome.feasible) {
     io.stderr(noPlanText(model, outcome.short));

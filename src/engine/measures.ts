@@ -3,8 +3,9 @@
 // - a constraint's flow is the sum of the volumes of the routes it binds
 //   (all routes for `total`, the class's routes for a class);
 // - utilization = flow / effective capacity; a closed element (capacity 0)
-//   has no utilization (NaN, an empty cell) and is always binding;
-// - binding: utilization ≥ 1 − 1e-9, or closed;
+//   has no utilization (NaN, an empty cell) and is not binding: nothing
+//   presses on it (it blocks its routes, see `blocks`);
+// - binding: utilization ≥ 1 − 1e-9;
 // - bottleneck of a year: the open element with the highest utilization
 //   (ties, within BINDING_TOLERANCE: smallest id, so that rounding, which
 //   differs between machines, never picks among elements at capacity); of a
@@ -15,8 +16,10 @@
 import type { Model } from './model.js';
 
 export const BINDING_TOLERANCE = 1e-9;
-/** Whether a constraint with this utilization binds; NaN marks a closed element, which always does. */
-export const binding = (utilization: number): boolean => Number.isNaN(utilization) || utilization >= 1 - BINDING_TOLERANCE;
+/** Whether a constraint with this utilization binds; NaN marks a closed element, which does not (its flow is 0). */
+export const binding = (utilization: number): boolean => utilization >= 1 - BINDING_TOLERANCE;
+/** Whether a constraint stops its routes from taking more: it binds, or it is closed. */
+export const blocks = (utilization: number): boolean => Number.isNaN(utilization) || binding(utilization);
 
 /** Whether utilization u (of element e) ranks above the best so far: higher by more than the tolerance, or tied and of a smaller id. */
 const ranksAbove = (u: number, e: number, bestU: number, best: number): boolean =>

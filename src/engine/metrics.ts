@@ -22,6 +22,9 @@ export interface YearMetrics {
 /** Below this (Mt/year) unserved volume is rounding, not a shortfall. */
 export const UNSERVED_EPSILON = 1e-6;
 
+/** Whether unserved volume (Mt/year) is a shortfall worth a statement: at least the scenario's threshold (and above rounding). */
+export const isShortfall = (unserved: number, threshold: number): boolean => unserved > UNSERVED_EPSILON && unserved >= threshold;
+
 /** Σ over flows, in model order, of a per-flow series (`[flow * years + year]`) in year index y. */
 export function sumOverFlows(series: Float64Array, flows: number, years: number, y: number): number {
   let sum = 0;

@@ -155,6 +155,8 @@ export interface Model {
   readonly flows: readonly FlowModel[];
   readonly routes: readonly RouteModel[];
   readonly volumeUnit: VolumeUnit;
+  /** Mt/year: unserved volume below this is rounding, not a shortfall, in every statement about unserved demand. */
+  readonly unservedThreshold: number;
   readonly uncertainty: readonly UncertainParam[];
   readonly targets: readonly TargetModel[];
   readonly planning: PlanningModel;

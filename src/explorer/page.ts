@@ -23,16 +23,19 @@ const DATASETS: Record<string, string[]> = { flows: [DATA.served, DATA.totals], 
 disableCodeGeneration();
 
 const payload = JSON.parse(document.getElementById('corridor-data')!.textContent!) as Payload;
-const files = new Map(payload.files.map((f) => [f.path, f.text]));
+// The loader asks for the file, then each base, in the order the CLI read them (payload.files).
+let nextFile = 0;
 const source: LoadedSource = loadSource(payload.main, (f) => {
-  const text = files.get(f);
-  if (text === undefined) throw Object.assign(new Error(`${f} is not in the page`), { code: 'ENOENT' });
-  return text;
+  const file = payload.files[nextFile++];
+  if (file === undefined) throw Object.assign(new Error(`${f} is not in the page`), { code: 'ENOENT' });
+  return file.text;
 });
 
 /** The controls' state: each a `--set` spec, keyed by what it controls. */
 const settings = new Map<string, string>();
 const $ = <T extends Element>(sel: string) => document.querySelector<T>(sel)!;
+/** The element whose `data-<attr>` is `value`: ids and names are escaped (an id may hold `"` or `]`). */
+const byData = <T extends Element>(attr: string, value: string) => document.querySelector<T>(`[data-${attr}="${CSS.escape(value)}"]`);
 
 function run(specs: readonly string[]): { result?: Result; problems: Problem[] } {
   const loaded = buildScenario(source, [...payload.set, ...specs]);
@@ -99,7 +102,7 @@ async function update(key: string | undefined): Promise<void> {
   for (const el of document.querySelectorAll('[data-problem]')) el.textContent = '';
   const { result, problems } = run([...settings.values()]);
   if (!result) {
-    const where = key ? document.querySelector(`[data-problem="${key}"]`) : $('#problems');
+    const where = key ? byData('problem', key) : $('#problems');
     (where ?? $('#problems')).textContent = problems.map((p) => p.message + (p.hint ? ` (${p.hint})` : '')).join('; ');
     document.body.dataset.state = 'invalid';
     return;
@@ -152,55 +155,83 @@ function controls(): void {
     year.addEventListener('input', set);
   }
   $('#reset').addEventListener('click', () => {
-    settings.clear();
-    for (const p of payload.params) {
-      $<HTMLInputElement>(`[data-param="${p.name}"]`).value = String(p.value);
-      $<HTMLInputElement>(`[data-param-slider="${p.name}"]`).value = String(p.value);
-    }
-    for (const p of payload.projects) {
-      $<HTMLInputElement>(`[data-project="${p.id}"]`).checked = true;
-      const y = $<HTMLInputElement>(`[data-project-online="${p.id}"]`);
-      y.value = String(p.online);
-      y.disabled = false;
-    }
+    resetControls();
     void update(undefined);
   });
   $('#map-year').addEventListener('change', () => void renderMap());
 }
 
-/** Settings from the URL's `#set=…&set=…`, put back into the controls. */
-function fromHash(): void {
-  for (const spec of new URLSearchParams(location.hash.slice(1)).getAll('set')) {
-    const [path = '', value = ''] = spec.split('=');
-    const m = /^projects\.([^.]+)\.(remove|online)$/.exec(path);
-    if (m && m[2] === 'remove') {
+/** Every control back to the scenario as shipped. */
+function resetControls(): void {
+  settings.clear();
+  for (const p of payload.params) {
+    byData<HTMLInputElement>('param', p.name)!.value = String(p.value);
+    byData<HTMLInputElement>('param-slider', p.name)!.value = String(p.value);
+  }
+  for (const p of payload.projects) {
+    byData<HTMLInputElement>('project', p.id)!.checked = true;
+    const y = byData<HTMLInputElement>('project-online', p.id)!;
+    y.value = String(p.online);
+    y.disabled = false;
+  }
+}
+
+/**
+ * Settings from the URL's `#set=…&set=…`, put back into the controls. A link
+ * is shared, so each setting is checked: a param of the page with a number,
+ * or a project of the page with `remove=true` or a whole-number year. Any
+ * other is left out, and said beside the controls (the page keeps working).
+ */
+function fromHash(): string[] {
+  const ignored: string[] = [];
+  let specs: string[];
+  try {
+    specs = new URLSearchParams(location.hash.slice(1)).getAll('set');
+  } catch {
+    return [`the link's settings cannot be read (${location.hash.slice(0, 80)})`];
+  }
+  const params = new Set(payload.params.map((p) => p.name));
+  const projects = new Set(payload.projects.map((p) => p.id));
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    const [path, value] = eq > 0 ? [spec.slice(0, eq), spec.slice(eq + 1)] : [spec, ''];
+    const m = /^projects\.(.+)\.(remove|online)$/.exec(path);
+    if (m && projects.has(m[1]!) && m[2] === 'remove' && value === 'true') {
       settings.set(`off:${m[1]}`, spec);
-      const box = document.querySelector<HTMLInputElement>(`[data-project="${m[1]}"]`);
-      if (box) box.checked = false;
-      const year = document.querySelector<HTMLInputElement>(`[data-project-online="${m[1]}"]`);
-      if (year) year.disabled = true;
-    } else if (m) {
+      byData<HTMLInputElement>('project', m[1]!)!.checked = false;
+      byData<HTMLInputElement>('project-online', m[1]!)!.disabled = true;
+    } else if (m && projects.has(m[1]!) && m[2] === 'online' && /^\d{4}$/.test(value)) {
       settings.set(`online:${m[1]}`, spec);
-      const year = document.querySelector<HTMLInputElement>(`[data-project-online="${m[1]}"]`);
-      if (year) year.value = value;
-    } else {
+      byData<HTMLInputElement>('project-online', m[1]!)!.value = value;
+    } else if (params.has(path) && value.trim() !== '' && Number.isFinite(Number(value))) {
       settings.set(`param:${path}`, spec);
-      for (const sel of [`[data-param="${path}"]`, `[data-param-slider="${path}"]`]) {
-        const el = document.querySelector<HTMLInputElement>(sel);
-        if (el) el.value = value;
-      }
+      for (const attr of ['param', 'param-slider']) byData<HTMLInputElement>(attr, path)!.value = value;
+    } else {
+      ignored.push(`"${spec.slice(0, 80)}"`);
     }
   }
+  return ignored.length ? [`the link's setting${ignored.length > 1 ? 's' : ''} ${ignored.join(', ')} ${ignored.length > 1 ? 'are' : 'is'} not a param or project of this page, or not a number, and ${ignored.length > 1 ? 'were' : 'was'} left out`] : [];
 }
 
 async function start(): Promise<void> {
   controls();
-  fromHash();
+  const ignored = fromHash();
   await mount('flows', payload.specs.flows, $('#chart-flows'));
   await mount('bottleneck', payload.specs.bottleneck, $('#chart-bottleneck'));
   await mount('utilization', payload.specs.utilization, $('#chart-utilization'));
   if (payload.specs.map) await mount('map', payload.specs.map, $('#chart-map'));
   await update(undefined);
+  // A link whose settings the scenario refuses as a whole (a year out of range): start from the shipped view, and say why.
+  if (document.body.dataset.state === 'invalid') {
+    const why = $('#problems').textContent;
+    resetControls();
+    await update(undefined);
+    ignored.push(`the link's settings were left out: ${why}`);
+  }
+  if (ignored.length) $('#problems').textContent = ignored.join('; ');
 }
 
-void start();
+start().catch((err: unknown) => {
+  $('#problems').textContent = `the page could not start: ${(err as Error).message}`;
+  document.body.dataset.state = 'invalid';
+});

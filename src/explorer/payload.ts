@@ -24,7 +24,7 @@ export interface ProjectControl {
 
 export interface Payload {
   name: string;
-  /** The scenario file as given on the command line, and every file it reads. */
+  /** The scenario file, and every file it reads in the order it reads them (itself, then each base), named relative to its folder. */
   main: string;
   files: { path: string; text: string }[];
   /** `--set` overrides the page was made with: part of "as shipped". */

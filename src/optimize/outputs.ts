@@ -84,12 +84,15 @@ export function planYaml(model: Model, online: Decisions, pv: readonly number[],
   const built = decided.map((d) => `${d.id} in ${d.online}`).join(', ') || 'nothing';
   const r = model.planning;
   const head = [
-    `# The plan that \`corridor plan\` chose for ${input.file}: build ${built}.`,
+    `# The plan that \`corridor plan\` chose for ${oneLine(input.file)}: build ${built}.`,
     `# Present value of capex: ${+total.toFixed(3)} M USD (discounted at ${+(r.discountRate * 100).toFixed(4)} %/yr to ${r.baseYear}).`,
-    `# Run it like any scenario: npx corridor run ${path.join(outDir, 'plan.yaml')}`,
+    `# Run it like any scenario: npx corridor run ${oneLine(path.join(outDir, 'plan.yaml'))}`,
   ];
   return `${head.join('\n')}\n${stringify(doc, { flowCollectionPadding: true })}`;
 }
+
+/** A path in a YAML comment: line breaks (and other control characters) as \u escapes, so it cannot start a key. */
+const oneLine = (text: string): string => text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /**
  * Why behaviour misses target t in year index y although free routing would

@@ -1,6 +1,7 @@
 // What a report shows, read from an output folder: the findings in words, the
 // scenario's projects, and the charts for a run, a comparison or a Monte Carlo.
 import { readRegularFile } from '../io/read.js';
+import { DEFAULT_UNSERVED_THRESHOLD } from '../scenario/normalize.js';
 import path from 'node:path';
 import {
   fmt, projectRows, readManifest, readTable, scenarioModel, suffixOf, type Manifest, type Report, type Row,
@@ -9,7 +10,7 @@ import {
   bottleneckShareChart, bottleneckTimeline, corridorChart, elementChart, fanChart, routesChart, scenarioLines, unservedChart,
   type BandYear, type Chart, type ElementYear,
 } from './charts.js';
-import { elementStates, keyYears, runMaps, compareMaps } from './maps.js';
+import { elementStates, firstShortfall, keyYears, runMaps, compareMaps } from './maps.js';
 import { optimumReport, planReport } from './planning.js';
 import { sensitivityReport } from './sensitivity.js';
 import { appraisalReport } from './appraisal.js';
@@ -44,9 +45,11 @@ function runReport(dir: string, manifest: Manifest): Report {
     ...readTable(dir, 'nodes.csv', manifest).map((r): ElementRow => ({ ...r, kind: 'node', id: r.node! })),
     ...readTable(dir, 'links.csv', manifest).map((r): ElementRow => ({ ...r, kind: 'link', id: r.link! })),
   ];
-  const maps = model ? runMaps(model, elementStates(elements), keyYears(summary, unit), name) : [];
+  // In the tables' unit: unserved volume below it is rounding (output.unserved_threshold).
+  const threshold = model ? model.unservedThreshold * model.volumeUnit.factor : DEFAULT_UNSERVED_THRESHOLD;
+  const maps = model ? runMaps(model, elementStates(elements), keyYears(summary, unit, threshold), name) : [];
   const charts: Chart[] = [corridorChart(flows, name, unitName)];
-  if (flows.some((f) => f.demand - f.served > 1e-6)) charts.push(unservedChart(flows, name, unitName));
+  if (flows.some((f) => f.demand - f.served >= threshold)) charts.push(unservedChart(flows, name, unitName));
   for (const id of chartedElements(elements)) {
     const rows = elements.filter((e) => e.id === id);
     const data: ElementYear[] = rows.map((r) => ({ year: +r.year!, cargo: r.cargo!, capacity: num(r[`capacity_${unit}`]), flow: +r[`flow_${unit}`]!, binding: r.binding === 'true' }));
@@ -63,7 +66,7 @@ function runReport(dir: string, manifest: Manifest): Report {
   return {
     title: `${name}: capacity report`,
     subtitle: `corridor run · ${summary[0]!.year}–${summary[summary.length - 1]!.year} · volumes in ${unitName}/year`,
-    findings: runFindings(summary, unit, unitName),
+    findings: runFindings(summary, unit, unitName, threshold),
     projects: projectRows(model),
     maps,
     charts,
@@ -90,11 +93,11 @@ function bindText(binding: string, bottleneck: string): string {
   return ids.length === 1 ? `${ids[0]} binds` : `${ids.join(', ')} bind`;
 }
 
-function runFindings(summary: Row[], unit: string, unitName: string): string[] {
+function runFindings(summary: Row[], unit: string, unitName: string, threshold: number): string[] {
   const first = summary[0]!;
   const last = summary[summary.length - 1]!;
   const out = [`Demand grows from ${fmt(+first[`demand_${unit}`]!)} ${unitName} in ${first.year} to ${fmt(+last[`demand_${unit}`]!)} in ${last.year}; ${fmt(+last[`served_${unit}`]!)} is served in ${last.year}.`];
-  const unserved = summary.find((r) => +r[`unserved_${unit}`]! > 1e-6);
+  const unserved = firstShortfall(summary, unit, threshold);
   out.push(unserved ? `First year with unserved demand: ${unserved.year} (${fmt(+unserved[`unserved_${unit}`]!)} ${unitName}), when ${bindText(unserved.binding ?? '', unserved.bottleneck ?? '')}.` : `All demand is served through ${last.year}.`);
   const firstBind = new Map<string, string>();
   for (const r of summary) for (const id of (r.binding ?? '').split(' ').filter(Boolean)) if (!firstBind.has(id)) firstBind.set(id, r.year!);

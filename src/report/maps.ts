@@ -28,10 +28,18 @@ export function elementStates(rows: readonly (Row & { id: string })[]): Map<numb
   return out;
 }
 
-/** The first year, the first year with unserved demand (if any) and the last year, each once. */
-export function keyYears(summary: readonly Row[], unit: string): number[] {
+/** The first summary row whose unserved volume (the tables' unit) is at least `threshold`: less is rounding. */
+export function firstShortfall(summary: readonly Row[], unit: string, threshold: number): Row | undefined {
+  return summary.find((r) => {
+    const unserved = +r[`unserved_${unit}`]!;
+    return unserved > 0 && unserved >= threshold;
+  });
+}
+
+/** The first year, the first year with unserved demand of at least `threshold` (the tables' unit; if any) and the last year, each once. */
+export function keyYears(summary: readonly Row[], unit: string, threshold: number): number[] {
   const years = summary.map((r) => +r.year!);
-  const unserved = summary.find((r) => +r[`unserved_${unit}`]! > 1e-6);
+  const unserved = firstShortfall(summary, unit, threshold);
   return [...new Set([years[0]!, ...(unserved ? [+unserved.year!] : []), years[years.length - 1]!])].sort((a, b) => a - b);
 }
 

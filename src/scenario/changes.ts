@@ -132,7 +132,7 @@ function buildChange(
   const element = tables.index.get(input.target);
   if (element === undefined) {
     if (!allIds.has(input.target)) {
-      check.report([...path, 'target'], `unknown node or link "${input.target}"`, { hint: didYouMean(input.target, [...tables.index.keys()]) });
+      check.report([...path, 'target'], `unknown node or link "${input.target}"`, { hint: didYouMean(input.target, [...new Set([...tables.index.keys(), ...allIds])]) });
     }
     return undefined;
   }

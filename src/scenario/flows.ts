@@ -40,7 +40,11 @@ export function planFlows(s: ScenarioInput, tables: ElementTables, allIds: Set<s
       check.warn([...path, 'cargo'], `no element has a capacity for cargo class "${cargo}"; only total capacities apply to it`, didYouMean(cargo, [...knownClasses]));
     }
     const origin = endpoint(input, 'origin', path, tables, allIds, check);
-    const destination = endpoint(input, 'destination', path, tables, allIds, check);
+    let destination = endpoint(input, 'destination', path, tables, allIds, check);
+    if (origin >= 0 && origin === destination) {
+      check.report([...path, 'destination'], `the destination is the origin "${input.origin}"`, { hint: 'a flow moves cargo between two different nodes' });
+      destination = -1;
+    }
     const own = buildRoutes(input, path, flows.length, cargo, origin, destination, tables, allIds, check);
     if ((input.allocation ?? s.defaults?.allocation ?? 'spill') === 'shares') checkShares(input, path, check);
     if (!own || origin < 0 || destination < 0) {
@@ -81,7 +85,7 @@ function endpoint(input: FlowInput, key: 'origin' | 'destination', path: Path, t
   const i = tables.index.get(input[key]);
   if (i !== undefined && tables.elements[i]!.kind === 'node') return i;
   if (i !== undefined || !allIds.has(input[key])) {
-    const nodes = tables.elements.filter((e) => e.kind === 'node').map((e) => e.id);
+    const nodes = [...tables.elements.filter((e) => e.kind === 'node').map((e) => e.id), ...[...allIds].filter((id) => !tables.index.has(id))];
     check.report([...path, key], `${i === undefined ? 'unknown node' : 'not a node'} "${input[key]}"`, { hint: didYouMean(input[key], nodes) });
   }
   return -1;
@@ -144,7 +148,8 @@ function routeElements(
   allIds: Set<string>,
   check: Checker,
 ): [number, number][] | undefined {
-  const links = () => tables.elements.filter((e) => e.kind === 'link').map((e) => e.id);
+  // Written ids that failed their own checks are candidates too: "did you mean" must not skip `rail-2` because its capacity is bad.
+  const links = () => [...new Set([...tables.elements.filter((e) => e.kind === 'link').map((e) => e.id), ...[...allIds].filter((id) => !tables.index.has(id))])];
   const out: [number, number][] = [];
   let at = origin;
   let ok = true;
@@ -166,6 +171,12 @@ function routeElements(
         hint: `routes must be connected paths; add a link from "${here}"`,
       });
       ok = false;
+    }
+    const again = out.find(([x]) => x === e);
+    if (again) {
+      check.report([...rpath, 'via', v], `the route uses link "${id}" twice (via[${again[1]}] and via[${v}])`, { hint: 'a route is a path that uses each link once' });
+      ok = false;
+      return;
     }
     if (!out.some(([x]) => x === el.from)) out.push([el.from, v]);
     out.push([e!, v]);

@@ -12,7 +12,7 @@ import { buildFlows, planFlows } from './flows.js';
 import type { LoadedSource } from './load.js';
 import type { Problem } from './problems.js';
 import type { ScenarioInput } from './schema.js';
-import { checkShape } from './shape.js';
+import { checkShape, writtenNames } from './shape.js';
 import { buildTargets, readPlanning } from './targets.js';
 import { buildUncertainty } from './uncertainty.js';
 
@@ -33,6 +33,9 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
   if (!shape.scenario) return { model: undefined, input: undefined, problems: check.problems };
   const s = paramValues ? { ...shape.scenario, params: { ...shape.scenario.params, ...paramValues } } : shape.scenario;
   const { allIds } = shape;
+  // Problems after this point that only follow from a schema error are dropped (dropFollowOns).
+  const afterShape = check.problems.length;
+  const schemaErrors = check.problems.filter((p) => p.severity === 'error').length;
   if (s.years.end < s.years.start) {
     check.report(['years', 'end'], `end (${s.years.end}) is before start (${s.years.start})`);
   }
@@ -56,6 +59,7 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
   const volumeUnit = stage('volume unit', [math, s.output?.volume_unit], (_, c) => readVolumeUnit(s, math, c));
   // It reads which params there are (compared as text), not their values.
   const uncertainty = stage('uncertainty', [s.uncertainty, [...params.keys()].join()], (_, c) => buildUncertainty(s, params, c));
+  if (schemaErrors > 0) dropFollowOns(check, afterShape, writtenNames(source.raw));
   const routes = plan.routes;
   if (check.failed || !vc || !volumeUnit || !routes) return { model: undefined, input: s, problems: check.problems };
   const model: Model = {
@@ -71,6 +75,8 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
     flows,
     routes,
     volumeUnit,
+    // Given in the volume unit of the tables; kept in Mt/year like every volume.
+    unservedThreshold: s.output?.unserved_threshold !== undefined ? s.output.unserved_threshold / volumeUnit.factor : DEFAULT_UNSERVED_THRESHOLD,
     uncertainty,
     targets,
     planning,
@@ -181,6 +187,9 @@ function checkParams(s: ScenarioInput, math: MathContext, check: Checker): Map<s
   return params;
 }
 
+/** Mt/year: the printed precision of the tables (three decimals of Mt). */
+export const DEFAULT_UNSERVED_THRESHOLD = 0.001;
+
 function readVolumeUnit(s: ScenarioInput, math: MathContext, check: Checker): VolumeUnit | undefined {
   const name = s.output?.volume_unit ?? 'Mt';
   try {
@@ -192,3 +201,23 @@ function readVolumeUnit(s: ScenarioInput, math: MathContext, check: Checker): Vo
     return undefined;
   }
 }
+
+/** "unknown flow "x"", "unknown name "x": not a param…", ""x" is not a param": a name in the file that something else calls unknown. */
+const UNKNOWN_NAME = /^unknown (?:flow|name|project|element|node|link) "([^"]+)"|^"([^"]+)" is not a param/;
+
+/**
+ * Once the schema check has failed, the invalid items are left out of the
+ * later stages, and what refers to them would read as unknown: those errors,
+ * and the warnings of later stages (made on a partial scenario), are dropped,
+ * so that every problem reported is a real one.
+ */
+function dropFollowOns(check: Checker, from: number, names: ReadonlySet<string>): void {
+  const later = check.problems.splice(from);
+  for (const p of later) {
+    if (p.severity === 'warning') continue;
+    const m = UNKNOWN_NAME.exec(p.message);
+    if (m && names.has((m[1] ?? m[2])!)) continue;
+    check.problems.push(p);
+  }
+}
+

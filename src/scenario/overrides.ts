@@ -24,8 +24,18 @@ export function applyOverrides(raw: unknown, positions: Positions, specs: readon
   return { raw: tree, problems };
 }
 
-/** The value of a `--set` spec, read as YAML (`2027`, `true`, `{ add: 5 }`), else the text itself. */
+/** `15%` (0.15) and a decimal comma (`0,15`) as a number, as a user types them; undefined for other text. */
+export function numberLike(text: string): number | undefined {
+  const m = /^\s*([-+]?\d+(?:[.,]\d+)?)\s*(%?)\s*$/.exec(text);
+  if (!m || (!m[2] && !m[1]!.includes(','))) return undefined;
+  const n = Number(m[1]!.replace(',', '.'));
+  return m[2] ? n / 100 : n;
+}
+
+/** The value of a `--set` spec: a percentage or decimal-comma number, else read as YAML (`2027`, `true`, `{ add: 5 }`), else the text itself. */
 function parseValue(text: string): unknown {
+  const n = numberLike(text);
+  if (n !== undefined) return n;
   try {
     return parseYaml(text);
   } catch {
@@ -45,6 +55,9 @@ function applyOne(raw: unknown, positions: Positions, spec: string, where: strin
     if (!(target in params)) {
       const hint = didYouMean(target, Object.keys(params));
       return `unknown param "${target}"${hint ? `; ${hint}` : ''} (params: ${Object.keys(params).join(', ') || 'none'})`;
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      return `param "${target}" takes a number, got "${spec.slice(eq + 1)}" (write e.g. ${target}=0.15, ${target}=15% or ${target}=0,15)`;
     }
     return setPath(raw, ['params', target], value, positions, where);
   }

@@ -218,6 +218,7 @@ export const DefaultsSchema = z
 export const OutputSchema = z
   .strictObject({
     volume_unit: z.string().optional().describe('Unit of volumes in the tables (per year): `Mt` (default), `kt`, `t`, or a mass unit of the scenario such as `TEU`.'),
+    unserved_threshold: z.number().min(0).max(1e9).optional().describe('Unserved volume below this (in `volume_unit` per year; default 0.001 Mt/year, the printed precision) is rounding: "first year with unserved demand" and every other statement about unserved volume ignore it.'),
   })
   .describe('How tables are written.');
 

@@ -71,7 +71,9 @@ function partial(top: Record<string, unknown>): ScenarioInput | undefined {
   const base: Record<string, unknown> = { name: typeof top.name === 'string' ? top.name : 'scenario' };
   for (const [key, schema] of Object.entries(ScenarioSchema.shape)) {
     if (key in LISTS) continue;
-    const r = (schema as z.ZodType).safeParse(top[key]);
+    // One bad param must not take the others down with it (their names would then read as unknown).
+    const value = key === 'params' && isRecord(top.params) ? Object.fromEntries(Object.entries(top.params).filter(([, v]) => typeof v === 'number')) : top[key];
+    const r = (schema as z.ZodType).safeParse(value);
     if (r.success && r.data !== undefined) base[key] = r.data;
   }
   if (!base.years) return undefined;
@@ -87,6 +89,25 @@ function partial(top: Record<string, unknown>): ScenarioInput | undefined {
     });
   }
   return { ...base, ...lists } as ScenarioInput;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Every name the file writes, valid or not: ids of nodes, links, flows,
+ * projects, events and targets, and param names. A later problem that calls
+ * one of them unknown only follows from the problem that made it invalid.
+ */
+export function writtenNames(raw: unknown): Set<string> {
+  const names = new Set<string>();
+  if (!isRecord(raw)) return names;
+  for (const key of Object.keys(LISTS)) {
+    for (const item of Array.isArray(raw[key]) ? (raw[key] as unknown[]) : []) {
+      if (isRecord(item) && typeof item.id === 'string') names.add(item.id);
+    }
+  }
+  if (isRecord(raw.params)) for (const name of Object.keys(raw.params)) names.add(name);
+  return names;
 }
 
 function pattern(path: readonly PropertyKey[]): string {

@@ -5,7 +5,7 @@
 // param at −20 % and +20 % (a param that holds a year, ±2 years: 20 % of a
 // year means nothing); every project opening two years earlier and later,
 // and removed.
-import { yearMetrics } from '../engine/metrics.js';
+import { isShortfall, yearMetrics } from '../engine/metrics.js';
 import type { Model, UncertainParam } from '../engine/model.js';
 import { simulate, type Result } from '../engine/simulate.js';
 import { targetYears } from '../engine/targets.js';
@@ -65,7 +65,7 @@ export function tornadoMetrics(result: Result, year: number): Map<string, number
   const out = new Map<string, number | undefined>([
     ['served', years[y]!.served],
     ['unserved', years[y]!.unserved],
-    ['first_unserved_year', years.find((m) => m.unserved > 1e-6)?.year],
+    ['first_unserved_year', years.find((m) => isShortfall(m.unserved, model.unservedThreshold))?.year],
     ['total_unserved', years.reduce((s, m) => s + m.unserved, 0)],
   ]);
   const met = targetYears(result);

@@ -122,3 +122,36 @@ describe('the explorer page', () => {
     expect(await p.$$eval('#chart-map g.map_nodes_marks > path', (els) => els.some((e) => e.getAttribute('aria-label') === 'Caspian crossing (ferries and container feeders) (caspian-crossing): 100 % used, binding'))).toBe(true);
   }, 60_000);
 });
+
+// Before: a crafted fragment, or an id with `"`, threw in querySelector and left the page on "loading".
+describe('the explorer keeps working on any link', () => {
+  for (const hash of ['#set=x%22%5D%3D1', '#set=years.end%3D2200', '#set=dm_online%3Dabc&set=projects.nope.remove%3Dtrue', '#set=%E0%A4%A']) it(`${hash}: the shipped view, and the problem said beside the controls`, async (ctx) => {
+    if (!browser) ctx.skip();
+    const { p, errors } = await open();
+    const shipped = await tableText(p);
+    const bad = await open(hash);
+    expect(await tableText(bad.p)).toEqual(shipped);
+    expect(await bad.p.textContent('#problems')).toMatch(/link's setting/);
+    expect(errors).toEqual([]);
+    expect(bad.errors).toEqual([]);
+  }, 60_000);
+
+  it('a project id with a quote and a bracket has working controls; the page names no absolute path', async (ctx) => {
+    const base = path.join(dir, 'q', 'base');
+    fs.mkdirSync(base, { recursive: true });
+    fs.cpSync('scenarios/tutorial.yaml', path.join(base, 'tutorial.yaml'));
+    fs.writeFileSync(path.join(dir, 'q', 'quoted.yaml'), `name: quoted\nextends: ${path.join(base, 'tutorial.yaml')}\nprojects:\n  - { id: 'odd"]id', target: ferry, online: 2027, effect: { multiply: 1.5 } }\n`);
+    expect((await cli('explore', path.join(dir, 'q', 'quoted.yaml'), '--out', path.join(dir, 'q', 'page'))).code).toBe(0);
+    const html = fs.readFileSync(path.join(dir, 'q', 'page', 'explorer.html'), 'utf8');
+    // The extends line is the user's own text; the page's file list names files relative to the scenario.
+    expect(html.split(base).length - 1).toBe(1);
+    if (!browser) ctx.skip();
+    page = path.join(dir, 'q', 'page', 'explorer.html');
+    const { p, errors } = await open(`#set=${encodeURIComponent('projects.odd"]id.remove=true')}`);
+    expect(await p.isChecked('[data-project="odd\\"\\]id"]')).toBe(false);
+    await p.click('#reset');
+    await p.waitForFunction(() => document.body.dataset.state === 'ok');
+    expect(await p.isChecked('[data-project="odd\\"\\]id"]')).toBe(true);
+    expect(errors).toEqual([]);
+  }, 60_000);
+});

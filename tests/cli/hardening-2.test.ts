@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli } from '../support/cli.js';
+import { cli, signalledCli } from '../support/cli.js';
 
 let dir: string;
 beforeEach(() => {
@@ -193,4 +193,98 @@ describe('what-ifs and plan modes get folders of their own', () => {
     expect(slug).toMatch(/^param_number_0-0_param_number_1-0\.142857142857142[\w.-]*-[0-9a-f]{8}$/);
     expect(overridesSlug([...set.slice(0, 11), 'param_number_11=2'])).not.toBe(slug);
   });
+});
+
+// Before: SIGTERM and SIGHUP killed montecarlo --keep-runs with its hidden .runs.csv.tmp-* left behind; plan --runs printed nothing.
+describe('every stop signal cleans up and says so', () => {
+  it.each([['SIGTERM', 143], ['SIGHUP', 129]] as const)('%s during montecarlo --keep-runs into an existing folder', async (signal, code) => {
+    const out = path.join(dir, 'out');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'mine.txt'), 'keep');
+    const r = await signalledCli(signal, 1500, 'montecarlo', 'scenarios/middle-corridor.yaml', '--runs', '100000', '--workers', '1', '--keep-runs', '--out', out);
+    expect(r.code).toBe(code);
+    expect(r.err).toContain(`interrupted; nothing was written (${signal})`);
+    expect(fs.readdirSync(out)).toEqual(['mine.txt']);
+  });
+
+  it('Ctrl-C during plan --runs', async () => {
+    const out = path.join(dir, 'plan');
+    const r = await signalledCli('SIGINT', 1000, 'plan', 'scenarios/middle-corridor-plan.yaml', '--runs', '20', '--confidence', '0.75', '--evaluate', '200000', '--out', out);
+    expect(r.code).toBe(130);
+    expect(r.err).toContain('interrupted; nothing was written (SIGINT)');
+    expect(fs.existsSync(out)).toBe(false);
+  }, 60_000);
+});
+
+// Before: 15% and 0,15 were refused with 18 problems, 17 of them false; abc the same.
+describe('--set reads a number as a user types it', () => {
+  it.each([['15%'], ['0,15'], ['0.15']])('titr_growth=%s runs as 0.15', async (value) => {
+    const r = await cli('run', 'scenarios/middle-corridor.yaml', '--quiet', '--set', `titr_growth=${value}`, '--out', path.join(dir, 'out'));
+    expect(r.code).toBe(0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'manifest.json'), 'utf8')) as { params: Record<string, number> };
+    expect(manifest.params.titr_growth).toBe(0.15);
+  });
+
+  it('titr_growth=abc is exactly one problem naming the param, the value and the form', async () => {
+    const r = await cli('run', 'scenarios/middle-corridor.yaml', '--set', 'titr_growth=abc', '--out', path.join(dir, 'out'));
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('--set titr_growth=abc: titr_growth: param "titr_growth" takes a number, got "abc" (write e.g. titr_growth=0.15, titr_growth=15% or titr_growth=0,15)\n1 problem; nothing was written\n');
+  });
+});
+
+// Before: a file name with a line break wrote a key of its own into plan.yaml's header comment.
+it('a scenario file name with a line break stays inside plan.yaml’s comment', async () => {
+  const file = path.join(dir, 'evil\nname: injected.yaml');
+  fs.cpSync('scenarios/tutorial.yaml', file);
+  const out = path.join(dir, 'plan');
+  expect((await cli('plan', file, '--quiet', '--out', out)).code).toBe(0);
+  const text = fs.readFileSync(path.join(out, 'plan.yaml'), 'utf8');
+  expect(text).toContain('evil\\u000aname: injected.yaml');
+  expect(text.split('\n').filter((l) => l.startsWith('name:'))).toEqual(['name: tutorial-planned']);
+});
+
+// Before: 0.0004 Mt on one flow made 2029 "the first year with unserved demand (0 Mt)"; a closed element was binding=true.
+describe('statements about unserved volume and binding are about real amounts', () => {
+  const twoYears = (unserved: number, threshold?: number) => `name: tiny
+years: { start: 2024, end: 2026 }
+nodes: [{ id: a }, { id: b }]
+links:
+  - { id: ab, from: a, to: b, capacity: 5 }
+  - { id: closed, from: a, to: b, capacity: 0 }
+flows:
+  # 5 Mt/year fits; ${unserved} Mt/year more from 2025 does not.
+  - { id: f, origin: a, destination: b, demand: { 2024: 5, 2025: ${5 + unserved} }, routes: [{ id: r, via: [ab] }] }
+${threshold === undefined ? '' : `output: { unserved_threshold: ${threshold} }\n`}`;
+
+  it('0.0004 Mt/year short is not a first unserved year (below 0.001, the default threshold); 0.002 is', async () => {
+    const small = await cli('compare', write('small.yaml', twoYears(0.0004)), write('big.yaml', twoYears(0.002).replace('name: tiny', 'name: big')), '--out', path.join(dir, 'cmp'));
+    expect(small.code).toBe(0);
+    const rows = fs.readFileSync(path.join(dir, 'cmp', 'compare-summary.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    const col = rows[0]!.indexOf('first_unserved_year');
+    expect(rows.slice(1).map((r) => [r[0], r[col]])).toEqual([['tiny', ''], ['big', '2025']]);
+  });
+
+  it('output.unserved_threshold sets it (here 0.0001, so 0.0004 counts)', async () => {
+    const r = await cli('compare', write('t.yaml', twoYears(0.0004, 0.0001)), write('u.yaml', twoYears(0, 0.0001).replace('name: tiny', 'name: none')), '--out', path.join(dir, 'cmp'));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('first year with unserved demand: 2025 → none');
+  });
+
+  it('a closed element (capacity 0, no flow) is not binding', async () => {
+    const out = path.join(dir, 'run');
+    expect((await cli('run', write('c.yaml', twoYears(0)), '--quiet', '--out', out)).code).toBe(0);
+    const closed = fs.readFileSync(path.join(out, 'links.csv'), 'utf8').split('\n').filter((l) => l.includes(',closed,'));
+    expect(closed).toEqual(['tiny,2024,closed,a,b,total,0,0,,false', 'tiny,2025,closed,a,b,total,0,0,,false', 'tiny,2026,closed,a,b,total,0,0,,false']);
+  });
+});
+
+// Before: the README's compare example showed findings the command no longer printed.
+it('the README’s compare example is what the command prints', async () => {
+  const readme = fs.readFileSync('README.md', 'utf8');
+  const m = /\$ npx corridor compare (.+)\n[^\n]*\n\n([\s\S]*?)```/.exec(readme);
+  expect(m).not.toBeNull();
+  const argv = m![1]!.split(' ');
+  const r = await cli('compare', ...argv, '--out', path.join(dir, 'cmp'));
+  expect(r.code).toBe(0);
+  expect(r.out.split('\n').slice(2).join('\n').trimEnd()).toBe(m![2]!.trimEnd());
 });

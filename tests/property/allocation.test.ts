@@ -4,7 +4,7 @@
 // several flows with up to three routes each.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { binding } from '../../src/engine/measures.js';
+import { blocks } from '../../src/engine/measures.js';
 import type { Result } from '../../src/engine/simulate.js';
 import { toCsv } from '../../src/io/csv.js';
 import { runTables } from '../../src/io/tables.js';
@@ -87,7 +87,7 @@ describe('allocation invariants (spill) on random scenarios', () => {
           const unserved = r.flowDemand[i * Y + y]! - r.flowServed[i * Y + y]!;
           if (unserved <= 1e-9 * r.flowDemand[i * Y + y]!) continue;
           for (const k of f.routes) {
-            const blocked = r.model.routes[k]!.constraints.some((c) => binding(r.utilization[c * Y + y]!));
+            const blocked = r.model.routes[k]!.constraints.some((c) => blocks(r.utilization[c * Y + y]!));
             expect(blocked, `flow ${f.id} route ${r.model.routes[k]!.id} in year ${y}`).toBe(true);
           }
         }

@@ -50,11 +50,16 @@ export async function withWorkers<T>(fn: () => Promise<T>): Promise<T> {
  * `ms` milliseconds and resolves to its exit code and stderr.
  */
 export async function interruptedCli(ms: number, ...argv: string[]): Promise<{ code: number | null; err: string }> {
+  return signalledCli('SIGINT', ms, ...argv);
+}
+
+/** As interruptedCli, with another signal (SIGTERM from `kill`, SIGHUP from a closed terminal). */
+export async function signalledCli(signal: NodeJS.Signals, ms: number, ...argv: string[]): Promise<{ code: number | null; err: string }> {
   const child = spawn(process.execPath, [path.resolve('bin/corridor.cjs'), ...argv]);
   let err = '';
   child.stderr.on('data', (d) => (err += d));
   await new Promise((r) => setTimeout(r, ms));
-  child.kill('SIGINT');
+  child.kill(signal);
   const code = await new Promise<number | null>((r) => child.on('exit', r));
   return { code, err };
 }
