@@ -145,7 +145,7 @@ export const TargetSchema = z.strictObject({
 export const PlanningSchema = z
   .strictObject({
     discount_rate: z.number().optional().describe('Rate per year that `corridor plan` discounts capex at, in [0, 1) (default 0.05).'),
-    base_year: z.number().int().optional().describe('Year that present values refer to (default `years.start`).'),
+    base_year: z.number().int().min(1900).max(2200).optional().describe('Year that present values refer to (default `years.start`).'),
   })
   .describe('How `corridor plan` values capex: Σ capex / (1 + discount_rate)^(online − base_year).');
 
@@ -172,7 +172,7 @@ export const EconomicsSchema = z
     appraisal: z
       .strictObject({
         discount_rate: z.number().optional().describe('Economic discount rate per year, in [0, 1) (default 0.09, ADB 2017).'),
-        base_year: z.number().int().optional().describe('Year present values refer to (default `planning.base_year`, else `years.start`).'),
+        base_year: z.number().int().min(1900).max(2200).optional().describe('Year present values refer to (default `planning.base_year`, else `years.start`).'),
         hurdle_rate: z.number().optional().describe('EIRR a project must reach to be worth it (default: the discount rate).'),
       })
       .optional()

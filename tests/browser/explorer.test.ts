@@ -32,7 +32,7 @@ beforeAll(async () => {
   page = path.join(dir, 'page', 'explorer.html');
   // What the CLI writes for the same settings.
   expect((await cli('run', 'scenarios/middle-corridor.yaml', ...SETTINGS.flatMap((s) => ['--set', s]), '--quiet', '--out', path.join(dir, 'cli'))).code).toBe(0);
-}, 60_000);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -48,7 +48,7 @@ async function open(hash = ''): Promise<{ p: Page; errors: string[]; requests: s
   p.on('pageerror', (e) => errors.push(e.message));
   p.on('request', (r) => !r.url().startsWith(`file://${page}`) && !r.url().startsWith('blob:') && requests.push(r.url()));
   await p.goto(`file://${page}${hash}`);
-  await p.waitForFunction(() => document.body.dataset.state === 'ok', null, { timeout: 30_000 });
+  await p.waitForFunction(() => document.body.dataset.state === 'ok', null, { timeout: 300_000 });
   return { p, errors, requests };
 }
 
@@ -96,7 +96,7 @@ describe('the explorer page', () => {
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
     expect(again.errors).toEqual([]);
-  }, 60_000);
+  });
 
   it('a bad value is said beside its control, and the last good result stays', async (ctx) => {
     if (!browser) ctx.skip();
@@ -110,7 +110,7 @@ describe('the explorer page', () => {
     await p.waitForFunction(() => document.body.dataset.state === 'ok');
     expect(await p.textContent('[data-problem="param:dm_online"]')).toBe('');
     expect(errors).toEqual([]);
-  }, 60_000);
+  });
 
   it('draws the map for the selected year, one mark per located link and node', async (ctx) => {
     if (!browser) ctx.skip();
@@ -120,7 +120,7 @@ describe('the explorer page', () => {
     const links = await p.$$eval('#chart-map g.map_links_marks > line', (els) => els.map((e) => e.getAttribute('aria-label')));
     expect(links).toContain('caspian-alat: no capacity');
     expect(await p.$$eval('#chart-map g.map_nodes_marks > path', (els) => els.some((e) => e.getAttribute('aria-label') === 'Caspian crossing (ferries and container feeders) (caspian-crossing): 100 % used, binding'))).toBe(true);
-  }, 60_000);
+  });
 });
 
 // Before: a crafted fragment, or an id with `"`, threw in querySelector and left the page on "loading".
@@ -134,7 +134,7 @@ describe('the explorer keeps working on any link', () => {
     expect(await bad.p.textContent('#problems')).toMatch(/link's setting/);
     expect(errors).toEqual([]);
     expect(bad.errors).toEqual([]);
-  }, 60_000);
+  });
 
   it('a project id with a quote and a bracket has working controls; the page names no absolute path', async (ctx) => {
     const base = path.join(dir, 'q', 'base');
@@ -153,5 +153,5 @@ describe('the explorer keeps working on any link', () => {
     await p.waitForFunction(() => document.body.dataset.state === 'ok');
     expect(await p.isChecked('[data-project="odd\\"\\]id"]')).toBe(true);
     expect(errors).toEqual([]);
-  }, 60_000);
+  });
 });

@@ -36,7 +36,7 @@ beforeAll(async () => {
   await main(['optimum', 'scenarios/middle-corridor.yaml', '--quiet', '--report', '--out', path.join(dir, 'optimum')], io);
   await main(['plan', 'scenarios/tutorial.yaml', '--quiet', '--report', '--out', path.join(dir, 'plan')], io);
   await main(['sensitivity', 'scenarios/middle-corridor.yaml', '--runs', '200', '--workers', '1', '--report', '--out', path.join(dir, 'sensitivity')], io);
-}, 120_000);
+});
 
 afterAll(async () => {
   await browser?.close();

@@ -28,14 +28,15 @@ async function timed(...argv: string[]) {
   return { ...r, ms: performance.now() - started };
 }
 
-describe('hostile files are refused in well under a second', () => {
+// Each is refused by a stated limit (its message names it), before the work it would cause: no timing
+// assertion, which would depend on the machine's speed.
+describe('hostile files are refused by a limit, before the work they ask for', () => {
   it('an alias bomb (nine levels of nine aliases, 9^10 values if expanded)', async () => {
     const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i <= 9; i++) lines.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
     const r = await timed('validate', write('bomb.yaml', lines.join('\n')));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/bomb\.yaml:\d+:\d+: \(syntax\): more than 1000 aliases/);
-    expect(r.ms).toBeLessThan(1000);
   });
 
   it.each([
@@ -46,7 +47,6 @@ describe('hostile files are refused in well under a second', () => {
     expect(r.code).toBe(2);
     // The 65th opening bracket is refused: "v: " takes 3 columns, so column 3 + 65 (lists) or 3 + 64 × 4 + 1 (maps).
     expect(r.err).toMatch(/deep\.yaml:2:(68|260): \(syntax\): lists and maps are nested more than 64 levels deep/);
-    expect(r.ms).toBeLessThan(1000);
     expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
   });
 
@@ -56,7 +56,6 @@ describe('hostile files are refused in well under a second', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/block\.yaml:\d+:\d+: \(syntax\): lists and maps are nested more than 64 levels deep/);
     expect(r.err).not.toMatch(/call stack|at .*\.js/);
-    expect(r.ms).toBeLessThan(1000);
   });
 });
 

@@ -137,7 +137,7 @@ describe('corridor montecarlo', () => {
     expect([flow.p5, flow.p50, flow.p95].map((x) => x!.toFixed(2))).toEqual(['4.85', '6.32', '6.85']);
     expect(pick(mc, 2030, 'binding_share', 'caspian-crossing').mean).toBeCloseTo(0.5235, 4);
     expect(pick(mc, 2035, 'binding_share', 'caspian-crossing').mean).toBeCloseTo(0.8735, 4);
-  }, 60_000);
+  });
 
   it('bad --runs and --workers are both reported, exit 2, before anything runs', async () => {
     const r = await cli('montecarlo', 'scenarios/middle-corridor.yaml', '--runs', '0', '--workers', '2.5', '--out', path.join(dir, 'out'));

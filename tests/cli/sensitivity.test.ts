@@ -51,7 +51,7 @@ describe('corridor sensitivity', () => {
     expect(rho('one')).toBeGreaterThan(0.3);
     // unserved is always 0: no index (empty cells).
     expect(csv(path.join(dir, 's1', 'sensitivity.csv')).find((x) => x[2] === 'unserved_mt')!.slice(4)).toEqual(['', '']);
-  }, 60_000);
+  });
 
   it('swapping the params’ order in the file changes no byte; threads change no byte; an unused param swings 0', async () => {
     await cli('sensitivity', write('sum2.yaml', SUM('two-first')), '--out', path.join(dir, 's2'));
@@ -64,7 +64,7 @@ describe('corridor sensitivity', () => {
     }
     const idle = csv(path.join(dir, 's1', 'tornado.csv')).filter((x) => x[1] === 'idle');
     expect(idle.every((x) => x[2] === 'param' && x[3] === '2.4' && x[4] === '3.6' && (x[9] === '0' || x[9] === ''))).toBe(true);
-  }, 60_000);
+  });
 
   it('the tutorial’s tornado, by hand', async () => {
     // 2025: containers 2.4 (a series point), bulk 3 · (1 + growth / 2); the ferry (6 · 330/365 = 5.4247)
@@ -82,7 +82,7 @@ describe('corridor sensitivity', () => {
     const t36 = csv(path.join(dir, 't36', 'tornado.csv')).filter((x) => x[5] === 'served_mt');
     expect(Number(t36.find((x) => x[1] === 'new-ferries' && x[2] === 'project-removed')![8])).toBeCloseTo(6 * 330 / 365 + 3, 6);
     expect(t36.find((x) => x[1] === 'new-ferries' && x[2] === 'project-online')!.slice(3, 5).concat(t36.find((x) => x[1] === 'new-ferries' && x[2] === 'project-online')![9]!)).toEqual(['2029', '2033', '0']);
-  }, 60_000);
+  });
 });
 
 describe('Monte Carlo: the odds of a target', () => {
@@ -108,5 +108,5 @@ targets: [{ id: two, served_at_least: 2, from: 2034 }]
     const band = rows.find((x) => x[1] === '2034' && x[2] === 'flow_served_mt' && x[3] === 'f')!;
     expect(Number(band[7])).toBeCloseTo(1.1 ** 10, 1);
     expect(r.out).toContain(`two: met in ${Math.round(Number(met[0]![4]) * 100)} % of runs in 2034`);
-  }, 60_000);
+  });
 });

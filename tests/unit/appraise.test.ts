@@ -192,7 +192,7 @@ describe('corridor appraise of the Middle Corridor baseline', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  }, 30_000);
+  });
 });
 
 describe('bad economic input', () => {

@@ -151,7 +151,7 @@ economics:
           }
         });
       }),
-      { numRuns: 30 },
+      { numRuns: 10, seed: 33 },
     );
   });
 });
