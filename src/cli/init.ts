@@ -16,6 +16,6 @@ export function initCommand(args: { file: string; force: boolean }, io: Io): num
     if (reason === undefined) throw err;
     throw new UsageError(`cannot write "${args.file}": ${reason}`);
   }
-  io.stdout(`wrote ${args.file}; run it with: npx corridor run ${args.file}\n`);
+  io.stdout(`wrote ${args.file}; run it with: corridor run ${args.file} (in the corridor-sim folder: npx --no-install corridor run ${args.file})\n`);
   return 0;
 }

@@ -1,7 +1,7 @@
 // The scenario `corridor init` writes: small, commented, and valid (a test runs it).
 export const STARTER_SCENARIO = `# yaml-language-server: $schema=scenario.schema.json
 # A corridor-sim scenario. Reference: docs/format.md. For completion and checks in your
-# editor, save the JSON Schema beside this file: npx corridor schema > scenario.schema.json
+# editor, save the JSON Schema beside this file: corridor schema > scenario.schema.json
 name: my-corridor
 description: Two ports, one rail line, one sea crossing, one growing flow.
 years: { start: 2025, end: 2035 }
