@@ -19,11 +19,20 @@ export async function runCommand(args: RunArgs, io: Io): Promise<number> {
   const tables = runTables(result);
   writeFilesAtomically(outDir, [
     ...tables.map((t) => ({ name: t.file, content: toCsv(t, dialect) })),
-    manifestFile('run', loaded, args, tables.map((t) => t.file), io),
+    manifestFile('run', loaded, args, tables.map((t) => t.file), io, result.choice ? { choice: choiceManifest(result) } : {}),
   ]);
   const report = args.report ? await writeReport(outDir, false) : undefined;
   if (!args.quiet) io.stdout(summaryText(result, outDir) + (report ? `report: ${report}\n` : ''));
   return 0;
+}
+
+/** The equilibrium of a choice run: its largest gap over the years and how it was found. */
+export function choiceManifest(result: Result): Record<string, unknown> {
+  const gap = result.choice!.gap.reduce((m, g) => Math.max(m, g), 0);
+  return {
+    equilibrium_gap: gap,
+    solver: 'scarcity costs by projected Newton on the convex dual (exact Hessian, Armijo search, least-norm weight 1e-13); congestion by a damped fixed point on the volumes',
+  };
 }
 
 /** Per year: demand, served, unserved, the highest utilization and where it is, and every binding element. */

@@ -196,10 +196,13 @@ export function routeMeasures(model: Model, utilization: Float64Array): { routeT
   model.routes.forEach((route, r) => {
     // The route's constraints grouped by element, in path order (static over years).
     const groups = route.elements.map((e) => route.constraints.filter((c) => model.constraints[c]!.element === e));
+    // An off-network route's own days (it has no elements): the flow's, at its position.
+    const flow = model.flows[route.flow];
+    const own = route.offNetwork && flow ? flow.routeDays[flow.routes.indexOf(r)] : undefined;
     for (let y = 0; y < Y; y++) {
       let best = -1;
       let bestU = -Infinity;
-      let days = 0;
+      let days = own ? own[y]! : 0;
       route.elements.forEach((e, k) => {
         const group = groups[k]!;
         let u = 0;

@@ -20,6 +20,8 @@ export interface ElementModel {
   readonly baseDays: Series;
   readonly bprAlpha: number;
   readonly bprBeta: number;
+  /** Money of passing it, USD/t per year: `cost_per_t` + `cost_per_tkm` × `length_km` (0 when not given). */
+  readonly money: Series;
   /** Constraint indices of this element: its total first, then classes by name. */
   readonly constraints: readonly number[];
   /** For a located node: [longitude, latitude] in decimal degrees. */
@@ -71,6 +73,18 @@ export interface RouteModel {
   readonly constraints: readonly number[];
   readonly costPerT: number | undefined;
   readonly share: number | undefined;
+  /** An `off_network` route: no elements, no constraints; its money and days are the flow's (FlowModel.choice). */
+  readonly offNetwork: boolean;
+}
+
+/** A flow's part in `allocation: choice` (src/engine/choice.ts). Series are per year, money in USD/t. */
+export interface ChoiceFlow {
+  /** s_f: the logit's 1/θ. */
+  readonly spread: Series;
+  /** ε ≤ 0: demand × (C⁰_y / C⁰_ref)^ε; 0 leaves demand as given. */
+  readonly elasticity: number;
+  /** Nests (a route in none is a nest of its own): spread and route indices (into Model.routes). */
+  readonly nests: readonly { readonly spread: Series; readonly routes: readonly number[] }[];
 }
 
 export interface FlowModel {
@@ -78,10 +92,15 @@ export interface FlowModel {
   readonly name: string;
   readonly cargo: string;
   readonly demand: Series;
-  readonly allocation: 'spill' | 'shares';
+  readonly allocation: 'spill' | 'shares' | 'choice';
   readonly unserved: 'lost' | 'carry';
   /** Route indices (into `Model.routes`) in the order they are offered demand. */
   readonly routes: readonly number[];
+  /** Per route of the flow (in `routes` order): money beyond its elements' (route cost_per_t, constant, off-network cost), USD/t, and off-network days, per year. */
+  readonly routeMoney: readonly Series[];
+  readonly routeDays: readonly Series[];
+  /** Under `allocation: choice`; undefined otherwise. */
+  readonly choice?: ChoiceFlow | undefined;
 }
 
 /** A target: the served volume of some flows must reach a level in each year from `from` to `to`. */
@@ -157,6 +176,8 @@ export interface Model {
   readonly volumeUnit: VolumeUnit;
   /** Mt/year: unserved volume below this is rounding, not a shortfall, in every statement about unserved demand. */
   readonly unservedThreshold: number;
+  /** `choice.reference_year` as a year index (elasticity's reference; default 0, `years.start`). */
+  readonly choiceReference: number;
   readonly uncertainty: readonly UncertainParam[];
   readonly targets: readonly TargetModel[];
   readonly planning: PlanningModel;

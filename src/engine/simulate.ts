@@ -1,6 +1,7 @@
 // The run loop: capacity for all years, then year by year demand (with
 // carry-over) → allocation → volumes. Pure: no I/O, clock or randomness.
 import { Allocator } from './allocate.js';
+import { ChoiceAllocator, choiceOutputs, isChoice, type ChoiceOutputs } from './choice.js';
 import { certainEvents, eventCapacityInto, projectCapacityInto, type EventFilter } from './capacity.js';
 import { measure, MeasureBuffers, routeMeasures, type Measures } from './measures.js';
 import type { FlowModel, Model } from './model.js';
@@ -18,6 +19,17 @@ export interface Result extends Measures {
   readonly routeVolume: Float64Array;
   readonly flowDemand: Float64Array;
   readonly flowServed: Float64Array;
+  /** Under `allocation: choice`: scarcity costs, generalised and composite costs, the equilibrium gap. */
+  readonly choice?: ChoiceOutputs | undefined;
+}
+
+/**
+ * How a year's flows share capacity: route volumes from capacities and
+ * demands (year y). The water-filling (allocate.ts, `spill` and `shares`)
+ * and route choice (choice.ts) are the two.
+ */
+export interface Allocation {
+  allocate(capacity: Float64Array, demand: Float64Array, volume: Float64Array, y: number): void;
 }
 
 /**
@@ -44,6 +56,8 @@ export class RunBuffers {
   readonly known: Uint8Array;
   readonly lastCap: Float64Array;
   readonly lastDemand: Float64Array;
+  /** Choice mode's outputs (made on the first choice run). */
+  choice: ChoiceOutputs | undefined;
 
   constructor(model: Model) {
     const Y = model.years;
@@ -126,7 +140,10 @@ export function simulateInto(model: Model, buffers: RunBuffers, options: Simulat
   const F = model.flows.length;
   const { capacity, routeVolume, flowDemand, flowServed, capYear, demandYear, volumeYear, carried } = buffers;
   capacityOf(model, options, buffers);
-  const allocator = allocatorFor(model);
+  const choosing = isChoice(model);
+  if (choosing && !buffers.choice) buffers.choice = choiceOutputs(model);
+  // Route choice reads costs that params change, which the buffers' inputs do not show: every year is worked out.
+  const allocator: Allocation = choosing ? new ChoiceAllocator(model, buffers.choice!) : allocatorFor(model);
   buffers.start(model);
   carried.fill(0);
   // The first and the last year worked out (−1: none).
@@ -135,14 +152,16 @@ export function simulateInto(model: Model, buffers: RunBuffers, options: Simulat
   for (let y = 0; y < Y; y++) {
     for (let c = 0; c < capYear.length; c++) capYear[c] = capacity[c * Y + y]!;
     for (let i = 0; i < F; i++) demandYear[i] = model.flows[i]!.demand[y]! + carried[i]!;
-    if (buffers.keeps(y)) {
+    if (!choosing && buffers.keeps(y)) {
       // The buffers hold this year's outputs; carry-over follows from them as below.
       for (let i = 0; i < F; i++) carried[i] = model.flows[i]!.unserved === 'carry' ? flowDemand[i * Y + y]! - flowServed[i * Y + y]! : 0;
       continue;
     }
     if (first < 0) first = y;
     last = y;
-    allocator.allocate(capYear, demandYear, volumeYear);
+    allocator.allocate(capYear, demandYear, volumeYear, y);
+    // Choice mode's demand answers cost (elasticity): the flows' demand is what the allocation says.
+    if (choosing) for (let i = 0; i < F; i++) demandYear[i] = buffers.choice!.demand[i * Y + y]!;
     for (let r = 0; r < volumeYear.length; r++) routeVolume[r * Y + y] = volumeYear[r]!;
     for (let i = 0; i < F; i++) {
       const f = model.flows[i]!;
@@ -157,7 +176,7 @@ export function simulateInto(model: Model, buffers: RunBuffers, options: Simulat
   }
   // Measures from the first to the last year worked out (a kept year between them gets the same values again).
   measure(model, capacity, routeVolume, buffers.measures, Math.max(first, 0), last + 1);
-  return new RunResult(model, buffers);
+  return new RunResult(model, buffers, choosing ? buffers.choice : undefined);
 }
 
 /**
@@ -198,7 +217,7 @@ class RunResult implements Result {
   readonly yearBinding: readonly (readonly number[])[];
   private routes: ReturnType<typeof routeMeasures> | undefined;
 
-  constructor(readonly model: Model, b: RunBuffers) {
+  constructor(readonly model: Model, b: RunBuffers, readonly choice: ChoiceOutputs | undefined) {
     ({ capacity: this.capacity, routeVolume: this.routeVolume, flowDemand: this.flowDemand, flowServed: this.flowServed } = b);
     ({ constraintFlow: this.constraintFlow, utilization: this.utilization, elementFlow: this.elementFlow } = b.measures);
     ({ yearBottleneck: this.yearBottleneck, yearMaxUtilization: this.yearMaxUtilization, yearBinding: this.yearBinding } = b.measures);

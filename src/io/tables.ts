@@ -42,11 +42,14 @@ export function flowsTable(result: Result): Table {
     model.flows.forEach((f, i) => {
       const demand = result.flowDemand[i * Y + y]!;
       const served = result.flowServed[i * Y + y]!;
-      rows.push([model.name, model.startYear + y, f.id, f.cargo, demand * k, served * k, (demand - served) * k]);
+      const row: Cell[] = [model.name, model.startYear + y, f.id, f.cargo, demand * k, served * k, (demand - served) * k];
+      if (result.choice) row.push(money(result.choice.freeFlowCost[i * Y + y]!), money(result.choice.compositeCost[i * Y + y]!));
+      rows.push(row);
     });
   }
   const s = model.volumeUnit.suffix;
-  return { file: 'flows.csv', header: ['scenario', 'year', 'flow', 'cargo', `demand${s}`, `served${s}`, `unserved${s}`], rows };
+  const header = ['scenario', 'year', 'flow', 'cargo', `demand${s}`, `served${s}`, `unserved${s}`];
+  return { file: 'flows.csv', header: result.choice ? [...header, 'free_flow_cost_usd_per_t', 'composite_cost_usd_per_t'] : header, rows };
 }
 
 export function routesTable(result: Result): Table {
@@ -60,15 +63,18 @@ export function routesTable(result: Result): Table {
       const own = [...f.routes].sort((a, b) => (model.routes[a]!.id < model.routes[b]!.id ? -1 : 1));
       for (const r of own) {
         const v = result.routeVolume[r * Y + y]!;
-        rows.push([
+        const row: Cell[] = [
           model.name, model.startYear + y, f.id, model.routes[r]!.id, v * k, served > 0 ? v / served : null,
           result.routeTransit[r * Y + y], idOf(model, result.routeBottleneck[r * Y + y]!),
-        ]);
+        ];
+        if (result.choice) row.push(money(result.choice.routeCost[r * Y + y]!), money(result.choice.routeScarcity[r * Y + y]!));
+        rows.push(row);
       }
     });
   }
   const s = model.volumeUnit.suffix;
-  return { file: 'routes.csv', header: ['scenario', 'year', 'flow', 'route', `volume${s}`, 'share', 'transit_days', 'bottleneck'], rows };
+  const header = ['scenario', 'year', 'flow', 'route', `volume${s}`, 'share', 'transit_days', 'bottleneck'];
+  return { file: 'routes.csv', header: result.choice ? [...header, 'generalised_cost_usd_per_t', 'scarcity_usd_per_t'] : header, rows };
 }
 
 export function elementTable(result: Result, kind: 'node' | 'link'): Table {
@@ -82,21 +88,42 @@ export function elementTable(result: Result, kind: 'node' | 'link'): Table {
       const ends = kind === 'link' ? [idOf(model, el.from), idOf(model, el.to)] : [];
       const head = [model.name, model.startYear + y, el.id, ...ends];
       if (el.constraints.length === 0) {
-        rows.push([...head, 'total', null, result.elementFlow[e * Y + y]! * k, null, null]);
+        rows.push([...head, 'total', null, result.elementFlow[e * Y + y]! * k, null, null, ...(result.choice ? [null, null] : [])]);
         return;
       }
       for (const c of el.constraints) {
         const i = c * Y + y;
         const u = result.utilization[i]!;
-        rows.push([...head, model.constraints[c]!.cargo, result.capacity[i]! * k, result.constraintFlow[i]! * k, u, binding(u)]);
+        const row: Cell[] = [...head, model.constraints[c]!.cargo, result.capacity[i]! * k, result.constraintFlow[i]! * k, u, binding(u)];
+        if (result.choice) {
+          const lambda = result.choice.scarcity[i]!;
+          const vot = votThrough(result, c, y);
+          row.push(money(lambda), Number.isFinite(lambda) && vot > 0 ? lambda / vot : null);
+        }
+        rows.push(row);
       }
     });
   }
   const s = model.volumeUnit.suffix;
   const ends = kind === 'link' ? ['from', 'to'] : [];
-  return {
-    file: `${kind}s.csv`,
-    header: ['scenario', 'year', kind, ...ends, 'cargo', `capacity${s}`, `flow${s}`, 'utilization', 'binding'],
-    rows,
-  };
+  const header = ['scenario', 'year', kind, ...ends, 'cargo', `capacity${s}`, `flow${s}`, 'utilization', 'binding'];
+  return { file: `${kind}s.csv`, header: result.choice ? [...header, 'scarcity_usd_per_t', 'wait_days'] : header, rows };
+}
+
+/** A cost, USD/t, or an empty cell where there is none (a closed route or row). */
+const money = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/** The volume-weighted value of time (USD/t/day) of the flows through constraint c in year y; 0 where nothing flows. */
+function votThrough(result: Result, c: number, y: number): number {
+  const { model } = result;
+  const Y = model.years;
+  let volume = 0;
+  let weighted = 0;
+  model.routes.forEach((route, r) => {
+    if (!route.constraints.includes(c)) return;
+    const x = result.routeVolume[r * Y + y]!;
+    volume += x;
+    weighted += x * model.economics.valueOfTime[route.flow]![y]!;
+  });
+  return volume > 0 ? weighted / volume : 0;
 }

@@ -88,9 +88,29 @@ export function buildElements(s: ScenarioInput, vc: ValueContext | undefined, al
       bprBeta: input.bpr_beta ?? s.defaults?.bpr_beta ?? DEFAULT_BPR_BETA,
       constraints: own,
       at: isLink ? undefined : (input as NodeInput).at,
+      money: elementMoney(input, path, vc, check),
     });
   });
   return { elements, constraints, index, classes };
+}
+
+/** `cost_per_t` + `cost_per_tkm` × `length_km` per year, USD/t (0 when neither is given). */
+function elementMoney(input: NodeInput | LinkInput, path: (string | number)[], vc: ValueContext | undefined, check: Checker): number[] {
+  const years = vc?.years ?? 0;
+  const out = yearArray(years);
+  const perT = input.cost_per_t === undefined ? undefined : check.value(vc, [...path, 'cost_per_t'], input.cost_per_t, 'usd_per_t');
+  if (perT) for (let y = 0; y < years; y++) out[y]! += perT[y]!;
+  const link = input as LinkInput;
+  if (link.cost_per_tkm !== undefined) {
+    if (link.length_km === undefined) {
+      check.report([...path, 'cost_per_tkm'], 'a cost per tonne-km needs the link’s `length_km`', { hint: 'add length_km, or give the money per tonne as cost_per_t' });
+    } else {
+      // USD per tonne-km as a bare number (a money per mass per length has no unit kind of its own).
+      const perTkm = check.value(vc, [...path, 'cost_per_tkm'], link.cost_per_tkm, 'usd_per_t');
+      if (perTkm) for (let y = 0; y < years; y++) out[y]! += perTkm[y]! * link.length_km;
+    }
+  }
+  return out;
 }
 
 function linkEnd(

@@ -1,11 +1,11 @@
 // Flows and their routes → index-based flows, with every route checked as a
 // connected path whose elements admit the flow's cargo class.
-import type { FlowModel, RouteModel } from '../engine/model.js';
-import type { ValueContext } from '../units/values.js';
+import type { ChoiceFlow, FlowModel, RouteModel } from '../engine/model.js';
+import { yearArray, type ValueContext } from '../units/values.js';
 import { byId, type Checker } from './checker.js';
 import { TOTAL, type ElementTables } from './elements.js';
-import { didYouMean } from './problems.js';
-import type { FlowInput, ScenarioInput } from './schema.js';
+import { didYouMean, type KeyPath } from './problems.js';
+import type { FlowInput, ScenarioInput, ValueInput } from './schema.js';
 import { itemPath } from './shape.js';
 
 type Path = (string | number)[];
@@ -47,6 +47,7 @@ export function planFlows(s: ScenarioInput, tables: ElementTables, allIds: Set<s
     }
     const own = buildRoutes(input, path, flows.length, cargo, origin, destination, tables, allIds, check);
     if ((input.allocation ?? s.defaults?.allocation ?? 'spill') === 'shares') checkShares(input, path, check);
+    if (s.defaults?.allocation === 'choice' && !checkChoiceStructure(input, path, check)) ok = false;
     if (!own || origin < 0 || destination < 0) {
       ok = false;
       continue;
@@ -62,12 +63,22 @@ export function planFlows(s: ScenarioInput, tables: ElementTables, allIds: Set<s
   return { flows, routes: ok ? routes : undefined };
 }
 
+/** A dependency that tells the choice build of a flow apart from its routes' costs when both are kept under the routes list. */
+const CHOICE_BUILD = {};
+
 /** The flows with their demand per year, on a plan whose routes are all valid. */
 export function buildFlows(s: ScenarioInput, vc: ValueContext | undefined, plan: FlowPlan, check: Checker): FlowModel[] {
   const flows: FlowModel[] = [];
   for (const { input, path, cargo, order } of plan.flows) {
     const demand = check.item(input, [plan], vc, (vc, check) => check.value(vc, [...path, 'demand'], input.demand, 'volume'));
     if (!demand) continue;
+    // Each build is kept under its own item (the memo is per item as written): the routes' costs under the routes list, choice under the nests'.
+    // Without routes (a flow's structure is wrong, reported), no model is built: the flow stays for the checks that name it.
+    const { routes } = plan;
+    const costs = routes ? check.item(input.routes, [plan], vc, (vc, check) => routeCosts(input, path, order, routes, vc, check)) : { money: [], days: [] };
+    const choosing = s.defaults?.allocation === 'choice' && routes !== undefined;
+    const choice = choosing ? check.item(input.nests ?? input.routes, [plan, s.defaults, CHOICE_BUILD], vc, (vc, check) => choiceFlow(s, input, path, order, routes, vc, check)) : undefined;
+    if (!costs || (choosing && !choice)) continue;
     flows.push({
       id: input.id,
       name: input.name ?? input.id,
@@ -76,9 +87,130 @@ export function buildFlows(s: ScenarioInput, vc: ValueContext | undefined, plan:
       allocation: input.allocation ?? s.defaults?.allocation ?? 'spill',
       unserved: input.unserved ?? s.defaults?.unserved ?? 'lost',
       routes: order,
+      routeMoney: costs.money,
+      routeDays: costs.days,
+      ...(choice ? { choice } : {}),
     });
   }
   return flows;
+}
+
+/**
+ * A flow's part in `allocation: choice`: its spread (its own, else
+ * `defaults.spread`; positive money per mass), its nests (routes of this
+ * flow, each in one nest at most, spreads in (0, s_f]), and each route's own
+ * money and days. Undefined (after reporting) when any is wrong.
+ */
+function choiceFlow(
+  s: ScenarioInput, input: FlowInput, path: Path, order: readonly number[], routes: readonly RouteModel[], vc: ValueContext | undefined, check: Checker,
+): ChoiceFlow | undefined {
+  const years = vc?.years ?? 0;
+  let ok = true;
+  const spreadValue = input.spread ?? s.defaults?.spread;
+  const spreadPath = input.spread !== undefined ? [...path, 'spread'] : ['defaults', 'spread'];
+  if (spreadValue === undefined) {
+    check.report(path, `flow "${input.id}" needs a \`spread\` under allocation: choice`, { hint: 'the cost difference, USD/t, that changes the odds of two routes e-fold; give it here or as defaults.spread' });
+    return undefined;
+  }
+  const spread = positiveMoney(vc, check, spreadPath, spreadValue, 'spread');
+  if (!spread) ok = false;
+  const nests: { spread: number[]; routes: number[] }[] = [];
+  const nested = new Set<number>();
+  (input.nests ?? []).forEach((nest, n) => {
+    const npath = [...path, 'nests', n];
+    const members: number[] = [];
+    // Membership was checked with the flow's structure (checkChoiceStructure).
+    for (const id of nest.routes) {
+      const r = order.find((i) => routes[i]!.id === id);
+      if (r !== undefined && !nested.has(r)) {
+        nested.add(r);
+        members.push(r);
+      }
+    }
+    const own = positiveMoney(vc, check, [...npath, 'spread'], nest.spread, 'a nest spread');
+    if (own && spread) {
+      const above = own.findIndex((x, y) => x > spread[y]! * (1 + 1e-12));
+      if (above >= 0) {
+        check.report([...npath, 'spread'], `a nest spread above its flow's (${own[above]} > ${spread[above]} USD/t in ${(vc?.startYear ?? 0) + above})`, { hint: 'a nest groups closer substitutes: 0 < nest spread ≤ the flow’s spread' });
+        ok = false;
+      }
+    }
+    if (own) nests.push({ spread: own, routes: members });
+    else ok = false;
+  });
+  // A route in no nest is a nest of its own (its spread does not matter: one route).
+  for (const r of order) if (!nested.has(r)) nests.push({ spread: spread ?? [], routes: [r] });
+  if (!ok || !spread) return undefined;
+  return { spread, elasticity: input.elasticity ?? 0, nests };
+}
+
+/**
+ * Each route's own money (its cost_per_t, constant and off-network cost,
+ * USD/t) and days (off-network), per year, in the flow's route order; in
+ * every allocation mode (an off-network route's days are its transit).
+ */
+function routeCosts(
+  input: FlowInput, path: Path, order: readonly number[], routes: readonly RouteModel[], vc: ValueContext | undefined, check: Checker,
+): { money: number[][]; days: number[][] } | undefined {
+  const years = vc?.years ?? 0;
+  let ok = true;
+  const written = (id: string) => input.routes.findIndex((r) => r.id === id);
+  const money: number[][] = [];
+  const days: number[][] = [];
+  for (const r of order) {
+    const route = input.routes[written(routes[r]!.id)]!;
+    const rpath = [...path, 'routes', written(route.id)];
+    const m = yearArray(years, route.cost_per_t ?? 0);
+    const d = yearArray(years);
+    const add = (into: number[], key: KeyPath, value: ValueInput | undefined, kind: 'usd_per_t' | 'days') => {
+      if (value === undefined) return;
+      const v = check.value(vc, key, value, kind);
+      if (!v) ok = false;
+      else for (let y = 0; y < years; y++) into[y]! += v[y]!;
+    };
+    add(m, [...rpath, 'constant'], route.constant, 'usd_per_t');
+    add(m, [...rpath, 'off_network', 'cost_per_t'], route.off_network?.cost_per_t, 'usd_per_t');
+    add(d, [...rpath, 'off_network', 'transit_days'], route.off_network?.transit_days, 'days');
+    money.push(m);
+    days.push(d);
+  }
+  return ok ? { money, days } : undefined;
+}
+
+/** Under choice: no flow-level allocation; nests name routes of the flow, each route in one nest at most. */
+function checkChoiceStructure(input: FlowInput, path: Path, check: Checker): boolean {
+  let ok = true;
+  if (input.allocation !== undefined) {
+    check.report([...path, 'allocation'], `a flow-level allocation ("${input.allocation}") in a choice scenario`, { hint: '`defaults.allocation: choice` applies to every flow; remove this key' });
+    ok = false;
+  }
+  const ids = input.routes.map((r) => r.id);
+  const nested = new Set<string>();
+  (input.nests ?? []).forEach((nest, n) => {
+    nest.routes.forEach((id, k) => {
+      const at = [...path, 'nests', n, 'routes', k];
+      if (!ids.includes(id)) check.report(at, `"${id}" is not a route of flow "${input.id}"`, { hint: didYouMean(id, ids) });
+      else if (nested.has(id)) check.report(at, `route "${id}" is already in another nest`, { hint: 'each route is in one nest at most' });
+      else {
+        nested.add(id);
+        return;
+      }
+      ok = false;
+    });
+  });
+  return ok;
+}
+
+/** A money per mass that must be > 0 in every year (a spread). */
+function positiveMoney(vc: ValueContext | undefined, check: Checker, path: KeyPath, value: ValueInput, what: string): number[] | undefined {
+  const v = check.value(vc, path, value, 'usd_per_t');
+  if (!v) return undefined;
+  const bad = v.findIndex((x) => !(x > 0));
+  if (bad >= 0) {
+    check.report(path, `${what} must be a positive money per mass (got ${v[bad]} USD/t in ${(vc?.startYear ?? 0) + bad})`, { hint: 'e.g. 20 (USD/t) or "20 USD/t"' });
+    return undefined;
+  }
+  return v;
 }
 
 function endpoint(input: FlowInput, key: 'origin' | 'destination', path: Path, tables: ElementTables, allIds: Set<string>, check: Checker): number {
@@ -112,6 +244,17 @@ function buildRoutes(
       ok = false;
     }
     ids.add(route.id);
+    if (route.off_network || !route.via) {
+      if (route.off_network && route.via) check.report([...rpath, 'via'], 'an off-network route has no `via`', { hint: 'off_network stands for the whole way; remove via, or remove off_network to route it over links' });
+      else if (route.off_network) {
+        const ordering = route.cost_per_t ?? (typeof route.off_network.cost_per_t === 'number' ? route.off_network.cost_per_t : undefined);
+        out.push({ id: route.id, flow, elements: [], constraints: [], costPerT: ordering, share: route.share, offNetwork: true });
+        return;
+      }
+      // Neither via nor off_network: reported with the schema (shape.ts, checkRouteWays).
+      ok = false;
+      return;
+    }
     const elements = routeElements(route.via, rpath, origin, destination, tables, allIds, check);
     if (!elements) {
       ok = false;
@@ -129,7 +272,7 @@ function buildRoutes(
       }
       constraints.push(...el.constraints.filter((c) => [TOTAL, cargo].includes(tables.constraints[c]!.cargo)));
     }
-    out.push({ id: route.id, flow, elements: elements.map(([e]) => e), constraints, costPerT: route.cost_per_t, share: route.share });
+    out.push({ id: route.id, flow, elements: elements.map(([e]) => e), constraints, costPerT: route.cost_per_t, share: route.share, offNetwork: false });
   });
   return ok ? out : undefined;
 }

@@ -76,6 +76,7 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
     routes,
     volumeUnit,
     // Given in the volume unit of the tables; kept in Mt/year like every volume.
+    choiceReference: (s.choice?.reference_year ?? s.years.start) - s.years.start,
     unservedThreshold: s.output?.unserved_threshold !== undefined ? s.output.unserved_threshold / volumeUnit.factor : DEFAULT_UNSERVED_THRESHOLD,
     uncertainty,
     targets,

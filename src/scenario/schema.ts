@@ -43,6 +43,7 @@ const ElementCommon = {
   availability: Ratio.optional().describe('Share of the year the element works (default 1; e.g. "330/365" for a sea crossing).'),
   source: z.string().optional().describe('Where the numbers come from (free text).'),
   remove: z.literal(true).optional().describe('In a file that `extends` another: remove the element of this id.'),
+  cost_per_t: Value.optional().describe('Money per tonne to pass it (a tariff, a handling charge), USD/t (a bare number is USD/t); part of a route’s generalised cost under `allocation: choice`.'),
   ...Bpr,
 };
 
@@ -61,7 +62,8 @@ export const LinkSchema = z.strictObject({
   from: Id.describe('Node id the link starts at.'),
   to: Id.describe('Node id the link ends at.'),
   mode: z.string().optional().describe('Free label: rail, sea, road…'),
-  length_km: z.number().min(0).optional().describe('Length in km (informative).'),
+  length_km: z.number().min(0).optional().describe('Length in km: with `cost_per_tkm`, part of the money of passing the link.'),
+  cost_per_tkm: Value.optional().describe('Money per tonne-km, USD/(t·km) as a bare number, times `length_km` (needs it): a distance tariff.'),
   transit_days: Value.optional().describe('Free-flow transit time in days (a number, or a time quantity).'),
 });
 
@@ -108,10 +110,19 @@ export const EventSchema = z.strictObject({
   remove: z.literal(true).optional(),
 });
 
+export const OffNetworkSchema = z
+  .strictObject({
+    cost_per_t: Value.describe('Money per tonne from origin to destination, USD/t (a bare number is USD/t).'),
+    transit_days: Value.describe('Days from origin to destination.'),
+  })
+  .describe('A route the scenario does not model link by link (the sea via Suez, the Northern route beyond the network): uncapacitated, through no node; no `via`.');
+
 export const RouteSchema = z.strictObject({
   id: Id,
-  via: z.array(Id).min(1).describe('Link ids forming a connected path from the flow’s origin to its destination.'),
-  cost_per_t: z.number().optional().describe('Cost per tonne; routes are tried in ascending cost (else as listed).'),
+  via: z.array(Id).min(1).optional().describe('Link ids forming a connected path from the flow’s origin to its destination (every route but an `off_network` one).'),
+  off_network: OffNetworkSchema.optional(),
+  cost_per_t: z.number().optional().describe('Cost per tonne; routes are tried in ascending cost (else as listed); under `allocation: choice`, part of the generalised cost.'),
+  constant: Value.optional().describe('Under `allocation: choice`: the route’s alternative-specific constant, USD/t (what the data cannot explain: reliability, habit), 0 unless calibrated.'),
   share: z.number().min(0).max(1).optional().describe('Fixed share of demand under `allocation: shares`.'),
   remove: z.literal(true).optional(),
 });
@@ -126,6 +137,12 @@ export const FlowSchema = z.strictObject({
   allocation: z.enum(['spill', 'shares']).optional().describe('Overrides `defaults.allocation` for this flow.'),
   unserved: z.enum(['lost', 'carry']).optional().describe('Overrides `defaults.unserved` for this flow.'),
   routes: z.array(RouteSchema).min(1).describe('Candidate routes, offered demand in ascending `cost_per_t` (else as listed).'),
+  spread: Value.optional().describe('Under `allocation: choice`: the cost difference (USD/t) that changes the odds of two routes e-fold (the logit’s 1/θ); default `defaults.spread`.'),
+  nests: z
+    .array(z.strictObject({ id: Id, spread: Value.describe('USD/t, at most the flow’s spread.'), routes: z.array(Id).min(1).describe('Route ids of this flow.') }))
+    .optional()
+    .describe('Under `allocation: choice`: groups of routes that are closer substitutes (a nested logit); a route in no nest is a nest of its own.'),
+  elasticity: z.number().max(0).optional().describe('Under `allocation: choice`: demand × (free-flow composite cost / that of `choice.reference_year`)^elasticity; ≤ 0 (default 0: demand as given).'),
   source: z.string().optional(),
   remove: z.literal(true).optional(),
 });
@@ -208,7 +225,8 @@ export const DistributionSchema = z
 
 export const DefaultsSchema = z
   .strictObject({
-    allocation: z.enum(['spill', 'shares']).optional().describe('`spill` (water-filling, default) or `shares`.'),
+    allocation: z.enum(['spill', 'shares', 'choice']).optional().describe('`spill` (water-filling, default), `shares`, or `choice` (logit on generalised cost with scarcity costs; every flow).'),
+    spread: Value.optional().describe('Under `allocation: choice`: each flow’s spread unless it gives its own, USD/t.'),
     unserved: z.enum(['lost', 'carry']).optional().describe('`lost` (default) or `carry` into next year’s demand.'),
     bpr_alpha: z.number().min(0).optional().describe('Default 0.15.'),
     bpr_beta: z.number().min(0).optional().describe('Default 4.'),
@@ -245,6 +263,10 @@ export const ScenarioSchema = z
     flows: z.array(FlowSchema).default([]).describe('Demand for moving one cargo class from an origin to a destination, over candidate routes.'),
     targets: z.array(TargetSchema).default([]).describe('What the scenario must achieve; checked by `corridor run` (targets.csv) and `corridor check`, met by `corridor plan`.'),
     planning: PlanningSchema.optional(),
+    choice: z
+      .strictObject({ reference_year: z.number().int().min(1900).max(2200).optional().describe('Year whose free-flow cost demand is given at, for `elasticity` (default `years.start`).') })
+      .optional()
+      .describe('Settings of `allocation: choice`.'),
     economics: EconomicsSchema.optional(),
     output: OutputSchema.optional(),
   })

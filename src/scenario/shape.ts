@@ -57,6 +57,7 @@ export function checkShape(raw: unknown, check: Checker): ShapeResult {
       if (typeof id === 'string') allIds.add(id);
     }
   }
+  checkRouteWays(top, check);
   const full = ScenarioSchema.safeParse(raw);
   if (full.success) {
     for (const key of Object.keys(LISTS) as ListKey[]) full.data[key].forEach((item, i) => writtenIndex.set(item, i));
@@ -64,6 +65,18 @@ export function checkShape(raw: unknown, check: Checker): ShapeResult {
   }
   for (const issue of full.error.issues) reportIssue(issue, check);
   return { scenario: partial(top), allIds };
+}
+
+/** Every route needs `via` or `off_network` (the schema has both optional: a refinement would stop overlays' `.partial()`). */
+function checkRouteWays(top: Record<string, unknown>, check: Checker): void {
+  (Array.isArray(top.flows) ? top.flows : []).forEach((flow, f) => {
+    const routes = isRecord(flow) && Array.isArray(flow.routes) ? flow.routes : [];
+    routes.forEach((route, r) => {
+      if (isRecord(route) && route.via === undefined && route.off_network === undefined && route.remove !== true) {
+        check.report(['flows', f, 'routes', r, 'via'], 'missing required key "via" (link ids; or `off_network` for a route off the network)');
+      }
+    });
+  });
 }
 
 function partial(top: Record<string, unknown>): ScenarioInput | undefined {

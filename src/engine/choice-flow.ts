@@ -1,0 +1,418 @@
+// The flows' side of route choice (src/engine/choice.ts): per year, route
+// costs (money + value of time × days, congested), the nested logit's
+// shares, served volumes with the choke, the dual Φ and its derivatives.
+// Index arrays are built once per model; a year's numbers live in FlowState.
+import type { ChoiceOutputs } from './choice.js';
+import type { Model } from './model.js';
+
+/** One year's inputs and the logit's state at the last λ evaluated with `keep`. */
+export interface FlowState {
+  readonly y: number;
+  /** Per constraint: capacity, whether open (> 0), whether some open route uses it. */
+  readonly K: Float64Array;
+  readonly open: Uint8Array;
+  readonly used: Uint8Array;
+  /** Per route: open (all its rows open), money (USD/t), generalised cost c_r, volume. */
+  readonly routeOpen: Uint8Array;
+  readonly money: Float64Array;
+  readonly c: Float64Array;
+  readonly x: Float64Array;
+  /** Per flow: demand (after elasticity), choke price P, spread s, C⁰, composite C, served q, whether choked. */
+  readonly demand: Float64Array;
+  readonly choke: Float64Array;
+  readonly spread: Float64Array;
+  readonly freeFlow: Float64Array;
+  readonly composite: Float64Array;
+  readonly served: Float64Array;
+  readonly choked: Uint8Array;
+  /** Per route: share p_r, within-nest share; per nest: share of the flow. */
+  readonly p: Float64Array;
+  readonly within: Float64Array;
+  readonly nestShare: Float64Array;
+  /** Flow through each constraint at the last evaluation. */
+  readonly load: Float64Array;
+  /** Largest demand (for relative measures), the least-norm weight ε, the largest sensible Newton step. */
+  scale: number;
+  epsilon: number;
+  maxStep: number;
+}
+
+export class ChoiceFlows {
+  private readonly F: number;
+  private readonly R: number;
+  private readonly C: number;
+  /** Flow → its routes (flat, FlowModel.routes order) and its nests (flat: nest → routes). */
+  private readonly flowRouteStart: Int32Array;
+  private readonly flowRoutes: Int32Array;
+  private readonly flowNestStart: Int32Array;
+  private readonly nestRouteStart: Int32Array;
+  private readonly nestRoutes: Int32Array;
+  private readonly routeNest: Int32Array;
+  private readonly nestOf: { flow: number; index: number }[];
+  /** Route → its constraints (flat); → its elements (flat) with, per element, the route's constraints on it. */
+  private readonly routeConStart: Int32Array;
+  private readonly routeCons: Int32Array;
+  private readonly routeFlow: Int32Array;
+  /** Route's position among its flow's routes (for routeMoney / routeDays). */
+  private readonly routePos: Int32Array;
+  readonly congestible: boolean;
+  private state: FlowState | undefined;
+
+  constructor(private readonly model: Model) {
+    const { flows, routes, constraints } = model;
+    this.F = flows.length;
+    this.R = routes.length;
+    this.C = constraints.length;
+    this.flowRouteStart = new Int32Array(this.F + 1);
+    const fr: number[] = [];
+    const nestStart: number[] = [];
+    const nestRouteStart: number[] = [0];
+    const nestRoutes: number[] = [];
+    this.routeNest = new Int32Array(this.R);
+    this.routePos = new Int32Array(this.R);
+    this.routeFlow = new Int32Array(this.R);
+    this.nestOf = [];
+    flows.forEach((f, i) => {
+      this.flowRouteStart[i] = fr.length;
+      f.routes.forEach((r, k) => {
+        fr.push(r);
+        this.routePos[r] = k;
+        this.routeFlow[r] = i;
+      });
+      nestStart.push(this.nestOf.length);
+      f.choice!.nests.forEach((n, k) => {
+        for (const r of n.routes) {
+          this.routeNest[r] = this.nestOf.length;
+          nestRoutes.push(r);
+        }
+        nestRouteStart.push(nestRoutes.length);
+        this.nestOf.push({ flow: i, index: k });
+      });
+    });
+    this.flowRouteStart[this.F] = fr.length;
+    nestStart.push(this.nestOf.length);
+    this.flowRoutes = Int32Array.from(fr);
+    this.flowNestStart = Int32Array.from(nestStart);
+    this.nestRouteStart = Int32Array.from(nestRouteStart);
+    this.nestRoutes = Int32Array.from(nestRoutes);
+    this.routeConStart = new Int32Array(this.R + 1);
+    const rc: number[] = [];
+    routes.forEach((r, i) => {
+      this.routeConStart[i] = rc.length;
+      rc.push(...r.constraints);
+    });
+    this.routeConStart[this.R] = rc.length;
+    this.routeCons = Int32Array.from(rc);
+    this.congestible = model.elements.some((e) => e.bprAlpha > 0) && model.economics.valueOfTime.some((s) => Array.from(s).some((v) => v > 0));
+  }
+
+  private fresh(): FlowState {
+    const { F, R, C } = this;
+    const N = this.nestOf.length;
+    return {
+      y: 0, K: new Float64Array(C), open: new Uint8Array(C), used: new Uint8Array(C),
+      routeOpen: new Uint8Array(R), money: new Float64Array(R), c: new Float64Array(R), x: new Float64Array(R),
+      demand: new Float64Array(F), choke: new Float64Array(F), spread: new Float64Array(F), freeFlow: new Float64Array(F),
+      composite: new Float64Array(F), served: new Float64Array(F), choked: new Uint8Array(F),
+      p: new Float64Array(R), within: new Float64Array(R), nestShare: new Float64Array(N), load: new Float64Array(C),
+      scale: 0, epsilon: 0, maxStep: 0,
+    };
+  }
+
+  /** Year y's state: capacities, open rows and routes, free-flow costs, choke prices and demand after elasticity. */
+  year(y: number, capacity: Float64Array, demand: Float64Array, reference: number): FlowState {
+    const s = (this.state ??= this.fresh());
+    (s as { y: number }).y = y;
+    const { model } = this;
+    s.used.fill(0);
+    for (let c = 0; c < this.C; c++) {
+      s.K[c] = capacity[c]!;
+      s.open[c] = capacity[c]! > 0 ? 1 : 0;
+    }
+    let scale = 0;
+    let costScale = 0;
+    let minSpread = Infinity;
+    for (let f = 0; f < this.F; f++) {
+      const flow = model.flows[f]!;
+      const choice = flow.choice!;
+      s.spread[f] = choice.spread[y]!;
+      minSpread = Math.min(minSpread, s.spread[f]!);
+      for (let k = this.flowRouteStart[f]!; k < this.flowRouteStart[f + 1]!; k++) {
+        const r = this.flowRoutes[k]!;
+        s.money[r] = this.routeMoney(r, y);
+        let open = 1;
+        for (let j = this.routeConStart[r]!; j < this.routeConStart[r + 1]!; j++) if (!s.open[this.routeCons[j]!]) open = 0;
+        s.routeOpen[r] = open;
+        if (open) for (let j = this.routeConStart[r]!; j < this.routeConStart[r + 1]!; j++) s.used[this.routeCons[j]!] = 1;
+      }
+      this.freeFlowCosts(s, f, y);
+      const c0 = this.compositeAll(s, f);
+      s.freeFlow[f] = c0;
+      let d = demand[f]!;
+      if (choice.elasticity !== 0) {
+        const ref = this.freeFlowAt(f, reference);
+        if (!(c0 > 0) || !(ref > 0)) {
+          throw new Error(`flow "${flow.id}": its free-flow cost is ${(c0 > 0 ? ref : c0).toFixed(3)} USD/t in ${model.startYear + (c0 > 0 ? reference : y)}; an elasticity needs a positive cost (give the routes their money and days)`);
+        }
+        d *= (c0 / ref) ** choice.elasticity;
+      }
+      s.demand[f] = d;
+      s.choke[f] = c0 + model.economics.valuePerT[f]![y]!;
+      scale = Math.max(scale, d);
+      costScale = Math.max(costScale, Math.abs(s.choke[f]!), s.spread[f]!);
+    }
+    s.scale = scale;
+    s.epsilon = 1e-13 * Math.max(scale, 1e-9) / (minSpread === Infinity ? 1 : minSpread);
+    s.maxStep = 10 * (costScale + 1);
+    return s;
+  }
+
+  /** A route's money in year y: its elements' plus its own (route cost_per_t, constant, off-network cost). */
+  private routeMoney(r: number, y: number): number {
+    const { model } = this;
+    const route = model.routes[r]!;
+    const flow = model.flows[this.routeFlow[r]!]!;
+    let m = flow.routeMoney[this.routePos[r]!]![y]!;
+    for (const e of route.elements) m += model.elements[e]!.money[y]!;
+    return m;
+  }
+
+  /** c_r at free flow (no congestion) into s.c for flow f's routes. */
+  private freeFlowCosts(s: FlowState, f: number, y: number): void {
+    const { model } = this;
+    const vot = model.economics.valueOfTime[f]![y]!;
+    for (let k = this.flowRouteStart[f]!; k < this.flowRouteStart[f + 1]!; k++) {
+      const r = this.flowRoutes[k]!;
+      let days = model.flows[f]!.routeDays[this.routePos[r]!]![y]!;
+      for (const e of model.routes[r]!.elements) days += model.elements[e]!.baseDays[y]!;
+      s.c[r] = s.money[r]! + vot * days;
+    }
+  }
+
+  /** C⁰ of flow f in another year (the elasticity's reference), from scratch. */
+  private freeFlowAt(f: number, y: number): number {
+    const s = this.fresh();
+    for (let k = this.flowRouteStart[f]!; k < this.flowRouteStart[f + 1]!; k++) {
+      const r = this.flowRoutes[k]!;
+      s.money[r] = this.routeMoney(r, y);
+    }
+    s.spread[f] = this.model.flows[f]!.choice!.spread[y]!;
+    this.freeFlowCosts(s, f, y);
+    return this.compositeAll(s, f, y);
+  }
+
+  /** The nested logsum of flow f over all its routes at cost s.c (no scarcity). */
+  private compositeAll(s: FlowState, f: number, y = s.y): number {
+    const sf = s.spread[f]!;
+    const nests: number[] = [];
+    for (let n = this.flowNestStart[f]!; n < this.flowNestStart[f + 1]!; n++) {
+      const sn = this.nestSpread(n, y);
+      const costs: number[] = [];
+      for (let k = this.nestRouteStart[n]!; k < this.nestRouteStart[n + 1]!; k++) costs.push(s.c[this.nestRoutes[k]!]!);
+      nests.push(logsum(costs, sn));
+    }
+    return logsum(nests, sf);
+  }
+
+  private nestSpread(n: number, y: number): number {
+    const { flow, index } = this.nestOf[n]!;
+    return this.model.flows[flow]!.choice!.nests[index]!.spread[y]!;
+  }
+
+  /** c_r with congested days at volumes x (undefined: free flow). */
+  congest(s: FlowState, x: Float64Array | undefined): void {
+    const { model } = this;
+    const y = s.y;
+    const load = x ? this.loads(x) : undefined;
+    for (let f = 0; f < this.F; f++) {
+      if (!load) {
+        this.freeFlowCosts(s, f, y);
+        continue;
+      }
+      const vot = model.economics.valueOfTime[f]![y]!;
+      for (let k = this.flowRouteStart[f]!; k < this.flowRouteStart[f + 1]!; k++) {
+        const r = this.flowRoutes[k]!;
+        const route = model.routes[r]!;
+        let days = model.flows[f]!.routeDays[this.routePos[r]!]![y]!;
+        for (const e of route.elements) {
+          const el = model.elements[e]!;
+          let u = 0;
+          for (const c of route.constraints) if (model.constraints[c]!.element === e && s.K[c]! > 0) u = Math.max(u, load[c]! / s.K[c]!);
+          days += el.baseDays[y]! * (1 + el.bprAlpha * u ** el.bprBeta);
+        }
+        s.c[r] = s.money[r]! + vot * days;
+      }
+    }
+  }
+
+  private loads(x: Float64Array): Float64Array {
+    const load = new Float64Array(this.C);
+    for (let r = 0; r < this.R; r++) {
+      for (let j = this.routeConStart[r]!; j < this.routeConStart[r + 1]!; j++) load[this.routeCons[j]!] = load[this.routeCons[j]!]! + x[r]!;
+    }
+    return load;
+  }
+
+  /**
+   * Φ(λ) at the state's costs; with `keep`, the shares, volumes and loads
+   * stay in the state, and `grad` (if given) gets ∂Φ/∂λ = K − load + ελ.
+   */
+  evaluate(s: FlowState, lambda: Float64Array, grad: Float64Array | undefined, keep: boolean): number {
+    let phi = 0;
+    const p = keep ? s.p : new Float64Array(this.R);
+    const within = keep ? s.within : new Float64Array(this.R);
+    const nestShare = keep ? s.nestShare : new Float64Array(this.nestOf.length);
+    const x = keep ? s.x : new Float64Array(this.R);
+    for (let f = 0; f < this.F; f++) {
+      const sf = s.spread[f]!;
+      // Nest costs over open routes at c + Λ.
+      let best = Infinity;
+      const first = this.flowNestStart[f]!;
+      const last = this.flowNestStart[f + 1]!;
+      const nestCost = new Float64Array(last - first);
+      for (let n = first; n < last; n++) {
+        const sn = this.nestSpread(n, s.y);
+        let min = Infinity;
+        for (let k = this.nestRouteStart[n]!; k < this.nestRouteStart[n + 1]!; k++) {
+          const r = this.nestRoutes[k]!;
+          if (s.routeOpen[r]) min = Math.min(min, s.c[r]! + this.scarcityOf(r, lambda));
+        }
+        let sum = 0;
+        for (let k = this.nestRouteStart[n]!; k < this.nestRouteStart[n + 1]!; k++) {
+          const r = this.nestRoutes[k]!;
+          const w = s.routeOpen[r] ? Math.exp(-(s.c[r]! + this.scarcityOf(r, lambda) - min) / sn) : 0;
+          within[r] = w;
+          sum += w;
+        }
+        for (let k = this.nestRouteStart[n]!; k < this.nestRouteStart[n + 1]!; k++) within[this.nestRoutes[k]!] = sum > 0 ? within[this.nestRoutes[k]!]! / sum : 0;
+        const cn = sum > 0 ? min - sn * Math.log(sum) : Infinity;
+        nestCost[n - first] = cn;
+        best = Math.min(best, cn);
+      }
+      let total = 0;
+      for (let n = first; n < last; n++) {
+        const w = Number.isFinite(nestCost[n - first]!) ? Math.exp(-(nestCost[n - first]! - best) / sf) : 0;
+        nestShare[n] = w;
+        total += w;
+      }
+      const C = total > 0 ? best - sf * Math.log(total) : Infinity;
+      const D = s.demand[f]!;
+      const P = s.choke[f]!;
+      const q = C <= P ? D : D * Math.exp(-(C - P) / sf);
+      phi += sf * q + D * Math.max(0, P - C);
+      if (keep) {
+        s.composite[f] = C;
+        s.served[f] = q;
+        s.choked[f] = C > P ? 1 : 0;
+      }
+      for (let n = first; n < last; n++) {
+        nestShare[n] = total > 0 ? nestShare[n]! / total : 0;
+        for (let k = this.nestRouteStart[n]!; k < this.nestRouteStart[n + 1]!; k++) {
+          const r = this.nestRoutes[k]!;
+          p[r] = nestShare[n]! * within[r]!;
+          x[r] = q * p[r]!;
+        }
+      }
+    }
+    const load = keep ? s.load : new Float64Array(this.C);
+    load.fill(0);
+    for (let r = 0; r < this.R; r++) {
+      for (let j = this.routeConStart[r]!; j < this.routeConStart[r + 1]!; j++) load[this.routeCons[j]!] = load[this.routeCons[j]!]! + x[r]!;
+    }
+    for (let c = 0; c < this.C; c++) {
+      if (!s.open[c]) continue;
+      phi += lambda[c]! * s.K[c]! + 0.5 * s.epsilon * lambda[c]! ** 2;
+      if (grad) grad[c] = s.K[c]! - load[c]! + s.epsilon * lambda[c]!;
+    }
+    return phi;
+  }
+
+  private scarcityOf(r: number, lambda: Float64Array): number {
+    let sum = 0;
+    for (let j = this.routeConStart[r]!; j < this.routeConStart[r + 1]!; j++) sum += lambda[this.routeCons[j]!]!;
+    return sum;
+  }
+
+  /** ∂²Φ/∂λ_i∂λ_j over the rows in `free` (row-major), at the state's last kept evaluation: −A (∂x/∂u) Aᵀ. */
+  hessian(s: FlowState, free: readonly number[]): Float64Array {
+    const n = free.length;
+    const H = new Float64Array(n * n);
+    const pos = new Int32Array(this.C).fill(-1);
+    free.forEach((c, i) => (pos[c] = i));
+    for (let f = 0; f < this.F; f++) {
+      const q = s.served[f]!;
+      if (q <= 0) continue;
+      const sf = s.spread[f]!;
+      const dq = s.choked[f] ? -q / sf : 0;
+      const a = this.flowRouteStart[f]!;
+      const b = this.flowRouteStart[f + 1]!;
+      for (let i = a; i < b; i++) {
+        const r = this.flowRoutes[i]!;
+        if (!s.routeOpen[r] || !this.touches(r, pos)) continue;
+        const nr = this.routeNest[r]!;
+        const snr = this.nestSpread(nr, s.y);
+        for (let j = a; j < b; j++) {
+          const r2 = this.flowRoutes[j]!;
+          if (!s.routeOpen[r2] || !this.touches(r2, pos)) continue;
+          const n2 = this.routeNest[r2]!;
+          const same = nr === n2 ? 1 : 0;
+          // ∂p_r/∂u_r' for the nested logit (choice.ts, header), then ∂x_r/∂u_r' = q' p_r p_r' + q ∂p_r/∂u_r'.
+          const dp = -(1 / sf) * s.p[r]! * (same * s.within[r2]! - s.p[r2]!) - same * (1 / snr) * s.p[r]! * ((r === r2 ? 1 : 0) - s.within[r2]!);
+          const dx = dq * s.p[r]! * s.p[r2]! + q * dp;
+          if (dx === 0) continue;
+          for (let u = this.routeConStart[r]!; u < this.routeConStart[r + 1]!; u++) {
+            const ci = pos[this.routeCons[u]!]!;
+            if (ci < 0) continue;
+            for (let v = this.routeConStart[r2]!; v < this.routeConStart[r2 + 1]!; v++) {
+              const cj = pos[this.routeCons[v]!]!;
+              if (cj >= 0) H[ci * n + cj] = H[ci * n + cj]! - dx;
+            }
+          }
+        }
+      }
+    }
+    return H;
+  }
+
+  private touches(r: number, pos: Int32Array): boolean {
+    for (let j = this.routeConStart[r]!; j < this.routeConStart[r + 1]!; j++) if (pos[this.routeCons[j]!]! >= 0) return true;
+    return false;
+  }
+
+  /** The largest relative violation of capacity (overfill) and complementarity (a priced row not full). */
+  gap(s: FlowState, lambda: Float64Array, grad: Float64Array): number {
+    let gap = 0;
+    for (let c = 0; c < this.C; c++) {
+      if (!s.open[c] || !s.used[c]) continue;
+      const slack = s.K[c]! - s.load[c]!;
+      const rel = Math.max(s.K[c]!, 1e-12);
+      gap = Math.max(gap, Math.max(0, -slack) / rel);
+      if (lambda[c]! > 0) gap = Math.max(gap, Math.abs(slack) / rel);
+      if (lambda[c]! > 0 && Math.abs(grad[c]!) / rel > gap) gap = Math.max(gap, Math.abs(grad[c]!) / rel);
+    }
+    return gap;
+  }
+
+  /** The year's outputs: λ (NaN on closed rows), c_r, Λ_r (NaN on closed routes), C⁰, C. */
+  write(s: FlowState, lambda: Float64Array, out: ChoiceOutputs, y: number, Y: number): void {
+    for (let c = 0; c < this.C; c++) out.scarcity[c * Y + y] = s.open[c] ? lambda[c]! : NaN;
+    for (let r = 0; r < this.R; r++) {
+      out.routeCost[r * Y + y] = s.c[r]!;
+      out.routeScarcity[r * Y + y] = s.routeOpen[r] ? this.scarcityOf(r, lambda) : NaN;
+    }
+    for (let f = 0; f < this.F; f++) {
+      out.freeFlowCost[f * Y + y] = s.freeFlow[f]!;
+      out.compositeCost[f * Y + y] = Number.isFinite(s.composite[f]!) ? s.composite[f]! : NaN;
+    }
+  }
+}
+
+/** −s ln Σ exp(−c/s), stable; Infinity for no finite cost. */
+function logsum(costs: readonly number[], s: number): number {
+  let min = Infinity;
+  for (const c of costs) min = Math.min(min, c);
+  if (!Number.isFinite(min)) return Infinity;
+  let sum = 0;
+  for (const c of costs) sum += Math.exp(-(c - min) / s);
+  return min - s * Math.log(sum);
+}

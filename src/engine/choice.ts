@@ -1,0 +1,187 @@
+// Route choice on generalised cost (`allocation: choice`, docs/architecture.md,
+// "Route choice"). Each year, every flow spreads its demand over its open
+// routes by a (nested) logit on c_r + Λ_r, where c_r is the route's money plus
+// value of time × congested days and Λ_r = Σ λ_k the scarcity costs of the
+// capacity rows it uses; a flow whose composite cost C_f rises above its
+// choke price P_f = C⁰_f + v_f serves D·exp(−(C_f − P_f)/s_f) only.
+//
+// For fixed congested times the scarcity costs λ ≥ 0 minimise the convex dual
+//   Φ(λ) = Σ_f CS_f(C_f(λ)) + Σ_k λ_k K_k + ε/2 ‖λ‖²,
+// CS_f(C) = s_f q_f(C) + D max(0, P_f − C) the consumer surplus, whose
+// gradient is K_k − flow_k(λ) (+ ελ): the minimiser fills no row beyond its
+// capacity and prices only rows that bind. The tiny ε picks, among λ that
+// give the same volumes, the one of least norm. Solved by projected Newton
+// with the exact Hessian A J Aᵀ (J the logit's Jacobian, per flow) and an
+// Armijo line search; congestion by a damped fixed point on the volumes.
+import type { FlowModel, Model } from './model.js';
+import { ChoiceFlows, type FlowState } from './choice-flow.js';
+
+/** Relative accuracy of the equilibrium: the gap the run reports should be below it (aim ≤ 1e-9). */
+export const EQUILIBRIUM_TOLERANCE = 1e-10;
+const MAX_NEWTON = 200;
+const MAX_FIXED_POINT = 200;
+
+/** A year that does not reach its equilibrium: an error that names the year and the gap, never NaN. */
+export class EquilibriumError extends Error {
+  override name = 'EquilibriumError';
+}
+
+/** What choice mode writes beside the volumes, per year: arrays indexed `[i * years + y]`. */
+export interface ChoiceOutputs {
+  /** λ per constraint, USD/t (NaN for a closed row). */
+  readonly scarcity: Float64Array;
+  /** c_r (congested, without scarcity) and Λ_r (NaN on a closed route), USD/t. */
+  readonly routeCost: Float64Array;
+  readonly routeScarcity: Float64Array;
+  /** C⁰_f (free flow, every route) and C_f (open routes, with scarcity; NaN when every route is closed), USD/t. */
+  readonly freeFlowCost: Float64Array;
+  readonly compositeCost: Float64Array;
+  /** Demand after elasticity, Mt/year. */
+  readonly demand: Float64Array;
+  /** Largest relative violation of the equilibrium conditions, per year. */
+  readonly gap: Float64Array;
+}
+
+export function choiceOutputs(model: Model): ChoiceOutputs {
+  const Y = model.years;
+  const [C, R, F] = [model.constraints.length, model.routes.length, model.flows.length];
+  return {
+    scarcity: new Float64Array(C * Y), routeCost: new Float64Array(R * Y), routeScarcity: new Float64Array(R * Y),
+    freeFlowCost: new Float64Array(F * Y), compositeCost: new Float64Array(F * Y), demand: new Float64Array(F * Y), gap: new Float64Array(Y),
+  };
+}
+
+export const isChoice = (model: Model): boolean => model.flows.length > 0 && model.flows.every((f) => f.allocation === 'choice');
+
+/** The equilibrium of each year of a choice scenario. */
+export class ChoiceAllocator {
+  private readonly flows: ChoiceFlows;
+  private readonly C: number;
+  private readonly lambda: Float64Array;
+
+  constructor(private readonly model: Model, private readonly out: ChoiceOutputs) {
+    this.flows = new ChoiceFlows(model);
+    this.C = model.constraints.length;
+    this.lambda = new Float64Array(this.C);
+  }
+
+  /** Year y: route volumes into `volume` (and served demand as their sum), the outputs into `out`. */
+  allocate(capacity: Float64Array, demand: Float64Array, volume: Float64Array, y: number): void {
+    const { model, flows, out } = this;
+    const Y = model.years;
+    const state = flows.year(y, capacity, demand, this.model.choiceReference);
+    for (let f = 0; f < model.flows.length; f++) out.demand[f * Y + y] = state.demand[f]!;
+    const lambda = this.lambda;
+    // Free-flow times first; then the fixed point of volumes and congested times.
+    flows.congest(state, undefined);
+    let gap = this.solve(state, lambda);
+    let x: Float64Array = Float64Array.from(state.x);
+    if (flows.congestible) {
+      let step = 1;
+      let last = Infinity;
+      for (let it = 0; it < MAX_FIXED_POINT; it++) {
+        flows.congest(state, x);
+        gap = this.solve(state, lambda);
+        let change = 0;
+        for (let r = 0; r < x.length; r++) change = Math.max(change, Math.abs(state.x[r]! - x[r]!) / (1 + state.scale));
+        if (change <= EQUILIBRIUM_TOLERANCE * 1e-2) break;
+        if (change > last) step = Math.max(step / 2, 1 / 64);
+        last = change;
+        for (let r = 0; r < x.length; r++) x[r] = x[r]! + step * (state.x[r]! - x[r]!);
+        if (it === MAX_FIXED_POINT - 1) gap = Math.max(gap, change);
+      }
+      flows.congest(state, x);
+      gap = Math.max(gap, this.solve(state, lambda));
+      let change = 0;
+      for (let r = 0; r < x.length; r++) change = Math.max(change, Math.abs(state.x[r]! - x[r]!) / (1 + state.scale));
+      gap = Math.max(gap, change);
+      x = state.x;
+    }
+    if (!(gap <= 1e-6)) throw new EquilibriumError(`the route choice of ${model.startYear + y} does not converge (gap ${gap.toExponential(2)}); check spreads and capacities`);
+    volume.set(state.x);
+    flows.write(state, lambda, out, y, Y);
+    out.gap[y] = gap;
+  }
+
+  /** λ for the state's route costs, by projected Newton from the current λ; returns the relative gap. */
+  private solve(state: FlowState, lambda: Float64Array): number {
+    const { flows } = this;
+    const C = this.C;
+    const eps = state.epsilon;
+    const grad = new Float64Array(C);
+    const trial = new Float64Array(C);
+    for (let c = 0; c < C; c++) if (!state.open[c]) lambda[c] = 0;
+    let phi = flows.evaluate(state, lambda, grad, true);
+    for (let it = 0; it < MAX_NEWTON; it++) {
+      // Free rows: priced, or overfilled (the gradient asks for a higher price).
+      const free: number[] = [];
+      for (let c = 0; c < C; c++) if (state.open[c] && state.used[c] && (lambda[c]! > 0 || grad[c]! < 0)) free.push(c);
+      if (free.length === 0 || this.converged(state, lambda, grad)) break;
+      const H = flows.hessian(state, free);
+      for (let i = 0; i < free.length; i++) H[i * free.length + i] = H[i * free.length + i]! + eps;
+      const d = solveSpd(H, free.map((c) => -grad[c]!), free.length);
+      // A flat direction (no route responds to its price yet) gives a huge step: keep it to a sensible size.
+      let longest = 0;
+      for (let i = 0; i < d.length; i++) longest = Math.max(longest, Math.abs(d[i]!));
+      if (longest > state.maxStep) for (let i = 0; i < d.length; i++) d[i] = (d[i]! * state.maxStep) / longest;
+      // Armijo on Φ along the projected path.
+      let t = 1;
+      let accepted = false;
+      for (let k = 0; k < 60; k++) {
+        trial.set(lambda);
+        let slope = 0;
+        for (let i = 0; i < free.length; i++) {
+          const c = free[i]!;
+          trial[c] = Math.max(0, lambda[c]! + t * d[i]!);
+          slope += grad[c]! * (trial[c]! - lambda[c]!);
+        }
+        const next = flows.evaluate(state, trial, undefined, false);
+        if (next <= phi + 1e-4 * slope + 1e-15 * Math.abs(phi)) {
+          lambda.set(trial);
+          phi = flows.evaluate(state, lambda, grad, true);
+          accepted = true;
+          break;
+        }
+        t /= 2;
+      }
+      if (!accepted) break;
+    }
+    flows.evaluate(state, lambda, grad, true);
+    return flows.gap(state, lambda, grad);
+  }
+
+  private converged(state: FlowState, lambda: Float64Array, grad: Float64Array): boolean {
+    return this.flows.gap(state, lambda, grad) <= EQUILIBRIUM_TOLERANCE;
+  }
+}
+
+/** Solves H d = b for a symmetric positive definite H (n × n, row-major) by Cholesky; a tiny pivot is floored. */
+function solveSpd(H: Float64Array, b: number[], n: number): Float64Array {
+  const L = new Float64Array(n * n);
+  let largest = 0;
+  for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(H[i * n + i]!));
+  const floor = Math.max(largest * 1e-14, 1e-300);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = H[i * n + j]!;
+      for (let k = 0; k < j; k++) s -= L[i * n + k]! * L[j * n + k]!;
+      if (i === j) L[i * n + i] = Math.sqrt(Math.max(s, floor));
+      else L[i * n + j] = s / L[j * n + j]!;
+    }
+  }
+  const z = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = b[i]!;
+    for (let k = 0; k < i; k++) s -= L[i * n + k]! * z[k]!;
+    z[i] = s / L[i * n + i]!;
+  }
+  const d = new Float64Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = z[i]!;
+    for (let k = i + 1; k < n; k++) s -= L[k * n + i]! * d[k]!;
+    d[i] = s / L[i * n + i]!;
+  }
+  return d;
+}
+
+export type { FlowModel };

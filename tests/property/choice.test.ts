@@ -1,0 +1,102 @@
+// Route choice on random networks (the spill invariants' networks, with link
+// tariffs and a spread): the equilibrium conditions of product.md, "Route
+// choice", checked from the outputs. Value of time 0 (no congestion) except in
+// the last case, so that c_r is the route's money, recomputed here from the file.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Result } from '../../src/engine/simulate.js';
+import { toCsv } from '../../src/io/csv.js';
+import { runTables } from '../../src/io/tables.js';
+import { run } from '../support/build.js';
+import { scenarioArb, type Scn } from '../support/networks.js';
+
+const runs = { numRuns: 60, seed: 29 };
+
+/** The spill network as a choice scenario: link i costs 5 + 3·(i mod 7) USD/t, each route 10 + r more (its cost_per_t). */
+const choiceOf = (s: Scn, spread: number, vot = 0) => ({
+  ...s,
+  defaults: { allocation: 'choice', spread },
+  links: s.links.map((l, i) => ({ ...l, cost_per_t: 5 + 3 * (i % 7) })),
+  flows: s.flows.map((f) => {
+    const { unserved: _, ...rest } = f as Record<string, unknown>;
+    return rest;
+  }),
+  economics: { value_of_time_per_t_day: vot, value_per_t: 40 },
+});
+
+const spreadArb = fc.constantFrom(2, 5, 20);
+
+describe('route choice on random networks', () => {
+  it('no row overfilled; λ ≥ 0, and 0 where a row does not bind; gap ≤ 1e-9', () => {
+    fc.assert(fc.property(scenarioArb, spreadArb, (s, spread) => {
+      const r = run(choiceOf(s, spread));
+      const ch = r.choice!;
+      r.constraintFlow.forEach((load, i) => {
+        const K = r.capacity[i]!;
+        expect(load).toBeLessThanOrEqual(K * (1 + 1e-9) + 1e-12);
+        const lambda = ch.scarcity[i]!;
+        if (K === 0) return expect(lambda).toBeNaN();
+        expect(lambda).toBeGreaterThanOrEqual(0);
+        if (load < K * (1 - 1e-6)) expect(lambda).toBe(0);
+      });
+      for (const g of ch.gap) expect(g).toBeLessThanOrEqual(1e-9);
+    }), runs);
+  });
+
+  it('route shares are the logit of c + Λ over the open routes, and served follows the choke', () => {
+    fc.assert(fc.property(scenarioArb, spreadArb, (s, spread) => {
+      const r = run(choiceOf(s, spread));
+      checkShares(r, spread, 40);
+    }), runs);
+  });
+
+  it('reordering every list in the file changes no byte of the output', () => {
+    fc.assert(fc.property(scenarioArb, spreadArb, fc.nat(1000), (s, spread, seed) => {
+      const a = choiceOf(s, spread);
+      const shuffle = <T>(xs: T[], k: number) => [...xs].sort((x, y) => hash(JSON.stringify(x), seed + k) - hash(JSON.stringify(y), seed + k));
+      const b = { ...a, nodes: shuffle(a.nodes, 1), links: shuffle(a.links, 2), flows: shuffle(a.flows, 3).map((f) => ({ ...f, routes: shuffle(f.routes as object[], 4) })) };
+      expect(csv(run(b))).toBe(csv(run(a)));
+    }), runs);
+  });
+
+  it('with congestion (value of time 5 USD/t/day), the fixed point still meets every condition', () => {
+    fc.assert(fc.property(scenarioArb, spreadArb, (s, spread) => {
+      const r = run(choiceOf(s, spread, 5));
+      r.constraintFlow.forEach((load, i) => expect(load).toBeLessThanOrEqual(r.capacity[i]! * (1 + 1e-9) + 1e-12));
+      for (const g of r.choice!.gap) expect(g).toBeLessThanOrEqual(1e-9);
+      checkShares(r, spread, 40);
+    }), { numRuns: 30, seed: 31 });
+  });
+});
+
+/** x_r / q_f = exp(−(c_r + Λ_r)/s) / Σ_open exp(−(c + Λ)/s); q_f = D while C ≤ C⁰ + v, else D·exp(−(C − C⁰ − v)/s). */
+function checkShares(r: Result, s: number, v: number): void {
+  const { model } = r;
+  const Y = model.years;
+  const ch = r.choice!;
+  model.flows.forEach((f, i) => {
+    for (let y = 0; y < Y; y++) {
+      const open = f.routes.filter((k) => Number.isFinite(ch.routeScarcity[k * Y + y]!));
+      const u = open.map((k) => ch.routeCost[k * Y + y]! + ch.routeScarcity[k * Y + y]!);
+      const min = Math.min(...u);
+      const w = u.map((x) => Math.exp(-(x - min) / s));
+      const sum = w.reduce((a, b) => a + b, 0);
+      const q = r.flowServed[i * Y + y]!;
+      open.forEach((k, j) => expect(r.routeVolume[k * Y + y]!).toBeCloseTo((q * w[j]!) / sum, 7));
+      if (open.length === 0) return expect(q).toBe(0);
+      const C = min - s * Math.log(sum);
+      expect(ch.compositeCost[i * Y + y]!).toBeCloseTo(C, 7);
+      const D = r.flowDemand[i * Y + y]!;
+      const P = ch.freeFlowCost[i * Y + y]! + v;
+      expect(q).toBeCloseTo(C <= P ? D : D * Math.exp(-(C - P) / s), 7);
+    }
+  });
+}
+
+const csv = (r: Result) => runTables(r).map((t) => toCsv(t)).join('\n');
+
+function hash(text: string, seed: number): number {
+  let h = seed * 2654435761;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}

@@ -1,0 +1,160 @@
+// Route choice (`allocation: choice`) against closed forms worked out by hand
+// from the contract's formulas (product.md, "Route choice"). Costs in USD/t,
+// volumes in Mt/year; value of time 0 unless a case says otherwise, so that a
+// route's cost is its money.
+import { describe, expect, it } from 'vitest';
+import { simulate, type Result } from '../../src/engine/simulate.js';
+import { errorsOf, modelOf } from '../support/build.js';
+
+/** One year, nodes a and b, flow f of demand D from a to b over the given links and routes. */
+function scenario(o: { D: number; links: string; routes: string; spread?: number; value?: number; nests?: string; extra?: string }): string {
+  return `name: choice
+years: { start: 2030, end: 2030 }
+defaults: { allocation: choice, spread: ${o.spread ?? 10} }
+nodes: [{ id: a }, { id: b }]
+links:
+${o.links}
+flows:
+  - id: f
+    origin: a
+    destination: b
+    demand: ${o.D}
+    routes:
+${o.routes}
+${o.nests ? `    nests: ${o.nests}\n` : ''}economics:
+  value_of_time_per_t_day: 0
+  value_per_t: ${o.value ?? 1000}
+${o.extra ?? ''}`;
+}
+
+const run = (text: string): Result => simulate(modelOf(text));
+const volume = (r: Result, id: string) => r.routeVolume[r.model.routes.findIndex((x) => x.id === id)]!;
+const lambda = (r: Result, id: string) => r.choice!.scarcity[r.model.constraints.findIndex((c) => r.model.elements[c.element]!.id === id)]!;
+
+describe('logit shares without capacity', () => {
+  it('two routes: share of the dearer = 1/(1 + exp(Δc/s)) exactly', () => {
+    // Δc = 30 − 20 = 10, s = 10: the dearer route carries D/(1 + e) = 100/(1 + e).
+    const r = run(scenario({
+      D: 100,
+      links: '  - { id: cheap, from: a, to: b, cost_per_t: 20 }\n  - { id: dear, from: a, to: b, cost_per_t: 30 }',
+      routes: '      - { id: rc, via: [cheap] }\n      - { id: rd, via: [dear] }',
+    }));
+    expect(volume(r, 'rd')).toBeCloseTo(100 / (1 + Math.E), 9);
+    expect(volume(r, 'rc')).toBeCloseTo(100 - 100 / (1 + Math.E), 9);
+    // C = −s ln(e^{−2} + e^{−3}) = 20 − 10 ln(1 + e^{−1}); C⁰ the same (nothing binds).
+    expect(r.choice!.compositeCost[0]).toBeCloseTo(20 - 10 * Math.log(1 + Math.exp(-1)), 9);
+    expect(r.choice!.freeFlowCost[0]).toBeCloseTo(r.choice!.compositeCost[0]!, 12);
+    expect(r.choice!.gap[0]).toBeLessThanOrEqual(1e-9);
+  });
+
+  it('an off-network route costs its own money and days; the value of time prices the days', () => {
+    // Rail: 100 USD/t + 4 USD/t/day × 10 days = 140; sea: 60 + 4 × 30 = 180; s = 20: the sea's share 1/(1 + e²).
+    const r = run(scenario({
+      D: 10,
+      spread: 20,
+      links: '  - { id: rail, from: a, to: b, cost_per_t: 100, transit_days: 10 }',
+      routes: '      - { id: by-rail, via: [rail] }\n      - { id: sea, off_network: { cost_per_t: 60, transit_days: 30 } }',
+      extra: '',
+    }).replace('value_of_time_per_t_day: 0', 'value_of_time_per_t_day: 4').replace('{ id: rail,', '{ id: rail, bpr_alpha: 0,'));
+    expect(volume(r, 'sea')).toBeCloseTo(10 / (1 + Math.exp(2)), 9);
+    expect(r.choice!.routeCost[r.model.routes.findIndex((x) => x.id === 'sea')]).toBeCloseTo(180, 9);
+  });
+});
+
+describe('scarcity at a full element', () => {
+  const capped = (D: number, K: number, value = 1000) => scenario({
+    D,
+    value,
+    links: `  - { id: rail, from: a, to: b, capacity: ${K}, cost_per_t: 100 }`,
+    routes: '      - { id: by-rail, via: [rail] }\n      - { id: sea, off_network: { cost_per_t: 120, transit_days: 0 } }',
+  });
+
+  it('not choked: λ = max(0, c₂ − c₁ + s ln((D − K)/K))', () => {
+    // D = 10, K = 6: λ = 120 − 100 + 10 ln(4/6) = 20 − 4.0546…; rail carries K, the sea D − K.
+    const r = run(capped(10, 6));
+    expect(lambda(r, 'rail')).toBeCloseTo(20 + 10 * Math.log(4 / 6), 8);
+    expect(volume(r, 'by-rail')).toBeCloseTo(6, 9);
+    expect(volume(r, 'sea')).toBeCloseTo(4, 9);
+    // Without the bind (K = 9.9 > the unconstrained rail volume 10/(1 + e^{−2}) = 8.808): λ = 0.
+    expect(lambda(run(capped(10, 9.9)), 'rail')).toBe(0);
+  });
+
+  it('choked: the sea carries D·exp((C⁰ + v − c₂)/s), the rail K, λ = c₂ − c₁ + s ln(sea/K)', () => {
+    // v = 1: C⁰ = 100 − 10 ln(1 + e^{−2}) = 98.7307…; C⁰ + v < c₂ = 120, so the flow is choked once the rail is full.
+    const D = 10;
+    const K = 2;
+    const c0 = 100 - 10 * Math.log(1 + Math.exp(-2));
+    const sea = D * Math.exp((c0 + 1 - 120) / 10);
+    const r = run(capped(D, K, 1));
+    expect(volume(r, 'sea')).toBeCloseTo(sea, 9);
+    expect(volume(r, 'by-rail')).toBeCloseTo(K, 9);
+    expect(lambda(r, 'rail')).toBeCloseTo(20 + 10 * Math.log(sea / K), 7);
+    expect(r.flowServed[0]).toBeCloseTo(K + sea, 9);
+  });
+});
+
+describe('one capacitated route and nothing else', () => {
+  const only = (D: number, K: number) => scenario({ D, value: 5, links: `  - { id: rail, from: a, to: b, capacity: ${K}, cost_per_t: 100 }`, routes: '      - { id: by-rail, via: [rail] }' });
+
+  it('D < K: λ = 0 and served = D', () => {
+    const r = run(only(3, 4));
+    expect(lambda(r, 'rail')).toBe(0);
+    expect(r.flowServed[0]).toBeCloseTo(3, 12);
+  });
+
+  it('D > K: served = K and λ = v + s ln(D/K)', () => {
+    const r = run(only(8, 4));
+    expect(r.flowServed[0]).toBeCloseTo(4, 9);
+    expect(lambda(r, 'rail')).toBeCloseTo(5 + 10 * Math.log(2), 7);
+  });
+
+  it('D = K exactly: λ = 0 (the least norm of [0, v])', () => {
+    const r = run(only(4, 4));
+    expect(lambda(r, 'rail')).toBeCloseTo(0, 9);
+    expect(r.flowServed[0]).toBeCloseTo(4, 9);
+  });
+
+  it('a closed route (capacity 0) carries nothing: an empty scarcity, C over the open routes', () => {
+    const r = run(only(4, 0));
+    expect(r.flowServed[0]).toBe(0);
+    expect(lambda(r, 'rail')).toBeNaN();
+    expect(r.choice!.compositeCost[0]).toBeNaN();
+    expect(r.choice!.freeFlowCost[0]).toBeCloseTo(100, 12);
+  });
+});
+
+describe('a nested logit, by hand', () => {
+  it('two rail routes in a nest (s_n = 5) beside the sea (s = 10)', () => {
+    // Rail 100 and 110 in a nest: C_n = −5 ln(e^{−20} + e^{−22}) = 100 − 5 ln(1 + e^{−2}); sea 105.
+    // P(nest) = 1/(1 + exp(−(105 − C_n)/10)); within the nest, route 2 has 1/(1 + e²).
+    const cn = 100 - 5 * Math.log(1 + Math.exp(-2));
+    const pNest = 1 / (1 + Math.exp(-(105 - cn) / 10));
+    const r = run(scenario({
+      D: 50,
+      links: '  - { id: r1, from: a, to: b, cost_per_t: 100 }\n  - { id: r2, from: a, to: b, cost_per_t: 110 }',
+      routes: '      - { id: one, via: [r1] }\n      - { id: two, via: [r2] }\n      - { id: sea, off_network: { cost_per_t: 105, transit_days: 0 } }',
+      nests: '[{ id: rail, spread: 5, routes: [one, two] }]',
+    }));
+    expect(volume(r, 'sea')).toBeCloseTo(50 * (1 - pNest), 9);
+    expect(volume(r, 'two')).toBeCloseTo((50 * pNest) / (1 + Math.exp(2)), 9);
+    expect(r.choice!.compositeCost[0]).toBeCloseTo(cn - 10 * Math.log(1 + Math.exp(-(105 - cn) / 10)), 9);
+  });
+});
+
+describe('bad input', () => {
+  it('every problem at once, with its position', () => {
+    const text = scenario({
+      D: 5,
+      links: '  - { id: rail, from: a, to: b, capacity: 4 }',
+      routes: '      - { id: by-rail, via: [rail], off_network: { cost_per_t: 1, transit_days: 1 } }\n      - { id: sea, off_network: { cost_per_t: 5, transit_days: 1 } }',
+      nests: '[{ id: n, spread: 20, routes: [sea, nope] }]',
+    }).replace('demand: 5', 'demand: 5\n    allocation: spill\n    elasticity: 0.5');
+    const errors = errorsOf(text);
+    expect(errors.some((e) => /flows\[0\]\.elasticity: .*0/.test(e))).toBe(true);
+    expect(errorsOf(text.replace('    elasticity: 0.5\n', ''))).toEqual([
+      expect.stringMatching(/flows\[0\]\.allocation: a flow-level allocation \("spill"\) in a choice scenario/),
+      expect.stringMatching(/flows\[0\]\.routes\[0\]\.via: an off-network route has no `via`/),
+      expect.stringMatching(/flows\[0\]\.nests\[0\]\.routes\[1\]: "nope" is not a route of flow "f"/),
+    ]);
+  });
+});
