@@ -281,6 +281,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       case 'SolverError':
         io.stderr(debug ? `${err.stack}\n` : `corridor: ${err.message}; nothing was written\n`);
         return EXIT_FAILURE;
+      case 'EquilibriumError':
+        io.stderr(`corridor: ${err.message}; nothing was written\n`);
+        return EXIT_FAILURE;
+      case 'ChoiceInputError':
       case 'OutputError':
       case 'BadFolder':
       case 'UnreadableFile':

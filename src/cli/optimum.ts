@@ -7,6 +7,8 @@ import { writeFilesAtomically } from '../io/write.js';
 import { behaviouralValues } from '../optimize/behaviour.js';
 import { solveOptimum, type OptimumResult } from '../optimize/optimum.js';
 import { Solver } from '../optimize/solver.js';
+import { FREE_FLOW_NOTE, optimisedModel } from '../optimize/network-demand.js';
+import { isChoice } from '../engine/choice.js';
 import { optimumTables } from '../optimize/tables.js';
 import type { Result } from '../engine/simulate.js';
 import { loadForCommand, manifestFile, textTable, type TableCommandArgs, outputFolder } from './common.js';
@@ -18,16 +20,19 @@ export type OptimumArgs = TableCommandArgs;
 export async function optimumCommand(args: OptimumArgs, io: Io): Promise<number> {
   const loaded = loadForCommand(args.scenario, io, args.set);
   const result = simulate(loaded.model);
-  const optimum = solveOptimum(loaded.model, result.capacity, await Solver.load());
+  const optimum = solveOptimum(optimisedModel(loaded.model), result.capacity, await Solver.load());
   const tables = optimumTables(result, optimum, behaviouralValues(result));
   const outDir = outputFolder(args.out, loaded.model.name, '-optimum', args.set);
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
   writeFilesAtomically(outDir, [
     ...tables.map((t) => ({ name: t.file, content: toCsv(t, dialect) })),
-    manifestFile('optimum', loaded, args, tables.map((t) => t.file), io, { solver: 'HiGHS (highs on npm), one LP per year; values from the dual optimal face' }),
+    manifestFile('optimum', loaded, args, tables.map((t) => t.file), io, {
+      solver: 'HiGHS (highs on npm), one LP per year; values from the dual optimal face',
+      ...(isChoice(loaded.model) ? { demand: FREE_FLOW_NOTE } : {}),
+    }),
   ]);
   const report = args.report ? await writeReport(outDir, false) : undefined;
-  if (!args.quiet) io.stdout(optimumText(result, optimum, outDir) + (report ? `report: ${report}\n` : ''));
+  if (!args.quiet) io.stdout(optimumText(result, optimum, outDir) + (isChoice(loaded.model) ? `${FREE_FLOW_NOTE}\n` : '') + (report ? `report: ${report}\n` : ''));
   return 0;
 }
 

@@ -8,6 +8,8 @@ import { isMet } from '../engine/targets.js';
 import { planTable, planTargetsTable, planTargetYears, planYaml, whyShort, type PlanTargetYear } from '../optimize/outputs.js';
 import { solvePlan, withDecisions, type Decisions, type Objective, type PlanOutcome, type ShortTargetYear } from '../optimize/plan.js';
 import { Solver } from '../optimize/solver.js';
+import { FREE_FLOW_NOTE, optimisedModel } from '../optimize/network-demand.js';
+import { isChoice } from '../engine/choice.js';
 import { loadForCommand, manifestFile, textTable, type TableCommandArgs, outputFolder } from './common.js';
 import { checkRobustArgs, robustChoice } from './plan-robust.js';
 import type { PlanChoice, PlanOptions } from '../optimize/choice.js';
@@ -33,6 +35,9 @@ async function plan(args: PlanArgs, io: Io, checkpoint: () => Promise<void>): Pr
     throw new UsageError(`${args.scenario} has no targets: a least-cost plan needs \`targets\` to meet (see docs/planning.md), or use --objective npv`);
   }
   if (args.runs !== undefined) checkRobustArgs(args, model);
+  if (args.runs !== undefined && isChoice(model)) {
+    throw new UsageError(`${args.scenario} uses allocation: choice, which plan --runs does not plan for yet: plan it without --runs (on its free-flow network demand), or plan its spill version`);
+  }
   const solver = await Solver.load();
   await checkpoint();
   const chosen = args.runs !== undefined ? await robustChoice(loaded, args, objective, solver, io, checkpoint) : deterministicChoice(model, objective, solver, io);
@@ -64,13 +69,13 @@ async function plan(args: PlanArgs, io: Io, checkpoint: () => Promise<void>): Pr
 
 /** The plan for the scenario as written; undefined (after saying why) when none meets the targets. */
 export function deterministicChoice(model: Model, objective: Objective, solver: Solver, io: Io): PlanChoice | undefined {
-  const outcome = solvePlan(model, solver, { objective });
+  const outcome = solvePlan(optimisedModel(model), solver, { objective });
   if (!outcome.feasible) {
     io.stderr(noPlanText(model, outcome.short));
     return undefined;
   }
   // The NPV plan without its targets beside the one with them: which candidates pay on their own, and what the targets cost.
-  const free = objective === 'npv' && model.targets.length > 0 ? solvePlan(model, solver, { objective, ignoreTargets: true }) : undefined;
+  const free = objective === 'npv' && model.targets.length > 0 ? solvePlan(optimisedModel(model), solver, { objective, ignoreTargets: true }) : undefined;
   const text = outcome.value ? npvText(model, outcome, free?.feasible ? free : undefined) : '';
   return { online: outcome.online, pv: outcome.pv, value: outcome.value, tables: [], manifest: {}, text };
 }
@@ -92,9 +97,11 @@ function planText(model: Model, online: Decisions, pv: readonly number[], planne
   const u = model.volumeUnit;
   const v = (x: number) => n(x * u.factor);
   lines.push(missedFree.length === 0 ? `targets: met with free routing in all ${years.length} target-years` : `targets: ${missedFree.length} target-years missed even with free routing (see docs/planning.md, "Conventions")`);
-  if (missed.length === 0) lines.push('with behaviour (spill allocation), the plan meets them too');
+  const behaviour = isChoice(model) ? 'route choice' : 'spill allocation';
+  if (isChoice(model)) lines.push(FREE_FLOW_NOTE);
+  if (missed.length === 0) lines.push(`with behaviour (${behaviour}), the plan meets them too`);
   else {
-    lines.push(`with behaviour (spill allocation), ${missed.length} of ${years.length} target-years are missed:`);
+    lines.push(`with behaviour (${behaviour}), ${missed.length} of ${years.length} target-years are missed:`);
     for (const t of missed.slice(0, MAX_MISSED_LINES)) {
       const y = t.year - model.startYear;
       lines.push(`  ${model.targets[t.target]!.id} ${t.year}: behaviour serves ${v(t.served)} of ${v(t.required)} ${u.name}/year (free routing: ${v(t.optimal)}); ${whyShort(planned, t.target, y)}`);

@@ -2,7 +2,7 @@
 // costs (money + value of time × days, congested), the nested logit's
 // shares, served volumes with the choke, the dual Φ and its derivatives.
 // Index arrays are built once per model; a year's numbers live in FlowState.
-import type { ChoiceOutputs } from './choice.js';
+import { ChoiceInputError, type ChoiceOutputs } from './choice.js';
 import type { Model } from './model.js';
 
 /** One year's inputs and the logit's state at the last λ evaluated with `keep`. */
@@ -57,6 +57,12 @@ export class ChoiceFlows {
   private readonly routePos: Int32Array;
   readonly congestible: boolean;
   private state: FlowState | undefined;
+  /** Scratch of `evaluate` when it does not keep its results, and per-evaluation route scarcities and nest costs. */
+  private readonly scratch: { p: Float64Array; within: Float64Array; nestShare: Float64Array; x: Float64Array; load: Float64Array };
+  private readonly Lambda: Float64Array;
+  private readonly nestCost: Float64Array;
+  /** Each nest's spread in the state's year. */
+  private readonly nestSpreadNow: Float64Array;
 
   constructor(private readonly model: Model) {
     const { flows, routes, constraints } = model;
@@ -103,6 +109,11 @@ export class ChoiceFlows {
     });
     this.routeConStart[this.R] = rc.length;
     this.routeCons = Int32Array.from(rc);
+    const N = this.nestOf.length;
+    this.scratch = { p: new Float64Array(this.R), within: new Float64Array(this.R), nestShare: new Float64Array(N), x: new Float64Array(this.R), load: new Float64Array(this.C) };
+    this.Lambda = new Float64Array(this.R);
+    this.nestCost = new Float64Array(N);
+    this.nestSpreadNow = new Float64Array(N);
     this.congestible = model.elements.some((e) => e.bprAlpha > 0) && model.economics.valueOfTime.some((s) => Array.from(s).some((v) => v > 0));
   }
 
@@ -124,6 +135,7 @@ export class ChoiceFlows {
     const s = (this.state ??= this.fresh());
     (s as { y: number }).y = y;
     const { model } = this;
+    for (let n = 0; n < this.nestOf.length; n++) this.nestSpreadNow[n] = this.nestSpread(n, y);
     s.used.fill(0);
     for (let c = 0; c < this.C; c++) {
       s.K[c] = capacity[c]!;
@@ -152,7 +164,7 @@ export class ChoiceFlows {
       if (choice.elasticity !== 0) {
         const ref = this.freeFlowAt(f, reference);
         if (!(c0 > 0) || !(ref > 0)) {
-          throw new Error(`flow "${flow.id}": its free-flow cost is ${(c0 > 0 ? ref : c0).toFixed(3)} USD/t in ${model.startYear + (c0 > 0 ? reference : y)}; an elasticity needs a positive cost (give the routes their money and days)`);
+          throw new ChoiceInputError(`flow "${flow.id}": its free-flow cost is ${(c0 > 0 ? ref : c0).toFixed(3)} USD/t in ${model.startYear + (c0 > 0 ? reference : y)}; an elasticity needs a positive cost (give the routes their money and days)`);
         }
         d *= (c0 / ref) ** choice.elasticity;
       }
@@ -259,41 +271,42 @@ export class ChoiceFlows {
    */
   evaluate(s: FlowState, lambda: Float64Array, grad: Float64Array | undefined, keep: boolean): number {
     let phi = 0;
-    const p = keep ? s.p : new Float64Array(this.R);
-    const within = keep ? s.within : new Float64Array(this.R);
-    const nestShare = keep ? s.nestShare : new Float64Array(this.nestOf.length);
-    const x = keep ? s.x : new Float64Array(this.R);
+    const w = keep ? s : this.scratch;
+    const { p, within, nestShare, x } = w;
+    const { Lambda, nestCost, nestSpreadNow, nestRouteStart, nestRoutes } = this;
+    for (let r = 0; r < this.R; r++) Lambda[r] = s.routeOpen[r] ? this.scarcityOf(r, lambda) : 0;
     for (let f = 0; f < this.F; f++) {
       const sf = s.spread[f]!;
       // Nest costs over open routes at c + Λ.
       let best = Infinity;
       const first = this.flowNestStart[f]!;
       const last = this.flowNestStart[f + 1]!;
-      const nestCost = new Float64Array(last - first);
       for (let n = first; n < last; n++) {
-        const sn = this.nestSpread(n, s.y);
+        const sn = nestSpreadNow[n]!;
+        const a = nestRouteStart[n]!;
+        const b = nestRouteStart[n + 1]!;
         let min = Infinity;
-        for (let k = this.nestRouteStart[n]!; k < this.nestRouteStart[n + 1]!; k++) {
-          const r = this.nestRoutes[k]!;
-          if (s.routeOpen[r]) min = Math.min(min, s.c[r]! + this.scarcityOf(r, lambda));
+        for (let k = a; k < b; k++) {
+          const r = nestRoutes[k]!;
+          if (s.routeOpen[r]) min = Math.min(min, s.c[r]! + Lambda[r]!);
         }
         let sum = 0;
-        for (let k = this.nestRouteStart[n]!; k < this.nestRouteStart[n + 1]!; k++) {
-          const r = this.nestRoutes[k]!;
-          const w = s.routeOpen[r] ? Math.exp(-(s.c[r]! + this.scarcityOf(r, lambda) - min) / sn) : 0;
-          within[r] = w;
-          sum += w;
+        for (let k = a; k < b; k++) {
+          const r = nestRoutes[k]!;
+          const e = s.routeOpen[r] ? Math.exp(-(s.c[r]! + Lambda[r]! - min) / sn) : 0;
+          within[r] = e;
+          sum += e;
         }
-        for (let k = this.nestRouteStart[n]!; k < this.nestRouteStart[n + 1]!; k++) within[this.nestRoutes[k]!] = sum > 0 ? within[this.nestRoutes[k]!]! / sum : 0;
+        for (let k = a; k < b; k++) within[nestRoutes[k]!] = sum > 0 ? within[nestRoutes[k]!]! / sum : 0;
         const cn = sum > 0 ? min - sn * Math.log(sum) : Infinity;
-        nestCost[n - first] = cn;
+        nestCost[n] = cn;
         best = Math.min(best, cn);
       }
       let total = 0;
       for (let n = first; n < last; n++) {
-        const w = Number.isFinite(nestCost[n - first]!) ? Math.exp(-(nestCost[n - first]! - best) / sf) : 0;
-        nestShare[n] = w;
-        total += w;
+        const e = nestCost[n]! < Infinity ? Math.exp(-(nestCost[n]! - best) / sf) : 0;
+        nestShare[n] = e;
+        total += e;
       }
       const C = total > 0 ? best - sf * Math.log(total) : Infinity;
       const D = s.demand[f]!;
@@ -307,14 +320,14 @@ export class ChoiceFlows {
       }
       for (let n = first; n < last; n++) {
         nestShare[n] = total > 0 ? nestShare[n]! / total : 0;
-        for (let k = this.nestRouteStart[n]!; k < this.nestRouteStart[n + 1]!; k++) {
-          const r = this.nestRoutes[k]!;
+        for (let k = nestRouteStart[n]!; k < nestRouteStart[n + 1]!; k++) {
+          const r = nestRoutes[k]!;
           p[r] = nestShare[n]! * within[r]!;
           x[r] = q * p[r]!;
         }
       }
     }
-    const load = keep ? s.load : new Float64Array(this.C);
+    const load = w.load;
     load.fill(0);
     for (let r = 0; r < this.R; r++) {
       for (let j = this.routeConStart[r]!; j < this.routeConStart[r + 1]!; j++) load[this.routeCons[j]!] = load[this.routeCons[j]!]! + x[r]!;
@@ -350,7 +363,7 @@ export class ChoiceFlows {
         const r = this.flowRoutes[i]!;
         if (!s.routeOpen[r] || !this.touches(r, pos)) continue;
         const nr = this.routeNest[r]!;
-        const snr = this.nestSpread(nr, s.y);
+        const snr = this.nestSpreadNow[nr]!;
         for (let j = a; j < b; j++) {
           const r2 = this.flowRoutes[j]!;
           if (!s.routeOpen[r2] || !this.touches(r2, pos)) continue;

@@ -26,6 +26,11 @@ export class EquilibriumError extends Error {
   override name = 'EquilibriumError';
 }
 
+/** Input that choice cannot use and that only the run shows (a free-flow cost ≤ 0 with an elasticity): exit 2. */
+export class ChoiceInputError extends Error {
+  override name = 'ChoiceInputError';
+}
+
 /** What choice mode writes beside the volumes, per year: arrays indexed `[i * years + y]`. */
 export interface ChoiceOutputs {
   /** λ per constraint, USD/t (NaN for a closed row). */
@@ -185,3 +190,30 @@ function solveSpd(H: Float64Array, b: number[], n: number): Float64Array {
 }
 
 export type { FlowModel };
+
+/**
+ * What each flow would send to the network's routes at free flow, per year
+ * (Mt/year): its demand (after elasticity; carry-over aside) × the share of
+ * its routes that are not off the network, with nothing full and no queue.
+ * `optimum` and `plan` take it as demand in choice mode.
+ */
+export function freeFlowNetworkDemand(model: Model): Float64Array[] {
+  const flows = new ChoiceFlows(model);
+  const Y = model.years;
+  const out = model.flows.map(() => new Float64Array(Y));
+  const open = new Float64Array(model.constraints.length).fill(Infinity);
+  const demand = new Float64Array(model.flows.length);
+  const lambda = new Float64Array(model.constraints.length);
+  for (let y = 0; y < Y; y++) {
+    model.flows.forEach((f, i) => (demand[i] = f.demand[y]!));
+    const state = flows.year(y, open, demand, model.choiceReference);
+    flows.congest(state, undefined);
+    flows.evaluate(state, lambda, undefined, true);
+    model.flows.forEach((f, i) => {
+      let sum = 0;
+      for (const r of f.routes) if (!model.routes[r]!.offNetwork) sum += state.x[r]!;
+      out[i]![y] = sum;
+    });
+  }
+  return out;
+}

@@ -176,6 +176,8 @@ export interface Model {
   readonly volumeUnit: VolumeUnit;
   /** Mt/year: unserved volume below this is rounding, not a shortfall, in every statement about unserved demand. */
   readonly unservedThreshold: number;
+  /** The optimisers' view of a choice scenario (optimize/network-demand.ts): off-network routes carry nothing. */
+  readonly offNetworkClosed?: boolean;
   /** `choice.reference_year` as a year index (elasticity's reference; default 0, `years.start`). */
   readonly choiceReference: number;
   readonly uncertainty: readonly UncertainParam[];

@@ -38,6 +38,10 @@ export function routingRows(model: Model, capacity: (c: number) => number, deman
     rows.push({ cols: f.routes.map((r) => r + offset), coefs: f.routes.map(() => 1), lower: -Infinity, upper: demand(i) });
     return rows.length - 1;
   });
+  // The optimisers' view of route choice: the network alone carries the free-flow demand.
+  if (model.offNetworkClosed) {
+    model.routes.forEach((r, i) => r.offNetwork && rows.push({ cols: [i + offset], coefs: [1], lower: -Infinity, upper: 0 }));
+  }
   const constraintRow = routesOf(model).map((routes, c) => {
     if (routes.length === 0) return -1;
     rows.push({ cols: routes.map((r) => r + offset), coefs: routes.map(() => 1), lower: -Infinity, upper: capacity(c) });

@@ -11,6 +11,7 @@ import { overlayOf } from '../scenario/overrides.js';
 import type { Decisions, NetValue } from './plan.js';
 import { mostForTarget } from './plan.js';
 import type { Solver } from './solver.js';
+import { optimisedModel } from './network-demand.js';
 
 /** plan.csv: one row per candidate, by id; with --objective npv, what each built candidate adds (last in). */
 export function planTable(model: Model, online: Decisions, pv: readonly number[], value?: NetValue): Table {
@@ -41,10 +42,13 @@ export interface PlanTargetYear {
 export function planTargetYears(result: Result, solver: Solver): PlanTargetYear[] {
   const { model } = result;
   const Y = model.years;
+  // In choice mode the free routing is of the free-flow network demand (optimisedModel).
+  const lp = optimisedModel(model);
   return targetYearIndices(model).map(({ target, y }) => {
     const t = model.targets[target]!;
     const demand = (f: number) => result.flowDemand[f * Y + y]!;
-    const optimal = mostForTarget(model, solver, target, y, (c) => result.capacity[c * Y + y]!, demand);
+    const lpDemand = lp === model ? demand : (f: number) => lp.flows[f]!.demand[y]!;
+    const optimal = mostForTarget(lp, solver, target, y, (c) => result.capacity[c * Y + y]!, lpDemand);
     const served = t.flows.reduce((s, f) => s + result.flowServed[f * Y + y]!, 0);
     return { target, year: model.startYear + y, required: required(t, y, demand), optimal, served };
   });

@@ -1,6 +1,6 @@
 // Flows and their routes → index-based flows, with every route checked as a
 // connected path whose elements admit the flow's cargo class.
-import type { ChoiceFlow, FlowModel, RouteModel } from '../engine/model.js';
+import type { ChoiceFlow, ElementModel, FlowModel, RouteModel } from '../engine/model.js';
 import { yearArray, type ValueContext } from '../units/values.js';
 import { byId, type Checker } from './checker.js';
 import { TOTAL, type ElementTables } from './elements.js';
@@ -61,6 +61,19 @@ export function planFlows(s: ScenarioInput, tables: ElementTables, allIds: Set<s
     flows.push({ input, path, cargo, order });
   }
   return { flows, routes: ok ? routes : undefined };
+}
+
+/**
+ * Under choice, a flow whose routes have no money and no days in any year
+ * (its elements' nor its own) splits evenly: worth a warning.
+ */
+export function warnCostless(flows: readonly FlowModel[], routes: readonly RouteModel[], elements: readonly ElementModel[], paths: ReadonlyMap<string, Path>, check: Checker): void {
+  const some = (xs: ArrayLike<number>) => Array.from(xs).some((x) => x !== 0);
+  for (const f of flows) {
+    if (!f.choice) continue;
+    const costly = f.routes.some((r, k) => some(f.routeMoney[k]!) || some(f.routeDays[k]!) || routes[r]!.elements.some((e) => some(elements[e]!.money) || some(elements[e]!.baseDays)));
+    if (!costly) check.warn(paths.get(f.id) ?? ['flows'], `no route of flow "${f.id}" has a cost (money or days): its routes split evenly`, 'give links a cost_per_t or transit_days, or routes a cost_per_t');
+  }
 }
 
 /** A dependency that tells the choice build of a flow apart from its routes' costs when both are kept under the routes list. */

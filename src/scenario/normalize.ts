@@ -8,7 +8,7 @@ import { buildEvents, buildProjects } from './changes.js';
 import { Checker, type Build } from './checker.js';
 import { buildEconomics } from './economics.js';
 import { buildElements } from './elements.js';
-import { buildFlows, planFlows } from './flows.js';
+import { buildFlows, planFlows, warnCostless } from './flows.js';
 import type { LoadedSource } from './load.js';
 import type { Problem } from './problems.js';
 import type { ScenarioInput } from './schema.js';
@@ -50,6 +50,7 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
   const events = stage('events', [tables], (v, c) => buildEvents(s, v, tables, allIds, c));
   const plan = stage('routes', [tables], (_, c) => planFlows(s, tables, allIds, c));
   const flows = stage('flows', [plan], (v, c) => buildFlows(s, v, plan, c));
+  if (s.defaults?.allocation === 'choice' && plan.routes) warnCostless(flows, plan.routes, tables.elements, new Map(plan.flows.map((f) => [f.input.id, f.path])), check);
   // By the flow plan (ids, in model order), not the flows: a what-if that redraws demand reuses the targets.
   const targets = stage('targets', [plan], (v, c) => buildTargets(s, v, plan.flows.map((f) => f.input.id), c));
   const planning = readPlanning(s, check);
