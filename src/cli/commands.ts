@@ -2,6 +2,7 @@
 // CLI this is a bundle of its own (dist/commands.cjs, see build.mjs), which
 // worker threads load too (bin/worker.cjs) for their tasks.
 export { appraiseCommand } from './appraise.js';
+export { calibrateCommand } from './calibrate.js';
 export { checkCommand } from './check.js';
 export { compareCommand } from './compare.js';
 export { exploreCommand } from './explore.js';

@@ -110,6 +110,21 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       async (a) => done(await (await commands()).appraiseCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report }, io)),
     )
     .command(
+      'calibrate <scenario>',
+      'Fit route constants (allocation: choice) to observed volumes: calibrated.yaml and calibration.csv',
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file with defaults.allocation: choice' })
+          .option('observed', { type: 'string', demandOption: true, describe: 'CSV of observed volumes: year,flow,route,volume_mt (route empty for a flow’s total)' })
+          .option('fit', { choices: ['constants', 'spread'] as const, default: 'constants' as const, describe: 'What to fit: the route constants (spread: not built yet)' })
+          .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>-calibrated; with --set: …--<overrides>)' })
+          .option('set', setOption)
+          .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing on success' })
+          .example('$0 calibrate scenarios/middle-corridor.yaml --observed scenarios/middle-corridor-observed.csv', 'the constants that reproduce 2019–2025'),
+      async (a) => done(await (await commands()).calibrateCommand({ scenario: a.scenario, observed: a.observed, fit: a.fit, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: false }, io)),
+    )
+    .command(
       'check <scenarios..>',
       'Run scenarios and test their targets: one line per missed target-year (exit 3 if any)',
       (y) =>
@@ -237,7 +252,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       async (a) => done((await commands()).initCommand({ file: a.file, force: a.force }, io)),
     )
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces for unexpected errors' })
-    .demandCommand(1, 'Name a command: run, validate, check, optimum, plan, appraise, compare, sweep, montecarlo, sensitivity, explore, report, schema or init')
+    .demandCommand(1, 'Name a command: run, validate, check, optimum, plan, appraise, calibrate, compare, sweep, montecarlo, sensitivity, explore, report, schema or init')
     .strict()
     .version(VERSION)
     .help()

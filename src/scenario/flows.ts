@@ -175,13 +175,13 @@ function routeCosts(
     const rpath = [...path, 'routes', written(route.id)];
     const m = yearArray(years, route.cost_per_t ?? 0);
     const d = yearArray(years);
-    const add = (into: number[], key: KeyPath, value: ValueInput | undefined, kind: 'usd_per_t' | 'days') => {
+    const add = (into: number[], key: KeyPath, value: ValueInput | undefined, kind: 'usd_per_t' | 'usd_per_t_signed' | 'days') => {
       if (value === undefined) return;
       const v = check.value(vc, key, value, kind);
       if (!v) ok = false;
       else for (let y = 0; y < years; y++) into[y]! += v[y]!;
     };
-    add(m, [...rpath, 'constant'], route.constant, 'usd_per_t');
+    add(m, [...rpath, 'constant'], route.constant, 'usd_per_t_signed');
     add(m, [...rpath, 'off_network', 'cost_per_t'], route.off_network?.cost_per_t, 'usd_per_t');
     add(d, [...rpath, 'off_network', 'transit_days'], route.off_network?.transit_days, 'days');
     money.push(m);

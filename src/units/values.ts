@@ -5,7 +5,8 @@ import { compileExpression, type CompiledExpression, type CompileResult, type Ex
 import { VOLUME_UNIT, type MathContext } from './math.js';
 
 /** What a value measures, and so how a bare number and a unit are read. */
-export type Kind = 'volume' | 'ratio' | 'days' | 'year' | 'usd_per_t' | 'usd_per_t_day';
+/** `usd_per_t_signed`: money per mass that may be negative (a route's constant). */
+export type Kind = 'volume' | 'ratio' | 'days' | 'year' | 'usd_per_t' | 'usd_per_t_signed' | 'usd_per_t_day';
 
 const KIND_TEXT: Record<Kind, string> = {
   volume: `a mass per time (a bare number is ${VOLUME_UNIT}, or e.g. "60 train/day")`,
@@ -13,11 +14,12 @@ const KIND_TEXT: Record<Kind, string> = {
   days: 'a time (a bare number is days, or e.g. "18 h")',
   year: 'a calendar year',
   usd_per_t: 'money per mass (a bare number is USD/t, or e.g. "12 USD/t")',
+  usd_per_t_signed: 'money per mass, of either sign (a bare number is USD/t, or e.g. "-12 USD/t")',
   usd_per_t_day: 'money per mass and time (a bare number is USD per tonne-day, or e.g. "0.5 USD/t/day")',
 };
 
 /** The internal units of money values (the scenario's own currencies are defined in USD, e.g. `EUR: "1.08 USD"`). */
-const MONEY_UNITS: Partial<Record<Kind, string>> = { usd_per_t: 'USD/t', usd_per_t_day: 'USD/t/day' };
+const MONEY_UNITS: Partial<Record<Kind, string>> = { usd_per_t: 'USD/t', usd_per_t_signed: 'USD/t', usd_per_t_day: 'USD/t/day' };
 
 /** Whether a number reads as a calendar year (a whole number from 1900 to 2200): what-if tools move such params by years, not by percent. */
 export const isYearValue = (v: number): boolean => Number.isInteger(v) && v >= 1900 && v <= 2200;
@@ -350,7 +352,7 @@ function toKind(vc: ValueContext, raw: ExprValue, kind: Kind): number | string {
 function checkNumber(value: number, kind: Kind): string | undefined {
   if (!Number.isFinite(value)) return `is ${value}, not a finite number`;
   if (kind === 'year') return Number.isInteger(value) ? undefined : `is ${value}, not a whole year (for a year drawn from a distribution, write round(name))`;
-  if (value < 0) return kind === 'volume' ? `is negative (${value}); capacities and demands must be ≥ 0` : `is negative (${value})`;
+  if (value < 0 && kind !== 'usd_per_t_signed') return kind === 'volume' ? `is negative (${value}); capacities and demands must be ≥ 0` : `is negative (${value})`;
   return undefined;
 }
 

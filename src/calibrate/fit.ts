@@ -1,0 +1,135 @@
+// Fitting route constants to observed volumes (`corridor calibrate`).
+//
+// For each flow, the observed routes' shares o_{r,y} (of the observed routes'
+// total in year y) against the modelled shares p_{r,y} of the same routes,
+// from the full equilibrium (scarcity and congestion included). The constant
+// of each route moves by s_f × its weighted mean log-share error,
+//   κ_r ← κ_r + s_f · Σ_y w_{r,y} (ln p_{r,y} − ln o_{r,y}) / Σ_y w_{r,y},
+// w the observed volume, until no constant moves by more than 1e-9 USD/t:
+// the point where every route's weighted mean log error is zero, which for a
+// logit is the weighted least-squares fit on log shares (a constant moves
+// its own log share by −(1 − p)/s and the others' by p/s alike). The route
+// with the largest observed volume is each flow's reference (constant kept).
+// A route whose share a full element holds (its scarcity absorbs any
+// constant) cannot be fitted: it is named, and its constant left as it was.
+import { simulate, type Result } from '../engine/simulate.js';
+import type { Model } from '../engine/model.js';
+import type { Observation } from './observed.js';
+
+const MAX_ITERATIONS = 500;
+const STEP_TOLERANCE = 1e-9;
+
+export interface FitRow {
+  readonly obs: Observation;
+  /** The model's route volume (or the flow's served volume for a total), Mt/year. */
+  readonly modelled: number;
+}
+
+export interface FlowFit {
+  readonly flow: number;
+  readonly reference: number;
+  /** Route index → the fitted change of its constant, USD/t (the reference: 0). */
+  readonly delta: Map<number, number>;
+  /** Volume-weighted RMS of ln p − ln o over the observed route-years. */
+  readonly rmsLogError: number;
+  /** Routes a full element holds (their share does not answer their constant). */
+  readonly held: number[];
+}
+
+export interface Fit {
+  readonly model: Model;
+  readonly result: Result;
+  readonly flows: FlowFit[];
+  readonly rows: FitRow[];
+  readonly iterations: number;
+  readonly converged: boolean;
+}
+
+/** The model with each route's money raised by `delta[r]` USD/t in every year. */
+export function withConstants(model: Model, delta: Float64Array): Model {
+  return {
+    ...model,
+    flows: model.flows.map((f) => ({ ...f, routeMoney: f.routes.map((r, k) => (delta[r] === 0 ? f.routeMoney[k]! : Array.from(f.routeMoney[k]!, (m) => m + delta[r]!))) })),
+  };
+}
+
+export function fitConstants(model: Model, observations: readonly Observation[]): Fit {
+  const Y = model.years;
+  const byFlow = model.flows.map((_, f) => observations.filter((o) => o.flow === f && o.route >= 0 && o.volume > 0));
+  const reference = byFlow.map((obs) => {
+    const totals = new Map<number, number>();
+    for (const o of obs) totals.set(o.route, (totals.get(o.route) ?? 0) + o.volume);
+    return [...totals].sort((a, b) => b[1] - a[1] || (model.routes[a[0]]!.id < model.routes[b[0]]!.id ? -1 : 1))[0]?.[0] ?? -1;
+  });
+  const delta = new Float64Array(model.routes.length);
+  const held = new Set<number>();
+  let current = model;
+  let result = simulate(current);
+  let iterations = 0;
+  let converged = false;
+  for (; iterations < MAX_ITERATIONS; iterations++) {
+    let largest = 0;
+    model.flows.forEach((flow, f) => {
+      const steps = logErrors(result, byFlow[f]!, Y);
+      for (const [r, { error, weight }] of steps) {
+        if (r === reference[f] || held.has(r)) continue;
+        const held_ = result.choice!.routeScarcity.slice(r * Y, (r + 1) * Y).some((l) => l > 0);
+        const step = meanSpread(flow, byFlow[f]!, r) * (error / weight);
+        if (held_ && Math.abs(step) > 0 && iterations > 50) held.add(r);
+        delta[r] = delta[r]! + step;
+        largest = Math.max(largest, Math.abs(step));
+      }
+    });
+    if (largest <= STEP_TOLERANCE) {
+      converged = true;
+      break;
+    }
+    current = withConstants(model, delta);
+    result = simulate(current);
+  }
+  const flows = model.flows.flatMap((_, f): FlowFit[] => {
+    if (reference[f]! < 0) return [];
+    const own = new Map<number, number>();
+    for (const o of byFlow[f]!) own.set(o.route, delta[o.route]!);
+    const errs = logErrors(result, byFlow[f]!, Y, true);
+    let sq = 0;
+    let w = 0;
+    for (const { error, weight } of errs.values()) {
+      sq += error;
+      w += weight;
+    }
+    return [{ flow: f, reference: reference[f]!, delta: own, rmsLogError: w > 0 ? Math.sqrt(sq / w) : 0, held: [...held].filter((r) => model.routes[r]!.flow === f) }];
+  });
+  const rows = observations.map((obs) => ({ obs, modelled: obs.route >= 0 ? result.routeVolume[obs.route * Y + obs.y]! : result.flowServed[obs.flow * Y + obs.y]! }));
+  return { model: current, result, flows, rows, iterations, converged };
+}
+
+/**
+ * Per route of one flow: Σ_y w (ln p − ln o) and Σ_y w over its observed
+ * years (or, with `squared`, Σ_y w (ln p − ln o)²), shares taken among the
+ * routes observed in that year, w the observed volume.
+ */
+function logErrors(result: Result, obs: readonly Observation[], Y: number, squared = false): Map<number, { error: number; weight: number }> {
+  const out = new Map<number, { error: number; weight: number }>();
+  const years = [...new Set(obs.map((o) => o.y))];
+  for (const y of years) {
+    const here = obs.filter((o) => o.y === y);
+    const observed = here.reduce((s, o) => s + o.volume, 0);
+    const modelled = here.reduce((s, o) => s + result.routeVolume[o.route * Y + y]!, 0);
+    for (const o of here) {
+      const p = result.routeVolume[o.route * Y + y]! / modelled;
+      const e = Math.log(Math.max(p, 1e-300)) - Math.log(o.volume / observed);
+      const acc = out.get(o.route) ?? { error: 0, weight: 0 };
+      acc.error += o.volume * (squared ? e * e : e);
+      acc.weight += o.volume;
+      out.set(o.route, acc);
+    }
+  }
+  return out;
+}
+
+/** The flow's spread, averaged over the years the route is observed in. */
+function meanSpread(flow: Model['flows'][number], obs: readonly Observation[], r: number): number {
+  const years = obs.filter((o) => o.route === r).map((o) => o.y);
+  return years.reduce((s, y) => s + flow.choice!.spread[y]!, 0) / years.length;
+}
