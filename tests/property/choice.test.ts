@@ -100,3 +100,41 @@ function hash(text: string, seed: number): number {
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
   return h >>> 0;
 }
+
+describe('as the spreads shrink, route choice approaches the least-cost routing', () => {
+  // The LP, solved by HiGHS: min Σ_r c_r x_r + Σ_f (min_r c_r + v) u_f with Σ_r x_r + u_f = D_f and the
+  // capacities; the choice run's cost, Σ c_r x_r + Σ_f (min_r c_r + v)(D_f − q_f), approaches its optimum
+  // by at most about s·ln(routes) per tonne (the logit's entropy term), compared by objective value.
+  let solver: import('../../src/optimize/solver.js').Solver;
+  it('the choice run costs at least the LP optimum, and at most s·(1 + ln 3)·ΣD more at s = 0.05', async () => {
+    const { Solver } = await import('../../src/optimize/solver.js');
+    const { routingRows } = await import('../../src/optimize/network.js');
+    solver ??= await Solver.load();
+    fc.assert(fc.property(scenarioArb, (s) => {
+      const gaps = [5, 0.05].map((spread) => {
+        const r = run(choiceOf(s, spread));
+        const { model } = r;
+        const Y = model.years;
+        const y = 0;
+        const c = model.routes.map((_, k) => r.choice!.routeCost[k * Y + y]!);
+        const floor = model.flows.map((f) => Math.min(...f.routes.map((k) => c[k]!)) + 40);
+        const net = routingRows(model, (i) => r.capacity[i * Y + y]!, (f) => r.flowDemand[f * Y + y]!);
+        // Columns: routes, then one unserved column per flow (in its demand row, as an equality).
+        const R = model.routes.length;
+        const rows = net.rows.map((row, j) => {
+          const f = net.flowRow.indexOf(j);
+          return f < 0 ? row : { cols: [...row.cols, R + f], coefs: [...row.coefs, 1], lower: row.upper, upper: row.upper };
+        });
+        const cost = [...c, ...floor];
+        const lp = solver.solve({ sense: 'min', cost, lower: cost.map(() => 0), upper: cost.map(() => Infinity), rows }, 'least-cost routing');
+        const served = model.flows.map((_, f) => r.flowServed[f * Y + y]!);
+        const total = c.reduce((acc, ck, k) => acc + ck * r.routeVolume[k * Y + y]!, 0) + floor.reduce((acc, p, f) => acc + p * (r.flowDemand[f * Y + y]! - served[f]!), 0);
+        const demand = model.flows.reduce((acc, _, f) => acc + r.flowDemand[f * Y + y]!, 0);
+        return { gap: total - lp.objective, bound: spread * (1 + Math.log(3)) * demand + 1e-6 };
+      });
+      // Never below the optimum (the LP is a lower bound), and close to it when the spread is small.
+      for (const g of gaps) expect(g.gap).toBeGreaterThanOrEqual(-1e-6 * (1 + Math.abs(g.bound)));
+      expect(gaps[1]!.gap).toBeLessThanOrEqual(gaps[1]!.bound);
+    }), { numRuns: 25, seed: 37 });
+  });
+});
