@@ -10,6 +10,30 @@ export const TOTAL = 'total';
 export const DEFAULT_BPR_ALPHA = 0.15;
 export const DEFAULT_BPR_BETA = 4;
 
+/**
+ * Under `allocation: choice`, the congestion default of rail lines (links with
+ * `mode: rail`, nodes of kind `rail-section`) and of border crossings (nodes
+ * of kind `border` or `crossing`): BPR α = 2, β = 10, flat to about 75 % use (UIC Code 406's
+ * occupancy limit for mixed traffic, 75 % at peak: UIC 406, 2004, via
+ * vdocument.in, as in shared/data/middle-corridor-3.md §8), steep past 90 %
+ * (the practice bands' "insufficient buffer", same note), three times the
+ * free-flow time at capacity. Est.: no fitted single-track delay curve was
+ * found (same note, "not found" 11); the shape is chosen to match those
+ * limits: +11 % at 75 % use, +70 % at 90 %, +147 % at 97 %. Road defaults stay
+ * for every other element, and for spill and shares (their outputs unchanged).
+ */
+export const RAIL_BPR_ALPHA = 2;
+export const RAIL_BPR_BETA = 10;
+
+/** The congestion curve of an element: its own, else the scenario's default, else rail's (choice mode) or the road BPR's. */
+function congestion(input: NodeInput | LinkInput, s: ScenarioInput): { alpha: number; beta: number } {
+  const railLike = s.defaults?.allocation === 'choice' && ('from' in input ? input.mode === 'rail' : ['border', 'crossing', 'rail-section'].includes((input as NodeInput).kind ?? ''));
+  return {
+    alpha: input.bpr_alpha ?? s.defaults?.bpr_alpha ?? (railLike ? RAIL_BPR_ALPHA : DEFAULT_BPR_ALPHA),
+    beta: input.bpr_beta ?? s.defaults?.bpr_beta ?? (railLike ? RAIL_BPR_BETA : DEFAULT_BPR_BETA),
+  };
+}
+
 export interface ElementTables {
   elements: ElementModel[];
   constraints: ConstraintModel[];
@@ -84,8 +108,8 @@ export function buildElements(s: ScenarioInput, vc: ValueContext | undefined, al
       from: ends[0]!,
       to: ends[1]!,
       baseDays: (days === undefined ? undefined : check.value(vc, daysPath, days, 'days')) ?? yearArray(vc?.years ?? 0),
-      bprAlpha: input.bpr_alpha ?? s.defaults?.bpr_alpha ?? DEFAULT_BPR_ALPHA,
-      bprBeta: input.bpr_beta ?? s.defaults?.bpr_beta ?? DEFAULT_BPR_BETA,
+      bprAlpha: congestion(input, s).alpha,
+      bprBeta: congestion(input, s).beta,
       constraints: own,
       at: isLink ? undefined : (input as NodeInput).at,
       money: elementMoney(input, path, vc, check),

@@ -127,6 +127,7 @@ describe('as the spreads shrink, route choice approaches the least-cost routing'
         });
         const cost = [...c, ...floor];
         const lp = solver.solve({ sense: 'min', cost, lower: cost.map(() => 0), upper: cost.map(() => Infinity), rows }, 'least-cost routing');
+        if (lp.status !== 'optimal') throw new Error('the least-cost routing always has a solution (every flow may go unserved)');
         const served = model.flows.map((_, f) => r.flowServed[f * Y + y]!);
         const total = c.reduce((acc, ck, k) => acc + ck * r.routeVolume[k * Y + y]!, 0) + floor.reduce((acc, p, f) => acc + p * (r.flowDemand[f * Y + y]! - served[f]!), 0);
         const demand = model.flows.reduce((acc, _, f) => acc + r.flowDemand[f * Y + y]!, 0);
