@@ -10,8 +10,12 @@
 // logit is the weighted least-squares fit on log shares (a constant moves
 // its own log share by −(1 − p)/s and the others' by p/s alike). The route
 // with the largest observed volume is each flow's reference (constant kept).
-// A route whose share a full element holds (its scarcity absorbs any
-// constant) cannot be fitted: it is named, and its constant left as it was.
+// The step uses the spread of the route's nest (the smaller one where routes
+// are nested: a constant moves a nested route's share by about 1/s_n). A
+// route-year in which a full element prices the route and its share is below
+// the observed one is left out (its scarcity, not its constant, holds the
+// share; a share above the observed one still raises the constant, which
+// frees the element); a route left with no year cannot be fitted and is named.
 import { simulate, type Result } from '../engine/simulate.js';
 import type { Model } from '../engine/model.js';
 import type { Observation } from './observed.js';
@@ -70,12 +74,13 @@ export function fitConstants(model: Model, observations: readonly Observation[])
   for (; iterations < MAX_ITERATIONS; iterations++) {
     let largest = 0;
     model.flows.forEach((flow, f) => {
-      const steps = logErrors(result, byFlow[f]!, Y);
-      for (const [r, { error, weight }] of steps) {
-        if (r === reference[f] || held.has(r)) continue;
-        const held_ = result.choice!.routeScarcity.slice(r * Y, (r + 1) * Y).some((l) => l > 0);
-        const step = meanSpread(flow, byFlow[f]!, r) * (error / weight);
-        if (held_ && Math.abs(step) > 0 && iterations > 50) held.add(r);
+      const steps = logErrors(result, byFlow[f]!, Y, false, true);
+      for (const r of new Set(byFlow[f]!.map((o) => o.route))) {
+        const s = steps.get(r);
+        if (!s) held.add(r);
+        if (r === reference[f] || !s) continue;
+        held.delete(r);
+        const step = nestSpread(flow, byFlow[f]!, r) * (s.error / s.weight);
         delta[r] = delta[r]! + step;
         largest = Math.max(largest, Math.abs(step));
       }
@@ -91,7 +96,7 @@ export function fitConstants(model: Model, observations: readonly Observation[])
     if (reference[f]! < 0) return [];
     const own = new Map<number, number>();
     for (const o of byFlow[f]!) own.set(o.route, delta[o.route]!);
-    const errs = logErrors(result, byFlow[f]!, Y, true);
+    const errs = logErrors(result, byFlow[f]!, Y, true, true);
     let sq = 0;
     let w = 0;
     for (const { error, weight } of errs.values()) {
@@ -109,7 +114,7 @@ export function fitConstants(model: Model, observations: readonly Observation[])
  * years (or, with `squared`, Σ_y w (ln p − ln o)²), shares taken among the
  * routes observed in that year, w the observed volume.
  */
-function logErrors(result: Result, obs: readonly Observation[], Y: number, squared = false): Map<number, { error: number; weight: number }> {
+function logErrors(result: Result, obs: readonly Observation[], Y: number, squared = false, skipHeld = false): Map<number, { error: number; weight: number }> {
   const out = new Map<number, { error: number; weight: number }>();
   const years = [...new Set(obs.map((o) => o.y))];
   for (const y of years) {
@@ -119,6 +124,7 @@ function logErrors(result: Result, obs: readonly Observation[], Y: number, squar
     for (const o of here) {
       const p = result.routeVolume[o.route * Y + y]! / modelled;
       const e = Math.log(Math.max(p, 1e-300)) - Math.log(o.volume / observed);
+      if (skipHeld && e < 0 && result.choice!.routeScarcity[o.route * Y + y]! > 0) continue;
       const acc = out.get(o.route) ?? { error: 0, weight: 0 };
       acc.error += o.volume * (squared ? e * e : e);
       acc.weight += o.volume;
@@ -128,8 +134,10 @@ function logErrors(result: Result, obs: readonly Observation[], Y: number, squar
   return out;
 }
 
-/** The flow's spread, averaged over the years the route is observed in. */
-function meanSpread(flow: Model['flows'][number], obs: readonly Observation[], r: number): number {
+/** The spread of the route's nest (its flow's when it is in none), averaged over the years it is observed in. */
+function nestSpread(flow: Model['flows'][number], obs: readonly Observation[], r: number): number {
+  const nest = flow.choice!.nests.find((n) => n.routes.includes(r) && n.routes.length > 1);
+  const spread = nest ? nest.spread : flow.choice!.spread;
   const years = obs.filter((o) => o.route === r).map((o) => o.y);
-  return years.reduce((s, y) => s + flow.choice!.spread[y]!, 0) / years.length;
+  return years.reduce((s, y) => s + spread[y]!, 0) / years.length;
 }

@@ -19,7 +19,7 @@ import { ChoiceFlows, type FlowState } from './choice-flow.js';
 /** Relative accuracy of the equilibrium: the gap the run reports should be below it (aim ≤ 1e-9). */
 export const EQUILIBRIUM_TOLERANCE = 1e-10;
 const MAX_NEWTON = 200;
-const MAX_FIXED_POINT = 200;
+const MAX_FIXED_POINT = 2000;
 
 /** A year that does not reach its equilibrium: an error that names the year and the gap, never NaN. */
 export class EquilibriumError extends Error {
@@ -90,7 +90,8 @@ export class ChoiceAllocator {
         let change = 0;
         for (let r = 0; r < x.length; r++) change = Math.max(change, Math.abs(state.x[r]! - x[r]!) / (1 + state.scale));
         if (change <= EQUILIBRIUM_TOLERANCE * 1e-2) break;
-        if (change > last) step = Math.max(step / 2, 1 / 64);
+        // A cycle (no 5 % decrease) or a rise: damp harder.
+        if (change > 0.95 * last) step = Math.max(step / 2, 1 / 4096);
         last = change;
         for (let r = 0; r < x.length; r++) x[r] = x[r]! + step * (state.x[r]! - x[r]!);
         if (it === MAX_FIXED_POINT - 1) gap = Math.max(gap, change);

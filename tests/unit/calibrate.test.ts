@@ -102,3 +102,14 @@ describe('corridor calibrate', () => {
     expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
   });
 });
+
+it('the shipped Middle Corridor on generalised cost holds its calibration: refitting moves no constant by 0.01 USD/t, and names 2022 and 2024', async () => {
+  const r = await cli('calibrate', 'scenarios/middle-corridor-choice.yaml', '--observed', 'scenarios/middle-corridor-observed.csv', '--out', path.join(dir, 'mc'));
+  expect(r.code).toBe(0);
+  // The constants in the file were rounded to 0.01 USD/t from the fit: a refit moves each by less than that.
+  const moved = [...r.out.matchAll(/(north-kz|middle|via-zabaikalsk|via-mongolia) ([+-]\d+\.\d+)/g)].map((m) => Math.abs(Number(m[2])));
+  expect(moved).toHaveLength(4);
+  for (const m of moved) expect(m).toBeLessThan(0.01);
+  expect(r.out).toMatch(/misses 2022: .*north-kz share \+\d+ %/);
+  expect(r.out).toMatch(/misses 2024: .*north-kz share \+\d+ %/);
+});
