@@ -4,6 +4,7 @@ import type { Result } from '../engine/simulate.js';
 import type { Cell, Table } from '../io/csv.js';
 import { yearMetrics, type YearMetrics } from '../engine/metrics.js';
 import { isVolumeMetric, runTotals, type RunTotals } from './metrics.js';
+import { waitDays } from '../engine/choice.js';
 
 export interface Compared {
   /** Column name: the scenario's name, or the variant's. */
@@ -130,6 +131,7 @@ export function narrate(runs: readonly Compared[]): Finding[] {
       about(undefined, servedText(base.result, baseTotals, totals, unit.factor, unit.name)),
       ...bottleneckMoves(baseYears, years).map(([y, t]) => about(y, t)),
       ...bindingChanges(base.name, baseYears, years).map(([y, t]) => about(y, t)),
+      ...queueChanges(base.result, other.result).map(([y, t]) => about(y, t)),
     ];
     return findings.sort((a, b) => (a.year ?? -Infinity) - (b.year ?? -Infinity));
   });
@@ -195,6 +197,40 @@ function bindingChanges(baseName: string, base: YearMetrics[], other: YearMetric
     };
     for (const [from, to, s] of runsOf(years, state, (a, b) => a === b)) {
       out.push([from, s === 'new' ? `${span(from, to)}: ${id} binds (it does not in ${baseName})` : `${span(from, to)}: ${id} no longer binds (it does in ${baseName})`]);
+    }
+  }
+  return out;
+}
+
+/** A queue that changes by less than this (days) is not a finding. */
+const QUEUE_STEP = 0.5;
+
+/**
+ * Route choice: where an element's queue (the wait its scarcity cost stands
+ * for, its largest over its capacity rows) changes by half a day or more,
+ * in runs of years: "2029–2031: aktau's queue 0 → 6.2 days (at most 9.4 in 2031)".
+ */
+function queueChanges(base: Result, other: Result): [number, string][] {
+  if (!base.choice || !other.choice) return [];
+  const queues = (r: Result) => new Map(r.model.elements.map((el) => [el.id, Array.from({ length: r.model.years }, (_, y) => Math.max(0, ...el.constraints.map((c) => waitDays(r, c, y)).filter(Number.isFinite)))]));
+  const a = queues(base);
+  const b = queues(other);
+  const out: [number, string][] = [];
+  const start = other.model.startYear;
+  for (const id of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+    const qa = a.get(id);
+    const qb = b.get(id);
+    if (!qa || !qb) continue;
+    const years = qb.map((_, y) => start + y);
+    const key = (i: number) => (Math.abs(qb[i]! - (qa[i + other.model.startYear - base.model.startYear] ?? 0)) >= QUEUE_STEP ? true : undefined);
+    for (const [from, to] of runsOf(years, key, () => true)) {
+      const i = from - start;
+      const d = (x: number) => `${+x.toFixed(1)}`;
+      const was = qa[i + other.model.startYear - base.model.startYear] ?? 0;
+      let most = i;
+      for (let k = i; k <= to - start; k++) if (Math.abs(qb[k]!) > Math.abs(qb[most]!)) most = k;
+      const peak = to > from && most !== i ? ` (at most ${d(qb[most]!)} in ${start + most})` : '';
+      out.push([from, `${span(from, to)}: ${id}'s queue ${d(was)} → ${d(qb[i]!)} days${peak}`]);
     }
   }
   return out;

@@ -56,6 +56,27 @@ export function choiceOutputs(model: Model): ChoiceOutputs {
   };
 }
 
+/**
+ * The queue a row's scarcity cost stands for, in days: λ ÷ the volume-weighted
+ * value of time (USD/t/day) of the flows through it; NaN where the row is
+ * closed, nothing flows or that value of time is 0.
+ */
+export function waitDays(result: { model: Model; routeVolume: Float64Array; choice?: ChoiceOutputs | undefined }, c: number, y: number): number {
+  const { model } = result;
+  const Y = model.years;
+  const lambda = result.choice?.scarcity[c * Y + y] ?? NaN;
+  if (!Number.isFinite(lambda)) return NaN;
+  let volume = 0;
+  let weighted = 0;
+  model.routes.forEach((route, r) => {
+    if (!route.constraints.includes(c)) return;
+    const x = result.routeVolume[r * Y + y]!;
+    volume += x;
+    weighted += x * model.economics.valueOfTime[route.flow]![y]!;
+  });
+  return volume > 0 && weighted > 0 ? lambda / (weighted / volume) : NaN;
+}
+
 export const isChoice = (model: Model): boolean => model.flows.length > 0 && model.flows.every((f) => f.allocation === 'choice');
 
 /** The equilibrium of each year of a choice scenario. */

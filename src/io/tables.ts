@@ -2,6 +2,7 @@
 // (then cargo, `total` first). Volumes are converted to the output unit.
 import type { Result } from '../engine/simulate.js';
 import { binding } from '../engine/measures.js';
+import { waitDays } from '../engine/choice.js';
 import type { Model } from '../engine/model.js';
 import type { Cell, Table } from './csv.js';
 import { yearMetrics } from '../engine/metrics.js';
@@ -96,9 +97,8 @@ export function elementTable(result: Result, kind: 'node' | 'link'): Table {
         const u = result.utilization[i]!;
         const row: Cell[] = [...head, model.constraints[c]!.cargo, result.capacity[i]! * k, result.constraintFlow[i]! * k, u, binding(u)];
         if (result.choice) {
-          const lambda = result.choice.scarcity[i]!;
-          const vot = votThrough(result, c, y);
-          row.push(money(lambda), Number.isFinite(lambda) && vot > 0 ? lambda / vot : null);
+          const wait = waitDays(result, c, y);
+          row.push(money(result.choice.scarcity[i]!), Number.isFinite(wait) ? wait : null);
         }
         rows.push(row);
       }
@@ -112,18 +112,3 @@ export function elementTable(result: Result, kind: 'node' | 'link'): Table {
 
 /** A cost, USD/t, or an empty cell where there is none (a closed route or row). */
 const money = (x: number): number | null => (Number.isFinite(x) ? x : null);
-
-/** The volume-weighted value of time (USD/t/day) of the flows through constraint c in year y; 0 where nothing flows. */
-function votThrough(result: Result, c: number, y: number): number {
-  const { model } = result;
-  const Y = model.years;
-  let volume = 0;
-  let weighted = 0;
-  model.routes.forEach((route, r) => {
-    if (!route.constraints.includes(c)) return;
-    const x = result.routeVolume[r * Y + y]!;
-    volume += x;
-    weighted += x * model.economics.valueOfTime[route.flow]![y]!;
-  });
-  return volume > 0 ? weighted / volume : 0;
-}

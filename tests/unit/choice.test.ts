@@ -158,3 +158,28 @@ describe('bad input', () => {
     ]);
   });
 });
+
+describe('compare names queue changes in words', () => {
+  it('the days it prints are links.csv’s wait_days of the variant (λ ÷ the value of time through the link)', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { cli } = await import('../support/cli.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corridor-queue-'));
+    try {
+      const file = path.join(dir, 'tut.yaml');
+      fs.writeFileSync(file, `name: tut-choice\nextends: ${path.resolve('scenarios/tutorial.yaml')}\ndefaults: { allocation: choice, spread: 15 }\n`);
+      const r = await cli('compare', file, '--variant', 'fast:growth=0.15', '--out', path.join(dir, 'cmp'));
+      expect(r.code).toBe(0);
+      const m = /(\d{4})(?:–\d{4})?: ferry's queue 0 → ([\d.]+) days/.exec(r.out);
+      expect(m).not.toBeNull();
+      expect((await cli('run', file, '--set', 'growth=0.15', '--quiet', '--out', path.join(dir, 'run'))).code).toBe(0);
+      const row = fs.readFileSync(path.join(dir, 'run', 'links.csv'), 'utf8').split('\n').find((l) => l.startsWith(`tut-choice,${m![1]},ferry,`))!;
+      const wait = Number(row.split(',').at(-1));
+      expect(wait).toBeGreaterThan(0.5);
+      expect(+wait.toFixed(1)).toBe(Number(m![2]));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
