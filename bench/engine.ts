@@ -349,6 +349,48 @@ async function explorer(): Promise<void> {
   console.log(`Explorer (Middle Corridor baseline, Chromium): control change → table, charts and map updated: median ${median(warm).toFixed(0)} ms over ${warm.length} changes (first ${times[0]!.toFixed(0)} ms; aim < 100 ms); page ${(size / 1024 / 1024).toFixed(2)} MB (aim < 3 MB)`);
 }
 
+/**
+ * Route choice against the water-filling (issue 29): per simulated year on the
+ * Middle Corridor (its choice model against the baseline) and on generated
+ * networks made choice scenarios (time per year, scaling with size); Monte
+ * Carlo of the choice model at one and two threads; calibrate of it.
+ */
+function choice(): void {
+  const load = (text: string, file = 'bench.yaml') => {
+    const loaded = loadScenario(file, { readText: (f) => (f === file ? text : fs.readFileSync(f, 'utf8')) });
+    if (!loaded.model) throw new Error(loaded.problems.map((p) => p.message).join('\n'));
+    return loaded.model;
+  };
+  const spill = load(fs.readFileSync('scenarios/middle-corridor.yaml', 'utf8'), 'scenarios/middle-corridor.yaml');
+  const chosen = load(fs.readFileSync('scenarios/middle-corridor-choice.yaml', 'utf8'), 'scenarios/middle-corridor-choice.yaml');
+  const perYear = (m: typeof spill) => {
+    simulate(m);
+    return timeMs(() => simulate(m), 21) / m.years;
+  };
+  const [a, b] = [perYear(spill), perYear(chosen)];
+  console.log('Route choice against the water-filling (median of 21 runs, ms per simulated year):');
+  console.log(`  Middle Corridor: spill ${a.toFixed(3)}, choice ${b.toFixed(3)} (${(b / a).toFixed(1)}×; aim: a few times)`);
+  console.log('  generated networks (6 layers, 3 routes per flow, 22 years; links cost 5–23 USD/t, spread 20):');
+  console.log('  scale  flows  spill ms/yr  choice ms/yr  ratio  choice × scale 1');
+  let first = 0;
+  for (const scale of [1, 2, 5, 10]) {
+    const net = generateScenario({ width: 5 * scale, layers: 6, flows: 30 * scale, years: 22 }) as Record<string, unknown> & { links: Record<string, unknown>[]; defaults?: object };
+    const spillModel = load(stringify(net));
+    const choiceNet = { ...net, defaults: { ...(net.defaults ?? {}), allocation: 'choice', spread: 20 }, links: net.links.map((l, i) => ({ ...l, cost_per_t: 5 + 3 * (i % 7) })) };
+    const text = stringify(choiceNet).replace(/\n\s+unserved: carry/g, '');
+    const choiceModel = load(text);
+    const [s1, c1] = [perYear(spillModel), perYear(choiceModel)];
+    if (scale === 1) first = c1;
+    console.log(`  ${String(scale).padStart(5)}  ${String(30 * scale).padStart(5)}  ${s1.toFixed(3).padStart(11)}  ${c1.toFixed(3).padStart(12)}  ${(c1 / s1).toFixed(1).padStart(5)}  ${(c1 / first).toFixed(2).padStart(16)}`);
+  }
+  const out = `/tmp/corridor-bench-choice-${process.pid}`;
+  console.log('Monte Carlo of the Middle Corridor on generalised cost (aim ≥ 3,000 runs/s on two threads):');
+  oneAndTwo('2,000 runs', ['montecarlo', 'scenarios/middle-corridor-choice.yaml', '--runs', '2000', '--out', out]);
+  const cal = [1, 2, 3].map(() => runCli(['calibrate', 'scenarios/middle-corridor-choice.yaml', '--observed', 'scenarios/middle-corridor-observed.csv', '--out', out]).seconds);
+  console.log(`calibrate of the Middle Corridor on generalised cost: ${median(cal).toFixed(2)} s, whole command, median of 3 (aim < 5 s)\n`);
+  spawnSync('rm', ['-rf', out]);
+}
+
 const only = process.argv[2];
 if (!only || only === 'engine') engine();
 if (!only || only === 'reference') reference();
@@ -362,3 +404,4 @@ if (!only || only === 'appraisal') appraisal();
 if (only === 'robust') robust(); // minutes: run it on its own (npm run bench -- robust)
 if (!only || only === 'sensitivity') sensitivity();
 if (!only || only === 'explorer') await explorer();
+if (!only || only === 'choice') choice();

@@ -63,6 +63,14 @@ export class ChoiceFlows {
   private readonly nestCost: Float64Array;
   /** Each nest's spread in the state's year. */
   private readonly nestSpreadNow: Float64Array;
+  /** Route → its elements (flat), and per element of a route the route's constraints on it (flat). */
+  private readonly routeElStart: Int32Array;
+  private readonly routeEls: Int32Array;
+  private readonly elConStart: Int32Array;
+  private readonly elCons: Int32Array;
+  /** Loads at the volumes `congest` was given; the Hessian's row positions. */
+  private readonly congestLoad: Float64Array;
+  private readonly pos: Int32Array;
 
   constructor(private readonly model: Model) {
     const { flows, routes, constraints } = model;
@@ -109,6 +117,25 @@ export class ChoiceFlows {
     });
     this.routeConStart[this.R] = rc.length;
     this.routeCons = Int32Array.from(rc);
+    const re: number[] = [];
+    const ecStart: number[] = [];
+    const ec: number[] = [];
+    this.routeElStart = new Int32Array(this.R + 1);
+    routes.forEach((route, r) => {
+      this.routeElStart[r] = re.length;
+      for (const e of route.elements) {
+        re.push(e);
+        ecStart.push(ec.length);
+        for (const c of route.constraints) if (constraints[c]!.element === e) ec.push(c);
+      }
+    });
+    this.routeElStart[this.R] = re.length;
+    ecStart.push(ec.length);
+    this.routeEls = Int32Array.from(re);
+    this.elConStart = Int32Array.from(ecStart);
+    this.elCons = Int32Array.from(ec);
+    this.congestLoad = new Float64Array(this.C);
+    this.pos = new Int32Array(this.C).fill(-1);
     const N = this.nestOf.length;
     this.scratch = { p: new Float64Array(this.R), within: new Float64Array(this.R), nestShare: new Float64Array(N), x: new Float64Array(this.R), load: new Float64Array(this.C) };
     this.Lambda = new Float64Array(this.R);
@@ -174,8 +201,13 @@ export class ChoiceFlows {
       costScale = Math.max(costScale, Math.abs(s.choke[f]!), s.spread[f]!);
     }
     s.scale = scale;
-    s.epsilon = 1e-13 * Math.max(scale, 1e-9) / (minSpread === Infinity ? 1 : minSpread);
     s.maxStep = 10 * (costScale + 1);
+    // The least-norm weight: small enough that the overfill it allows (ελ) stays below 1e-12 of the
+    // smallest capacity in use for any λ up to the step scale, yet nonzero, so that a flat direction
+    // (λ not determined by the volumes) goes to the least norm.
+    let minK = Infinity;
+    for (let c = 0; c < this.C; c++) if (s.open[c] && s.used[c]) minK = Math.min(minK, s.K[c]!);
+    s.epsilon = (1e-12 * (minK === Infinity ? 1 : minK)) / s.maxStep;
     return s;
   }
 
@@ -233,36 +265,35 @@ export class ChoiceFlows {
 
   /** c_r with congested days at volumes x (undefined: free flow). */
   congest(s: FlowState, x: Float64Array | undefined): void {
-    const { model } = this;
+    const { model, routeElStart, routeEls, elConStart, elCons } = this;
     const y = s.y;
-    const load = x ? this.loads(x) : undefined;
+    if (!x) {
+      for (let f = 0; f < this.F; f++) this.freeFlowCosts(s, f, y);
+      return;
+    }
+    const load = this.congestLoad;
+    load.fill(0);
+    for (let r = 0; r < this.R; r++) {
+      for (let j = this.routeConStart[r]!; j < this.routeConStart[r + 1]!; j++) load[this.routeCons[j]!] = load[this.routeCons[j]!]! + x[r]!;
+    }
     for (let f = 0; f < this.F; f++) {
-      if (!load) {
-        this.freeFlowCosts(s, f, y);
-        continue;
-      }
       const vot = model.economics.valueOfTime[f]![y]!;
+      const own = model.flows[f]!.routeDays;
       for (let k = this.flowRouteStart[f]!; k < this.flowRouteStart[f + 1]!; k++) {
         const r = this.flowRoutes[k]!;
-        const route = model.routes[r]!;
-        let days = model.flows[f]!.routeDays[this.routePos[r]!]![y]!;
-        for (const e of route.elements) {
-          const el = model.elements[e]!;
+        let days = own[this.routePos[r]!]![y]!;
+        for (let i = routeElStart[r]!; i < routeElStart[r + 1]!; i++) {
+          const el = model.elements[routeEls[i]!]!;
           let u = 0;
-          for (const c of route.constraints) if (model.constraints[c]!.element === e && s.K[c]! > 0) u = Math.max(u, load[c]! / s.K[c]!);
+          for (let j = elConStart[i]!; j < elConStart[i + 1]!; j++) {
+            const c = elCons[j]!;
+            if (s.K[c]! > 0) u = Math.max(u, load[c]! / s.K[c]!);
+          }
           days += el.baseDays[y]! * (1 + el.bprAlpha * u ** el.bprBeta);
         }
         s.c[r] = s.money[r]! + vot * days;
       }
     }
-  }
-
-  private loads(x: Float64Array): Float64Array {
-    const load = new Float64Array(this.C);
-    for (let r = 0; r < this.R; r++) {
-      for (let j = this.routeConStart[r]!; j < this.routeConStart[r + 1]!; j++) load[this.routeCons[j]!] = load[this.routeCons[j]!]! + x[r]!;
-    }
-    return load;
   }
 
   /**
@@ -350,7 +381,7 @@ export class ChoiceFlows {
   hessian(s: FlowState, free: readonly number[]): Float64Array {
     const n = free.length;
     const H = new Float64Array(n * n);
-    const pos = new Int32Array(this.C).fill(-1);
+    const pos = this.pos;
     free.forEach((c, i) => (pos[c] = i));
     for (let f = 0; f < this.F; f++) {
       const q = s.served[f]!;
@@ -384,12 +415,24 @@ export class ChoiceFlows {
         }
       }
     }
+    for (const c of free) pos[c] = -1;
     return H;
   }
 
   private touches(r: number, pos: Int32Array): boolean {
     for (let j = this.routeConStart[r]!; j < this.routeConStart[r + 1]!; j++) if (pos[this.routeCons[j]!]! >= 0) return true;
     return false;
+  }
+
+  /** The largest relative violation of the regularised optimality conditions: |∂Φ/∂λ| on priced rows, the overfill on free ones. */
+  kkt(s: FlowState, lambda: Float64Array, grad: Float64Array): number {
+    let worst = 0;
+    for (let c = 0; c < this.C; c++) {
+      if (!s.open[c] || !s.used[c]) continue;
+      const g = lambda[c]! > 0 ? Math.abs(grad[c]!) : Math.max(0, -grad[c]!);
+      worst = Math.max(worst, g / Math.max(s.K[c]!, 1e-12));
+    }
+    return worst;
   }
 
   /** The largest relative violation of capacity (overfill) and complementarity (a priced row not full). */

@@ -84,11 +84,15 @@ export class ChoiceAllocator {
   private readonly flows: ChoiceFlows;
   private readonly C: number;
   private readonly lambda: Float64Array;
+  private readonly grad: Float64Array;
+  private readonly trial: Float64Array;
 
   constructor(private readonly model: Model, private readonly out: ChoiceOutputs) {
     this.flows = new ChoiceFlows(model);
     this.C = model.constraints.length;
     this.lambda = new Float64Array(this.C);
+    this.grad = new Float64Array(this.C);
+    this.trial = new Float64Array(this.C);
   }
 
   /** Year y: route volumes into `volume` (and served demand as their sum), the outputs into `out`. */
@@ -110,7 +114,7 @@ export class ChoiceAllocator {
         gap = this.solve(state, lambda);
         let change = 0;
         for (let r = 0; r < x.length; r++) change = Math.max(change, Math.abs(state.x[r]! - x[r]!) / (1 + state.scale));
-        if (change <= EQUILIBRIUM_TOLERANCE * 1e-2) break;
+        if (change <= EQUILIBRIUM_TOLERANCE) break;
         // A cycle (no 5 % decrease) or a rise: damp harder.
         if (change > 0.95 * last) step = Math.max(step / 2, 1 / 4096);
         last = change;
@@ -135,8 +139,7 @@ export class ChoiceAllocator {
     const { flows } = this;
     const C = this.C;
     const eps = state.epsilon;
-    const grad = new Float64Array(C);
-    const trial = new Float64Array(C);
+    const { grad, trial } = this;
     for (let c = 0; c < C; c++) if (!state.open[c]) lambda[c] = 0;
     let phi = flows.evaluate(state, lambda, grad, true);
     for (let it = 0; it < MAX_NEWTON; it++) {
@@ -178,7 +181,7 @@ export class ChoiceAllocator {
   }
 
   private converged(state: FlowState, lambda: Float64Array, grad: Float64Array): boolean {
-    return this.flows.gap(state, lambda, grad) <= EQUILIBRIUM_TOLERANCE;
+    return this.flows.kkt(state, lambda, grad) <= EQUILIBRIUM_TOLERANCE * 1e-2;
   }
 }
 
