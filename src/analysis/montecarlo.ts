@@ -27,6 +27,7 @@ import { BatchBinsBuilder, CellSketches, SUM_SCALE, type BatchBins } from './bin
 import { Scratch } from './scratch.js';
 import { isMet, requiredIn, servedIn } from '../engine/targets.js';
 import { isVolumeMetric } from './metrics.js';
+import { isChoice, waitDays } from '../engine/choice.js';
 
 export const SKETCH_ACCURACY = 0.001;
 export const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
@@ -76,7 +77,7 @@ export function runOnce(source: LoadedSource, base: Model, baseOverrides: readon
  * probability).
  */
 export interface MetricDef {
-  metric: 'demand' | 'served' | 'unserved' | 'max_utilization' | 'flow' | 'utilization' | 'flow_served' | 'target_met';
+  metric: 'demand' | 'served' | 'unserved' | 'max_utilization' | 'flow' | 'utilization' | 'flow_served' | 'target_met' | 'wait_days' | 'composite_cost_usd_per_t';
   /** Element index, or −1 for the summary, a flow's or a target's metric. */
   element: number;
   /** Flow index (flow_served) or target index (target_met). */
@@ -90,11 +91,15 @@ export function metricDefs(model: Model): MetricDef[] {
     { metric: 'unserved', element: -1 },
     { metric: 'max_utilization', element: -1 },
   ];
+  // Route choice adds each element's queue (days) and each flow's composite cost (USD/t).
+  const choosing = isChoice(model);
   model.elements.forEach((el, e) => {
     defs.push({ metric: 'flow', element: e });
     if (el.constraints.length > 0) defs.push({ metric: 'utilization', element: e });
+    if (choosing && el.constraints.length > 0) defs.push({ metric: 'wait_days', element: e });
   });
   model.flows.forEach((_, f) => defs.push({ metric: 'flow_served', element: -1, of: f }));
+  if (choosing) model.flows.forEach((_, f) => defs.push({ metric: 'composite_cost_usd_per_t', element: -1, of: f }));
   model.targets.forEach((_, t) => defs.push({ metric: 'target_met', element: -1, of: t }));
   return defs;
 }
@@ -102,7 +107,7 @@ export function metricDefs(model: Model): MetricDef[] {
 /** The id a metric is about: an element's, a flow's or a target's; '' for the summary. */
 export function subjectOf(model: Model, d: MetricDef): string {
   if (d.element >= 0) return model.elements[d.element]!.id;
-  if (d.metric === 'flow_served') return model.flows[d.of!]!.id;
+  if (d.metric === 'flow_served' || d.metric === 'composite_cost_usd_per_t') return model.flows[d.of!]!.id;
   if (d.metric === 'target_met') return model.targets[d.of!]!.id;
   return '';
 }
@@ -175,6 +180,24 @@ export function runValues(result: Result, defs: readonly MetricDef[], out: Float
       }
       case 'flow_served':
         for (let y = 0; y < Y; y++) out[o + y * step] = result.flowServed[d.of! * Y + y]!;
+        break;
+      case 'wait_days': {
+        // The longest queue among the element's open rows (0 where none is priced; NaN when all are closed).
+        const constraints = model.elements[d.element]!.constraints;
+        for (let y = 0; y < Y; y++) {
+          let v = NaN;
+          for (let k = 0; k < constraints.length; k++) {
+            const c = constraints[k]!;
+            if (!Number.isFinite(result.choice!.scarcity[c * Y + y]!)) continue;
+            const w = waitDays(result, c, y);
+            v = Math.max(Number.isNaN(v) ? 0 : v, Number.isFinite(w) ? w : 0);
+          }
+          out[o + y * step] = v;
+        }
+        break;
+      }
+      case 'composite_cost_usd_per_t':
+        for (let y = 0; y < Y; y++) out[o + y * step] = result.choice!.compositeCost[d.of! * Y + y]!;
         break;
       case 'target_met': {
         // 1 or 0 in the years the target applies (as targetYears says), NaN in the others.
@@ -459,7 +482,7 @@ export function monteCarloTable(model: Model, defs: readonly MetricDef[], agg: A
   const name = (d: MetricDef) => (isVolumeMetric(d.metric) ? `${d.metric}${u.suffix}` : d.metric);
   const empty = QUANTILES.map(() => null);
   // Per year: the summary, then elements, flows and targets, each by id.
-  const group = (d: MetricDef) => (d.element >= 0 ? 1 : d.metric === 'flow_served' ? 2 : d.metric === 'target_met' ? 3 : 0);
+  const group = (d: MetricDef) => (d.element >= 0 ? 1 : d.metric === 'flow_served' || d.metric === 'composite_cost_usd_per_t' ? 2 : d.metric === 'target_met' ? 3 : 0);
   const order = defs.map((d, m) => ({ d, m, id: subjectOf(model, d) })).sort((a, b) => group(a.d) - group(b.d) || (a.id < b.id ? -1 : a.id > b.id ? 1 : a.m - b.m));
   for (let y = 0; y < Y; y++) {
     const year = model.startYear + y;

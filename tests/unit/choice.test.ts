@@ -183,3 +183,30 @@ describe('compare names queue changes in words', () => {
     }
   });
 });
+
+describe('montecarlo in choice mode', () => {
+  it('bands of each element’s queue and each flow’s composite cost; with no uncertainty every band is the run’s own value', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { cli } = await import('../support/cli.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corridor-mcc-'));
+    try {
+      const file = path.join(dir, 'tut.yaml');
+      fs.writeFileSync(file, `name: tut-choice\nextends: ${path.resolve('scenarios/tutorial.yaml')}\ndefaults: { allocation: choice, spread: 15 }\n`);
+      expect((await cli('montecarlo', file, '--runs', '20', '--out', path.join(dir, 'mc'))).code).toBe(0);
+      expect((await cli('run', file, '--quiet', '--out', path.join(dir, 'run'))).code).toBe(0);
+      const mc = fs.readFileSync(path.join(dir, 'mc', 'montecarlo.csv'), 'utf8').split('\n');
+      const wait = mc.find((l) => l.startsWith('tut-choice,2030,wait_days,ferry,'))!.split(',');
+      const link = fs.readFileSync(path.join(dir, 'run', 'links.csv'), 'utf8').split('\n').find((l) => l.startsWith('tut-choice,2030,ferry,'))!.split(',');
+      expect(Number(wait[4])).toBeCloseTo(Number(link.at(-1)), 5);
+      expect(Number(wait[4])).toBeGreaterThan(0);
+      const cost = mc.find((l) => l.startsWith('tut-choice,2030,composite_cost_usd_per_t,bulk,'))!.split(',');
+      const flow = fs.readFileSync(path.join(dir, 'run', 'flows.csv'), 'utf8').split('\n').find((l) => l.startsWith('tut-choice,2030,bulk,'))!.split(',');
+      expect(Number(cost[4])).toBeCloseTo(Number(flow.at(-1)), 5);
+      for (const q of cost.slice(5)) expect(Number(q)).toBeCloseTo(Number(cost[4]), 5);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
