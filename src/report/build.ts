@@ -8,8 +8,7 @@ import {
 } from './folder.js';
 import {
   bottleneckShareChart, bottleneckTimeline, corridorChart, elementChart, fanChart, routesChart, scenarioLines, unservedChart,
-  type BandYear, type Chart, type ElementYear,
-} from './charts.js';
+  type BandYear, type Chart, type ElementYear, waitDaysChart } from './charts.js';
 import { elementStates, firstShortfall, keyYears, runMaps, compareMaps } from './maps.js';
 import { optimumReport, planReport } from './planning.js';
 import { sensitivityReport } from './sensitivity.js';
@@ -55,6 +54,20 @@ function runReport(dir: string, manifest: Manifest): Report {
     const data: ElementYear[] = rows.map((r) => ({ year: +r.year!, cargo: r.cargo!, capacity: num(r[`capacity_${unit}`]), flow: +r[`flow_${unit}`]!, binding: r.binding === 'true' }));
     const openings = (model?.projects ?? []).filter((p) => p.target === id && p.online >= data[0]!.year && p.online <= data[data.length - 1]!.year).map((p) => ({ year: p.online, label: p.name }));
     charts.push(elementChart(id, rows[0]!.kind, data, openings, name, unitName));
+  }
+  // Route choice: the queues (elements whose wait is ever at least a tenth of a day).
+  if (elements.some((e) => 'wait_days' in e)) {
+    const waits = elements.filter((e) => e.wait_days !== '' && e.wait_days !== undefined).map((e) => ({ year: +e.year!, element: e.id, days: +e.wait_days! }));
+    const queued = new Set(waits.filter((w) => w.days >= 0.1).map((w) => w.element));
+    if (queued.size > 0) {
+      // An element with several rows (per cargo) shows its longest queue.
+      const longest = new Map<string, { year: number; element: string; days: number }>();
+      for (const w of waits.filter((x) => queued.has(x.element))) {
+        const k = `${w.element}/${w.year}`;
+        if (!longest.has(k) || longest.get(k)!.days < w.days) longest.set(k, w);
+      }
+      charts.push(waitDaysChart([...longest.values()], name));
+    }
   }
   const byFlow = new Map<string, Row[]>();
   for (const r of routes) byFlow.set(r.flow!, [...(byFlow.get(r.flow!) ?? []), r]);

@@ -213,6 +213,30 @@ export function scenarioLines(id: string, metric: string, rows: readonly { year:
   };
 }
 
+/** Route choice: the queue (wait days) at each element that ever has one, by year. */
+export function waitDaysChart(rows: readonly { year: number; element: string; days: number }[], scenario: string): Chart {
+  return {
+    id: 'wait-days',
+    title: 'Queues: days a tonne waits to get through, by element',
+    spec: {
+      ...base('Queues: days a tonne waits to get through, by element', `${scenario} · the scarcity cost of a full element ÷ the value of time of its cargo`),
+      data: { values: rows },
+      encoding: {
+        x: yearAxis,
+        y: { field: 'days', type: 'quantitative', title: 'wait (days)' },
+        color: colorBy('element', 'element'),
+      },
+      layer: [
+        { name: LINES, mark: { type: 'line' } },
+        { name: POINTS, mark: { type: 'point', filled: true, size: 25 } },
+      ],
+    },
+    series: new Set(rows.map((r) => r.element)).size,
+    points: rows.length,
+    kind: 'line',
+  };
+}
+
 /** Which element is the bottleneck each year, per scenario (compare). */
 export function bottleneckTimeline(rows: readonly { year: number; scenario: string; bottleneck: string }[]): Chart {
   const values = rows.filter((r) => r.bottleneck !== '');

@@ -210,3 +210,31 @@ describe('montecarlo in choice mode', () => {
     }
   });
 });
+
+describe('the run report in choice mode', () => {
+  it('charts the queues: one line per element whose wait reaches a tenth of a day, as links.csv and nodes.csv give them', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { cli } = await import('../support/cli.js');
+    const { buildReport } = await import('../../src/report/build.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corridor-rep-'));
+    try {
+      const file = path.join(dir, 'tut.yaml');
+      fs.writeFileSync(file, `name: tut-choice\nextends: ${path.resolve('scenarios/tutorial.yaml')}\ndefaults: { allocation: choice, spread: 15 }\n`);
+      expect((await cli('run', file, '--quiet', '--out', path.join(dir, 'run'))).code).toBe(0);
+      const queued = new Set<string>();
+      for (const t of ['links.csv', 'nodes.csv']) {
+        for (const line of fs.readFileSync(path.join(dir, 'run', t), 'utf8').trim().split('\n').slice(1)) {
+          const cells = line.split(',');
+          if (Number(cells.at(-1)) >= 0.1) queued.add(cells[2]!);
+        }
+      }
+      expect(queued.size).toBeGreaterThan(0);
+      const chart = buildReport(path.join(dir, 'run')).charts.find((c) => c.id === 'wait-days')!;
+      expect(chart.series).toBe(queued.size);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
