@@ -238,3 +238,32 @@ describe('the run report in choice mode', () => {
     }
   });
 });
+
+describe('elasticity and nest spreads', () => {
+  it('demand × (C⁰_y / C⁰_ref)^ε: one route whose tariff doubles from 2030 to 2031, ε = −0.5 → demand × 2^−0.5', () => {
+    const r = run(`name: elastic
+years: { start: 2030, end: 2031 }
+defaults: { allocation: choice, spread: 10 }
+nodes: [{ id: a }, { id: b }]
+links:
+  - { id: rail, from: a, to: b, cost_per_t: { 2030: 50, 2031: 100 } }
+flows:
+  - { id: f, origin: a, destination: b, demand: 8, elasticity: -0.5, routes: [{ id: r, via: [rail] }] }
+economics: { value_of_time_per_t_day: 0, value_per_t: 1000 }
+`);
+    // One route: C⁰ = its cost, 50 then 100; the reference year is years.start.
+    expect(r.flowDemand[0]).toBeCloseTo(8, 12);
+    expect(r.flowDemand[1]).toBeCloseTo(8 / Math.SQRT2, 12);
+    expect(r.flowServed[1]).toBeCloseTo(8 / Math.SQRT2, 12);
+  });
+
+  it('a nest spread above its flow’s is an error naming the year', () => {
+    const errors = errorsOf(scenario({
+      D: 5,
+      links: '  - { id: r1, from: a, to: b, cost_per_t: 1 }\n  - { id: r2, from: a, to: b, cost_per_t: 2 }',
+      routes: '      - { id: one, via: [r1] }\n      - { id: two, via: [r2] }',
+      nests: '[{ id: n, spread: 20, routes: [one, two] }]',
+    }));
+    expect(errors).toEqual([expect.stringMatching(/flows\[0\]\.nests\[0\]\.spread: a nest spread above its flow's \(20 > 10 USD\/t in 2030\)/)]);
+  });
+});
