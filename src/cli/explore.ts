@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simulate } from '../engine/simulate.js';
 import { explorerHtml } from '../explorer/html.js';
-import { paramControls, projectControls, type Payload } from '../explorer/payload.js';
+import { costControls, paramControls, projectControls, type Payload } from '../explorer/payload.js';
 import { bottleneckSpec, flowsSpec, utilizationSpec } from '../explorer/specs.js';
 import { elementStates } from '../explorer/views.js';
 import { importModule } from '../io/lazy.js';
@@ -56,6 +56,7 @@ export async function exploreCommand(args: ExploreArgs, io: Io): Promise<number>
     set: args.set,
     params: paramControls(model),
     projects: projectControls(model.projects),
+    costs: costControls(loaded.source.raw, model),
     years: Array.from({ length: model.years }, (_, y) => model.startYear + y),
     unit,
     specs: {

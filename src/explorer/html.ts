@@ -43,6 +43,7 @@ export function explorerHtml(payload: Payload, script: string, tables: readonly 
 <aside>
 <h2>Params</h2><div id="params"></div>
 <h2>Projects</h2><div id="projects"></div>
+${payload.costs.length ? '<h2>Tariffs and times</h2><p class="subtitle">route choice: USD/t (per t-km where the file gives it so) and days; shares move as you type</p><div id="costs"></div>' : ''}
 <button id="reset" type="button">Reset to the scenario as shipped</button>
 </aside>
 <section>

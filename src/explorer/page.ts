@@ -11,7 +11,7 @@ import { esc } from '../io/html.js';
 import { runTables } from '../io/tables.js';
 import { buildScenario, loadSource, type LoadedSource, type Problem } from '../scenario/index.js';
 import { mapData, MAP_DATA } from '../report/map.js';
-import { offSpec, onlineSpec, paramSpec, type Payload } from './payload.js';
+import { costSpec, offSpec, onlineSpec, paramSpec, type Payload } from './payload.js';
 import { DATA } from './specs.js';
 import { datasets, elementStates } from './views.js';
 import { disableCodeGeneration } from '../units/closure.js';
@@ -154,6 +154,23 @@ function controls(): void {
     box.addEventListener('change', set);
     year.addEventListener('input', set);
   }
+  const costs = document.querySelector('#costs');
+  for (const c of payload.costs) {
+    const key = `cost:${c.list}.${c.id}.${c.key}`;
+    const row = document.createElement('div');
+    row.className = 'control';
+    const unit = c.key === 'cost_per_t' ? 'USD/t' : c.key === 'cost_per_tkm' ? 'USD/t-km' : 'days';
+    row.innerHTML =
+      `<label>${esc(c.id)}</label><input type="number" data-cost="${esc(`${c.list}.${c.id}.${c.key}`)}" step="any" min="0" value="${c.value}">` +
+      `<small>${esc(unit)}</small><span class="problem" data-problem="${esc(key)}"></span>`;
+    costs?.append(row);
+    const box = row.querySelector<HTMLInputElement>('input')!;
+    box.addEventListener('input', () => {
+      if (Number(box.value) === c.value) settings.delete(key);
+      else settings.set(key, costSpec(c, box.value));
+      void update(key);
+    });
+  }
   $('#reset').addEventListener('click', () => {
     resetControls();
     void update(undefined);
@@ -168,6 +185,7 @@ function resetControls(): void {
     byData<HTMLInputElement>('param', p.name)!.value = String(p.value);
     byData<HTMLInputElement>('param-slider', p.name)!.value = String(p.value);
   }
+  for (const c of payload.costs) byData<HTMLInputElement>('cost', `${c.list}.${c.id}.${c.key}`)!.value = String(c.value);
   for (const p of payload.projects) {
     byData<HTMLInputElement>('project', p.id)!.checked = true;
     const y = byData<HTMLInputElement>('project-online', p.id)!;
@@ -192,6 +210,7 @@ function fromHash(): string[] {
   }
   const params = new Set(payload.params.map((p) => p.name));
   const projects = new Set(payload.projects.map((p) => p.id));
+  const costs = new Set(payload.costs.map((c) => `${c.list}.${c.id}.${c.key}`));
   for (const spec of specs) {
     const eq = spec.indexOf('=');
     const [path, value] = eq > 0 ? [spec.slice(0, eq), spec.slice(eq + 1)] : [spec, ''];
@@ -203,6 +222,9 @@ function fromHash(): string[] {
     } else if (m && projects.has(m[1]!) && m[2] === 'online' && /^\d{4}$/.test(value)) {
       settings.set(`online:${m[1]}`, spec);
       byData<HTMLInputElement>('project-online', m[1]!)!.value = value;
+    } else if (costs.has(path) && value.trim() !== '' && Number.isFinite(Number(value)) && Number(value) >= 0) {
+      settings.set(`cost:${path}`, spec);
+      byData<HTMLInputElement>('cost', path)!.value = value;
     } else if (params.has(path) && value.trim() !== '' && Number.isFinite(Number(value))) {
       settings.set(`param:${path}`, spec);
       for (const attr of ['param', 'param-slider']) byData<HTMLInputElement>(attr, path)!.value = value;

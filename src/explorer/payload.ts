@@ -22,6 +22,20 @@ export interface ProjectControl {
   online: number;
 }
 
+/**
+ * Route choice: a control for what it costs to pass an element, the number
+ * as written (`cost_per_t`, else `cost_per_tkm`), and one for its days
+ * (`transit_days` of a link, `dwell_days` of a node). Only numbers as written
+ * get a control (a series or an expression is the file's to change).
+ */
+export interface CostControl {
+  /** `links` or `nodes`, the element's id, the key, its value as written. */
+  list: 'links' | 'nodes';
+  id: string;
+  key: 'cost_per_t' | 'cost_per_tkm' | 'transit_days' | 'dwell_days';
+  value: number;
+}
+
 export interface Payload {
   name: string;
   /** The scenario file, and every file it reads in the order it reads them (itself, then each base), named relative to its folder. */
@@ -31,6 +45,8 @@ export interface Payload {
   set: string[];
   params: ParamControl[];
   projects: ProjectControl[];
+  /** Route choice's tariff and time controls (empty in spill and shares). */
+  costs: CostControl[];
   years: number[];
   unit: string;
   /** Vega specs (compiled from Vega-Lite by the CLI), by view. */
@@ -80,6 +96,26 @@ export function paramControls(model: Model): ParamControl[] {
 
 export const projectControls = (projects: readonly ProjectModel[]): ProjectControl[] =>
   [...projects].sort((a, b) => (a.id < b.id ? -1 : 1)).map((p) => ({ id: p.id, name: p.name, target: p.target, online: p.online }));
+
+/** Tariff and time controls of a choice scenario, from the tree as written (merged with its bases), by element id. */
+export function costControls(raw: unknown, model: Model): CostControl[] {
+  if (!model.flows.some((f) => f.allocation === 'choice')) return [];
+  const tree = raw as { links?: Record<string, unknown>[]; nodes?: Record<string, unknown>[] };
+  const out: CostControl[] = [];
+  for (const list of ['links', 'nodes'] as const) {
+    for (const el of tree[list] ?? []) {
+      if (typeof el.id !== 'string' || el.remove === true) continue;
+      const money = typeof el.cost_per_t === 'number' ? 'cost_per_t' : typeof el.cost_per_tkm === 'number' ? 'cost_per_tkm' : undefined;
+      const days = list === 'links' ? 'transit_days' : 'dwell_days';
+      if (money) out.push({ list, id: el.id, key: money, value: el[money] as number });
+      if (typeof el[days] === 'number') out.push({ list, id: el.id, key: days, value: el[days] as number });
+    }
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.key < b.key ? -1 : 1));
+}
+
+/** The `--set` spec of a tariff or time control. */
+export const costSpec = (c: Pick<CostControl, 'list' | 'id' | 'key'>, value: number | string) => `${c.list}.${c.id}.${c.key}=${value}`;
 
 /** The overrides of a project switched off or moved: the same `--set` specs the CLI takes. */
 export const offSpec = (id: string) => `projects.${id}.remove=true`;

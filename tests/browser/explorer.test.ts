@@ -155,3 +155,22 @@ describe('the explorer keeps working on any link', () => {
     expect(errors).toEqual([]);
   });
 });
+
+// Issue 29: route choice's tariff and time controls move the shares live, with the CLI's bytes.
+describe('the explorer of a choice scenario', () => {
+  it('a tariff control gives the CLI’s routes.csv for the same --set, and the link keeps it', async (ctx) => {
+    const out = path.join(dir, 'choice');
+    expect((await cli('explore', 'scenarios/middle-corridor-choice.yaml', '--out', out)).code).toBe(0);
+    const set = 'links.alat-tbilisi.cost_per_t=40';
+    expect((await cli('run', 'scenarios/middle-corridor-choice.yaml', '--set', set, '--quiet', '--out', path.join(dir, 'choice-cli'))).code).toBe(0);
+    if (!browser) ctx.skip();
+    page = path.join(out, 'explorer.html');
+    const { p, errors } = await open();
+    expect(await p.inputValue('[data-cost="links.alat-tbilisi.cost_per_t"]')).toBe('80');
+    await fill(p, '[data-cost="links.alat-tbilisi.cost_per_t"]', '40');
+    await p.waitForFunction(() => document.body.dataset.state === 'ok');
+    expect(await download(p, 'routes.csv')).toBe(fs.readFileSync(path.join(dir, 'choice-cli', 'routes.csv'), 'utf8'));
+    expect(decodeURIComponent(new URL(p.url()).hash)).toBe(`#set=${set}`);
+    expect(errors).toEqual([]);
+  });
+});
