@@ -191,23 +191,28 @@ export function routesChart(flow: string, rows: readonly { year: number; route: 
 
 /** One line per scenario for a metric (compare), or per series named in `scenario` (optimum, plan). */
 export function scenarioLines(id: string, metric: string, rows: readonly { year: number; scenario: string; value: number }[], unit: string, subtitle = 'one line per scenario'): Chart {
+  return linesBy(id, metric, subtitle, rows, 'scenario', 'value', unit);
+}
+
+/** Lines over the years, one per value of `series` (coloured, its legend titled `legend` if given), `value` up. */
+function linesBy<R extends { year: number }>(id: string, title: string, subtitle: string, rows: readonly R[], series: keyof R & string, value: keyof R & string, yTitle: string, legend?: string): Chart {
   return {
     id,
-    title: metric,
+    title,
     spec: {
-      ...base(metric, subtitle),
+      ...base(title, subtitle),
       data: { values: rows },
       encoding: {
         x: yearAxis,
-        y: { field: 'value', type: 'quantitative', title: unit },
-        color: colorBy('scenario'),
+        y: { field: value, type: 'quantitative', title: yTitle },
+        color: colorBy(series, legend),
       },
       layer: [
         { name: LINES, mark: { type: 'line' } },
         { name: POINTS, mark: { type: 'point', filled: true, size: 25 } },
       ],
     },
-    series: new Set(rows.map((r) => r.scenario)).size,
+    series: new Set(rows.map((r) => r[series])).size,
     points: rows.length,
     kind: 'line',
   };
@@ -215,26 +220,8 @@ export function scenarioLines(id: string, metric: string, rows: readonly { year:
 
 /** Route choice: the queue (wait days) at each element that ever has one, by year. */
 export function waitDaysChart(rows: readonly { year: number; element: string; days: number }[], scenario: string): Chart {
-  return {
-    id: 'wait-days',
-    title: 'Queues: days a tonne waits to get through, by element',
-    spec: {
-      ...base('Queues: days a tonne waits to get through, by element', `${scenario} · the scarcity cost of a full element ÷ the value of time of its cargo`),
-      data: { values: rows },
-      encoding: {
-        x: yearAxis,
-        y: { field: 'days', type: 'quantitative', title: 'wait (days)' },
-        color: colorBy('element', 'element'),
-      },
-      layer: [
-        { name: LINES, mark: { type: 'line' } },
-        { name: POINTS, mark: { type: 'point', filled: true, size: 25 } },
-      ],
-    },
-    series: new Set(rows.map((r) => r.element)).size,
-    points: rows.length,
-    kind: 'line',
-  };
+  const title = 'Queues: days a tonne waits to get through, by element';
+  return linesBy('wait-days', title, `${scenario} · the scarcity cost of a full element ÷ the value of time of its cargo`, rows, 'element', 'days', 'wait (days)', 'element');
 }
 
 /** Which element is the bottleneck each year, per scenario (compare). */

@@ -22,11 +22,6 @@ const write = (name: string, text: string): string => {
   return file;
 };
 
-async function timed(...argv: string[]) {
-  const started = performance.now();
-  const r = await cli(...argv);
-  return { ...r, ms: performance.now() - started };
-}
 
 // Each is refused by a stated limit (its message names it), before the work it would cause: no timing
 // assertion, which would depend on the machine's speed.
@@ -34,7 +29,7 @@ describe('hostile files are refused by a limit, before the work they ask for', (
   it('an alias bomb (nine levels of nine aliases, 9^10 values if expanded)', async () => {
     const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i <= 9; i++) lines.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
-    const r = await timed('validate', write('bomb.yaml', lines.join('\n')));
+    const r = await cli('validate', write('bomb.yaml', lines.join('\n')));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/bomb\.yaml:\d+:\d+: \(syntax\): more than 1000 aliases/);
   });
@@ -43,7 +38,7 @@ describe('hostile files are refused by a limit, before the work they ask for', (
     ['flow lists', `${'['.repeat(20_000)}${']'.repeat(20_000)}`],
     ['flow maps', `${'{a: '.repeat(20_000)}1${'}'.repeat(20_000)}`],
   ])('%s nested 20,000 deep', async (_, value) => {
-    const r = await timed('run', write('deep.yaml', `name: deep\nv: ${value}\n`), '--out', path.join(dir, 'out'));
+    const r = await cli('run', write('deep.yaml', `name: deep\nv: ${value}\n`), '--out', path.join(dir, 'out'));
     expect(r.code).toBe(2);
     // The 65th opening bracket is refused: "v: " takes 3 columns, so column 3 + 65 (lists) or 3 + 64 × 4 + 1 (maps).
     expect(r.err).toMatch(/deep\.yaml:2:(68|260): \(syntax\): lists and maps are nested more than 64 levels deep/);
@@ -52,7 +47,7 @@ describe('hostile files are refused by a limit, before the work they ask for', (
 
   it('block maps nested by indentation thousands deep', async () => {
     const lines = ['name: deep', ...Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}a:`), `${' '.repeat(3000)}b: 1`];
-    const r = await timed('validate', write('block.yaml', lines.join('\n')));
+    const r = await cli('validate', write('block.yaml', lines.join('\n')));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/block\.yaml:\d+:\d+: \(syntax\): lists and maps are nested more than 64 levels deep/);
     expect(r.err).not.toMatch(/call stack|at .*\.js/);

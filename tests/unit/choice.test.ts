@@ -2,9 +2,14 @@
 // from the contract's formulas (product.md, "Route choice"). Costs in USD/t,
 // volumes in Mt/year; value of time 0 unless a case says otherwise, so that a
 // route's cost is its money.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { simulate, type Result } from '../../src/engine/simulate.js';
+import { buildReport } from '../../src/report/build.js';
 import { errorsOf, modelOf } from '../support/build.js';
+import { cli } from '../support/cli.js';
 
 /** One year, nodes a and b, flow f of demand D from a to b over the given links and routes. */
 function scenario(o: { D: number; links: string; routes: string; spread?: number; value?: number; nests?: string; extra?: string }): string {
@@ -28,6 +33,18 @@ ${o.extra ?? ''}`;
 }
 
 const run = (text: string): Result => simulate(modelOf(text));
+
+/** Calls `fn` with a temporary folder holding tut.yaml: the tutorial under route choice (spread 15 USD/t); removes it after. */
+async function withChoiceTutorial(fn: (dir: string, file: string) => Promise<void>): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corridor-choice-'));
+  try {
+    const file = path.join(dir, 'tut.yaml');
+    fs.writeFileSync(file, `name: tut-choice\nextends: ${path.resolve('scenarios/tutorial.yaml')}\ndefaults: { allocation: choice, spread: 15 }\n`);
+    await fn(dir, file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 const volume = (r: Result, id: string) => r.routeVolume[r.model.routes.findIndex((x) => x.id === id)]!;
 const lambda = (r: Result, id: string) => r.choice!.scarcity[r.model.constraints.findIndex((c) => r.model.elements[c.element]!.id === id)]!;
 
@@ -160,15 +177,8 @@ describe('bad input', () => {
 });
 
 describe('compare names queue changes in words', () => {
-  it('the days it prints are links.csv’s wait_days of the variant (λ ÷ the value of time through the link)', async () => {
-    const fs = await import('node:fs');
-    const os = await import('node:os');
-    const path = await import('node:path');
-    const { cli } = await import('../support/cli.js');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corridor-queue-'));
-    try {
-      const file = path.join(dir, 'tut.yaml');
-      fs.writeFileSync(file, `name: tut-choice\nextends: ${path.resolve('scenarios/tutorial.yaml')}\ndefaults: { allocation: choice, spread: 15 }\n`);
+  it('the days it prints are links.csv’s wait_days of the variant (λ ÷ the value of time through the link)', () =>
+    withChoiceTutorial(async (dir, file) => {
       const r = await cli('compare', file, '--variant', 'fast:growth=0.15', '--out', path.join(dir, 'cmp'));
       expect(r.code).toBe(0);
       const m = /(\d{4})(?:–\d{4})?: ferry's queue 0 → ([\d.]+) days/.exec(r.out);
@@ -178,22 +188,12 @@ describe('compare names queue changes in words', () => {
       const wait = Number(row.split(',').at(-1));
       expect(wait).toBeGreaterThan(0.5);
       expect(+wait.toFixed(1)).toBe(Number(m![2]));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
 describe('montecarlo in choice mode', () => {
-  it('bands of each element’s queue and each flow’s composite cost; with no uncertainty every band is the run’s own value', async () => {
-    const fs = await import('node:fs');
-    const os = await import('node:os');
-    const path = await import('node:path');
-    const { cli } = await import('../support/cli.js');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corridor-mcc-'));
-    try {
-      const file = path.join(dir, 'tut.yaml');
-      fs.writeFileSync(file, `name: tut-choice\nextends: ${path.resolve('scenarios/tutorial.yaml')}\ndefaults: { allocation: choice, spread: 15 }\n`);
+  it('bands of each element’s queue and each flow’s composite cost; with no uncertainty every band is the run’s own value', () =>
+    withChoiceTutorial(async (dir, file) => {
       expect((await cli('montecarlo', file, '--runs', '20', '--out', path.join(dir, 'mc'))).code).toBe(0);
       expect((await cli('run', file, '--quiet', '--out', path.join(dir, 'run'))).code).toBe(0);
       const mc = fs.readFileSync(path.join(dir, 'mc', 'montecarlo.csv'), 'utf8').split('\n');
@@ -205,23 +205,12 @@ describe('montecarlo in choice mode', () => {
       const flow = fs.readFileSync(path.join(dir, 'run', 'flows.csv'), 'utf8').split('\n').find((l) => l.startsWith('tut-choice,2030,bulk,'))!.split(',');
       expect(Number(cost[4])).toBeCloseTo(Number(flow.at(-1)), 5);
       for (const q of cost.slice(5)) expect(Number(q)).toBeCloseTo(Number(cost[4]), 5);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
 describe('the run report in choice mode', () => {
-  it('charts the queues: one line per element whose wait reaches a tenth of a day, as links.csv and nodes.csv give them', async () => {
-    const fs = await import('node:fs');
-    const os = await import('node:os');
-    const path = await import('node:path');
-    const { cli } = await import('../support/cli.js');
-    const { buildReport } = await import('../../src/report/build.js');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corridor-rep-'));
-    try {
-      const file = path.join(dir, 'tut.yaml');
-      fs.writeFileSync(file, `name: tut-choice\nextends: ${path.resolve('scenarios/tutorial.yaml')}\ndefaults: { allocation: choice, spread: 15 }\n`);
+  it('charts the queues: one line per element whose wait reaches a tenth of a day, as links.csv and nodes.csv give them', () =>
+    withChoiceTutorial(async (dir, file) => {
       expect((await cli('run', file, '--quiet', '--out', path.join(dir, 'run'))).code).toBe(0);
       const queued = new Set<string>();
       for (const t of ['links.csv', 'nodes.csv']) {
@@ -233,10 +222,7 @@ describe('the run report in choice mode', () => {
       expect(queued.size).toBeGreaterThan(0);
       const chart = buildReport(path.join(dir, 'run')).charts.find((c) => c.id === 'wait-days')!;
       expect(chart.series).toBe(queued.size);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
 describe('elasticity and nest spreads', () => {
