@@ -14,6 +14,7 @@ import { UsageError } from './errors.js';
 import type { Io } from './io.js';
 import type { PlanChoice, PlanOptions } from '../optimize/choice.js';
 import { progress } from './progress.js';
+import { optimisedFuture, optimisedModel } from '../optimize/network-demand.js';
 
 export const DEFAULT_EVALUATE = 2000;
 export const DEFAULT_TIME_LIMIT = 300;
@@ -45,7 +46,8 @@ export async function robustChoice(loaded: Loaded, args: RobustArgs, objective: 
   const confidence = args.confidence ?? 1;
   const futures = drawFutures(source, model, args.set, seed, runs);
   await checkpoint();
-  const robust = solveRobustPlan(model, futures, solver, { confidence, objective, timeLimit: args.timeLimit ?? DEFAULT_TIME_LIMIT });
+  // Route choice: the solves see each future's free-flow network demand (optimize/network-demand.ts).
+  const robust = solveRobustPlan(optimisedModel(model), futures.map(optimisedFuture), solver, { confidence, objective, timeLimit: args.timeLimit ?? DEFAULT_TIME_LIMIT });
   const need = futuresNeeded(confidence, runs);
   if (!robust.feasible) {
     const least = robust.best?.reduce((a, b) => (b.share < a.share ? b : a), robust.best[0]!);
@@ -54,7 +56,7 @@ export async function robustChoice(loaded: Loaded, args: RobustArgs, objective: 
     return undefined;
   }
   await checkpoint();
-  const deterministic = solvePlan(model, solver, { objective });
+  const deterministic = solvePlan(optimisedModel(model), solver, { objective });
   // The plans to weigh, by name: the robust one, and the central path's when it has one.
   const plans: WeighedPlan[] = [{ name: 'robust', decided: decisionsById(model, robust.online), pv: totalPv(robust.pv) }];
   if (deterministic.feasible) plans.push({ name: 'deterministic', decided: decisionsById(model, deterministic.online), pv: totalPv(deterministic.pv) });

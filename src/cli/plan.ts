@@ -35,9 +35,6 @@ async function plan(args: PlanArgs, io: Io, checkpoint: () => Promise<void>): Pr
     throw new UsageError(`${args.scenario} has no targets: a least-cost plan needs \`targets\` to meet (see docs/planning.md), or use --objective npv`);
   }
   if (args.runs !== undefined) checkRobustArgs(args, model);
-  if (args.runs !== undefined && isChoice(model)) {
-    throw new UsageError(`${args.scenario} uses allocation: choice, which plan --runs does not plan for yet: plan it without --runs (on its free-flow network demand), or plan its spill version`);
-  }
   const solver = await Solver.load();
   await checkpoint();
   const chosen = args.runs !== undefined ? await robustChoice(loaded, args, objective, solver, io, checkpoint) : deterministicChoice(model, objective, solver, io);

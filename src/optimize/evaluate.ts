@@ -11,6 +11,7 @@ import type { LoadedSource } from '../scenario/index.js';
 import { drawFuture, evaluationSeed } from './futures.js';
 import { mostForTarget, withDecisions, type Decisions } from './plan.js';
 import type { Solver } from './solver.js';
+import { optimisedModel } from './network-demand.js';
 
 export interface Robustness {
   target: number;
@@ -48,7 +49,12 @@ export function evaluatePlan(
       if (isMet(served, need)) {
         t.behaviour++;
         t.optimal++;
-      } else if (isMet(mostForTarget(model, solver, target, y, (c) => result.capacity[c * Y + y]!, (f) => result.flowDemand[f * Y + y]!), need)) t.optimal++;
+      } else {
+        // Route choice: free routing of the free-flow network demand (optimisedModel).
+        const lp = optimisedModel(model);
+        const demand = lp === model ? (f: number) => result.flowDemand[f * Y + y]! : (f: number) => lp.flows[f]!.demand[y]!;
+        if (isMet(mostForTarget(lp, solver, target, y, (c) => result.capacity[c * Y + y]!, demand), need)) t.optimal++;
+      }
     });
     onRun();
   }

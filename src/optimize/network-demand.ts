@@ -5,10 +5,22 @@
 // (engine/choice.ts, freeFlowNetworkDemand), over its network routes only.
 import { freeFlowNetworkDemand, isChoice } from '../engine/choice.js';
 import type { Model } from '../engine/model.js';
+import type { Future } from './futures.js';
+
+/** Worked out once per model (the robust plan's checks ask for it per future and target-year). */
+const views = new WeakMap<Model, Model>();
 
 /** The model an optimiser works on: the model itself, or in choice mode its free-flow network demand on network routes. */
 export function optimisedModel(model: Model): Model {
   if (!isChoice(model)) return model;
+  const known = views.get(model);
+  if (known) return known;
+  const view = networkView(model);
+  views.set(model, view);
+  return view;
+}
+
+function networkView(model: Model): Model {
   const demand = freeFlowNetworkDemand(model);
   return {
     ...model,
@@ -16,6 +28,9 @@ export function optimisedModel(model: Model): Model {
     flows: model.flows.map((f, i) => ({ ...f, demand: demand[i]!, allocation: 'spill' as const, choice: undefined })),
   };
 }
+
+/** A future with its model as the optimisers see it (optimisedModel). */
+export const optimisedFuture = (f: Future): Future => ({ ...f, model: optimisedModel(f.model) });
 
 /** The sentence optimisers print and write in choice mode. */
 export const FREE_FLOW_NOTE = 'route choice: each flow’s demand is what it sends to the network’s routes at free flow (nothing full, no queue); off-network routes are left out';

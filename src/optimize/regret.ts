@@ -20,6 +20,7 @@ import { withDecisionsById } from './evaluate.js';
 import type { Future } from './futures.js';
 import { solveRobustPlan } from './robust.js';
 import type { Solver } from './solver.js';
+import { optimisedFuture, optimisedModel } from './network-demand.js';
 
 export interface NamedFuture {
   readonly name: string;
@@ -83,7 +84,7 @@ export function namedFutures(source: LoadedSource, central: Model, set: readonly
 
 export function regrets(central: Model, named: readonly NamedFuture[], plans: readonly WeighedPlan[], solver: Solver): Regret[] {
   return named.flatMap((n) => {
-    const perfect = solveRobustPlan(central, [n.future], solver, { confidence: 1, objective: 'capex' });
+    const perfect = solveRobustPlan(optimisedModel(central), [optimisedFuture(n.future)], solver, { confidence: 1, objective: 'capex' });
     const pvPerfect = perfect.feasible ? perfect.pv.reduce((s, x) => s + x, 0) : undefined;
     return plans.map((plan) => {
       const { shortfall, value } = shortfallOf(n.future, plan.decided);

@@ -253,3 +253,19 @@ economics: { value_of_time_per_t_day: 0, value_per_t: 1000 }
     expect(errors).toEqual([expect.stringMatching(/flows\[0\]\.nests\[0\]\.spread: a nest spread above its flow's \(20 > 10 USD\/t in 2030\)/)]);
   });
 });
+
+describe('plan in choice mode', () => {
+  it('plan --runs plans for the futures’ free-flow network demand and says so', () =>
+    withChoiceTutorial(async (dir, file) => {
+      fs.appendFileSync(file, 'uncertainty:\n  growth: { dist: uniform, min: 0.08, max: 0.12 }\n');
+      // At P = 0.75 no plan holds: ten-mt in 2034 is met in at most 5 of the 8 futures (a plan, exit 3, says so).
+      const strict = await cli('plan', file, '--runs', '8', '--confidence', '0.75', '--evaluate', '20', '--out', path.join(dir, 'strict'));
+      expect(strict.code).toBe(3);
+      expect(strict.err).toContain('ten-mt in 2034 met in 5 of 8');
+      // At P = 0.5 (4 of 8) one does, and the summary says on which demand it was planned.
+      const r = await cli('plan', file, '--runs', '8', '--confidence', '0.5', '--evaluate', '20', '--out', path.join(dir, 'plan'));
+      expect(r.code).toBe(0);
+      expect(r.out).toContain('each flow’s demand is what it sends to the network’s routes at free flow');
+      expect(fs.readFileSync(path.join(dir, 'plan', 'plan-robustness.csv'), 'utf8').trim().split('\n').length).toBeGreaterThan(1);
+    }));
+});
