@@ -141,3 +141,61 @@ function nestSpread(flow: Model['flows'][number], obs: readonly Observation[], r
   const years = obs.filter((o) => o.route === r).map((o) => o.y);
   return years.reduce((s, y) => s + spread[y]!, 0) / years.length;
 }
+
+/** Bounds and tolerance of `--fit spread`: each flow's spread is searched within ×1/4 … ×4 of the written one, to 1e-6 relative. */
+const SPREAD_RANGE = 4;
+const SPREAD_TOLERANCE = 1e-6;
+
+/** The model with flow f's spread (and its nests' spreads) multiplied by `m`. */
+export function withSpread(model: Model, f: number, m: number): Model {
+  return {
+    ...model,
+    flows: model.flows.map((flow, i) =>
+      i !== f || !flow.choice
+        ? flow
+        : { ...flow, choice: { ...flow.choice, spread: Array.from(flow.choice.spread, (x) => x * m), nests: flow.choice.nests.map((n) => ({ ...n, spread: Array.from(n.spread, (x) => x * m) })) } },
+    ),
+  };
+}
+
+/**
+ * `--fit spread`: for each flow with observed routes in turn, the spread
+ * multiplier (golden-section search on its logarithm, within ×1/4 … ×4) whose
+ * constant fit leaves the least RMS log-share error; then the constants at it.
+ * Returns the fit and each flow's multiplier.
+ */
+export function fitSpreads(model: Model, observations: readonly Observation[]): { fit: Fit; multipliers: Map<number, number> } {
+  const multipliers = new Map<number, number>();
+  let current = model;
+  for (let f = 0; f < model.flows.length; f++) {
+    if (!observations.some((o) => o.flow === f && o.route >= 0)) continue;
+    const error = (logM: number) => {
+      const fit = fitConstants(withSpread(current, f, Math.exp(logM)), observations);
+      return fit.flows.find((x) => x.flow === f)?.rmsLogError ?? 0;
+    };
+    const phi = (Math.sqrt(5) - 1) / 2;
+    let [a, b] = [-Math.log(SPREAD_RANGE), Math.log(SPREAD_RANGE)];
+    let c = b - phi * (b - a);
+    let d = a + phi * (b - a);
+    let [fc, fd] = [error(c), error(d)];
+    while (b - a > SPREAD_TOLERANCE) {
+      if (fc <= fd) {
+        b = d;
+        d = c;
+        fd = fc;
+        c = b - phi * (b - a);
+        fc = error(c);
+      } else {
+        a = c;
+        c = d;
+        fc = fd;
+        d = a + phi * (b - a);
+        fd = error(d);
+      }
+    }
+    const m = Math.exp((a + b) / 2);
+    multipliers.set(f, m);
+    current = withSpread(current, f, m);
+  }
+  return { fit: fitConstants(current, observations), multipliers };
+}

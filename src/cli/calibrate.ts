@@ -4,7 +4,7 @@
 // calibration.csv, and prints the fit per flow with the years it misses.
 import path from 'node:path';
 import { Document, isSeq, type YAMLMap } from 'yaml';
-import { fitConstants, type Fit } from '../calibrate/fit.js';
+import { fitConstants, fitSpreads, type Fit } from '../calibrate/fit.js';
 import { readObservations } from '../calibrate/observed.js';
 import { isChoice } from '../engine/choice.js';
 import { DECIMAL_COMMA, STANDARD, toCsv, type Cell, type Table } from '../io/csv.js';
@@ -27,7 +27,6 @@ export async function calibrateCommand(args: CalibrateArgs, io: Io): Promise<num
   const loaded = loadForCommand(args.scenario, io, args.set);
   const { model } = loaded;
   if (!isChoice(model)) throw new UsageError(`${args.scenario} does not use allocation: choice; calibrate fits route constants of route choice (defaults.allocation: choice)`);
-  if (args.fit === 'spread') throw new UsageError('--fit spread is not built yet: calibrate fits the route constants (--fit constants)');
   let text: string;
   try {
     text = readRegularFile(args.observed);
@@ -36,19 +35,19 @@ export async function calibrateCommand(args: CalibrateArgs, io: Io): Promise<num
   }
   const { observations, problems } = readObservations(text, args.observed, model);
   if (problems.length > 0) throw new ScenarioError(problems);
-  const fit = fitConstants(model, observations);
+  const { fit, multipliers } = args.fit === 'spread' ? fitSpreads(model, observations) : { fit: fitConstants(model, observations), multipliers: new Map<number, number>() };
   const outDir = outputFolder(args.out, model.name, '-calibrated', args.set);
   const table = calibrationTable(fit);
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
   writeFilesAtomically(outDir, [
     { name: 'calibration.csv', content: toCsv(table, dialect) },
-    { name: 'calibrated.yaml', content: calibratedYaml(fit, loaded.source.raw, args, outDir) },
+    { name: 'calibrated.yaml', content: calibratedYaml(fit, multipliers, loaded.source.raw, args, outDir) },
     manifestFile('calibrate', loaded, args, ['calibration.csv', 'calibrated.yaml'], io, {
       observed: args.observed,
       fit: { iterations: fit.iterations, converged: fit.converged, method: 'each route constant moved by spread × its volume-weighted mean log-share error until none moves by 1e-9 USD/t (src/calibrate/fit.ts)' },
     }),
   ]);
-  if (!args.quiet) io.stdout(fitText(fit, outDir));
+  if (!args.quiet) io.stdout(fitText(fit, multipliers, outDir));
   return 0;
 }
 
@@ -65,15 +64,20 @@ function calibrationTable(fit: Fit): Table {
 const routeId = (model: Fit['model'], r: number) => (r >= 0 ? model.routes[r]!.id : '');
 
 /** calibrated.yaml: extends the input (relative to the output folder) with each fitted route's constant. */
-function calibratedYaml(fit: Fit, raw: unknown, args: CalibrateArgs, outDir: string): string {
+function calibratedYaml(fit: Fit, multipliers: ReadonlyMap<number, number>, raw: unknown, args: CalibrateArgs, outDir: string): string {
   const { model } = fit;
   const doc = new Document({
     name: `${model.name}-calibrated`,
     extends: path.relative(path.resolve(outDir), path.resolve(args.scenario)).split(path.sep).join('/'),
-    flows: fit.flows.map((ff) => ({
-      id: model.flows[ff.flow]!.id,
-      routes: [...ff.delta].filter(([r]) => r !== ff.reference).map(([r, d]) => ({ id: model.routes[r]!.id, constant: round(writtenConstant(raw, model.flows[ff.flow]!.id, model.routes[r]!.id) + d) })),
-    })),
+    flows: fit.flows.map((ff) => {
+      const id = model.flows[ff.flow]!.id;
+      const m = multipliers.get(ff.flow);
+      return {
+        id,
+        ...(m !== undefined ? writtenSpreads(raw, id, m) : {}),
+        routes: [...ff.delta].filter(([r]) => r !== ff.reference).map(([r, d]) => ({ id: model.routes[r]!.id, constant: round(writtenConstant(raw, id, model.routes[r]!.id) + d) })),
+      };
+    }),
   });
   // A comment on each fitted constant: its flow's fit.
   const flows = doc.get('flows', true);
@@ -93,6 +97,19 @@ function calibratedYaml(fit: Fit, raw: unknown, args: CalibrateArgs, outDir: str
 const oneLine = (text: string): string => text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 const round = (x: number) => +x.toFixed(6) + 0;
 
+/** The flow's spread (its own, else `defaults.spread`) and its nests' spreads as written, × m; numbers only. */
+function writtenSpreads(raw: unknown, flow: string, m: number): { spread: number; nests?: { id: string; spread: number }[] } {
+  const tree = raw as { defaults?: { spread?: unknown }; flows?: { id?: string; spread?: unknown; nests?: { id?: string; spread?: unknown }[] }[] };
+  const f = tree.flows?.find((x) => x.id === flow);
+  const spread = f?.spread ?? tree.defaults?.spread;
+  const number = (v: unknown, what: string): number => {
+    if (typeof v === 'number') return v;
+    throw new UsageError(`${what} is written as ${JSON.stringify(v)}: --fit spread scales a spread written as a number (USD/t)`);
+  };
+  const nests = (f?.nests ?? []).map((n) => ({ id: String(n.id), spread: round(number(n.spread, `flows.${flow}.nests.${String(n.id)}.spread`) * m) }));
+  return { spread: round(number(spread, `the spread of flow ${flow}`) * m), ...(nests.length ? { nests } : {}) };
+}
+
 /** The route's `constant` as written (a number), or 0; an expression cannot take a fitted shift. */
 function writtenConstant(raw: unknown, flow: string, route: string): number {
   const flows = (raw as { flows?: { id?: string; routes?: { id?: string; constant?: unknown }[] }[] }).flows ?? [];
@@ -102,11 +119,13 @@ function writtenConstant(raw: unknown, flow: string, route: string): number {
   throw new UsageError(`flows.${flow}.routes.${route}.constant is written as ${JSON.stringify(c)}: calibrate shifts a constant written as a number (USD/t)`);
 }
 
-function fitText(fit: Fit, outDir: string): string {
+function fitText(fit: Fit, multipliers: ReadonlyMap<number, number>, outDir: string): string {
   const { model } = fit;
-  const lines = [`${model.name}: route constants fitted to ${fit.rows.length} observations in ${fit.iterations} iterations${fit.converged ? '' : ' (NOT CONVERGED)'} → ${outDir}/`];
+  const lines = [`${model.name}: route constants${multipliers.size ? ' and spreads' : ''} fitted to ${fit.rows.length} observations in ${fit.iterations} iterations${fit.converged ? '' : ' (NOT CONVERGED)'} → ${outDir}/`];
   for (const ff of fit.flows) {
     const f = model.flows[ff.flow]!;
+    const m = multipliers.get(ff.flow);
+    if (m !== undefined) lines.push(`  ${f.id}: spread × ${m.toFixed(4)} (now ${+f.choice!.spread[0]!.toFixed(3)} USD/t in ${model.startYear}), the least RMS log-share error within ×1/4 … ×4`);
     const constants = [...ff.delta].filter(([r]) => r !== ff.reference).map(([r, d]) => `${model.routes[r]!.id} ${d >= 0 ? '+' : ''}${d.toFixed(2)}`).join(', ');
     lines.push(`  ${f.id}: ${constants || 'nothing to fit'} USD/t (reference ${model.routes[ff.reference]!.id}); RMS log-share error ${(ff.rmsLogError * 100).toFixed(2)} %`);
     for (const r of ff.held) lines.push(`    ${model.routes[r]!.id}: held by a full element (its scarcity absorbs any constant): not fitted`);

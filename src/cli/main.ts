@@ -116,7 +116,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
         y
           .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file with defaults.allocation: choice' })
           .option('observed', { type: 'string', demandOption: true, describe: 'CSV of observed volumes: year,flow,route,volume_mt (route empty for a flow’s total)' })
-          .option('fit', { choices: ['constants', 'spread'] as const, default: 'constants' as const, describe: 'What to fit: the route constants (spread: not built yet)' })
+          .option('fit', { choices: ['constants', 'spread'] as const, default: 'constants' as const, describe: 'What to fit: the route constants, or with spread also each flow\'s spread (within ×1/4 … ×4 of the written one)' })
           .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>-calibrated; with --set: …--<overrides>)' })
           .option('set', setOption)
           .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })

@@ -15,9 +15,9 @@ beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corridor-cal-')))
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** Three routes from a to b: rail (capacity 6 from 2022), the middle corridor and the sea; demand 10 growing 10 %/yr. */
-const scenario = (constants: { mid?: number; sea?: number } = {}) => `name: cal
+const scenario = (constants: { mid?: number; sea?: number } = {}, spread = 25) => `name: cal
 years: { start: 2019, end: 2025 }
-defaults: { allocation: choice, spread: 25 }
+defaults: { allocation: choice, spread: ${spread} }
 nodes: [{ id: a }, { id: b }]
 links:
   - { id: rail, from: a, to: b, cost_per_t: 120, transit_days: 12, capacity: { 2019: 20, 2022: 6 } }
@@ -35,8 +35,8 @@ economics: { value_of_time_per_t_day: 2, value_per_t: 60 }
 `;
 
 /** Observed volumes as the model with these constants makes them (route rows; plus the flow's total in 2020). */
-function observed(constants: { mid: number; sea: number }, shock?: { year: number; route: string; factor: number }): string {
-  const r = simulate(modelOf(scenario(constants)));
+function observed(constants: { mid: number; sea: number }, shock?: { year: number; route: string; factor: number }, spread = 25): string {
+  const r = simulate(modelOf(scenario(constants, spread)));
   const Y = r.model.years;
   const lines = ['year,flow,route,volume_mt'];
   for (let y = 0; y < Y; y++) {
@@ -75,6 +75,19 @@ describe('corridor calibrate', () => {
     const rows = fs.readFileSync(path.join(dir, 'out', 'calibration.csv'), 'utf8').trim().split('\n');
     expect(rows[0]).toBe('scenario,year,flow,route,observed_mt,modelled_mt,error_pct');
     for (const row of rows.slice(1)) expect(Math.abs(Number(row.split(',')[6]))).toBeLessThan(1e-4);
+  });
+
+  it('--fit spread recovers the spread (40, written as 25) and the constants that generated the observations', async () => {
+    fs.writeFileSync(path.join(dir, 's.yaml'), scenario());
+    fs.writeFileSync(path.join(dir, 'obs.csv'), observed({ mid: -17.5, sea: 11.25 }, undefined, 40));
+    const r = await cli('calibrate', path.join(dir, 's.yaml'), '--observed', path.join(dir, 'obs.csv'), '--fit', 'spread', '--out', path.join(dir, 'out'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/f: spread × 1\.600\d \(now 40(\.0+\d*)? USD\/t in 2019\)/);
+    const doc = parse(fs.readFileSync(path.join(dir, 'out', 'calibrated.yaml'), 'utf8')) as { flows: { spread: number; routes: { id: string; constant: number }[] }[] };
+    expect(doc.flows[0]!.spread).toBeCloseTo(40, 3);
+    const fitted = Object.fromEntries(doc.flows[0]!.routes.map((x) => [x.id, x.constant]));
+    expect(fitted['by-mid']).toBeCloseTo(-17.5, 2);
+    expect(fitted.sea).toBeCloseTo(11.25, 2);
   });
 
   it('a shock year that no constant fits is named with how far it misses', async () => {
