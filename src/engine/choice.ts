@@ -13,7 +13,7 @@
 // give the same volumes, the one of least norm. Solved by projected Newton
 // with the exact Hessian A J Aᵀ (J the logit's Jacobian, per flow) and an
 // Armijo line search; congestion by a damped fixed point on the volumes.
-import type { FlowModel, Model } from './model.js';
+import type { Model } from './model.js';
 import { ChoiceFlows, type FlowState } from './choice-flow.js';
 
 /** Relative accuracy of the equilibrium: the gap the run reports should be below it (aim ≤ 1e-9). */
@@ -105,7 +105,7 @@ export class ChoiceAllocator {
     // Free-flow times first; then the fixed point of volumes and congested times.
     flows.congest(state, undefined);
     let gap = this.solve(state, lambda);
-    let x: Float64Array = Float64Array.from(state.x);
+    const x = Float64Array.from(state.x);
     if (flows.congestible) {
       let step = 1;
       let last = Infinity;
@@ -126,7 +126,6 @@ export class ChoiceAllocator {
       let change = 0;
       for (let r = 0; r < x.length; r++) change = Math.max(change, Math.abs(state.x[r]! - x[r]!) / (1 + state.scale));
       gap = Math.max(gap, change);
-      x = state.x;
     }
     if (!(gap <= 1e-6)) throw new EquilibriumError(`the route choice of ${model.startYear + y} does not converge (gap ${gap.toExponential(2)}); check spreads and capacities`);
     volume.set(state.x);
@@ -214,7 +213,6 @@ function solveSpd(H: Float64Array, b: number[], n: number): Float64Array {
   return d;
 }
 
-export type { FlowModel };
 
 /**
  * What each flow would send to the network's routes at free flow, per year

@@ -111,13 +111,12 @@ export function buildFlows(s: ScenarioInput, vc: ValueContext | undefined, plan:
 /**
  * A flow's part in `allocation: choice`: its spread (its own, else
  * `defaults.spread`; positive money per mass), its nests (routes of this
- * flow, each in one nest at most, spreads in (0, s_f]), and each route's own
- * money and days. Undefined (after reporting) when any is wrong.
+ * flow, each in one nest at most, spreads in (0, s_f]). Undefined (after
+ * reporting) when any is wrong.
  */
 function choiceFlow(
   s: ScenarioInput, input: FlowInput, path: Path, order: readonly number[], routes: readonly RouteModel[], vc: ValueContext | undefined, check: Checker,
 ): ChoiceFlow | undefined {
-  const years = vc?.years ?? 0;
   let ok = true;
   const spreadValue = input.spread ?? s.defaults?.spread;
   const spreadPath = input.spread !== undefined ? [...path, 'spread'] : ['defaults', 'spread'];
