@@ -104,7 +104,7 @@ const MANIFEST = 'manifest.json';
 /** A name a manifest may list: a plain file name in the folder (never a path, never hidden). */
 const PLAIN_NAME = /^[\w][\w.-]*$/;
 
-/** The files that the folder's manifest says its run wrote (`files`, or `tables` in manifests before it), if any. */
+/** The files that the folder's corridor-sim manifest says its run wrote (`files`, or `tables` in manifests before it), if any. */
 function listedFiles(dir: string): string[] | undefined {
   let manifest: unknown;
   try {
@@ -114,7 +114,9 @@ function listedFiles(dir: string): string[] | undefined {
   } catch {
     return undefined;
   }
-  const m = manifest as { files?: unknown; tables?: unknown };
+  const m = manifest as { tool?: unknown; files?: unknown; tables?: unknown };
+  // Only a manifest that corridor-sim wrote says which files are a run's (never a file of the user's).
+  if (m.tool !== 'corridor-sim') return undefined;
   const list = Array.isArray(m.files) ? m.files : Array.isArray(m.tables) ? m.tables : undefined;
   return list?.filter((n): n is string => typeof n === 'string' && PLAIN_NAME.test(n));
 }

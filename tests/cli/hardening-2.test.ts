@@ -150,11 +150,20 @@ describe('output folders hold only the last run’s files', () => {
     expect(manifest.files).toContain('report.html');
   });
 
+  it('a manifest.json that corridor-sim did not write removes nothing (a user’s file it lists stays)', async () => {
+    const out = path.join(dir, 'out');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'budget.csv'), 'mine');
+    fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify({ files: ['budget.csv'] }));
+    expect((await cli('run', 'scenarios/tutorial.yaml', '--out', out)).code).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'budget.csv'), 'utf8')).toBe('mine');
+  });
+
   it('a manifest that lists paths outside its folder removes nothing there', async () => {
     const out = path.join(dir, 'out');
     const victim = write('victim.csv', 'keep');
     fs.mkdirSync(out);
-    fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify({ command: 'run', files: ['../victim.csv', '/etc/hostname'] }));
+    fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify({ tool: 'corridor-sim', command: 'run', files: ['../victim.csv', '/etc/hostname'] }));
     expect((await cli('run', 'scenarios/tutorial.yaml', '--out', out)).code).toBe(0);
     expect(fs.readFileSync(victim, 'utf8')).toBe('keep');
   });
