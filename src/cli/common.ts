@@ -9,6 +9,7 @@ import { UnreadableFile } from '../io/read.js';
 import { VERSION } from '../version.js';
 import { buildScenario, loadSource, type LoadedScenario, type LoadedSource } from '../scenario/index.js';
 import { formatProblem, ScenarioError } from '../scenario/problems.js';
+import { cachedModel, storeModel } from '../scenario/model-cache.js';
 import { runParallel, type ParallelJob } from '../analysis/pool.js';
 import { untilInterrupted, UsageError } from './errors.js';
 import type { Io } from './io.js';
@@ -78,6 +79,22 @@ export function loadForCommand(file: string, io: Io, overrides: readonly string[
   return loaded as Loaded;
 }
 
+/**
+ * The model and files of a scenario for `run`: from the model cache when the
+ * files are unchanged (scenario/model-cache.ts), else loaded and kept there;
+ * warnings printed either way, errors thrown as loadForCommand does.
+ */
+export function modelForRun(file: string, io: Io, overrides: readonly string[] = []): Pick<Loaded, 'model' | 'files'> {
+  const cached = io.modelCache ? cachedModel(file, overrides) : undefined;
+  if (cached) {
+    for (const w of cached.problems) io.stderr(`${formatProblem(w)}\n`);
+    return cached;
+  }
+  const loaded = loadForCommand(file, io, overrides);
+  if (io.modelCache) storeModel(file, overrides, { model: loaded.model, files: loaded.files, problems: loaded.problems });
+  return loaded;
+}
+
 /** A plain text table with right-aligned numbers, for terminal summaries. */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -120,7 +137,7 @@ export function rateText(p: RunPhase): string {
 /** manifest.json of a command on one scenario (run, optimum, plan): what makes the output reproducible. */
 export function manifestFile(
   command: string,
-  loaded: Loaded,
+  loaded: Pick<Loaded, 'model' | 'files'>,
   args: { scenario: string; set: readonly string[]; decimalComma?: boolean },
   tables: readonly string[],
   io: Io,

@@ -9,6 +9,8 @@ export interface Io {
   /** Whether stderr is a terminal (progress bars, colours). */
   isTty: boolean;
   now: () => Date;
+  /** Whether `run` may keep and reuse normalised models (scenario/model-cache.ts): the CLI process, not tests. */
+  modelCache?: boolean;
 }
 
 export const processIo = (): Io => ({
@@ -17,4 +19,5 @@ export const processIo = (): Io => ({
   readText: (f) => readRegularFile(f),
   isTty: Boolean(process.stderr.isTTY),
   now: () => new Date(),
+  modelCache: true,
 });

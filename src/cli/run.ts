@@ -5,14 +5,14 @@ import { simulate, type Result } from '../engine/simulate.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
 import { runTables } from '../io/tables.js';
 import { writeFilesAtomically } from '../io/write.js';
-import { loadForCommand, manifestFile, textTable, type TableCommandArgs, outputFolder } from './common.js';
+import { manifestFile, modelForRun, textTable, type TableCommandArgs, outputFolder } from './common.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
 
 export type RunArgs = TableCommandArgs;
 
 export async function runCommand(args: RunArgs, io: Io): Promise<number> {
-  const loaded = loadForCommand(args.scenario, io, args.set);
+  const loaded = modelForRun(args.scenario, io, args.set);
   const result = simulate(loaded.model);
   const outDir = outputFolder(args.out, loaded.model.name, '', args.set);
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
