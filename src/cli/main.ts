@@ -159,7 +159,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       (y) =>
         y
           .positional('scenario', { type: 'string', demandOption: true })
-          .option('param', { type: 'string', array: true, default: [] as string[], describe: 'name=start:stop:step (stop included) or name=v1,v2,...; several make a grid' })
+          .option('param', { type: 'string', array: true, default: [] as string[], describe: 'name=start:stop:step (stop included) or name=v1,v2,...; several make a grid (at most 1,000,000 combinations)' })
           .option('set', setOption)
           .option('workers', WORKERS_OPTION)
           .option('out', { type: 'string', describe: 'Output folder (default: output/sweep-<scenario name>; with --set: …--<overrides>)' })

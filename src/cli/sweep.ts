@@ -1,6 +1,6 @@
 // corridor sweep <scenario> --param name=start:stop:step ...: run a grid of param values.
 import path from 'node:path';
-import { grid, overridesFor, parseSweepParam, sweepBatch, sweepHeader, type SweepBatch, type SweepParam } from '../analysis/sweep.js';
+import { grid, MAX_COMBINATIONS, overridesFor, parseSweepParam, sweepBatch, sweepHeader, type SweepBatch, type SweepParam } from '../analysis/sweep.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
 import { OrderedFile, writeFilesAtomically } from '../io/write.js';
 import { buildScenario, type LoadedSource } from '../scenario/index.js';
@@ -29,6 +29,11 @@ export async function sweepCommand(args: SweepArgs, io: Io): Promise<number> {
   if (args.param.length === 0) bad.push('name at least one --param');
   const workers = countProblem('--workers', args.workers);
   if (workers) bad.push(workers);
+  if (bad.length === 0) {
+    // The grid's size before it is built: 1,000 values of each of three params is 10^9 runs, and the list of them would not fit the heap.
+    const size = (parsed as SweepParam[]).reduce((n, p) => n * p.values.length, 1);
+    if (size > MAX_COMBINATIONS) bad.push(`the grid has ${size.toLocaleString('en-US')} combinations, more than the ${MAX_COMBINATIONS.toLocaleString('en-US')} a sweep may run; use fewer values or coarser steps`);
+  }
   if (bad.length > 0) throw new UsageError(bad.join('\n'));
   const params = parsed as SweepParam[];
   const maxThreads = threadsFrom(args.workers);

@@ -287,3 +287,10 @@ it('the README’s compare example is what the command prints', async () => {
   expect(r.code).toBe(0);
   expect(r.out.split('\n').slice(2).join('\n').trimEnd()).toBe(m![2]!.trimEnd());
 });
+
+// Before: three params of 1,000 values each built a list of 10^9 combinations (out of heap).
+it('a sweep grid larger than 1,000,000 combinations is refused before it is built', async () => {
+  const r = await cli('sweep', 'scenarios/tutorial.yaml', '--param', 'growth=0:0.999:0.001', '--param', 'track_online=1001:2000:1', '--param', 'growth=0:0.999:0.001', '--out', path.join(dir, 'out'));
+  expect(r.code).toBe(2);
+  expect(r.err).toContain('the grid has 1,000,000,000 combinations, more than the 1,000,000 a sweep may run');
+});
