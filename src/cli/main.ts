@@ -121,7 +121,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('set', setOption)
           .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
           .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing on success' })
-          .example('$0 calibrate scenarios/middle-corridor.yaml --observed scenarios/middle-corridor-observed.csv', 'the constants that reproduce 2019–2025'),
+          .example('$0 calibrate scenarios/middle-corridor-choice.yaml --observed scenarios/middle-corridor-observed.csv', 'the route constants that reproduce 2019–2025'),
       async (a) => done(await (await commands()).calibrateCommand({ scenario: a.scenario, observed: a.observed, fit: a.fit, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: false }, io)),
     )
     .command(
