@@ -6,10 +6,13 @@
 // of each route moves by s_f × its weighted mean log-share error,
 //   κ_r ← κ_r + s_f · Σ_y w_{r,y} (ln p_{r,y} − ln o_{r,y}) / Σ_y w_{r,y},
 // w the observed volume, until no constant moves by more than 1e-9 USD/t:
-// the point where every route's weighted mean log error is zero, which for a
-// logit is the weighted least-squares fit on log shares (a constant moves
-// its own log share by −(1 − p)/s and the others' by p/s alike). The route
-// with the largest observed volume is each flow's reference (constant kept).
+// the point where every route's weighted mean log error is zero. That is the
+// weighted least-squares fit on log shares where it fits exactly (one year,
+// or years the constants can all match), and close to it otherwise: the
+// exact normal equations also weigh each year's errors of the other routes
+// by p_r (a constant moves its own log share by −(1 − p)/s, the others' by
+// p/s). The route with the largest observed volume is each flow's reference
+// (constant kept).
 // The step uses the spread of the route's nest (the smaller one where routes
 // are nested: a constant moves a nested route's share by about 1/s_n). A
 // route-year in which a full element prices the route and its share is below
