@@ -71,6 +71,7 @@ export class ChoiceFlows {
   /** Loads at the volumes `congest` was given; the Hessian's row positions. */
   private readonly congestLoad: Float64Array;
   private readonly pos: Int32Array;
+  private hBuffer = new Float64Array(0);
 
   constructor(private readonly model: Model) {
     const { flows, routes, constraints } = model;
@@ -380,7 +381,10 @@ export class ChoiceFlows {
   /** ∂²Φ/∂λ_i∂λ_j over the rows in `free` (row-major), at the state's last kept evaluation: −A (∂x/∂u) Aᵀ. */
   hessian(s: FlowState, free: readonly number[]): Float64Array {
     const n = free.length;
-    const H = new Float64Array(n * n);
+    // One buffer, grown as needed (a Newton step per fixed-point iteration would otherwise allocate n² numbers).
+    if (this.hBuffer.length < n * n) this.hBuffer = new Float64Array(n * n);
+    const H = this.hBuffer.subarray(0, n * n);
+    H.fill(0);
     const pos = this.pos;
     free.forEach((c, i) => (pos[c] = i));
     for (let f = 0; f < this.F; f++) {

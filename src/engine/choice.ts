@@ -185,8 +185,12 @@ export class ChoiceAllocator {
 }
 
 /** Solves H d = b for a symmetric positive definite H (n × n, row-major) by Cholesky; a tiny pivot is floored. */
+/** The Cholesky factor's buffer, grown as needed (one thread runs one solve at a time). */
+let lBuffer = new Float64Array(0);
+
 function solveSpd(H: Float64Array, b: number[], n: number): Float64Array {
-  const L = new Float64Array(n * n);
+  if (lBuffer.length < n * n) lBuffer = new Float64Array(n * n);
+  const L = lBuffer;
   let largest = 0;
   for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(H[i * n + i]!));
   const floor = Math.max(largest * 1e-14, 1e-300);
