@@ -109,23 +109,31 @@ export class ChoiceAllocator {
     if (flows.congestible) {
       let step = 1;
       let last = Infinity;
+      let settled = false;
       for (let it = 0; it < MAX_FIXED_POINT; it++) {
         flows.congest(state, x);
         gap = this.solve(state, lambda);
         let change = 0;
         for (let r = 0; r < x.length; r++) change = Math.max(change, Math.abs(state.x[r]! - x[r]!) / (1 + state.scale));
-        if (change <= EQUILIBRIUM_TOLERANCE) break;
+        if (change <= EQUILIBRIUM_TOLERANCE) {
+          // The state holds the equilibrium at the times of x, which differ from its own volumes' by `change`.
+          gap = Math.max(gap, change);
+          settled = true;
+          break;
+        }
         // A cycle (no 5 % decrease) or a rise: damp harder.
         if (change > 0.95 * last) step = Math.max(step / 2, 1 / 4096);
         last = change;
         for (let r = 0; r < x.length; r++) x[r] = x[r]! + step * (state.x[r]! - x[r]!);
         if (it === MAX_FIXED_POINT - 1) gap = Math.max(gap, change);
       }
-      flows.congest(state, x);
-      gap = Math.max(gap, this.solve(state, lambda));
-      let change = 0;
-      for (let r = 0; r < x.length; r++) change = Math.max(change, Math.abs(state.x[r]! - x[r]!) / (1 + state.scale));
-      gap = Math.max(gap, change);
+      if (!settled) {
+        flows.congest(state, x);
+        gap = Math.max(gap, this.solve(state, lambda));
+        let change = 0;
+        for (let r = 0; r < x.length; r++) change = Math.max(change, Math.abs(state.x[r]! - x[r]!) / (1 + state.scale));
+        gap = Math.max(gap, change);
+      }
     }
     if (!(gap <= 1e-6)) throw new EquilibriumError(`the route choice of ${model.startYear + y} does not converge (gap ${gap.toExponential(2)}); check spreads and capacities`);
     volume.set(state.x);
@@ -175,7 +183,7 @@ export class ChoiceAllocator {
       }
       if (!accepted) break;
     }
-    flows.evaluate(state, lambda, grad, true);
+    // The state and the gradient hold the evaluation at λ (the last accepted step's, or the first).
     return flows.gap(state, lambda, grad);
   }
 
