@@ -85,6 +85,7 @@ export class ChoiceAllocator {
   private readonly C: number;
   private readonly lambda: Float64Array;
   private readonly grad: Float64Array;
+  private readonly gradTrial: Float64Array;
   private readonly trial: Float64Array;
 
   constructor(private readonly model: Model, private readonly out: ChoiceOutputs) {
@@ -92,6 +93,7 @@ export class ChoiceAllocator {
     this.C = model.constraints.length;
     this.lambda = new Float64Array(this.C);
     this.grad = new Float64Array(this.C);
+    this.gradTrial = new Float64Array(this.C);
     this.trial = new Float64Array(this.C);
   }
 
@@ -146,7 +148,7 @@ export class ChoiceAllocator {
     const { flows } = this;
     const C = this.C;
     const eps = state.epsilon;
-    const { grad, trial } = this;
+    const { grad, gradTrial, trial } = this;
     for (let c = 0; c < C; c++) if (!state.open[c]) lambda[c] = 0;
     let phi = flows.evaluate(state, lambda, grad, true);
     for (let it = 0; it < MAX_NEWTON; it++) {
@@ -172,16 +174,21 @@ export class ChoiceAllocator {
           trial[c] = Math.max(0, lambda[c]! + t * d[i]!);
           slope += grad[c]! * (trial[c]! - lambda[c]!);
         }
-        const next = flows.evaluate(state, trial, undefined, false);
+        // Evaluated into the state (a step is mostly accepted at once); a refused step's state is replaced below.
+        const next = flows.evaluate(state, trial, gradTrial, true);
         if (next <= phi + 1e-4 * slope + 1e-15 * Math.abs(phi)) {
           lambda.set(trial);
-          phi = flows.evaluate(state, lambda, grad, true);
+          grad.set(gradTrial);
+          phi = next;
           accepted = true;
           break;
         }
         t /= 2;
       }
-      if (!accepted) break;
+      if (!accepted) {
+        flows.evaluate(state, lambda, grad, true);
+        break;
+      }
     }
     // The state and the gradient hold the evaluation at λ (the last accepted step's, or the first).
     return flows.gap(state, lambda, grad);
