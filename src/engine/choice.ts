@@ -61,20 +61,40 @@ export function choiceOutputs(model: Model): ChoiceOutputs {
  * value of time (USD/t/day) of the flows through it; NaN where the row is
  * closed, nothing flows or that value of time is 0.
  */
-export function waitDays(result: { model: Model; routeVolume: Float64Array; choice?: ChoiceOutputs | undefined }, c: number, y: number): number {
+export function waitDays(result: WaitInputs, c: number, y: number): number {
+  return waitDaysAll(result)[c * result.model.years + y]!;
+}
+
+type WaitInputs = { model: Model; routeVolume: Float64Array; choice?: ChoiceOutputs | undefined };
+
+/** waitDays of every row and year (`[c * years + y]`), worked out once per result: O(route-row incidences × years). */
+const waits = new WeakMap<object, Float64Array>();
+
+function waitDaysAll(result: WaitInputs): Float64Array {
+  const known = waits.get(result);
+  if (known) return known;
   const { model } = result;
   const Y = model.years;
-  const lambda = result.choice?.scarcity[c * Y + y] ?? NaN;
-  if (!Number.isFinite(lambda)) return NaN;
-  let volume = 0;
-  let weighted = 0;
+  const C = model.constraints.length;
+  const volume = new Float64Array(C * Y);
+  const weighted = new Float64Array(C * Y);
   model.routes.forEach((route, r) => {
-    if (!route.constraints.includes(c)) return;
-    const x = result.routeVolume[r * Y + y]!;
-    volume += x;
-    weighted += x * model.economics.valueOfTime[route.flow]![y]!;
+    const vot = model.economics.valueOfTime[route.flow]!;
+    for (let y = 0; y < Y; y++) {
+      const x = result.routeVolume[r * Y + y]!;
+      for (const c of route.constraints) {
+        volume[c * Y + y] = volume[c * Y + y]! + x;
+        weighted[c * Y + y] = weighted[c * Y + y]! + x * vot[y]!;
+      }
+    }
   });
-  return volume > 0 && weighted > 0 ? lambda / (weighted / volume) : NaN;
+  const out = new Float64Array(C * Y);
+  for (let i = 0; i < C * Y; i++) {
+    const lambda = result.choice?.scarcity[i] ?? NaN;
+    out[i] = Number.isFinite(lambda) && volume[i]! > 0 && weighted[i]! > 0 ? lambda / (weighted[i]! / volume[i]!) : NaN;
+  }
+  waits.set(result, out);
+  return out;
 }
 
 export const isChoice = (model: Model): boolean => model.flows.length > 0 && model.flows.every((f) => f.allocation === 'choice');
