@@ -215,7 +215,8 @@ function checkChoiceStructure(input: FlowInput, path: Path, check: Checker): boo
 
 /** A money per mass that must be > 0 in every year (a spread). */
 function positiveMoney(vc: ValueContext | undefined, check: Checker, path: KeyPath, value: ValueInput, what: string): number[] | undefined {
-  const v = check.value(vc, path, value, 'usd_per_t');
+  // Read with either sign, so that a negative spread gets the message below, not a generic one.
+  const v = check.value(vc, path, value, 'usd_per_t_signed');
   if (!v) return undefined;
   const bad = v.findIndex((x) => !(x > 0));
   if (bad >= 0) {

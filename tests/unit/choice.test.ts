@@ -269,3 +269,19 @@ describe('plan in choice mode', () => {
       expect(fs.readFileSync(path.join(dir, 'plan', 'plan-robustness.csv'), 'utf8').trim().split('\n').length).toBeGreaterThan(1);
     }));
 });
+
+describe('bad values of choice', () => {
+  it('a spread that is not a positive money per mass, and a constant that is not money per mass', () => {
+    const text = scenario({
+      D: 5,
+      spread: -3,
+      links: '  - { id: rail, from: a, to: b, cost_per_t: 1 }',
+      routes: '      - { id: by-rail, via: [rail], constant: "5 km" }\n      - { id: sea, off_network: { cost_per_t: 5, transit_days: 1 } }',
+    });
+    const errors = errorsOf(text);
+    expect(errors).toEqual([
+      expect.stringMatching(/:3:41: defaults\.spread: spread must be a positive money per mass \(got -3 USD\/t in 2030\)/),
+      expect.stringMatching(/flows\[0\]\.routes\[0\]\.constant: .*incompatible with money per mass, of either sign/),
+    ]);
+  });
+});
