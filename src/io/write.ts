@@ -4,6 +4,7 @@
 // are they renamed over the old ones (a rename within a folder is atomic).
 import fs from 'node:fs';
 import path from 'node:path';
+import { readRegularFile } from './read.js';
 
 /**
  * A file-system error on the user's output path, in words ("… is a file, not
@@ -90,7 +91,7 @@ export function writeFilesAtomically(dir: string, files: readonly OutputFile[], 
   const isRun = files.some((f) => f.name === MANIFEST);
   if (isRun) files = files.map((f) => (f.name === MANIFEST && typeof f.content === 'string' ? { name: f.name, content: withFiles(f.content, files.map((g) => g.name)) } : f));
   else if (options.joinRun && previous) {
-    const manifest = fs.readFileSync(path.join(dir, MANIFEST), 'utf8');
+    const manifest = readRegularFile(path.join(dir, MANIFEST));
     files = [...files, { name: MANIFEST, content: withFiles(manifest, [...previous, ...files.map((f) => f.name)]) }];
   }
   writeAll(dir, files);
@@ -108,9 +109,7 @@ const PLAIN_NAME = /^[\w][\w.-]*$/;
 function listedFiles(dir: string): string[] | undefined {
   let manifest: unknown;
   try {
-    const file = path.join(dir, MANIFEST);
-    if (!fs.statSync(file).isFile()) return undefined;
-    manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
+    manifest = JSON.parse(readRegularFile(path.join(dir, MANIFEST)));
   } catch {
     return undefined;
   }
