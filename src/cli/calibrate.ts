@@ -90,6 +90,7 @@ function calibratedYaml(fit: Fit, multipliers: ReadonlyMap<number, number>, raw:
   const head = [
     `# Route constants that \`corridor calibrate\` fitted to ${oneLine(args.observed)} (${fit.iterations} iterations${fit.converged ? '' : ', NOT CONVERGED'}).`,
     `# Run it like any scenario: corridor run ${oneLine(path.join(outDir, 'calibrated.yaml'))}`,
+    ...(args.set.length ? [`# Fitted with ${args.set.map((s) => `--set ${oneLine(s)}`).join(' ')}: give the same overrides when you run it.`] : []),
   ];
   return `${head.join('\n')}\n${doc.toString({ flowCollectionPadding: true })}`;
 }
