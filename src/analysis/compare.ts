@@ -4,7 +4,7 @@ import type { Result } from '../engine/simulate.js';
 import type { Cell, Table } from '../io/csv.js';
 import { yearMetrics, type YearMetrics } from '../engine/metrics.js';
 import { isVolumeMetric, runTotals, type RunTotals } from './metrics.js';
-import { waitDays } from '../engine/choice.js';
+import { elementWaitDays } from '../engine/choice.js';
 
 export interface Compared {
   /** Column name: the scenario's name, or the variant's. */
@@ -212,25 +212,27 @@ const QUEUE_STEP = 0.5;
  */
 function queueChanges(base: Result, other: Result): [number, string][] {
   if (!base.choice || !other.choice) return [];
-  const queues = (r: Result) => new Map(r.model.elements.map((el) => [el.id, Array.from({ length: r.model.years }, (_, y) => Math.max(0, ...el.constraints.map((c) => waitDays(r, c, y)).filter(Number.isFinite)))]));
+  // Each element's queue by year (a closed element has none: 0).
+  const queues = (r: Result) => new Map(r.model.elements.map((_, e) => [r.model.elements[e]!.id, Array.from({ length: r.model.years }, (_, y) => elementWaitDays(r, e, y) || 0)]));
   const a = queues(base);
   const b = queues(other);
   const out: [number, string][] = [];
   const start = other.model.startYear;
-  for (const id of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+  // Year index i of the other run is i + shift of the base's.
+  const shift = other.model.startYear - base.model.startYear;
+  for (const [id, qb] of [...b].sort(([x], [y]) => (x < y ? -1 : 1))) {
     const qa = a.get(id);
-    const qb = b.get(id);
-    if (!qa || !qb) continue;
+    if (!qa) continue;
+    const was = (i: number) => qa[i + shift] ?? 0;
     const years = qb.map((_, y) => start + y);
-    const key = (i: number) => (Math.abs(qb[i]! - (qa[i + other.model.startYear - base.model.startYear] ?? 0)) >= QUEUE_STEP ? true : undefined);
+    const key = (i: number) => (Math.abs(qb[i]! - was(i)) >= QUEUE_STEP ? true : undefined);
     for (const [from, to] of runsOf(years, key, () => true)) {
       const i = from - start;
       const d = (x: number) => `${+x.toFixed(1)}`;
-      const was = qa[i + other.model.startYear - base.model.startYear] ?? 0;
       let most = i;
-      for (let k = i; k <= to - start; k++) if (Math.abs(qb[k]!) > Math.abs(qb[most]!)) most = k;
+      for (let k = i; k <= to - start; k++) if (qb[k]! > qb[most]!) most = k;
       const peak = to > from && most !== i ? ` (at most ${d(qb[most]!)} in ${start + most})` : '';
-      out.push([from, `${span(from, to)}: ${id}'s queue ${d(was)} → ${d(qb[i]!)} days${peak}`]);
+      out.push([from, `${span(from, to)}: ${id}'s queue ${d(was(i))} → ${d(qb[i]!)} days${peak}`]);
     }
   }
   return out;

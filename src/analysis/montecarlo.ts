@@ -27,7 +27,7 @@ import { BatchBinsBuilder, CellSketches, SUM_SCALE, type BatchBins } from './bin
 import { Scratch } from './scratch.js';
 import { isMet, requiredIn, servedIn } from '../engine/targets.js';
 import { isVolumeMetric } from './metrics.js';
-import { isChoice, waitDays } from '../engine/choice.js';
+import { elementWaitDays, isChoice } from '../engine/choice.js';
 
 export const SKETCH_ACCURACY = 0.001;
 export const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
@@ -181,21 +181,9 @@ export function runValues(result: Result, defs: readonly MetricDef[], out: Float
       case 'flow_served':
         for (let y = 0; y < Y; y++) out[o + y * step] = result.flowServed[d.of! * Y + y]!;
         break;
-      case 'wait_days': {
-        // The longest queue among the element's open rows (0 where none is priced; NaN when all are closed).
-        const constraints = model.elements[d.element]!.constraints;
-        for (let y = 0; y < Y; y++) {
-          let v = NaN;
-          for (let k = 0; k < constraints.length; k++) {
-            const c = constraints[k]!;
-            if (!Number.isFinite(result.choice!.scarcity[c * Y + y]!)) continue;
-            const w = waitDays(result, c, y);
-            v = Math.max(Number.isNaN(v) ? 0 : v, Number.isFinite(w) ? w : 0);
-          }
-          out[o + y * step] = v;
-        }
+      case 'wait_days':
+        for (let y = 0; y < Y; y++) out[o + y * step] = elementWaitDays(result, d.element, y);
         break;
-      }
       case 'composite_cost_usd_per_t':
         for (let y = 0; y < Y; y++) out[o + y * step] = result.choice!.compositeCost[d.of! * Y + y]!;
         break;

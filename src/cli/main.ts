@@ -25,6 +25,8 @@ function commands(): Promise<Commands> {
 }
 
 const reportOption = { type: 'boolean', default: false, describe: 'Also write report.html next to the tables' } as const;
+const decimalCommaOption = { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' } as const;
+const quietOption = { type: 'boolean', default: false, describe: 'Print nothing on success' } as const;
 
 const setOption = {
   type: 'string',
@@ -46,7 +48,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>; with --set: …--<overrides>)' })
           .option('set', setOption)
           .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets: ";" separator, "," decimals, UTF-8 with BOM' })
-          .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing on success' })
+          .option('quiet', quietOption)
           .option('report', reportOption)
           .example('$0 run scenarios/tutorial.yaml --set growth=0.2', 'faster demand growth'),
       async (a) => done(await (await commands()).runCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report }, io)),
@@ -65,8 +67,8 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file' })
           .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>-optimum; with --set: …--<overrides>)' })
           .option('set', setOption)
-          .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
-          .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing on success' })
+          .option('decimal-comma', decimalCommaOption)
+          .option('quiet', quietOption)
           .option('report', reportOption)
           .example('$0 optimum scenarios/middle-corridor.yaml', 'routing loss and the value of capacity, per year'),
       async (a) => done(await (await commands()).optimumCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report }, io)),
@@ -79,8 +81,8 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file with targets and candidate projects' })
           .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>-plan, -plan-npv with --objective npv, -plan-robust with --runs; with --set: …--<overrides>)' })
           .option('set', setOption)
-          .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
-          .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing on success' })
+          .option('decimal-comma', decimalCommaOption)
+          .option('quiet', quietOption)
           .option('report', reportOption)
           .option('objective', { choices: ['capex', 'npv'] as const, default: 'capex' as const, describe: 'capex: the least PV of capex meeting the targets; npv: the most net present value (economics block), targets as constraints' })
           .example('$0 plan scenarios/middle-corridor-plan.yaml', 'the cheapest way to the official targets')
@@ -103,8 +105,8 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (its `economics` block gives the values; defaults in docs/appraisal.md)' })
           .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>-appraisal; with --set: …--<overrides>)' })
           .option('set', setOption)
-          .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
-          .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing on success' })
+          .option('decimal-comma', decimalCommaOption)
+          .option('quiet', quietOption)
           .option('report', reportOption)
           .example('$0 appraise scenarios/middle-corridor.yaml', 'each announced project’s NPV, BCR and EIRR'),
       async (a) => done(await (await commands()).appraiseCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report }, io)),
@@ -119,8 +121,8 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('fit', { choices: ['constants', 'spread'] as const, default: 'constants' as const, describe: 'What to fit: the route constants, or with spread also each flow\'s spread (within ×1/4 … ×4 of the written one)' })
           .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>-calibrated; with --set: …--<overrides>)' })
           .option('set', setOption)
-          .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
-          .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing on success' })
+          .option('decimal-comma', decimalCommaOption)
+          .option('quiet', quietOption)
           .example('$0 calibrate scenarios/middle-corridor-choice.yaml --observed scenarios/middle-corridor-observed.csv', 'the route constants that reproduce 2019–2025'),
       async (a) => done(await (await commands()).calibrateCommand({ scenario: a.scenario, observed: a.observed, fit: a.fit, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: false }, io)),
     )
@@ -145,7 +147,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('set', setOption)
           .option('out', { type: 'string', describe: 'Output folder (default: output/compare-<base name>)' })
           .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'What to print: sentences, or JSON for scripts' })
-          .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
+          .option('decimal-comma', decimalCommaOption)
           .option('report', reportOption)
           .example('$0 compare scenarios/middle-corridor.yaml --variant late:dm_online=2027 --variant fast:titr_growth=0.15', 'two what-ifs against the baseline'),
       async (a) =>
@@ -163,7 +165,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('set', setOption)
           .option('workers', WORKERS_OPTION)
           .option('out', { type: 'string', describe: 'Output folder (default: output/sweep-<scenario name>; with --set: …--<overrides>)' })
-          .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
+          .option('decimal-comma', decimalCommaOption)
           .example('$0 sweep scenarios/middle-corridor.yaml --param titr_growth=0.05:0.20:0.05 --param vessels_online=2027,2029', 'a 4 × 2 grid'),
       async (a) => done(await (await commands()).sweepCommand({ scenario: a.scenario, param: a.param, set: a.set, workers: a.workers, out: a.out, decimalComma: a['decimal-comma'] }, io)),
     )
@@ -179,7 +181,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('keep-runs', { type: 'boolean', default: false, describe: 'Also write runs.csv: one row per run and year' })
           .option('set', setOption)
           .option('out', { type: 'string', describe: 'Output folder (default: output/montecarlo-<scenario name>; with --set: …--<overrides>)' })
-          .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
+          .option('decimal-comma', decimalCommaOption)
           .option('report', reportOption)
           .example('$0 montecarlo scenarios/middle-corridor.yaml --runs 2000 --seed 7', 'the baseline’s fan of outcomes'),
       async (a) =>
@@ -199,7 +201,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('workers', WORKERS_OPTION)
           .option('set', setOption)
           .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>-sensitivity; with --set: …--<overrides>)' })
-          .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' })
+          .option('decimal-comma', decimalCommaOption)
           .option('report', reportOption)
           .example('$0 sensitivity scenarios/middle-corridor.yaml --year 2030', 'what drives served volume in 2030'),
       async (a) =>

@@ -72,6 +72,8 @@ export class ChoiceFlows {
   private readonly congestLoad: Float64Array;
   private readonly pos: Int32Array;
   private hBuffer = new Float64Array(0);
+  /** Each flow's C⁰ in the reference year (NaN until asked for). */
+  private readonly reference: Float64Array;
 
   constructor(private readonly model: Model) {
     const { flows, routes, constraints } = model;
@@ -136,6 +138,7 @@ export class ChoiceFlows {
     this.elConStart = Int32Array.from(ecStart);
     this.elCons = Int32Array.from(ec);
     this.congestLoad = new Float64Array(this.C);
+    this.reference = new Float64Array(this.F).fill(NaN);
     this.pos = new Int32Array(this.C).fill(-1);
     const N = this.nestOf.length;
     this.scratch = { p: new Float64Array(this.R), within: new Float64Array(this.R), nestShare: new Float64Array(N), x: new Float64Array(this.R), load: new Float64Array(this.C) };
@@ -158,7 +161,7 @@ export class ChoiceFlows {
     };
   }
 
-  /** Year y's state: capacities, open rows and routes, free-flow costs, choke prices and demand after elasticity. */
+  /** Year y's state: capacities, open rows and routes, free-flow costs c_r (in s.c), choke prices and demand after elasticity. */
   year(y: number, capacity: Float64Array, demand: Float64Array, reference: number): FlowState {
     const s = (this.state ??= this.fresh());
     (s as { y: number }).y = y;
@@ -190,7 +193,7 @@ export class ChoiceFlows {
       s.freeFlow[f] = c0;
       let d = demand[f]!;
       if (choice.elasticity !== 0) {
-        const ref = this.freeFlowAt(f, reference);
+        const ref = this.referenceCost(f, reference);
         if (!(c0 > 0) || !(ref > 0)) {
           throw new ChoiceInputError(`flow "${flow.id}": its free-flow cost is ${(c0 > 0 ? ref : c0).toFixed(3)} USD/t in ${model.startYear + (c0 > 0 ? reference : y)}; an elasticity needs a positive cost (give the routes their money and days)`);
         }
@@ -234,7 +237,13 @@ export class ChoiceFlows {
     }
   }
 
-  /** C⁰ of flow f in another year (the elasticity's reference), from scratch. */
+  /** C⁰ of flow f in the reference year (the elasticity's), worked out once per model. */
+  private referenceCost(f: number, y: number): number {
+    if (Number.isNaN(this.reference[f]!)) this.reference[f] = this.freeFlowAt(f, y);
+    return this.reference[f]!;
+  }
+
+  /** C⁰ of flow f in another year, in a state of its own. */
   private freeFlowAt(f: number, y: number): number {
     const s = this.fresh();
     for (let k = this.flowRouteStart[f]!; k < this.flowRouteStart[f + 1]!; k++) {
@@ -264,14 +273,10 @@ export class ChoiceFlows {
     return this.model.flows[flow]!.choice!.nests[index]!.spread[y]!;
   }
 
-  /** c_r with congested days at volumes x (undefined: free flow). */
-  congest(s: FlowState, x: Float64Array | undefined): void {
+  /** c_r with congested days at volumes x (`year` leaves the free-flow costs). */
+  congest(s: FlowState, x: Float64Array): void {
     const { model, routeElStart, routeEls, elConStart, elCons } = this;
     const y = s.y;
-    if (!x) {
-      for (let f = 0; f < this.F; f++) this.freeFlowCosts(s, f, y);
-      return;
-    }
     const load = this.congestLoad;
     load.fill(0);
     for (let r = 0; r < this.R; r++) {

@@ -65,6 +65,21 @@ export function waitDays(result: WaitInputs, c: number, y: number): number {
   return waitDaysAll(result)[c * result.model.years + y]!;
 }
 
+/**
+ * An element's queue in days: the longest over its open rows (0 where none is
+ * priced, or its value of time is 0); NaN when every row is closed.
+ */
+export function elementWaitDays(result: WaitInputs, e: number, y: number): number {
+  const Y = result.model.years;
+  let wait = NaN;
+  for (const c of result.model.elements[e]!.constraints) {
+    if (!Number.isFinite(result.choice?.scarcity[c * Y + y] ?? NaN)) continue;
+    const w = waitDays(result, c, y);
+    wait = Math.max(Number.isNaN(wait) ? 0 : wait, Number.isFinite(w) ? w : 0);
+  }
+  return wait;
+}
+
 type WaitInputs = { model: Model; routeVolume: Float64Array; choice?: ChoiceOutputs | undefined };
 
 /** waitDays of every row and year (`[c * years + y]`), worked out once per result: O(route-row incidences × years). */
@@ -124,8 +139,7 @@ export class ChoiceAllocator {
     const state = flows.year(y, capacity, demand, this.model.choiceReference);
     for (let f = 0; f < model.flows.length; f++) out.demand[f * Y + y] = state.demand[f]!;
     const lambda = this.lambda;
-    // Free-flow times first; then the fixed point of volumes and congested times.
-    flows.congest(state, undefined);
+    // Free-flow times first (`year` leaves them); then the fixed point of volumes and congested times.
     let gap = this.solve(state, lambda);
     const x = Float64Array.from(state.x);
     if (flows.congestible) {
@@ -269,7 +283,6 @@ export function freeFlowNetworkDemand(model: Model): Float64Array[] {
   for (let y = 0; y < Y; y++) {
     model.flows.forEach((f, i) => (demand[i] = f.demand[y]!));
     const state = flows.year(y, open, demand, model.choiceReference);
-    flows.congest(state, undefined);
     flows.evaluate(state, lambda, undefined, true);
     model.flows.forEach((f, i) => {
       let sum = 0;
