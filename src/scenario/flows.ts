@@ -226,12 +226,20 @@ function positiveMoney(vc: ValueContext | undefined, check: Checker, path: KeyPa
   return v;
 }
 
+/**
+ * Ids a "did you mean" may offer for a node or a link: those of the kind, and
+ * written ids that failed their own checks (a bad capacity must not make
+ * `rail2` suggest `rail-1` when `rail-2` is meant).
+ */
+function suggestions(kind: 'node' | 'link', tables: ElementTables, allIds: ReadonlySet<string>): string[] {
+  return [...tables.elements.filter((e) => e.kind === kind).map((e) => e.id), ...[...allIds].filter((id) => !tables.index.has(id))];
+}
+
 function endpoint(input: FlowInput, key: 'origin' | 'destination', path: Path, tables: ElementTables, allIds: Set<string>, check: Checker): number {
   const i = tables.index.get(input[key]);
   if (i !== undefined && tables.elements[i]!.kind === 'node') return i;
   if (i !== undefined || !allIds.has(input[key])) {
-    const nodes = [...tables.elements.filter((e) => e.kind === 'node').map((e) => e.id), ...[...allIds].filter((id) => !tables.index.has(id))];
-    check.report([...path, key], `${i === undefined ? 'unknown node' : 'not a node'} "${input[key]}"`, { hint: didYouMean(input[key], nodes) });
+    check.report([...path, key], `${i === undefined ? 'unknown node' : 'not a node'} "${input[key]}"`, { hint: didYouMean(input[key], suggestions('node', tables, allIds)) });
   }
   return -1;
 }
@@ -304,8 +312,6 @@ function routeElements(
   allIds: Set<string>,
   check: Checker,
 ): [number, number][] | undefined {
-  // Written ids that failed their own checks are candidates too: "did you mean" must not skip `rail-2` because its capacity is bad.
-  const links = () => [...new Set([...tables.elements.filter((e) => e.kind === 'link').map((e) => e.id), ...[...allIds].filter((id) => !tables.index.has(id))])];
   const out: [number, number][] = [];
   let at = origin;
   let ok = true;
@@ -313,7 +319,7 @@ function routeElements(
     const e = tables.index.get(id);
     const el = e === undefined ? undefined : tables.elements[e]!;
     if (!el || el.kind !== 'link') {
-      if (!allIds.has(id) || el) check.report([...rpath, 'via', v], `${el ? 'not a link' : 'unknown link'} "${id}"`, { hint: didYouMean(id, links()) });
+      if (!allIds.has(id) || el) check.report([...rpath, 'via', v], `${el ? 'not a link' : 'unknown link'} "${id}"`, { hint: didYouMean(id, suggestions('link', tables, allIds)) });
       ok = false;
       return;
     }
