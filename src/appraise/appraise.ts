@@ -7,7 +7,7 @@
 // benefit last in) and the output shows both. Method: docs/appraisal.md.
 import type { Model, ProjectModel } from '../engine/model.js';
 import { simulate, type Result } from '../engine/simulate.js';
-import { summarize, type CashFlow, type Summary } from './cashflow.js';
+import { discountingOf, presentValue, summarize, type CashFlow, type Summary } from './cashflow.js';
 
 /** What one comparison of two runs gives per year (index into the model's years). */
 export interface Streams extends CashFlow {
@@ -26,8 +26,12 @@ export interface Appraised {
   readonly capexMusd: number;
   readonly streams: Streams;
   readonly summary: Summary;
-  /** For a project: its NPV alone against no project (undefined for the programme). */
+  /** For a costed project: its NPV alone against no project (undefined for the programme and uncosted projects). */
   readonly npvAlone: number | undefined;
+  /** Whether its costs have a present value: if not, NPV, BCR and EIRR are not reported and `note` says why. */
+  readonly appraised: boolean;
+  /** Why it is not appraised, or what the programme row compares. */
+  readonly note: string | undefined;
 }
 
 /** The id of the programme's row: every project together against none. */
@@ -77,50 +81,85 @@ function meanDays(r: Result, routes: readonly number[], y: number): number {
 }
 
 /**
- * Costs per year of `projects`, million USD: capex in the opening year (the
- * first simulated year for a project that opened before it; none for one that
- * opens after the last), opex every year from then on; and their residual
- * value at the horizon's end, straight-line over each project's life.
+ * Costs per year of `projects`, million USD at economic prices (× the
+ * conversion factor), from `startYear` (the first simulated year, or the
+ * first year of a capex profile that reaches before it): capex spread by
+ * each project's profile over the years ending with its opening year (none
+ * for one that opens after the last simulated year), opex every simulated
+ * year from the opening on; and their residual value at the horizon's end,
+ * straight-line over each project's life.
  */
-export function costsOf(model: Model, projects: readonly ProjectModel[], capexFactor = 1): { costs: number[]; residual: number } {
-  const Y = model.years;
-  const end = model.startYear + Y - 1;
-  const costs = new Array<number>(Y).fill(0);
+export function costsOf(model: Model, projects: readonly ProjectModel[], capexFactor = 1): { startYear: number; costs: number[]; residual: number } {
+  const end = model.startYear + model.years - 1;
+  const { conversionFactor } = model.economics;
+  const built = projects.filter((p) => p.online <= end);
+  const startYear = Math.min(model.startYear, ...built.map((p) => p.online - p.capexProfile.length + 1));
+  const costs = new Array<number>(end - startYear + 1).fill(0);
   let residual = 0;
-  for (const p of projects) {
-    if (p.online > end) continue;
+  for (const p of built) {
     const { opexMusdPerYear, lifeYears } = model.economics.projects[p.id]!;
-    const capex = (p.capexMusd ?? 0) * capexFactor;
-    const from = Math.max(0, p.online - model.startYear);
-    costs[from] = costs[from]! + capex;
-    for (let y = from; y < Y; y++) costs[y] = costs[y]! + opexMusdPerYear;
+    const capex = (p.capexMusd ?? 0) * capexFactor * conversionFactor;
+    const first = p.online - p.capexProfile.length + 1;
+    p.capexProfile.forEach((share, i) => (costs[first + i - startYear]! += capex * share));
+    for (let y = Math.max(p.online, model.startYear); y <= end; y++) costs[y - startYear]! += opexMusdPerYear * conversionFactor;
     const inService = end - p.online + 1;
     residual += (capex * Math.max(0, lifeYears - inService)) / lifeYears;
   }
-  return { costs, residual };
+  return { startYear, costs, residual };
 }
 
-/** The cash flow of `projects` given the two runs: residual value counts as a benefit in the last year. */
+/**
+ * The cash flow of `projects` given the two runs, from the first year with a
+ * cost (benefits 0 before the first simulated year): residual value counts
+ * as a benefit in the last year.
+ */
 export function streamsOf(model: Model, projects: readonly ProjectModel[], w: Result, wo: Result, capexFactor = 1): Streams {
   const b = benefitsBetween(w, wo);
-  const { costs, residual } = costsOf(model, projects, capexFactor);
-  const benefits = b.benefits.slice();
+  const { startYear, costs, residual } = costsOf(model, projects, capexFactor);
+  const lead = new Array<number>(model.startYear - startYear).fill(0);
+  const benefits = [...lead, ...b.benefits];
   benefits[benefits.length - 1] = benefits[benefits.length - 1]! + residual;
-  return { startYear: model.startYear, benefits, costs, deltaServed: b.deltaServed, deltaTonneDays: b.deltaTonneDays };
+  return { startYear, benefits, costs, deltaServed: [...lead, ...b.deltaServed], deltaTonneDays: [...lead, ...b.deltaTonneDays] };
 }
 
-/** Runs of one appraisal, kept for the switching values: the scenario itself, with no project, and without each. */
+/** Runs of one appraisal, kept for the switching values: the scenario itself, with no project, without the costed ones, and without each. */
 export interface Runs {
   readonly all: Result;
   readonly none: Result;
+  readonly uncosted: Result;
   readonly without: ReadonlyMap<string, Result>;
 }
 
-/** Every project of the scenario (last in, and alone) and the programme. Runs: 2 + 2 per project. */
+/** The projects whose costs have a present value (the others cannot be weighed: "not appraised"). */
+export function costedProjects(model: Model): ProjectModel[] {
+  const d = discountingOf(model.economics);
+  return model.projects.filter((p) => {
+    const { startYear, costs } = costsOf(model, [p]);
+    return presentValue(costs, startYear, d.rate, d.baseYear, d.from) > 0;
+  });
+}
+
+/** Why a row with no costs has no NPV, BCR or EIRR. */
+function notAppraised(model: Model, projects: readonly ProjectModel[]): string {
+  const end = model.startYear + model.years - 1;
+  if (projects.every((p) => p.online > end)) return 'not appraised: it opens after the last simulated year';
+  if (projects.every((p) => !p.capexMusd) && projects.every((p) => model.economics.projects[p.id]!.opexMusdPerYear === 0)) {
+    return 'not appraised: no capex_musd and no opex are given, so there is nothing to weigh its benefits against';
+  }
+  return `not appraised: its costs all fall before the base year ${model.economics.baseYear} and are excluded (sunk: exclude)`;
+}
+
+/**
+ * Every project of the scenario (last in, and alone) and the programme (every
+ * costed project together against none of them; uncosted ones stay in both
+ * cases). Runs: 3 + 2 per project.
+ */
 export function appraise(model: Model): { rows: Appraised[]; runs: Runs } {
-  const e = model.economics;
+  const d = discountingOf(model.economics);
   const all = simulate(model);
   const none = simulate(withProjects(model, () => false));
+  const costed = new Set(costedProjects(model));
+  const uncosted = costed.size === model.projects.length ? none : simulate(withProjects(model, (p) => !costed.has(p)));
   const without = new Map<string, Result>();
   const rows = model.projects.map((p): Appraised => {
     const wo = simulate(withProjects(model, (q) => q !== p));
@@ -132,18 +171,29 @@ export function appraise(model: Model): { rows: Appraised[]; runs: Runs } {
       online: p.online,
       capexMusd: p.capexMusd ?? 0,
       streams,
-      summary: summarize(streams, e.discountRate, e.baseYear),
-      npvAlone: summarize(alone, e.discountRate, e.baseYear).npv,
+      summary: summarize(streams, d),
+      npvAlone: costed.has(p) ? summarize(alone, d).npv : undefined,
+      appraised: costed.has(p),
+      note: costed.has(p) ? undefined : notAppraised(model, [p]),
     };
   });
-  const streams = streamsOf(model, model.projects, all, none);
+  const programme = [...costed];
+  const streams = streamsOf(model, programme, all, uncosted);
+  const left = model.projects.length - programme.length;
   rows.push({
     id: PROGRAMME,
-    online: model.projects.length > 0 ? Math.min(...model.projects.map((p) => p.online)) : undefined,
-    capexMusd: model.projects.reduce((s, p) => s + (p.capexMusd ?? 0), 0),
+    online: programme.length > 0 ? Math.min(...programme.map((p) => p.online)) : undefined,
+    capexMusd: programme.reduce((s, p) => s + (p.capexMusd ?? 0), 0),
     streams,
-    summary: summarize(streams, e.discountRate, e.baseYear),
+    summary: summarize(streams, d),
     npvAlone: undefined,
+    appraised: programme.length > 0,
+    note:
+      programme.length === 0
+        ? 'not appraised: no project has costs'
+        : left > 0
+          ? `the ${programme.length} costed projects against none of them; ${left} without costs stay in both cases`
+          : undefined,
   });
-  return { rows, runs: { all, none, without } };
+  return { rows, runs: { all, none, uncosted, without } };
 }

@@ -15,14 +15,41 @@ export interface CashFlow {
 /** (1 + rate)^−(year − baseYear): a value in `year` as of `baseYear`. */
 export const discountFactor = (rate: number, year: number, baseYear: number): number => (1 + rate) ** -(year - baseYear);
 
-export function presentValue(values: ArrayLike<number>, startYear: number, rate: number, baseYear: number): number {
+/** PV of a capex spread by its profile over the years ending with `online` (financial prices, as plans weigh it). */
+export function capexPresentValue(capexMusd: number, profile: readonly number[], online: number, rate: number, baseYear: number): number {
+  const first = online - profile.length + 1;
+  return profile.reduce((pv, share, i) => pv + capexMusd * share * discountFactor(rate, first + i, baseYear), 0);
+}
+
+/** Σ values × discount factor over the years from `from` on (earlier ones are left out: sunk). */
+export function presentValue(values: ArrayLike<number>, startYear: number, rate: number, baseYear: number, from = -Infinity): number {
   let pv = 0;
-  for (let i = 0; i < values.length; i++) pv += values[i]! * discountFactor(rate, startYear + i, baseYear);
+  for (let i = Math.max(0, from - startYear); i < values.length; i++) pv += values[i]! * discountFactor(rate, startYear + i, baseYear);
   return pv;
 }
 
-export const npvAt = (cf: CashFlow, rate: number, baseYear: number): number =>
-  presentValue(cf.benefits, cf.startYear, rate, baseYear) - presentValue(cf.costs, cf.startYear, rate, baseYear);
+/** How a scenario discounts: its rate and base year, and the first year counted (−∞, or the base year with `sunk: exclude`). */
+export interface Discounting {
+  readonly rate: number;
+  readonly baseYear: number;
+  readonly from: number;
+}
+
+export const discountingOf = (e: { discountRate: number; baseYear: number; sunk: 'compound' | 'exclude' }): Discounting => ({
+  rate: e.discountRate,
+  baseYear: e.baseYear,
+  from: e.sunk === 'exclude' ? e.baseYear : -Infinity,
+});
+
+/** The cash flow from `from` on (years before it dropped), as EIRR and payback read it. */
+function counted(cf: CashFlow, from: number): CashFlow {
+  const skip = Math.max(0, Math.min(cf.benefits.length, from - cf.startYear));
+  if (skip === 0) return cf;
+  return { startYear: cf.startYear + skip, benefits: Array.prototype.slice.call(cf.benefits, skip), costs: Array.prototype.slice.call(cf.costs, skip) };
+}
+
+export const npvAt = (cf: CashFlow, d: Discounting): number =>
+  presentValue(cf.benefits, cf.startYear, d.rate, d.baseYear, d.from) - presentValue(cf.costs, cf.startYear, d.rate, d.baseYear, d.from);
 
 export interface Summary {
   pvBenefits: number;
@@ -35,7 +62,9 @@ export interface Summary {
   paybackYear: number | undefined;
 }
 
-export function summarize(cf: CashFlow, rate: number, baseYear: number): Summary {
+export function summarize(whole: CashFlow, d: Discounting): Summary {
+  const cf = counted(whole, d.from);
+  const { rate, baseYear } = d;
   const pvBenefits = presentValue(cf.benefits, cf.startYear, rate, baseYear);
   const pvCosts = presentValue(cf.costs, cf.startYear, rate, baseYear);
   return {

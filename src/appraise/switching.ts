@@ -8,8 +8,8 @@
 //   scan outwards from 0 in steps of 1 point and then bisected.
 import type { Model, ProjectModel } from '../engine/model.js';
 import { simulate, type Result } from '../engine/simulate.js';
-import { bisect, npvAt } from './cashflow.js';
-import { PROGRAMME, streamsOf, withProjects, type Runs } from './appraise.js';
+import { bisect, discountingOf, npvAt } from './cashflow.js';
+import { costedProjects, PROGRAMME, streamsOf, withProjects, type Runs } from './appraise.js';
 
 export type Switch = { readonly value: number } | { readonly value: undefined; readonly reason: string };
 
@@ -28,16 +28,19 @@ const GROWTH_TOLERANCE = 1e-6;
 
 /** The projects an appraisal row is about, and its two cases as functions of the model. */
 function caseOf(model: Model, id: string): { projects: readonly ProjectModel[]; without: (m: Model) => Model } {
-  if (id === PROGRAMME) return { projects: model.projects, without: (m) => withProjects(m, () => false) };
+  if (id === PROGRAMME) {
+    const costed = new Set(costedProjects(model).map((p) => p.id));
+    return { projects: model.projects.filter((p) => costed.has(p.id)), without: (m) => withProjects(m, (p) => !costed.has(p.id)) };
+  }
   const p = model.projects.find((q) => q.id === id)!;
   return { projects: [p], without: (m) => withProjects(m, (q) => q.id !== id) };
 }
 
 export function switchingValues(model: Model, id: string, runs: Runs): Switching {
-  const e = model.economics;
+  const d = discountingOf(model.economics);
   const c = caseOf(model, id);
-  const wo = id === PROGRAMME ? runs.none : runs.without.get(id)!;
-  const npv = (w: Result, without: Result, capexFactor = 1) => npvAt(streamsOf(model, c.projects, w, without, capexFactor), e.discountRate, e.baseYear);
+  const wo = id === PROGRAMME ? runs.uncosted : runs.without.get(id)!;
+  const npv = (w: Result, without: Result, capexFactor = 1) => npvAt(streamsOf(model, c.projects, w, without, capexFactor), d);
   const base = npv(runs.all, wo);
   const slope = base - npv(runs.all, wo, 2);
   const capex: Switch =

@@ -12,12 +12,15 @@ const ordered = (rows: readonly Appraised[]) =>
 
 export function appraisalTable(model: Model, rows: readonly Appraised[], switching: readonly Switching[]): Table {
   const by = new Map(switching.map((s) => [s.id, s]));
+  const e = model.economics;
   const out: Cell[][] = ordered(rows).map((r) => {
     const s = r.summary;
-    const sw = by.get(r.id);
+    const sw = r.appraised ? by.get(r.id) : undefined;
+    const measured = <T,>(v: T): T | null => (r.appraised ? v : null);
+    const note = [r.note, r.appraised && s.eirr.rate === undefined ? `no EIRR: ${s.eirr.reason}` : undefined].filter((x) => x !== undefined).join('; ');
     return [
-      model.name, r.id, r.online ?? null, r.capexMusd, s.pvCosts, s.pvBenefits, s.npv, s.bcr ?? null, s.eirr.rate ?? null, s.paybackYear ?? null,
-      s.eirr.rate === undefined ? s.eirr.reason : null,
+      model.name, r.id, r.online ?? null, r.capexMusd, s.pvCosts, s.pvBenefits, measured(s.npv), measured(s.bcr ?? null), measured(s.eirr.rate ?? null),
+      measured(s.paybackYear ?? null), e.discountRate, e.sunk === 'exclude' ? 'excluded' : 'compounded', note || null,
       r.npvAlone ?? null,
       sw?.capex.value !== undefined ? sw.capex.value * 100 : null,
       sw?.growth.value !== undefined ? sw.growth.value * 100 : null,
@@ -27,7 +30,7 @@ export function appraisalTable(model: Model, rows: readonly Appraised[], switchi
     file: 'appraisal.csv',
     header: [
       'scenario', 'project', 'online', 'capex_musd', 'pv_costs_musd', 'pv_benefits_musd', 'npv_musd', 'bcr', 'eirr', 'payback_year',
-      'eirr_note', 'npv_alone_musd', 'switch_capex_pct', 'switch_growth_pp',
+      'discount_rate', 'costs_before_base', 'note', 'npv_alone_musd', 'switch_capex_pct', 'switch_growth_pp',
     ],
     rows: out,
   };
@@ -38,10 +41,14 @@ export function appraisalYearsTable(model: Model, rows: readonly Appraised[]): T
   const s = model.volumeUnit.suffix;
   const sorted = ordered(rows);
   const out: Cell[][] = [];
-  for (let y = 0; y < model.years; y++) {
+  // From the first year with a cost (a capex profile may reach before the simulated years).
+  const first = Math.min(...sorted.map((r) => r.streams.startYear));
+  for (let year = first; year < model.startYear + model.years; year++) {
     for (const r of sorted) {
       const st = r.streams;
-      out.push([model.name, model.startYear + y, r.id, st.deltaServed[y]! * k, st.deltaTonneDays[y]! * k, st.benefits[y]!, st.costs[y]!]);
+      const i = year - st.startYear;
+      const at = (a: readonly number[]) => (i >= 0 ? a[i]! : 0);
+      out.push([model.name, year, r.id, at(st.deltaServed) * k, at(st.deltaTonneDays) * k, at(st.benefits), at(st.costs)]);
     }
   }
   return { file: 'appraisal-years.csv', header: ['scenario', 'year', 'project', `delta_served${s}`, 'delta_tonne_days', 'benefit_musd', 'cost_musd'], rows: out };

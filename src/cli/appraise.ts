@@ -17,7 +17,7 @@ export type AppraiseArgs = TableCommandArgs;
 export async function appraiseCommand(args: AppraiseArgs, io: Io): Promise<number> {
   const { model, ...loaded } = loadForCommand(args.scenario, io, args.set);
   const { rows, runs } = appraise(model);
-  const switching = rows.map((r) => switchingValues(model, r.id, runs));
+  const switching = rows.filter((r) => r.appraised).map((r) => switchingValues(model, r.id, runs));
   const tables = [appraisalTable(model, rows, switching), appraisalYearsTable(model, rows)];
   const outDir = outputFolder(args.out, model.name, '-appraisal', args.set);
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
@@ -25,7 +25,10 @@ export async function appraiseCommand(args: AppraiseArgs, io: Io): Promise<numbe
   writeFilesAtomically(outDir, [
     ...tables.map((t) => ({ name: t.file, content: toCsv(t, dialect) })),
     manifestFile('appraise', { model, ...loaded }, args, tables.map((t) => t.file), io, {
-      appraisal: { discount_rate: e.discountRate, base_year: e.baseYear, hurdle_rate: e.hurdleRate, defaults_used: e.defaulted },
+      appraisal: {
+        discount_rate: e.discountRate, base_year: e.baseYear, hurdle_rate: e.hurdleRate, conversion_factor: e.conversionFactor,
+        costs_before_base: e.sunk === 'exclude' ? 'excluded' : 'compounded', defaults_used: e.defaulted,
+      },
     }),
   ]);
   const report = args.report ? await writeReport(outDir, false) : undefined;
@@ -48,22 +51,30 @@ const DEFAULT_TEXT: Record<string, string> = {
 export function appraisalText(model: Model, rows: readonly Appraised[], switching: readonly Switching[], outDir: string): string {
   const e = model.economics;
   const lines = [
-    `${model.name}: appraisal of ${model.projects.length} projects, discounted at ${pct(e.discountRate)}/yr to ${e.baseYear}, hurdle EIRR ${pct(e.hurdleRate)} → ${outDir}/`,
+    `${model.name}: appraisal of ${model.projects.length} projects, discounted at ${pct(e.discountRate)}/yr (economics.appraisal.discount_rate) to ${e.baseYear}, hurdle EIRR ${pct(e.hurdleRate)} → ${outDir}/`,
+    `money in million USD at economic prices (conversion factor ${e.conversionFactor}); costs and benefits before ${e.baseYear} ${e.sunk === 'exclude' ? 'excluded (sunk)' : 'compounded to it'}`,
   ];
   if (e.defaulted.length > 0) lines.push(`defaults used: ${e.defaulted.map((k) => DEFAULT_TEXT[k] ?? k).join('; ')}; see docs/appraisal.md`);
   const table = rows.map((r) => {
     const s = r.summary;
+    if (!r.appraised) return [r.id, r.online === undefined ? '' : String(r.online), n(r.capexMusd), '', '', '', '', 'not appraised'];
     return [
       r.id, r.online === undefined ? '' : String(r.online), n(r.capexMusd), n(s.npv), s.bcr === undefined ? '' : s.bcr.toFixed(2),
       s.eirr.rate === undefined ? '–' : pct(s.eirr.rate), r.npvAlone === undefined ? '' : n(r.npvAlone), verdict(r, e.hurdleRate),
     ];
   });
-  const out = [lines.join('\n'), textTable(['project', 'online', 'capex', 'npv', 'bcr', 'eirr', 'npv_alone', 'verdict'], table).trimEnd()];
+  const out = [lines.join('\n'), textTable(['project', 'online', 'capex M USD', 'npv M USD', 'bcr', 'eirr', 'npv_alone M USD', 'verdict'], table).trimEnd()];
+  const notes = rows.filter((r) => r.note !== undefined && (r.id === PROGRAMME || r.appraised));
+  for (const r of notes) out.push(`${r.id}: ${r.note}`);
+  const uncosted = rows.filter((r) => !r.appraised && r.id !== PROGRAMME);
+  const byReason = new Map<string, string[]>();
+  for (const r of uncosted) byReason.set(r.note!, [...(byReason.get(r.note!) ?? []), r.id]);
+  for (const [reason, ids] of byReason) out.push(`${reason} (${ids.length}): ${ids.join(', ')}`);
   const together = rows.filter((r) => r.npvAlone !== undefined && r.summary.npv > 0 && r.npvAlone <= 0);
   if (together.length > 0) {
     out.push(`worth it only with the others (NPV last in > 0, alone ≤ 0): ${together.map((r) => r.id).join(', ')}`);
   }
-  const noRate = rows.filter((r) => r.summary.eirr.rate === undefined);
+  const noRate = rows.filter((r) => r.appraised && r.summary.eirr.rate === undefined);
   for (const r of noRate) out.push(`no EIRR for ${r.id}: ${(r.summary.eirr as { reason: string }).reason}`);
   out.push('switching values (NPV = 0):');
   for (const s of switching) out.push(`  ${s.id}: ${switchText(s.capex, 'capex')}; ${switchText(s.growth, 'growth')}`);

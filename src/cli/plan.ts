@@ -54,7 +54,7 @@ async function plan(args: PlanArgs, io: Io, checkpoint: () => Promise<void>): Pr
       objective,
       planning: objective === 'npv'
         ? { discount_rate: model.economics.discountRate, base_year: model.economics.baseYear, from: 'economics.appraisal' }
-        : { discount_rate: model.planning.discountRate, base_year: model.planning.baseYear },
+        : { discount_rate: model.planning.discountRate, base_year: model.planning.baseYear, from: model.planning.discountRateFrom },
       solver: 'HiGHS (highs on npm): one MILP, then ties broken by fewer projects, then later openings',
       ...chosen.manifest,
     }),
@@ -81,7 +81,8 @@ function planText(model: Model, online: Decisions, pv: readonly number[], planne
   const r = objective === 'npv' ? model.economics : model.planning;
   const n = (x: number) => String(+x.toFixed(3));
   const what = objective === 'npv' ? 'the most net present value, discounted' : 'capex discounted';
-  const head = `${model.name}: plan over ${model.candidates.length} candidates, ${what} at ${+(r.discountRate * 100).toFixed(4)} %/yr to ${r.baseYear} → ${outDir}/\n`;
+  const from = objective === 'npv' ? 'economics.appraisal.discount_rate' : model.planning.discountRateFrom;
+  const head = `${model.name}: plan over ${model.candidates.length} candidates, ${what} at ${+(r.discountRate * 100).toFixed(4)} %/yr (${from}) to ${r.baseYear} → ${outDir}/\n`;
   const rows = model.candidates
     .map((k, i) => ({ k, i }))
     .sort((a, b) => (online[a.i] ?? Infinity) - (online[b.i] ?? Infinity) || (a.k.id < b.k.id ? -1 : 1))

@@ -51,7 +51,10 @@ export interface ProjectModel extends ChangeModel {
   readonly online: number;
   /** R in "year online+k gets (k+1)/R of the change"; at least 1. */
   readonly rampYears: number;
+  /** Million USD, financial prices; undefined when the scenario gives none. */
   readonly capexMusd: number | undefined;
+  /** Shares of capex in consecutive years ending with `online` (sum 1). */
+  readonly capexProfile: readonly number[];
   readonly name: string;
   /** For a candidate (Model.candidates): the last year it may open; `online` is the earliest. */
   readonly latest: number;
@@ -120,6 +123,8 @@ export interface TargetModel {
 /** How `corridor plan` values capex. */
 export interface PlanningModel {
   readonly discountRate: number;
+  /** Where the rate comes from, for the printed summary (`planning.discount_rate`, or the economic rate). */
+  readonly discountRateFrom: string;
   readonly baseYear: number;
 }
 
@@ -140,6 +145,10 @@ export interface EconomicsModel {
   readonly discountRate: number;
   readonly hurdleRate: number;
   readonly baseYear: number;
+  /** Financial → economic prices, on capex and opex (1: none). */
+  readonly conversionFactor: number;
+  /** Costs and benefits before the base year: compounded to it, or left out. */
+  readonly sunk: 'compound' | 'exclude';
   /** Keys whose built-in defaults the scenario relies on (corridor appraise names them). */
   readonly defaulted: readonly string[];
 }

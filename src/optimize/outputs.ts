@@ -15,14 +15,16 @@ import { optimisedModel } from './network-demand.js';
 
 /** plan.csv: one row per candidate, by id; with --objective npv, what each built candidate adds (last in). */
 export function planTable(model: Model, online: Decisions, pv: readonly number[], value?: NetValue): Table {
+  // One rate per scenario: the appraisal's for an NPV plan, planning's own (if given) for a least-cost one.
+  const rate = value ? model.economics.discountRate : model.planning.discountRate;
   const rows: Cell[][] = model.candidates
     .map((k, i) => ({ k, i }))
     .sort((a, b) => (a.k.id < b.k.id ? -1 : 1))
     .map(({ k, i }) => [
-      model.name, k.id, online[i] !== undefined, online[i] ?? null, k.capexMusd ?? null, online[i] !== undefined ? pv[i]! : null,
+      model.name, k.id, online[i] !== undefined, online[i] ?? null, k.capexMusd ?? null, online[i] !== undefined ? pv[i]! : null, rate,
       ...(value ? [value.candidatePvBenefits[i] ?? null, value.candidateNpv[i] ?? null] : []),
     ]);
-  const header = ['scenario', 'project', 'build', 'online', 'capex_musd', 'pv_capex_musd', ...(value ? ['pv_benefits_musd', 'npv_musd'] : [])];
+  const header = ['scenario', 'project', 'build', 'online', 'capex_musd', 'pv_capex_musd', 'discount_rate', ...(value ? ['pv_benefits_musd', 'npv_musd'] : [])];
   return { file: 'plan.csv', header, rows };
 }
 

@@ -8,7 +8,7 @@ import { isMet, required, targetYearIndices } from '../engine/targets.js';
 import { flowVolume, routingRows } from './network.js';
 import type { Program, Row, Solution, Solver, SolveOptions } from './solver.js';
 import { costsOf } from '../appraise/appraise.js';
-import { discountFactor, presentValue as presentValue_ } from '../appraise/cashflow.js';
+import { capexPresentValue, discountFactor, discountingOf, presentValue as presentValue_ } from '../appraise/cashflow.js';
 
 /** A candidate's opening year, or undefined when it is not built; by index into model.candidates. */
 export type Decisions = readonly (number | undefined)[];
@@ -46,10 +46,14 @@ export interface PlanOptions extends SolveOptions {
   readonly ignoreTargets?: boolean;
 }
 
-/** Present value of a candidate's capex if it opens in `year`: a lump sum discounted to the base year. */
+/** Present value of a candidate's capex if it opens in `year`, spread by its profile, at the planning rate. */
 export function presentValue(model: Model, k: ProjectModel, year: number): number {
-  return (k.capexMusd ?? 0) / (1 + model.planning.discountRate) ** (year - model.planning.baseYear);
+  return capexPresentValue(k.capexMusd ?? 0, k.capexProfile, year, model.planning.discountRate, model.planning.baseYear);
 }
+
+/** The same at the appraisal's rate (what plan.csv's pv column shows for an NPV plan). */
+export const economicCapexPv = (model: Model, k: ProjectModel, year: number): number =>
+  capexPresentValue(k.capexMusd ?? 0, k.capexProfile, year, model.economics.discountRate, model.economics.baseYear);
 
 /** The model with the decided candidates as projects (opening in their year) and the others left out. */
 export function withDecisions(model: Model, online: Decisions): Model {
@@ -112,7 +116,7 @@ export function solvePlan(model: Model, solver: Solver, options: PlanOptions = {
   openings.forEach((o, j) => {
     if (latest.x[programme.zCol(j)]! > 0.5) {
       online[o.k] = o.year;
-      pv[o.k] = npv ? (model.candidates[o.k]!.capexMusd ?? 0) * discountFactor(model.economics.discountRate, o.year, model.economics.baseYear) : o.pv;
+      pv[o.k] = npv ? economicCapexPv(model, model.candidates[o.k]!, o.year) : o.pv;
     }
   });
   return { feasible: true, online, pv, ...(npv ? { value: netValue(model, programme, openings, online, solve) } : {}) };
@@ -125,9 +129,9 @@ export function solvePlan(model: Model, solver: Solver, options: PlanOptions = {
  * (src/appraise/appraise.ts, costsOf: the same rules as corridor appraise).
  */
 export function pvCosts(model: Model, k: ProjectModel, year: number): number {
-  const { costs, residual } = costsOf(model, [{ ...k, online: year }]);
-  const e = model.economics;
-  return presentValue_(costs, model.startYear, e.discountRate, e.baseYear) - residual * discountFactor(e.discountRate, model.startYear + model.years - 1, e.baseYear);
+  const { startYear, costs, residual } = costsOf(model, [{ ...k, online: year }]);
+  const d = discountingOf(model.economics);
+  return presentValue_(costs, startYear, d.rate, d.baseYear, d.from) - residual * discountFactor(d.rate, model.startYear + model.years - 1, d.baseYear);
 }
 
 /**

@@ -9,7 +9,7 @@
 import { effectiveCapacity } from '../engine/capacity.js';
 import type { Model } from '../engine/model.js';
 import type { Future } from './futures.js';
-import { buildProgramme, gains, presentValue, pvCosts, type Decisions, type Objective } from './plan.js';
+import { buildProgramme, economicCapexPv, gains, presentValue, pvCosts, type Decisions, type Objective } from './plan.js';
 import { solveBenders } from './benders.js';
 import type { Program, Row, Solution, Solver, SolveOptions } from './solver.js';
 
@@ -149,7 +149,7 @@ function decided(central: Model, openings: readonly { k: number; year: number; p
     if (x[j]! > 0.5) {
       online[o.k] = o.year;
       const k = central.candidates[o.k]!;
-      pv[o.k] = npv ? (k.capexMusd ?? 0) * (1 + central.economics.discountRate) ** -(o.year - central.economics.baseYear) : o.pv;
+      pv[o.k] = npv ? economicCapexPv(central, k, o.year) : o.pv;
     }
   });
   return { online: online as Decisions, pv };

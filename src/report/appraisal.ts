@@ -15,16 +15,19 @@ export function appraisalReport(dir: string, manifest: Manifest): Report {
   const a = (manifest as { appraisal?: { discount_rate: number; base_year: number; hurdle_rate: number; defaults_used: string[] } }).appraisal!;
   const findings: string[] = [];
   const programme = rows.find((r) => r.project === PROGRAMME);
-  if (programme) {
-    findings.push(`The programme: NPV ${fmt(+programme.npv_musd!)} M USD, BCR ${programme.bcr ? fmt(+programme.bcr) : '–'}, EIRR ${programme.eirr ? `${fmt(+programme.eirr * 100)} %` : `none (${programme.eirr_note})`}.`);
+  const appraised = (r: Record<string, string>) => r.npv_musd !== '';
+  if (programme && appraised(programme)) {
+    findings.push(`The programme: NPV ${fmt(+programme.npv_musd!)} M USD, BCR ${programme.bcr ? fmt(+programme.bcr) : '–'}, EIRR ${programme.eirr ? `${fmt(+programme.eirr * 100)} %` : 'none'}${programme.note ? ` (${programme.note})` : ''}.`);
   }
-  for (const r of rows) {
+  const uncosted = rows.filter((r) => !appraised(r));
+  if (uncosted.length > 0) findings.push(`Not appraised (no costs to weigh the benefits against): ${uncosted.map((r) => r.project).join(', ')}.`);
+  for (const r of rows.filter(appraised)) {
     const capex = r.switch_capex_pct === '' ? 'no capex switching value' : `capex ${+r.switch_capex_pct! >= 0 ? `${fmt(+r.switch_capex_pct!)} % higher` : `${fmt(-r.switch_capex_pct!)} % lower`}`;
     const growth = r.switch_growth_pp === '' ? 'no demand-growth switching value within ±30 points' : `demand growth ${fmt(Math.abs(+r.switch_growth_pp!))} points a year ${+r.switch_growth_pp! >= 0 ? 'faster' : 'slower'}`;
     findings.push(`${r.project}: NPV ${fmt(+r.npv_musd!)} M USD turns to 0 with ${capex}, or with ${growth}.`);
   }
   if (a.defaults_used.length > 0) notes.push(`Built-in defaults used (docs/appraisal.md gives their sources and how the estimates were made): ${a.defaults_used.join(', ')}.`);
-  const projects = rows.filter((r) => r.project !== PROGRAMME);
+  const projects = rows.filter((r) => r.project !== PROGRAMME && appraised(r));
   const charts = [npvChart(projects, name), cashFlowChart(years.filter((r) => r.project === PROGRAMME), a.discount_rate, a.base_year, name)];
   return {
     title: `${name}: appraisal`,

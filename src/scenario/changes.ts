@@ -42,24 +42,41 @@ function buildProject(
     check.report([...path], 'missing required key "online"', { hint: 'the first year with any effect; only a candidate may leave it out' });
     return undefined;
   }
-  const online = projectYear(vc, [...path, 'online'], input.online ?? s.years.start, check);
-  const latest = projectYear(vc, [...path, 'latest'], input.latest ?? s.years.end, check);
-  if (!change || online === undefined || latest === undefined || !checkCandidate(input, path, online, latest, s, check)) return undefined;
+  const online = projectConstant(vc, [...path, 'online'], input.online ?? s.years.start, 'year', check);
+  const latest = projectConstant(vc, [...path, 'latest'], input.latest ?? s.years.end, 'year', check);
+  const capex = input.capex_musd === undefined ? undefined : projectConstant(vc, [...path, 'capex_musd'], input.capex_musd, 'musd', check);
+  if (capex !== undefined && capex > MAX_CAPEX_MUSD) {
+    check.report([...path, 'capex_musd'], `capex of ${capex} million USD is beyond any project (at most ${MAX_CAPEX_MUSD.toLocaleString('en-US')})`, { hint: 'capex is in million USD: 1200 for US$1.2 bn' });
+    return undefined;
+  }
+  const capexProfile = input.capex_profile ?? [1];
+  const profileSum = capexProfile.reduce((a, b) => a + b, 0);
+  if (Math.abs(profileSum - 1) > 1e-9) {
+    check.report([...path, 'capex_profile'], `the shares of capex must sum to 1 (they sum to ${+profileSum.toFixed(12)})`, {
+      hint: 'one share per year, ending with the opening year, e.g. [0.3, 0.4, 0.3]',
+    });
+    return undefined;
+  }
+  if (!change || online === undefined || latest === undefined || (input.capex_musd !== undefined && capex === undefined) || !checkCandidate(input, path, online, latest, s, check)) return undefined;
   return {
     ...change,
     target: input.target,
     name: input.name ?? input.id,
     online,
     rampYears: Math.max(1, input.ramp_years ?? 1),
-    capexMusd: input.capex_musd,
+    capexMusd: capex,
+    capexProfile,
     candidate,
     latest,
   };
 }
 
-/** A project's year (`online`, `latest`): a whole year that does not depend on `yr`. */
-function projectYear(vc: ValueContext | undefined, path: Path, value: ProjectInput['online'] & {}, check: Checker): number | undefined {
-  const years = check.value(vc, path, value, 'year');
+/** Million USD: capex beyond this is a slip of units, not a project (and would overflow nothing, but mean nothing). */
+const MAX_CAPEX_MUSD = 1e7;
+
+/** A project's year (`online`, `latest`) or capex: one value that does not depend on `yr`. */
+function projectConstant(vc: ValueContext | undefined, path: Path, value: ProjectInput['online'] & {}, kind: 'year' | 'musd', check: Checker): number | undefined {
+  const years = check.value(vc, path, value, kind);
   if (years && years.some((y) => y !== years[0])) {
     check.report(path, `\`${String(path[path.length - 1])}\` must not depend on \`yr\``, { hint: 'use params only' });
     return undefined;

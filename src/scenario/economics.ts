@@ -25,6 +25,10 @@ export const ECONOMIC_DEFAULTS = {
   opexMusdPerYear: 0,
 } as const;
 
+/** Beyond these a value is a slip of units, and discounting it over two centuries loses every digit. */
+const MAX_LIFE_YEARS = 1000;
+const MAX_OPEX_MUSD = 1e6;
+
 const CURRENCY_HINT = 'a bare number is in USD; another currency needs its rate in `units`, e.g. `EUR: "1.08 USD"`';
 
 export function buildEconomics(
@@ -62,11 +66,15 @@ export function buildEconomics(
   checkIds(check, e.projects, projects.map((p) => p.id), ['economics', 'projects'], 'project');
 
   const life = (path: KeyPath, v: number | undefined) => {
-    if (v !== undefined && !(v > 0 && Number.isFinite(v))) check.report(path, `an economic life must be a positive number of years (got ${v})`, { hint: 'e.g. life_years: 40' });
+    if (v !== undefined && !(v > 0 && v <= MAX_LIFE_YEARS)) {
+      check.report(path, `an economic life must be a positive number of years, at most ${MAX_LIFE_YEARS} (got ${v})`, { hint: 'e.g. life_years: 40' });
+    }
     return v;
   };
   const opex = (path: KeyPath, v: number | undefined) => {
-    if (v !== undefined && !(v >= 0 && Number.isFinite(v))) check.report(path, `opex must be a non-negative number of million USD per year (got ${v})`);
+    if (v !== undefined && !(v >= 0 && v <= MAX_OPEX_MUSD)) {
+      check.report(path, `opex must be a non-negative number of million USD per year, at most ${MAX_OPEX_MUSD.toLocaleString('en-US')} (got ${v})`, { hint: 'opex is in million USD a year: 12 for US$12 m' });
+    }
     return v;
   };
   const defaultLife = life(['economics', 'life_years'], e.life_years) ?? ECONOMIC_DEFAULTS.lifeYears;
@@ -91,7 +99,16 @@ export function buildEconomics(
   if (a.discount_rate === undefined) defaulted.push('discount_rate');
   const discountRate = rate(check, ['economics', 'appraisal', 'discount_rate'], a.discount_rate) ?? ECONOMIC_DEFAULTS.discountRate;
   const hurdleRate = rate(check, ['economics', 'appraisal', 'hurdle_rate'], a.hurdle_rate) ?? discountRate;
-  return { valuePerT, valueOfTime, projects: costs, discountRate, hurdleRate, baseYear: a.base_year ?? planningBaseYear, defaulted };
+  const cf = a.conversion_factor;
+  if (cf !== undefined && !(cf > 0 && cf <= 10)) {
+    check.report(['economics', 'appraisal', 'conversion_factor'], `a conversion factor must be above 0 and at most 10 (got ${cf})`, {
+      hint: 'economic ÷ financial prices, e.g. 0.9 where 10 % of a price is taxes and duties',
+    });
+  }
+  return {
+    valuePerT, valueOfTime, projects: costs, discountRate, hurdleRate, baseYear: a.base_year ?? planningBaseYear,
+    conversionFactor: cf !== undefined && cf > 0 && cf <= 10 ? cf : 1, sunk: a.sunk ?? 'compound', defaulted,
+  };
 }
 
 /** A money value per year; an unknown name in it (a currency without a rate) gets the hint that says how to define one. */

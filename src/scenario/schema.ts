@@ -85,7 +85,14 @@ export const ProjectSchema = z.strictObject({
   ),
   ramp_years: z.number().int().min(0).optional().describe('Year online+k gets (k+1)/R of the change; 0 or 1: all at once.'),
   cargo: z.string().optional().describe('Capacity changed: `total` or a cargo class of the target. Default: all of its capacities.'),
-  capex_musd: z.number().min(0).optional().describe('Capital cost in million USD (required for a candidate).'),
+  capex_musd: Value.optional().describe(
+    'Capital cost in million USD, financial prices (required for a candidate): a number, or an expression of params (e.g. an optimism-bias factor that `uncertainty` draws).',
+  ),
+  capex_profile: z
+    .array(z.number().min(0))
+    .min(1)
+    .optional()
+    .describe('Shares of capex spent in consecutive years ending with the opening year, summing to 1 (default `[1]`: all in the opening year); it may reach before `years.start`.'),
   candidate: z.boolean().optional().describe(
     'An option, not a decision: `corridor run` leaves it out, `corridor plan` decides whether and when to build it (between `online` and `latest`).',
   ),
@@ -161,7 +168,7 @@ export const TargetSchema = z.strictObject({
 
 export const PlanningSchema = z
   .strictObject({
-    discount_rate: z.number().optional().describe('Rate per year that `corridor plan` discounts capex at, in [0, 1) (default 0.05).'),
+    discount_rate: z.number().optional().describe('Rate per year that `corridor plan` discounts capex at, in [0, 1) (default `economics.appraisal.discount_rate`, else 0.09: one rate per scenario unless planning names its own).'),
     base_year: z.number().int().min(1900).max(2200).optional().describe('Year that present values refer to (default `years.start`).'),
   })
   .describe('How `corridor plan` values capex: Σ capex / (1 + discount_rate)^(online − base_year).');
@@ -191,6 +198,11 @@ export const EconomicsSchema = z
         discount_rate: z.number().optional().describe('Economic discount rate per year, in [0, 1) (default 0.09, ADB 2017).'),
         base_year: z.number().int().min(1900).max(2200).optional().describe('Year present values refer to (default `planning.base_year`, else `years.start`).'),
         hurdle_rate: z.number().optional().describe('EIRR a project must reach to be worth it (default: the discount rate).'),
+        conversion_factor: z.number().optional().describe('Financial to economic prices, applied to capex and opex (default 1).'),
+        sunk: z
+          .enum(['compound', 'exclude'])
+          .optional()
+          .describe('Costs and benefits before the base year: `compound` them to it (default) or `exclude` them (sunk costs left out).'),
       })
       .optional()
       .describe('How `corridor appraise` and `corridor plan --objective npv` discount.'),

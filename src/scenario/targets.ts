@@ -3,11 +3,11 @@
 import type { PlanningModel, TargetModel } from '../engine/model.js';
 import type { ValueContext } from '../units/values.js';
 import { byId, checkYearRange, type Checker } from './checker.js';
+import { ECONOMIC_DEFAULTS } from './economics.js';
 import { didYouMean } from './problems.js';
 import type { ScenarioInput } from './schema.js';
 import { itemPath } from './shape.js';
 
-export const DEFAULT_DISCOUNT_RATE = 0.05;
 
 /** `flowIds`: the flows' ids in the model's order. */
 export function buildTargets(s: ScenarioInput, vc: ValueContext | undefined, flowIds: readonly string[], check: Checker): TargetModel[] {
@@ -53,9 +53,15 @@ export function buildTargets(s: ScenarioInput, vc: ValueContext | undefined, flo
 }
 
 export function readPlanning(s: ScenarioInput, check: Checker): PlanningModel {
-  const discountRate = s.planning?.discount_rate ?? DEFAULT_DISCOUNT_RATE;
-  if (!(discountRate >= 0 && discountRate < 1)) {
-    check.report(['planning', 'discount_rate'], `the discount rate must lie in [0, 1) (got ${discountRate})`, { hint: 'a share per year: 0.05 for 5 %' });
+  // One discount rate per scenario unless planning names its own (product.md, "Costs as a bank counts them").
+  // (economics checks its own rate.)
+  const valid = (r: number | undefined) => (r !== undefined && r >= 0 && r < 1 ? r : undefined);
+  const own = s.planning?.discount_rate;
+  if (own !== undefined && valid(own) === undefined) {
+    check.report(['planning', 'discount_rate'], `the discount rate must lie in [0, 1) (got ${own})`, { hint: 'a share per year: 0.05 for 5 %' });
   }
-  return { discountRate, baseYear: s.planning?.base_year ?? s.years.start };
+  const economic = valid(s.economics?.appraisal?.discount_rate);
+  const discountRate = valid(own) ?? economic ?? ECONOMIC_DEFAULTS.discountRate;
+  const discountRateFrom = own !== undefined ? 'planning.discount_rate' : economic !== undefined ? 'economics.appraisal.discount_rate' : 'the default economic rate';
+  return { discountRate, discountRateFrom, baseYear: s.planning?.base_year ?? s.years.start };
 }

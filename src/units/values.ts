@@ -6,11 +6,12 @@ import { VOLUME_UNIT, type MathContext } from './math.js';
 
 /** What a value measures, and so how a bare number and a unit are read. */
 /** `usd_per_t_signed`: money per mass that may be negative (a route's constant). */
-export type Kind = 'volume' | 'ratio' | 'days' | 'year' | 'usd_per_t' | 'usd_per_t_signed' | 'usd_per_t_day';
+export type Kind = 'volume' | 'ratio' | 'musd' | 'days' | 'year' | 'usd_per_t' | 'usd_per_t_signed' | 'usd_per_t_day';
 
 const KIND_TEXT: Record<Kind, string> = {
   volume: `a mass per time (a bare number is ${VOLUME_UNIT}, or e.g. "60 train/day")`,
   ratio: 'a plain number',
+  musd: 'a number of million USD (a bare number, or an expression of params)',
   days: 'a time (a bare number is days, or e.g. "18 h")',
   year: 'a calendar year',
   usd_per_t: 'money per mass (a bare number is USD/t, or e.g. "12 USD/t")',

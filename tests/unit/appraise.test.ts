@@ -140,13 +140,15 @@ describe('cash-flow measures on random streams', () => {
     return { startYear: 2030, benefits: [0, ...benefit.slice(0, years - 1)], costs: [capex, ...opex.slice(0, years - 1)] };
   });
 
+  const at = (rate: number) => ({ rate, baseYear: 2030, from: -Infinity });
+
   it('NPV at the EIRR is 0 within 1e-6 of the PV of costs', () => {
     fc.assert(
       fc.property(conventional, (cf) => {
         const r = eirr(cf);
         if (r.rate === undefined) return;
-        const pvCosts = summarize(cf, r.rate, 2030).pvCosts;
-        expect(Math.abs(npvAt(cf, r.rate, 2030))).toBeLessThanOrEqual(1e-6 * pvCosts);
+        const pvCosts = summarize(cf, at(r.rate)).pvCosts;
+        expect(Math.abs(npvAt(cf, at(r.rate)))).toBeLessThanOrEqual(1e-6 * pvCosts);
       }),
       { numRuns: 300 },
     );
@@ -157,7 +159,7 @@ describe('cash-flow measures on random streams', () => {
       fc.property(conventional, fc.double({ min: 0, max: 0.5, noNaN: true }), fc.double({ min: 0.001, max: 0.5, noNaN: true }), (cf, r, dr) => {
         // Net flow: −capex + ... the first year's net is the only negative one when opex ≤ benefits; else skip.
         if (cf.benefits.some((b, i) => i > 0 && b < cf.costs[i]!)) return;
-        expect(npvAt(cf, r + dr, 2030)).toBeLessThanOrEqual(npvAt(cf, r, 2030) + 1e-9);
+        expect(npvAt(cf, at(r + dr))).toBeLessThanOrEqual(npvAt(cf, at(r)) + 1e-9);
       }),
       { numRuns: 300 },
     );
@@ -188,21 +190,87 @@ describe('corridor appraise of the Middle Corridor baseline', () => {
       const html = fs.readFileSync(path.join(dir, 'report.html'), 'utf8');
       expect(html).toContain('Net present value per project');
       expect(html).toContain('Cumulative discounted cash flow of the programme');
-      expect(r.out).toMatch(/^middle-corridor: appraisal of 14 projects, discounted at 9 %\/yr to 2026, hurdle EIRR 9 %/);
+      expect(r.out).toMatch(/^middle-corridor: appraisal of 14 projects, discounted at 9 %\/yr \(economics\.appraisal\.discount_rate\) to 2026, hurdle EIRR 9 %/);
+      // 11 of the 14 have no capex (and no opex): "not appraised", never "worth it"; the programme is the 3 costed ones.
+      const uncosted = lines.filter((l) => l.includes('"not appraised: no capex_musd and no opex'));
+      expect(uncosted).toHaveLength(11);
+      for (const l of uncosted) expect(l).toMatch(/,0,0,-?[0-9.e-]+,,,,,0\.09,compounded,/);
+      expect(r.out).not.toMatch(/^(btk-modernisation|poti-yard) .*worth it/m);
+      expect(lines.at(-1)).toMatch(/,2040,.*,the 3 costed projects against none of them; 11 without costs stay in both cases,/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
 
+describe('costs as a bank counts them', () => {
+  // ANNUITY at 10 % to 2030: PV benefits 135.18047633 (20 a year, 2030–2039; worked out above); life 10 = years in service, no residual.
+  const PV_BENEFITS = 135.18047633;
+  const withProject = (extra: string) => ANNUITY.replace('capex_musd: 100 }', `capex_musd: 100${extra} }`);
+
+  it('a capex profile reaching before years.start is compounded to the base year, or left out with sunk: exclude', () => {
+    // [0.5, 0.5] ending 2030: 50 in 2029 (compounded: 50 × 1.1 = 55) and 50 in 2030: PV costs 105, NPV 30.18047633.
+    const compounded = row(appraise(modelOf(withProject(', capex_profile: [0.5, 0.5]'))).rows, 'more');
+    expect(compounded.streams.startYear).toBe(2029);
+    expect(compounded.streams.costs.slice(0, 2)).toEqual([50, 50]);
+    expect(compounded.summary.pvCosts).toBeCloseTo(105, 9);
+    expect(compounded.summary.npv).toBeCloseTo(PV_BENEFITS - 105, 7);
+    // sunk: exclude drops 2029's 50: PV costs 50, NPV 85.18047633.
+    const excluded = row(appraise(modelOf(withProject(', capex_profile: [0.5, 0.5]').replace('base_year: 2030 }', 'base_year: 2030, sunk: exclude }'))).rows, 'more');
+    expect(excluded.summary.pvCosts).toBeCloseTo(50, 9);
+    expect(excluded.summary.npv).toBeCloseTo(PV_BENEFITS - 50, 7);
+  });
+
+  it('the conversion factor scales capex (and so residual value) and opex; capex may be an expression of params', () => {
+    // Capex 100 × 0.9 = 90 in 2030: NPV 135.18047633 − 90.
+    const converted = row(appraise(modelOf(ANNUITY.replace('base_year: 2030 }', 'base_year: 2030, conversion_factor: 0.9 }'))).rows, 'more');
+    expect(converted.summary.npv).toBeCloseTo(PV_BENEFITS - 90, 7);
+    // An optimism-bias factor as a param: 100 × 1.2 = 120.
+    const biased = row(appraise(modelOf(`${ANNUITY.replace('capex_musd: 100', 'capex_musd: "100 * bias"')}params: { bias: 1.2 }\n`)).rows, 'more');
+    expect(biased.capexMusd).toBeCloseTo(120, 12);
+    expect(biased.summary.npv).toBeCloseTo(PV_BENEFITS - 120, 7);
+  });
+
+  it('a project without costs is not appraised, and the programme is the costed projects against none of them', () => {
+    // A second +5, free of cost: with both, 15 for a demand of 10. Without `more`, `free` alone carries all 10 (Δ served 0):
+    // `more` last in is worth −100; the programme (`more` against no `more`, `free` in both cases) the same −100.
+    const text = ANNUITY.replace('projects: [', 'projects: [{ id: free, target: ab, effect: { add: 5 }, online: 2030 }, ');
+    const { rows } = appraise(modelOf(text));
+    const free = row(rows, 'free');
+    expect(free.appraised).toBe(false);
+    expect(free.note).toMatch(/^not appraised: no capex_musd and no opex/);
+    expect(free.npvAlone).toBeUndefined();
+    expect(row(rows, 'more').summary.npv).toBeCloseTo(-100, 9);
+    const programme = row(rows, PROGRAMME);
+    expect(programme.summary.npv).toBeCloseTo(-100, 9);
+    expect(programme.capexMusd).toBe(100);
+    expect(programme.note).toBe('the 1 costed projects against none of them; 1 without costs stay in both cases');
+  });
+});
+
 describe('bad economic input', () => {
+  it('costs that cannot be a project, or cannot be discounted, are refused with positions', () => {
+    const errors = errorsOf(
+      `${ANNUITY.replace('capex_musd: 100 }', 'capex_musd: 1e9 }').replace('life_years: 10', 'life_years: 1e308').replace('base_year: 2030 }', 'base_year: 2030, conversion_factor: 0 }')}
+  opex_musd_per_year: 1e12
+  projects: { more: { life_years: 20 } }
+`,
+    );
+    expect(errors.find((e) => e.includes('capex_musd'))).toMatch(/projects\[0\]\.capex_musd: capex of 1000000000 million USD is beyond any project/);
+    expect(errors.find((e) => e.includes('economics.life_years'))).toMatch(/at most 1000 \(got 1e\+308\)/);
+    expect(errors.find((e) => e.includes('conversion_factor'))).toMatch(/a conversion factor must be above 0 and at most 10 \(got 0\)/);
+    expect(errors.find((e) => e.includes('opex_musd_per_year'))).toMatch(/at most 1,000,000 \(got 1000000000000\)/);
+    const profile = errorsOf(ANNUITY.replace('capex_musd: 100 }', 'capex_musd: 100, capex_profile: [0.5, 0.4] }'));
+    expect(profile).toEqual([expect.stringMatching(/:7:.*projects\[0\]\.capex_profile: the shares of capex must sum to 1 \(they sum to 0\.9\)/)]);
+  });
+
   it('is reported at once with positions', () => {
     const errors = errorsOf(`${ANNUITY.replace('value_per_t: 4 USD/t', 'value_per_t: 25 EUR/t').replace('life_years: 10', 'life_years: -5').replace('discount_rate: 0.1', 'discount_rate: 1.5')}
   flows: { g: { value_per_t: "5 km" } }
 `);
     // Lines counted in ANNUITY as the template lays it out (it starts with an empty line).
     expect(errors.find((e) => e.includes('economics.value_per_t'))).toMatch(/:9:16: economics\.value_per_t: .*unknown name "EUR".*another currency needs its rate in `units`/);
-    expect(errors.find((e) => e.includes('economics.life_years'))).toMatch(/:11:15: economics\.life_years: an economic life must be a positive number of years \(got -5\)/);
+    expect(errors.find((e) => e.includes('economics.life_years'))).toMatch(/:11:15: economics\.life_years: an economic life must be a positive number of years, at most 1000 \(got -5\)/);
     expect(errors.find((e) => e.includes('discount_rate'))).toMatch(/economics\.appraisal\.discount_rate: a rate must lie in \[0, 1\) \(got 1\.5\)/);
     // economics.flows.g names no flow: a warning (a variant may have removed it), not an error.
     expect(errors.find((e) => e.includes('economics.flows.g'))).toBeUndefined();

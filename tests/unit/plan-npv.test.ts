@@ -55,7 +55,7 @@ describe('NPV plans worked by hand', () => {
       expect(r.code).toBe(0);
       // PV benefits 2 years × 20 = 40; capex 150 less the residual 150 × 4/6 = 100: costs 50; NPV −10.
       expect(fs.readFileSync(path.join(dir, 'out', 'plan.csv'), 'utf8')).toBe(
-        'scenario,project,build,online,capex_musd,pv_capex_musd,pv_benefits_musd,npv_musd\nnpv,more,true,2034,150,150,40,-10\n',
+        'scenario,project,build,online,capex_musd,pv_capex_musd,discount_rate,pv_benefits_musd,npv_musd\nnpv,more,true,2034,150,150,0,40,-10\n',
       );
       expect(r.out).toContain('worth building even without a target (the NPV plan without them builds): none\nbuilt only to meet the targets: more\ncost of the targets: 10 M USD of NPV (0 M USD without them)\n');
       // Without targets, a least-cost plan has nothing to aim at: a usage error that names the way out.

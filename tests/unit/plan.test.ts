@@ -19,10 +19,14 @@ beforeAll(async () => {
   solver = await Solver.load();
 });
 
-/** One link of 5 Mt/year, one flow of 10, 2030–2035, 5 %/yr discounting to 2030. */
+/**
+ * One link of 5 Mt/year, one flow of 10, 2030–2035, 5 %/yr discounting to 2030:
+ * the economic rate, which plans use when `planning` names no rate of its own.
+ */
 const BASE = `
 name: p
 years: { start: 2030, end: 2035 }
+economics: { appraisal: { discount_rate: 0.05 } }
 nodes: [{ id: a }, { id: b }]
 links: [{ id: ab, from: a, to: b, capacity: 5 }]
 flows: [{ id: f, origin: a, destination: b, demand: 10, routes: [{ id: r, via: [ab] }] }]
@@ -117,7 +121,7 @@ projects:
       expect(r.code).toBe(0);
       const read = (f: string) => fs.readFileSync(path.join(out, f), 'utf8');
       // 100 / 1.05^3 = 86.383760 (six places).
-      expect(read('plan.csv')).toBe('scenario,project,build,online,capex_musd,pv_capex_musd\np,big,true,2033,100,86.38376\np,small,false,,60,\n');
+      expect(read('plan.csv')).toBe('scenario,project,build,online,capex_musd,pv_capex_musd,discount_rate\np,big,true,2033,100,86.38376,0.05\np,small,false,,60,,0.05\n');
       expect(read('plan-targets.csv').split('\n').slice(0, 2)).toEqual([
         'scenario,year,target,required_mt,optimal_served_mt,optimal_met,served_mt,met',
         'p,2033,eight,8,10,true,10,true',
