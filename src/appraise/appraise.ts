@@ -6,6 +6,7 @@
 // differ (two projects in series: each is worth nothing alone and the whole
 // benefit last in) and the output shows both. Method: docs/appraisal.md.
 import type { Model, ProjectModel } from '../engine/model.js';
+import { isChoice } from '../engine/choice.js';
 import { simulate, type Result } from '../engine/simulate.js';
 import { discountingOf, presentValue, summarize, type CashFlow, type Summary } from './cashflow.js';
 
@@ -41,10 +42,13 @@ export const PROGRAMME = '(programme)';
 export const withProjects = (model: Model, keep: (p: ProjectModel) => boolean): Model => ({ ...model, projects: model.projects.filter(keep) });
 
 /**
- * Benefits per year of run `w` (with) against `wo` (without), million USD:
- * Δ served × value_per_t, plus the days saved on the tonnes carried in both
- * cases (each flow's mean transit time, weighted by its routes' volumes) ×
- * the value of time. Mt × USD/t = million USD.
+ * Benefits per year of run `w` (with) against `wo` (without), million USD,
+ * and what makes them: Δ served, and the tonne-days saved on the tonnes
+ * carried in both cases (each flow's mean transit time, weighted by its
+ * routes' volumes). The users' benefit is the change in consumer surplus on
+ * generalised cost in choice mode (userBenefit), and in spill and shares
+ * mode the simpler measure: Δ served × value_per_t + tonne-days saved × the
+ * value of time. Mt × USD/t = million USD.
  */
 export function benefitsBetween(w: Result, wo: Result): Pick<Streams, 'benefits' | 'deltaServed' | 'deltaTonneDays'> {
   const { model } = w;
@@ -53,6 +57,7 @@ export function benefitsBetween(w: Result, wo: Result): Pick<Streams, 'benefits'
   const deltaServed = new Array<number>(Y).fill(0);
   const deltaTonneDays = new Array<number>(Y).fill(0);
   const e = model.economics;
+  const choosing = isChoice(model);
   model.flows.forEach((f, i) => {
     for (let y = 0; y < Y; y++) {
       const q1 = w.flowServed[i * Y + y]!;
@@ -61,10 +66,54 @@ export function benefitsBetween(w: Result, wo: Result): Pick<Streams, 'benefits'
       const saved = common > 0 ? (meanDays(wo, f.routes, y) - meanDays(w, f.routes, y)) * common : 0;
       deltaServed[y] = deltaServed[y]! + q1 - q0;
       deltaTonneDays[y] = deltaTonneDays[y]! + saved;
-      benefits[y] = benefits[y]! + (q1 - q0) * e.valuePerT[i]![y]! + saved * e.valueOfTime[i]![y]!;
+      benefits[y] = benefits[y]! + (choosing ? userBenefit(w, wo, i, y) : (q1 - q0) * e.valuePerT[i]![y]! + saved * e.valueOfTime[i]![y]!);
     }
   });
   return { benefits, deltaServed, deltaTonneDays };
+}
+
+/** How benefits are measured, in words (manifest and summary). */
+export const benefitMethod = (model: Model): string =>
+  isChoice(model)
+    ? "users' change in consumer surplus on generalised cost (route choice; each flow's choke price as written held fixed; rule of a half where demand is elastic)"
+    : 'Δ served × value_per_t + transit days saved × value of time (the simpler method, of spill and shares scenarios)';
+
+/**
+ * Choice mode: the users' benefit of flow f in year index y, million USD, as
+ * the change in consumer surplus under its demand curve with the choke price
+ * P held fixed (holdChoke). CS(C) = s·q + D·max(0, P − C): served D up to P
+ * and D·exp(−(C − P)/s) beyond, integrated from C up. With every route
+ * closed, C = ∞ and CS = 0. With an elasticity, demand differs between the
+ * cases and the benefit is the rule of a half, ½ (q₀ + q₁)(C₀ − C₁), with
+ * C = P for a case with every route closed.
+ */
+export function userBenefit(w: Result, wo: Result, f: number, y: number): number {
+  const Y = w.model.years;
+  const i = f * Y + y;
+  const flow = w.model.flows[f]!;
+  const c1 = w.choice!.compositeCost[i]!;
+  const c0 = wo.choice!.compositeCost[i]!;
+  const q1 = w.flowServed[i]!;
+  const q0 = wo.flowServed[i]!;
+  if (flow.choice!.elasticity !== 0) {
+    const P = w.choice!.choke[i]!;
+    const at = (c: number) => (Number.isNaN(c) ? P : c);
+    return 0.5 * (q0 + q1) * (at(c0) - at(c1));
+  }
+  const s = flow.choice!.spread[y]!;
+  const cs = (r: Result, c: number, q: number) => (Number.isNaN(c) ? 0 : s * q + r.choice!.demand[i]! * Math.max(0, r.choice!.choke[i]! - c));
+  return cs(w, c1, q1) - cs(wo, c0, q0);
+}
+
+/**
+ * Choice mode: the scenario with each flow's choke price P_f = C⁰_f + v_f as
+ * written held fixed, for every case an appraisal derives from it (without a
+ * project, the tests, the switching values): willingness to pay belongs to
+ * the shippers, not to the network. Other modes: the model itself.
+ */
+export function holdChoke(model: Model): Model {
+  if (!isChoice(model) || model.fixedChoke) return model;
+  return { ...model, fixedChoke: simulate(model).choice!.choke.slice() };
 }
 
 /** A flow's mean transit days in year index y, weighted by its routes' volumes. */
@@ -154,7 +203,8 @@ function notAppraised(model: Model, projects: readonly ProjectModel[]): string {
  * costed project together against none of them; uncosted ones stay in both
  * cases). Runs: 3 + 2 per project.
  */
-export function appraise(model: Model): { rows: Appraised[]; runs: Runs } {
+export function appraise(written: Model): { rows: Appraised[]; runs: Runs } {
+  const model = holdChoke(written);
   const d = discountingOf(model.economics);
   const all = simulate(model);
   const none = simulate(withProjects(model, () => false));

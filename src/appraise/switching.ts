@@ -9,7 +9,7 @@
 import type { Model, ProjectModel } from '../engine/model.js';
 import { simulate, type Result } from '../engine/simulate.js';
 import { bisect, discountingOf, npvAt } from './cashflow.js';
-import { costedProjects, PROGRAMME, streamsOf, withProjects, type Runs } from './appraise.js';
+import { costedProjects, holdChoke, PROGRAMME, streamsOf, withProjects, type Runs } from './appraise.js';
 
 export type Switch = { readonly value: number } | { readonly value: undefined; readonly reason: string };
 
@@ -36,7 +36,8 @@ function caseOf(model: Model, id: string): { projects: readonly ProjectModel[]; 
   return { projects: [p], without: (m) => withProjects(m, (q) => q.id !== id) };
 }
 
-export function switchingValues(model: Model, id: string, runs: Runs): Switching {
+export function switchingValues(written: Model, id: string, runs: Runs): Switching {
+  const model = holdChoke(written);
   const d = discountingOf(model.economics);
   const c = caseOf(model, id);
   const wo = id === PROGRAMME ? runs.uncosted : runs.without.get(id)!;

@@ -1,7 +1,7 @@
 // corridor appraise <scenario>: is each project, and the programme, worth its
 // cost? With against without from the behavioural simulation; writes
 // appraisal.csv and appraisal-years.csv and says the answer in words.
-import { appraise, PROGRAMME, type Appraised } from '../appraise/appraise.js';
+import { appraise, benefitMethod, holdChoke, PROGRAMME, type Appraised } from '../appraise/appraise.js';
 import { switchingValues, type Switch, type Switching } from '../appraise/switching.js';
 import { appraisalTable, appraisalYearsTable } from '../appraise/tables.js';
 import type { Model } from '../engine/model.js';
@@ -15,7 +15,8 @@ import { writeReport } from './report.js';
 export type AppraiseArgs = TableCommandArgs;
 
 export async function appraiseCommand(args: AppraiseArgs, io: Io): Promise<number> {
-  const { model, ...loaded } = loadForCommand(args.scenario, io, args.set);
+  const { model: written, ...loaded } = loadForCommand(args.scenario, io, args.set);
+  const model = holdChoke(written);
   const { rows, runs } = appraise(model);
   const switching = rows.filter((r) => r.appraised).map((r) => switchingValues(model, r.id, runs));
   const tables = [appraisalTable(model, rows, switching), appraisalYearsTable(model, rows)];
@@ -27,7 +28,7 @@ export async function appraiseCommand(args: AppraiseArgs, io: Io): Promise<numbe
     manifestFile('appraise', { model, ...loaded }, args, tables.map((t) => t.file), io, {
       appraisal: {
         discount_rate: e.discountRate, base_year: e.baseYear, hurdle_rate: e.hurdleRate, conversion_factor: e.conversionFactor,
-        costs_before_base: e.sunk === 'exclude' ? 'excluded' : 'compounded', defaults_used: e.defaulted,
+        costs_before_base: e.sunk === 'exclude' ? 'excluded' : 'compounded', benefits: benefitMethod(model), defaults_used: e.defaulted,
       },
     }),
   ]);
@@ -52,6 +53,7 @@ export function appraisalText(model: Model, rows: readonly Appraised[], switchin
   const e = model.economics;
   const lines = [
     `${model.name}: appraisal of ${model.projects.length} projects, discounted at ${pct(e.discountRate)}/yr (economics.appraisal.discount_rate) to ${e.baseYear}, hurdle EIRR ${pct(e.hurdleRate)} → ${outDir}/`,
+    `benefits: ${benefitMethod(model)}`,
     `money in million USD at economic prices (conversion factor ${e.conversionFactor}); costs and benefits before ${e.baseYear} ${e.sunk === 'exclude' ? 'excluded (sunk)' : 'compounded to it'}`,
   ];
   if (e.defaulted.length > 0) lines.push(`defaults used: ${e.defaulted.map((k) => DEFAULT_TEXT[k] ?? k).join('; ')}; see docs/appraisal.md`);

@@ -200,7 +200,7 @@ export class ChoiceFlows {
         d *= (c0 / ref) ** choice.elasticity;
       }
       s.demand[f] = d;
-      s.choke[f] = c0 + model.economics.valuePerT[f]![y]!;
+      s.choke[f] = model.fixedChoke ? model.fixedChoke[f * model.years + y]! : c0 + model.economics.valuePerT[f]![y]!;
       scale = Math.max(scale, d);
       costScale = Math.max(costScale, Math.abs(s.choke[f]!), s.spread[f]!);
     }
@@ -467,6 +467,7 @@ export class ChoiceFlows {
     }
     for (let f = 0; f < this.F; f++) {
       out.freeFlowCost[f * Y + y] = s.freeFlow[f]!;
+      out.choke[f * Y + y] = s.choke[f]!;
       out.compositeCost[f * Y + y] = Number.isFinite(s.composite[f]!) ? s.composite[f]! : NaN;
     }
   }

@@ -41,6 +41,8 @@ export interface ChoiceOutputs {
   /** C⁰_f (free flow, every route) and C_f (open routes, with scarcity; NaN when every route is closed), USD/t. */
   readonly freeFlowCost: Float64Array;
   readonly compositeCost: Float64Array;
+  /** P_f = C⁰_f + v_f, or the model's fixedChoke, USD/t. */
+  readonly choke: Float64Array;
   /** Demand after elasticity, Mt/year. */
   readonly demand: Float64Array;
   /** Largest relative violation of the equilibrium conditions, per year. */
@@ -52,7 +54,7 @@ export function choiceOutputs(model: Model): ChoiceOutputs {
   const [C, R, F] = [model.constraints.length, model.routes.length, model.flows.length];
   return {
     scarcity: new Float64Array(C * Y), routeCost: new Float64Array(R * Y), routeScarcity: new Float64Array(R * Y),
-    freeFlowCost: new Float64Array(F * Y), compositeCost: new Float64Array(F * Y), demand: new Float64Array(F * Y), gap: new Float64Array(Y),
+    freeFlowCost: new Float64Array(F * Y), compositeCost: new Float64Array(F * Y), choke: new Float64Array(F * Y), demand: new Float64Array(F * Y), gap: new Float64Array(Y),
   };
 }
 

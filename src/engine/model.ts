@@ -187,6 +187,11 @@ export interface Model {
   readonly unservedThreshold: number;
   /** The optimisers' view of a choice scenario (optimize/network-demand.ts): off-network routes carry nothing. */
   readonly offNetworkClosed?: boolean;
+  /**
+   * Choice mode: each flow's choke price P_f = C⁰_f + v_f per year (index f·years + y) held fixed
+   * instead of worked out from the run's own C⁰ (appraise's derived cases, product.md "Appraisal that a reviewer accepts").
+   */
+  readonly fixedChoke?: Float64Array;
   /** `choice.reference_year` as a year index (elasticity's reference; default 0, `years.start`). */
   readonly choiceReference: number;
   readonly uncertainty: readonly UncertainParam[];
