@@ -18,6 +18,10 @@ export interface Streams extends CashFlow {
   readonly deltaServed: number[];
   /** Million tonne-days of transit saved on the tonnes carried in both cases. */
   readonly deltaTonneDays: number[];
+  /** t CO₂ emitted with minus without. */
+  readonly deltaCo2: number[];
+  /** The emissions line of the benefits: −Δ CO₂ × the social cost of carbon, million USD. */
+  readonly emissions: number[];
 }
 
 export interface Appraised {
@@ -50,7 +54,7 @@ export const withProjects = (model: Model, keep: (p: ProjectModel) => boolean): 
  * mode the simpler measure: Δ served × value_per_t + tonne-days saved × the
  * value of time. Mt × USD/t = million USD.
  */
-export function benefitsBetween(w: Result, wo: Result): Pick<Streams, 'benefits' | 'deltaServed' | 'deltaTonneDays'> {
+export function benefitsBetween(w: Result, wo: Result): Pick<Streams, 'benefits' | 'deltaServed' | 'deltaTonneDays' | 'deltaCo2' | 'emissions'> {
   const { model } = w;
   const Y = model.years;
   const benefits = new Array<number>(Y).fill(0);
@@ -69,7 +73,19 @@ export function benefitsBetween(w: Result, wo: Result): Pick<Streams, 'benefits'
       benefits[y] = benefits[y]! + (choosing ? userBenefit(w, wo, i, y) : (q1 - q0) * e.valuePerT[i]![y]! + saved * e.valueOfTime[i]![y]!);
     }
   });
-  return { benefits, deltaServed, deltaTonneDays };
+  // Mt × g CO₂/t = t CO₂; t × USD/t CO₂ ÷ 10⁶ = million USD.
+  const deltaCo2 = Array.from({ length: Y }, (_, y) => co2Of(w, y) - co2Of(wo, y));
+  const emissions = deltaCo2.map((d, y) => (-d * e.socialCostOfCarbon[y]!) / 1e6);
+  emissions.forEach((v, y) => (benefits[y]! += v));
+  return { benefits, deltaServed, deltaTonneDays, deltaCo2, emissions };
+}
+
+/** t CO₂ emitted in year index y: every route's volume × its g CO₂ per tonne. */
+function co2Of(r: Result, y: number): number {
+  const Y = r.model.years;
+  let t = 0;
+  r.model.routes.forEach((route, k) => (t += r.routeVolume[k * Y + y]! * route.co2GPerT));
+  return t;
 }
 
 /** How benefits are measured, in words (manifest and summary). */
@@ -168,7 +184,10 @@ export function streamsOf(model: Model, projects: readonly ProjectModel[], w: Re
   const lead = new Array<number>(model.startYear - startYear).fill(0);
   const benefits = [...lead, ...b.benefits];
   benefits[benefits.length - 1] = benefits[benefits.length - 1]! + residual;
-  return { startYear, benefits, costs, deltaServed: [...lead, ...b.deltaServed], deltaTonneDays: [...lead, ...b.deltaTonneDays] };
+  return {
+    startYear, benefits, costs, deltaServed: [...lead, ...b.deltaServed], deltaTonneDays: [...lead, ...b.deltaTonneDays],
+    deltaCo2: [...lead, ...b.deltaCo2], emissions: [...lead, ...b.emissions],
+  };
 }
 
 /** Runs of one appraisal, kept for the switching values: the scenario itself, with no project, without the costed ones, and without each. */

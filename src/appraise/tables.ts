@@ -48,8 +48,8 @@ export function appraisalYearsTable(model: Model, rows: readonly Appraised[]): T
       const st = r.streams;
       const i = year - st.startYear;
       const at = (a: readonly number[]) => (i >= 0 ? a[i]! : 0);
-      out.push([model.name, year, r.id, at(st.deltaServed) * k, at(st.deltaTonneDays) * k, at(st.benefits), at(st.costs)]);
+      out.push([model.name, year, r.id, at(st.deltaServed) * k, at(st.deltaTonneDays) * k, at(st.deltaCo2), at(st.benefits), at(st.costs)]);
     }
   }
-  return { file: 'appraisal-years.csv', header: ['scenario', 'year', 'project', `delta_served${s}`, 'delta_tonne_days', 'benefit_musd', 'cost_musd'], rows: out };
+  return { file: 'appraisal-years.csv', header: ['scenario', 'year', 'project', `delta_served${s}`, 'delta_tonne_days', 'delta_co2_t', 'benefit_musd', 'cost_musd'], rows: out };
 }

@@ -47,6 +47,7 @@ const DEFAULT_TEXT: Record<string, string> = {
   life_years: `life_years ${ECONOMIC_DEFAULTS.lifeYears} (an estimate)`,
   opex_musd_per_year: `opex_musd_per_year ${ECONOMIC_DEFAULTS.opexMusdPerYear} (not known)`,
   discount_rate: `discount_rate ${pct(ECONOMIC_DEFAULTS.discountRate)} (ADB 2017)`,
+  social_cost_of_carbon: `social_cost_of_carbon USD ${ECONOMIC_DEFAULTS.socialCostOfCarbon2020}/t CO₂ in 2020 rising ${pct(ECONOMIC_DEFAULTS.socialCostOfCarbonGrowth)} a year (an estimate: the World Bank's carbon damage value with ADB's real growth)`,
 };
 
 export function appraisalText(model: Model, rows: readonly Appraised[], switching: readonly Switching[], outDir: string): string {

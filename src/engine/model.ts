@@ -22,6 +22,8 @@ export interface ElementModel {
   readonly bprBeta: number;
   /** Money of passing it, USD/t per year: `cost_per_t` + `cost_per_tkm` × `length_km` (0 when not given). */
   readonly money: Series;
+  /** Emissions of a tonne passing it, g CO₂ (links: `co2_g_per_tkm` × `length_km`; else 0). */
+  readonly co2GPerT: number;
   /** Constraint indices of this element: its total first, then classes by name. */
   readonly constraints: readonly number[];
   /** For a located node: [longitude, latitude] in decimal degrees. */
@@ -78,6 +80,8 @@ export interface RouteModel {
   readonly share: number | undefined;
   /** An `off_network` route: no elements, no constraints; its money and days are the flow's (FlowModel.choice). */
   readonly offNetwork: boolean;
+  /** Emissions of a tonne carried on it, g CO₂: its links', or an off-network route's own. */
+  readonly co2GPerT: number;
 }
 
 /** A flow's part in `allocation: choice` (src/engine/choice.ts). Series are per year, money in USD/t. */
@@ -145,6 +149,8 @@ export interface EconomicsModel {
   readonly discountRate: number;
   readonly hurdleRate: number;
   readonly baseYear: number;
+  /** USD per t CO₂, per year. */
+  readonly socialCostOfCarbon: Series;
   /** Financial → economic prices, on capex and opex (1: none). */
   readonly conversionFactor: number;
   /** Costs and benefits before the base year: compounded to it, or left out. */

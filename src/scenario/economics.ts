@@ -23,6 +23,9 @@ export const ECONOMIC_DEFAULTS = {
   valueOfTimePerTDay: 6,
   lifeYears: 30,
   opexMusdPerYear: 0,
+  /** USD per t CO₂ in 2020, rising 2 % a year in real terms (both estimates combined: docs/appraisal.md). */
+  socialCostOfCarbon2020: 40,
+  socialCostOfCarbonGrowth: 0.02,
 } as const;
 
 /** Beyond these a value is a slip of units, and discounting it over two centuries loses every digit. */
@@ -38,6 +41,7 @@ export function buildEconomics(
   projects: readonly ProjectModel[],
   planningBaseYear: number,
   check: Checker,
+  emits = false,
 ): EconomicsModel {
   const e = s.economics ?? {};
   const defaulted: string[] = [];
@@ -61,6 +65,10 @@ export function buildEconomics(
   };
   const valuePerT = perFlow('value_per_t', 'usd_per_t', ECONOMIC_DEFAULTS.valuePerT);
   const valueOfTime = perFlow('value_of_time_per_t_day', 'usd_per_t_day', ECONOMIC_DEFAULTS.valueOfTimePerTDay);
+  const socialCostOfCarbon =
+    (e.social_cost_of_carbon !== undefined ? money(['economics', 'social_cost_of_carbon'], e.social_cost_of_carbon, 'usd_per_t') : undefined) ??
+    Array.from({ length: years }, (_, y) => ECONOMIC_DEFAULTS.socialCostOfCarbon2020 * (1 + ECONOMIC_DEFAULTS.socialCostOfCarbonGrowth) ** ((vc?.startYear ?? 0) + y - 2020));
+  if (e.social_cost_of_carbon === undefined && emits) defaulted.push('social_cost_of_carbon');
   checkIds(check, e.flows, flows.map((f) => f.id), ['economics', 'flows'], 'flow');
   checkIds(check, e.cargo, [...new Set(flows.map((f) => f.cargo))], ['economics', 'cargo'], 'cargo class of a flow');
   checkIds(check, e.projects, projects.map((p) => p.id), ['economics', 'projects'], 'project');
@@ -106,7 +114,7 @@ export function buildEconomics(
     });
   }
   return {
-    valuePerT, valueOfTime, projects: costs, discountRate, hurdleRate, baseYear: a.base_year ?? planningBaseYear,
+    valuePerT, valueOfTime, socialCostOfCarbon, projects: costs, discountRate, hurdleRate, baseYear: a.base_year ?? planningBaseYear,
     conversionFactor: cf !== undefined && cf > 0 && cf <= 10 ? cf : 1, sunk: a.sunk ?? 'compound', defaulted,
   };
 }

@@ -113,6 +113,7 @@ export function buildElements(s: ScenarioInput, vc: ValueContext | undefined, al
       constraints: own,
       at: isLink ? undefined : (input as NodeInput).at,
       money: elementMoney(input, path, vc, check),
+      co2GPerT: isLink ? linkCo2(input as LinkInput, path, check) : 0,
     });
   });
   return { elements, constraints, index, classes };
@@ -135,6 +136,16 @@ function elementMoney(input: NodeInput | LinkInput, path: (string | number)[], v
     }
   }
   return out;
+}
+
+/** g CO₂ per tonne passing a link: co2_g_per_tkm × length_km. */
+function linkCo2(link: LinkInput, path: (string | number)[], check: Checker): number {
+  if (link.co2_g_per_tkm === undefined) return 0;
+  if (link.length_km === undefined) {
+    check.report([...path, 'co2_g_per_tkm'], 'emissions per tonne-km need the link’s `length_km`', { hint: 'add length_km (the distance the factor applies to)' });
+    return 0;
+  }
+  return link.co2_g_per_tkm * link.length_km;
 }
 
 function linkEnd(

@@ -269,7 +269,8 @@ function buildRoutes(
       if (route.off_network && route.via) check.report([...rpath, 'via'], 'an off-network route has no `via`', { hint: 'off_network stands for the whole way; remove via, or remove off_network to route it over links' });
       else if (route.off_network) {
         const ordering = route.cost_per_t ?? (typeof route.off_network.cost_per_t === 'number' ? route.off_network.cost_per_t : undefined);
-        out.push({ id: route.id, flow, elements: [], constraints: [], costPerT: ordering, share: route.share, offNetwork: true });
+        const co2GPerT = (route.off_network.co2_kg_per_t ?? 0) * 1000;
+        out.push({ id: route.id, flow, elements: [], constraints: [], costPerT: ordering, share: route.share, offNetwork: true, co2GPerT });
         return;
       }
       // Neither via nor off_network: reported with the schema (shape.ts, checkRouteWays).
@@ -293,7 +294,8 @@ function buildRoutes(
       }
       constraints.push(...el.constraints.filter((c) => [TOTAL, cargo].includes(tables.constraints[c]!.cargo)));
     }
-    out.push({ id: route.id, flow, elements: elements.map(([e]) => e), constraints, costPerT: route.cost_per_t, share: route.share, offNetwork: false });
+    const co2GPerT = elements.reduce((g, [e]) => g + tables.elements[e]!.co2GPerT, 0);
+    out.push({ id: route.id, flow, elements: elements.map(([e]) => e), constraints, costPerT: route.cost_per_t, share: route.share, offNetwork: false, co2GPerT });
   });
   return ok ? out : undefined;
 }

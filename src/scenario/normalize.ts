@@ -54,8 +54,9 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
   // By the flow plan (ids, in model order), not the flows: a what-if that redraws demand reuses the targets.
   const targets = stage('targets', [plan], (v, c) => buildTargets(s, v, plan.flows.map((f) => f.input.id), c));
   const planning = readPlanning(s, check);
-  const economics = stage('economics', [flows, projects, candidates, s.economics, planning.baseYear], (v, c) =>
-    buildEconomics(s, v, flows, [...projects, ...candidates], planning.baseYear, c),
+  const emits = plan.routes?.some((r) => r.co2GPerT > 0) ?? false;
+  const economics = stage('economics', [flows, projects, candidates, s.economics, planning.baseYear, emits], (v, c) =>
+    buildEconomics(s, v, flows, [...projects, ...candidates], planning.baseYear, c, emits),
   );
   const volumeUnit = stage('volume unit', [math, s.output?.volume_unit], (_, c) => readVolumeUnit(s, math, c));
   // It reads which params there are (compared as text), not their values.

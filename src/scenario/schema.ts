@@ -65,6 +65,7 @@ export const LinkSchema = z.strictObject({
   length_km: z.number().min(0).optional().describe('Length in km: with `cost_per_tkm`, part of the money of passing the link.'),
   cost_per_tkm: Value.optional().describe('Money per tonne-km, USD/(t·km) as a bare number, times `length_km` (needs it): a distance tariff.'),
   transit_days: Value.optional().describe('Free-flow transit time in days (a number, or a time quantity).'),
+  co2_g_per_tkm: z.number().min(0).max(10000).optional().describe('Emissions, g CO₂ per tonne-km, times `length_km` (needs it): what `corridor appraise` values at the social cost of carbon.'),
 });
 
 const Effect = z
@@ -121,6 +122,7 @@ export const OffNetworkSchema = z
   .strictObject({
     cost_per_t: Value.describe('Money per tonne from origin to destination, USD/t (a bare number is USD/t).'),
     transit_days: Value.describe('Days from origin to destination.'),
+    co2_kg_per_t: z.number().min(0).max(100000).optional().describe('Emissions from origin to destination, kg CO₂ per tonne (default 0).'),
   })
   .describe('A route the scenario does not model link by link (the sea via Suez, the Northern route beyond the network): uncapacitated, through no node; no `via`.');
 
@@ -193,6 +195,9 @@ export const EconomicsSchema = z
     cargo: z.record(z.string(), z.strictObject(FlowEconomics)).optional().describe('Per cargo class: `value_per_t` and `value_of_time_per_t_day` for its flows.'),
     flows: z.record(z.string(), z.strictObject(FlowEconomics)).optional().describe('Per flow id: its own values (over its cargo class’s and the defaults).'),
     projects: z.record(z.string(), ProjectEconomicsSchema).optional().describe('Per project id: `opex_musd_per_year` and `life_years`.'),
+    social_cost_of_carbon: Value.optional().describe(
+      'Value of a tonne of CO₂ avoided, USD per t CO₂ (a bare number; a series or an expression of `yr`; default 40 in 2020 rising 2 % a year, an estimate: docs/appraisal.md).',
+    ),
     appraisal: z
       .strictObject({
         discount_rate: z.number().optional().describe('Economic discount rate per year, in [0, 1) (default 0.09, ADB 2017).'),

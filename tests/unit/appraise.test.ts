@@ -183,7 +183,7 @@ describe('corridor appraise of the Middle Corridor baseline', () => {
       const lines = fs.readFileSync(path.join(dir, 'appraisal.csv'), 'utf8').trim().split('\n');
       expect(lines[0]).toMatch(/^scenario,project,online,capex_musd,pv_costs_musd,pv_benefits_musd,npv_musd,bcr,eirr,payback_year,/);
       expect(lines.at(-1)).toMatch(/^middle-corridor,\(programme\),/);
-      expect(fs.readFileSync(path.join(dir, 'appraisal-years.csv'), 'utf8').split('\n')[0]).toBe('scenario,year,project,delta_served_mt,delta_tonne_days,benefit_musd,cost_musd');
+      expect(fs.readFileSync(path.join(dir, 'appraisal-years.csv'), 'utf8').split('\n')[0]).toBe('scenario,year,project,delta_served_mt,delta_tonne_days,delta_co2_t,benefit_musd,cost_musd');
       // The baseline's 14 projects, and the programme: one row each (appraisal.csv), per year (2019–2040: 22) in appraisal-years.csv.
       expect(lines).toHaveLength(1 + 15);
       expect(fs.readFileSync(path.join(dir, 'appraisal-years.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 15 * 22);
@@ -200,6 +200,27 @@ describe('corridor appraise of the Middle Corridor baseline', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('emissions', () => {
+  it('a benefit line of its own: −Δ CO₂ × the social cost of carbon', () => {
+    // ab is 1,000 km at 20 g CO₂/tkm: 20,000 g = 20 kg per tonne. The project serves 5 Mt more:
+    // Δ CO₂ = 5 Mt × 20,000 g/t = 100,000 t a year; at USD 50/t CO₂ that is −5 M USD a year, beside 5 × 4 = 20.
+    const text = ANNUITY.replace('capacity: 5 }', 'capacity: 5, length_km: 1000, co2_g_per_tkm: 20 }').replace('economics:\n', 'economics:\n  social_cost_of_carbon: 50\n');
+    const r = row(appraise(modelOf(text)).rows, 'more');
+    expect(r.streams.deltaCo2[0]).toBeCloseTo(100_000, 6);
+    expect(r.streams.emissions[0]).toBeCloseTo(-5, 9);
+    expect(r.streams.benefits[0]).toBeCloseTo(15, 9);
+    // Without a value given, the default: 40 USD/t in 2020 × 1.02^10 in 2030 = 48.7598 USD/t: −4.87598 M USD.
+    const byDefault = row(appraise(modelOf(text.replace('  social_cost_of_carbon: 50\n', ''))).rows, 'more');
+    expect(byDefault.streams.emissions[0]).toBeCloseTo(-0.1 * 40 * 1.02 ** 10, 9);
+  });
+
+  it('needs a length, and is never negative', () => {
+    const errors = errorsOf(ANNUITY.replace('capacity: 5 }', 'capacity: 5, co2_g_per_tkm: 20 }'));
+    expect(errors).toEqual([expect.stringMatching(/links\[0\]\.co2_g_per_tkm: emissions per tonne-km need the link’s `length_km`/)]);
+    expect(errorsOf(ANNUITY.replace('capacity: 5 }', 'capacity: 5, length_km: 10, co2_g_per_tkm: -1 }'))).toEqual([expect.stringMatching(/:5:\d+: links\[0\]\.co2_g_per_tkm: Too small: expected number to be >=0/)]);
   });
 });
 
