@@ -9,6 +9,7 @@ import type { Model, ProjectModel } from '../engine/model.js';
 import { isChoice } from '../engine/choice.js';
 import { simulate, type Result } from '../engine/simulate.js';
 import { discountingOf, presentValue, summarize, type CashFlow, type Summary } from './cashflow.js';
+import { add, cashFlowOf, ledgerRows, WORLD, type LedgerRow, type Lines } from './ledger.js';
 
 /** What one comparison of two runs gives per year (index into the model's years). */
 export interface Streams extends CashFlow {
@@ -20,8 +21,8 @@ export interface Streams extends CashFlow {
   readonly deltaTonneDays: number[];
   /** t CO₂ emitted with minus without. */
   readonly deltaCo2: number[];
-  /** The emissions line of the benefits: −Δ CO₂ × the social cost of carbon, million USD. */
-  readonly emissions: number[];
+  /** The lines by stakeholder and country that `benefits` and `costs` add up in the scenario's perspective. */
+  readonly lines: Lines;
 }
 
 export interface Appraised {
@@ -37,6 +38,15 @@ export interface Appraised {
   readonly appraised: boolean;
   /** Why it is not appraised, or what the programme row compares. */
   readonly note: string | undefined;
+  /** Present values by stakeholder and country: the world's, then the scenario's perspective's if it is a country. */
+  readonly ledger: readonly LedgerRow[];
+}
+
+/** The ledger of a row's streams in the world's perspective and (if another) the scenario's. */
+function ledgerOf(model: Model, streams: Streams): LedgerRow[] {
+  const d = discountingOf(model.economics);
+  const p = model.economics.perspective;
+  return [WORLD, ...(p === WORLD ? [] : [p])].flatMap((q) => ledgerRows(model, streams.lines, streams.startYear, d, q));
 }
 
 /** The id of the programme's row: every project together against none. */
@@ -45,19 +55,34 @@ export const PROGRAMME = '(programme)';
 /** The scenario with only `keep` of its projects. */
 export const withProjects = (model: Model, keep: (p: ProjectModel) => boolean): Model => ({ ...model, projects: model.projects.filter(keep) });
 
+/** What a comparison of two runs gives per simulated year, before costs. */
+export interface Effects {
+  readonly users: Map<string, number[]>;
+  readonly producers: Map<string, number[]>;
+  readonly emissions: number[];
+  readonly deltaServed: number[];
+  readonly deltaTonneDays: number[];
+  readonly deltaCo2: number[];
+}
+
 /**
  * Benefits per year of run `w` (with) against `wo` (without), million USD,
- * and what makes them: Δ served, and the tonne-days saved on the tonnes
- * carried in both cases (each flow's mean transit time, weighted by its
- * routes' volumes). The users' benefit is the change in consumer surplus on
- * generalised cost in choice mode (userBenefit), and in spill and shares
- * mode the simpler measure: Δ served × value_per_t + tonne-days saved × the
- * value of time. Mt × USD/t = million USD.
+ * by stakeholder and country, and what makes them: Δ served, the tonne-days
+ * saved on the tonnes carried in both cases (each flow's mean transit time,
+ * weighted by its routes' volumes) and Δ CO₂.
+ * - producers, per element's country: Δ(volume × (money − opex)) per tonne;
+ * - users, per flow's country: in choice mode the change in consumer surplus
+ *   on generalised cost (userBenefit); in spill and shares mode the simpler
+ *   measure, Δ served × value_per_t + tonne-days saved × the value of time,
+ *   less the producers' part of it (the ledger splits the same world value);
+ * - emissions: −Δ CO₂ × the social cost of carbon.
+ * Mt × USD/t = million USD.
  */
-export function benefitsBetween(w: Result, wo: Result): Pick<Streams, 'benefits' | 'deltaServed' | 'deltaTonneDays' | 'deltaCo2' | 'emissions'> {
+export function benefitsBetween(w: Result, wo: Result): Effects {
   const { model } = w;
   const Y = model.years;
-  const benefits = new Array<number>(Y).fill(0);
+  const users = new Map<string, number[]>();
+  const producers = new Map<string, number[]>();
   const deltaServed = new Array<number>(Y).fill(0);
   const deltaTonneDays = new Array<number>(Y).fill(0);
   const e = model.economics;
@@ -70,15 +95,26 @@ export function benefitsBetween(w: Result, wo: Result): Pick<Streams, 'benefits'
       const saved = common > 0 ? (meanDays(wo, f.routes, y) - meanDays(w, f.routes, y)) * common : 0;
       deltaServed[y] = deltaServed[y]! + q1 - q0;
       deltaTonneDays[y] = deltaTonneDays[y]! + saved;
-      benefits[y] = benefits[y]! + (choosing ? userBenefit(w, wo, i, y) : (q1 - q0) * e.valuePerT[i]![y]! + saved * e.valueOfTime[i]![y]!);
+      let produced = 0;
+      for (const r of f.routes) {
+        for (const el of model.routes[r]!.elements) {
+          const p = w.routeVolume[r * Y + y]! * margin(w.model, el, y) - wo.routeVolume[r * Y + y]! * margin(wo.model, el, y);
+          if (p !== 0) add(producers, model.elements[el]!.country, y, p, Y);
+          produced += p;
+        }
+      }
+      const user = choosing ? userBenefit(w, wo, i, y) : (q1 - q0) * e.valuePerT[i]![y]! + saved * e.valueOfTime[i]![y]! - produced;
+      add(users, f.country, y, user, Y);
     }
   });
   // Mt × g CO₂/t = t CO₂; t × USD/t CO₂ ÷ 10⁶ = million USD.
   const deltaCo2 = Array.from({ length: Y }, (_, y) => co2Of(w, y) - co2Of(wo, y));
   const emissions = deltaCo2.map((d, y) => (-d * e.socialCostOfCarbon[y]!) / 1e6);
-  emissions.forEach((v, y) => (benefits[y]! += v));
-  return { benefits, deltaServed, deltaTonneDays, deltaCo2, emissions };
+  return { users, producers, emissions, deltaServed, deltaTonneDays, deltaCo2 };
 }
+
+/** An element's producers' margin per tonne in year index y: its money less its opex, USD/t. */
+const margin = (model: Model, e: number, y: number): number => model.elements[e]!.money[y]! - model.elements[e]!.opexPerT[y]!;
 
 /** t CO₂ emitted in year index y: every route's volume × its g CO₂ per tonne. */
 function co2Of(r: Result, y: number): number {
@@ -145,6 +181,12 @@ function meanDays(r: Result, routes: readonly number[], y: number): number {
   return tonnes > 0 ? tonneDays / tonnes : 0;
 }
 
+/** Who pays a project's costs: its cost shares, or all of it the country of its target. */
+function payers(model: Model, p: ProjectModel): [string, number][] {
+  if (p.costShares) return Object.entries(p.costShares);
+  return [[model.elements.find((e) => e.id === p.target)?.country ?? '', 1]];
+}
+
 /**
  * Costs per year of `projects`, million USD at economic prices (× the
  * conversion factor), from `startYear` (the first simulated year, or the
@@ -152,41 +194,54 @@ function meanDays(r: Result, routes: readonly number[], y: number): number {
  * each project's profile over the years ending with its opening year (none
  * for one that opens after the last simulated year), opex every simulated
  * year from the opening on; and their residual value at the horizon's end,
- * straight-line over each project's life.
+ * straight-line over each project's life. In total and by who pays.
  */
-export function costsOf(model: Model, projects: readonly ProjectModel[], capexFactor = 1): { startYear: number; costs: number[]; residual: number } {
+export function costsOf(
+  model: Model, projects: readonly ProjectModel[], capexFactor = 1,
+): { startYear: number; costs: number[]; residual: number; byCountry: Map<string, number[]>; residualByCountry: Map<string, number> } {
   const end = model.startYear + model.years - 1;
   const { conversionFactor } = model.economics;
   const built = projects.filter((p) => p.online <= end);
   const startYear = Math.min(model.startYear, ...built.map((p) => p.online - p.capexProfile.length + 1));
-  const costs = new Array<number>(end - startYear + 1).fill(0);
+  const n = end - startYear + 1;
+  const costs = new Array<number>(n).fill(0);
+  const byCountry = new Map<string, number[]>();
+  const residualByCountry = new Map<string, number>();
   let residual = 0;
   for (const p of built) {
     const { opexMusdPerYear, lifeYears } = model.economics.projects[p.id]!;
     const capex = (p.capexMusd ?? 0) * capexFactor * conversionFactor;
+    const own = new Array<number>(n).fill(0);
     const first = p.online - p.capexProfile.length + 1;
-    p.capexProfile.forEach((share, i) => (costs[first + i - startYear]! += capex * share));
-    for (let y = Math.max(p.online, model.startYear); y <= end; y++) costs[y - startYear]! += opexMusdPerYear * conversionFactor;
+    p.capexProfile.forEach((share, i) => (own[first + i - startYear]! += capex * share));
+    for (let y = Math.max(p.online, model.startYear); y <= end; y++) own[y - startYear]! += opexMusdPerYear * conversionFactor;
     const inService = end - p.online + 1;
-    residual += (capex * Math.max(0, lifeYears - inService)) / lifeYears;
+    const left = (capex * Math.max(0, lifeYears - inService)) / lifeYears;
+    residual += left;
+    own.forEach((v, i) => (costs[i]! += v));
+    for (const [country, share] of payers(model, p)) {
+      own.forEach((v, i) => v !== 0 && add(byCountry, country, i, v * share, n));
+      residualByCountry.set(country, (residualByCountry.get(country) ?? 0) + left * share);
+    }
   }
-  return { startYear, costs, residual };
+  return { startYear, costs, residual, byCountry, residualByCountry };
 }
 
 /**
  * The cash flow of `projects` given the two runs, from the first year with a
- * cost (benefits 0 before the first simulated year): residual value counts
- * as a benefit in the last year.
+ * cost (benefits 0 before the first simulated year), as the scenario's
+ * perspective sees it: residual value counts as a benefit in the last year.
  */
 export function streamsOf(model: Model, projects: readonly ProjectModel[], w: Result, wo: Result, capexFactor = 1): Streams {
   const b = benefitsBetween(w, wo);
-  const { startYear, costs, residual } = costsOf(model, projects, capexFactor);
-  const lead = new Array<number>(model.startYear - startYear).fill(0);
-  const benefits = [...lead, ...b.benefits];
-  benefits[benefits.length - 1] = benefits[benefits.length - 1]! + residual;
+  const c = costsOf(model, projects, capexFactor);
+  const lead = new Array<number>(model.startYear - c.startYear).fill(0);
+  const pad = (m: Map<string, number[]>) => new Map([...m].map(([k, a]) => [k, [...lead, ...a]]));
+  const lines: Lines = { users: pad(b.users), producers: pad(b.producers), emissions: [...lead, ...b.emissions], costs: c.byCountry, residual: c.residualByCountry };
+  const { benefits, costs } = cashFlowOf(lines, model.economics.perspective);
   return {
-    startYear, benefits, costs, deltaServed: [...lead, ...b.deltaServed], deltaTonneDays: [...lead, ...b.deltaTonneDays],
-    deltaCo2: [...lead, ...b.deltaCo2], emissions: [...lead, ...b.emissions],
+    startYear: c.startYear, benefits, costs, deltaServed: [...lead, ...b.deltaServed], deltaTonneDays: [...lead, ...b.deltaTonneDays],
+    deltaCo2: [...lead, ...b.deltaCo2], lines,
   };
 }
 
@@ -243,6 +298,7 @@ export function appraise(written: Model): { rows: Appraised[]; runs: Runs } {
       summary: summarize(streams, d),
       npvAlone: costed.has(p) ? summarize(alone, d).npv : undefined,
       appraised: costed.has(p),
+      ledger: ledgerOf(model, streams),
       note: costed.has(p) ? undefined : notAppraised(model, [p]),
     };
   });
@@ -257,6 +313,7 @@ export function appraise(written: Model): { rows: Appraised[]; runs: Runs } {
     summary: summarize(streams, d),
     npvAlone: undefined,
     appraised: programme.length > 0,
+    ledger: ledgerOf(model, streams),
     note:
       programme.length === 0
         ? 'not appraised: no project has costs'

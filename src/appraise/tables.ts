@@ -20,7 +20,7 @@ export function appraisalTable(model: Model, rows: readonly Appraised[], switchi
     const note = [r.note, r.appraised && s.eirr.rate === undefined ? `no EIRR: ${s.eirr.reason}` : undefined].filter((x) => x !== undefined).join('; ');
     return [
       model.name, r.id, r.online ?? null, r.capexMusd, s.pvCosts, s.pvBenefits, measured(s.npv), measured(s.bcr ?? null), measured(s.eirr.rate ?? null),
-      measured(s.paybackYear ?? null), e.discountRate, e.sunk === 'exclude' ? 'excluded' : 'compounded', note || null,
+      measured(s.paybackYear ?? null), e.discountRate, e.perspective, e.sunk === 'exclude' ? 'excluded' : 'compounded', note || null,
       r.npvAlone ?? null,
       sw?.capex.value !== undefined ? sw.capex.value * 100 : null,
       sw?.growth.value !== undefined ? sw.growth.value * 100 : null,
@@ -30,7 +30,7 @@ export function appraisalTable(model: Model, rows: readonly Appraised[], switchi
     file: 'appraisal.csv',
     header: [
       'scenario', 'project', 'online', 'capex_musd', 'pv_costs_musd', 'pv_benefits_musd', 'npv_musd', 'bcr', 'eirr', 'payback_year',
-      'discount_rate', 'costs_before_base', 'note', 'npv_alone_musd', 'switch_capex_pct', 'switch_growth_pp',
+      'discount_rate', 'perspective', 'costs_before_base', 'note', 'npv_alone_musd', 'switch_capex_pct', 'switch_growth_pp',
     ],
     rows: out,
   };

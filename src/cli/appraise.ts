@@ -3,6 +3,7 @@
 // appraisal.csv and appraisal-years.csv and says the answer in words.
 import { appraise, benefitMethod, holdChoke, PROGRAMME, type Appraised } from '../appraise/appraise.js';
 import { switchingValues, type Switch, type Switching } from '../appraise/switching.js';
+import { ledgerTable } from '../appraise/ledger.js';
 import { appraisalTable, appraisalYearsTable } from '../appraise/tables.js';
 import type { Model } from '../engine/model.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
@@ -19,7 +20,7 @@ export async function appraiseCommand(args: AppraiseArgs, io: Io): Promise<numbe
   const model = holdChoke(written);
   const { rows, runs } = appraise(model);
   const switching = rows.filter((r) => r.appraised).map((r) => switchingValues(model, r.id, runs));
-  const tables = [appraisalTable(model, rows, switching), appraisalYearsTable(model, rows)];
+  const tables = [appraisalTable(model, rows, switching), appraisalYearsTable(model, rows), ledgerTable(model, rows)];
   const outDir = outputFolder(args.out, model.name, '-appraisal', args.set);
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
   const e = model.economics;
@@ -27,7 +28,7 @@ export async function appraiseCommand(args: AppraiseArgs, io: Io): Promise<numbe
     ...tables.map((t) => ({ name: t.file, content: toCsv(t, dialect) })),
     manifestFile('appraise', { model, ...loaded }, args, tables.map((t) => t.file), io, {
       appraisal: {
-        discount_rate: e.discountRate, base_year: e.baseYear, hurdle_rate: e.hurdleRate, conversion_factor: e.conversionFactor,
+        discount_rate: e.discountRate, perspective: e.perspective, base_year: e.baseYear, hurdle_rate: e.hurdleRate, conversion_factor: e.conversionFactor,
         costs_before_base: e.sunk === 'exclude' ? 'excluded' : 'compounded', benefits: benefitMethod(model), defaults_used: e.defaulted,
       },
     }),
@@ -53,7 +54,7 @@ const DEFAULT_TEXT: Record<string, string> = {
 export function appraisalText(model: Model, rows: readonly Appraised[], switching: readonly Switching[], outDir: string): string {
   const e = model.economics;
   const lines = [
-    `${model.name}: appraisal of ${model.projects.length} projects, discounted at ${pct(e.discountRate)}/yr (economics.appraisal.discount_rate) to ${e.baseYear}, hurdle EIRR ${pct(e.hurdleRate)} → ${outDir}/`,
+    `${model.name}: appraisal of ${model.projects.length} projects for ${e.perspective === 'world' ? 'the world (tariffs cancel)' : e.perspective}, discounted at ${pct(e.discountRate)}/yr (economics.appraisal.discount_rate) to ${e.baseYear}, hurdle EIRR ${pct(e.hurdleRate)} → ${outDir}/`,
     `benefits: ${benefitMethod(model)}`,
     `money in million USD at economic prices (conversion factor ${e.conversionFactor}); costs and benefits before ${e.baseYear} ${e.sunk === 'exclude' ? 'excluded (sunk)' : 'compounded to it'}`,
   ];

@@ -24,6 +24,10 @@ export interface ElementModel {
   readonly money: Series;
   /** Emissions of a tonne passing it, g CO₂ (links: `co2_g_per_tkm` × `length_km`; else 0). */
   readonly co2GPerT: number;
+  /** Real resource cost of a tonne through it, USD/t per year (default its money: no producers' surplus). */
+  readonly opexPerT: Series;
+  /** Its country code ('' when not given). */
+  readonly country: string;
   /** Constraint indices of this element: its total first, then classes by name. */
   readonly constraints: readonly number[];
   /** For a located node: [longitude, latitude] in decimal degrees. */
@@ -57,6 +61,8 @@ export interface ProjectModel extends ChangeModel {
   readonly capexMusd: number | undefined;
   /** Shares of capex in consecutive years ending with `online` (sum 1). */
   readonly capexProfile: readonly number[];
+  /** Who pays its costs, by country code (sum 1); undefined: the country of its target. */
+  readonly costShares: Readonly<Record<string, number>> | undefined;
   readonly name: string;
   /** For a candidate (Model.candidates): the last year it may open; `online` is the earliest. */
   readonly latest: number;
@@ -101,6 +107,8 @@ export interface FlowModel {
   readonly demand: Series;
   readonly allocation: 'spill' | 'shares' | 'choice';
   readonly unserved: 'lost' | 'carry';
+  /** Where its shippers are: a country code ('' when not given). */
+  readonly country: string;
   /** Route indices (into `Model.routes`) in the order they are offered demand. */
   readonly routes: readonly number[];
   /** Per route of the flow (in `routes` order): money beyond its elements' (route cost_per_t, constant, off-network cost), USD/t, and off-network days, per year. */
@@ -151,6 +159,8 @@ export interface EconomicsModel {
   readonly baseYear: number;
   /** USD per t CO₂, per year. */
   readonly socialCostOfCarbon: Series;
+  /** Whose NPV appraisal.csv reports: `world` or a country code. */
+  readonly perspective: string;
   /** Financial → economic prices, on capex and opex (1: none). */
   readonly conversionFactor: number;
   /** Costs and benefits before the base year: compounded to it, or left out. */

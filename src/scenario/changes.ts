@@ -57,6 +57,12 @@ function buildProject(
     });
     return undefined;
   }
+  const shares = Object.values(input.cost_shares ?? {});
+  const sharesSum = shares.reduce((a, b) => a + b, 0);
+  if (input.cost_shares !== undefined && Math.abs(sharesSum - 1) > 1e-9) {
+    check.report([...path, 'cost_shares'], `the cost shares must sum to 1 (they sum to ${+sharesSum.toFixed(12)})`, { hint: 'e.g. cost_shares: { KZ: 0.6, AZ: 0.4 }' });
+    return undefined;
+  }
   if (!change || online === undefined || latest === undefined || (input.capex_musd !== undefined && capex === undefined) || !checkCandidate(input, path, online, latest, s, check)) return undefined;
   return {
     ...change,
@@ -66,6 +72,7 @@ function buildProject(
     rampYears: Math.max(1, input.ramp_years ?? 1),
     capexMusd: capex,
     capexProfile,
+    costShares: input.cost_shares,
     candidate,
     latest,
   };

@@ -41,8 +41,9 @@ export function buildEconomics(
   projects: readonly ProjectModel[],
   planningBaseYear: number,
   check: Checker,
-  emits = false,
+  network: { readonly emits: boolean; readonly countries: readonly string[] } = { emits: false, countries: [] },
 ): EconomicsModel {
+  const { emits } = network;
   const e = s.economics ?? {};
   const defaulted: string[] = [];
   const years = vc?.years ?? 0;
@@ -113,8 +114,14 @@ export function buildEconomics(
       hint: 'economic ÷ financial prices, e.g. 0.9 where 10 % of a price is taxes and duties',
     });
   }
+  const perspective = a.perspective ?? 'world';
+  if (perspective !== 'world' && !network.countries.includes(perspective)) {
+    check.report(['economics', 'appraisal', 'perspective'], `no element, flow or cost share names the country "${perspective}"`, {
+      hint: network.countries.length > 0 ? `\`world\`, or one of: ${network.countries.join(', ')}` : 'give elements and flows a `country`, or use `world`',
+    });
+  }
   return {
-    valuePerT, valueOfTime, socialCostOfCarbon, projects: costs, discountRate, hurdleRate, baseYear: a.base_year ?? planningBaseYear,
+    valuePerT, valueOfTime, socialCostOfCarbon, perspective, projects: costs, discountRate, hurdleRate, baseYear: a.base_year ?? planningBaseYear,
     conversionFactor: cf !== undefined && cf > 0 && cf <= 10 ? cf : 1, sunk: a.sunk ?? 'compound', defaulted,
   };
 }

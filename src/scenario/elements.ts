@@ -112,7 +112,8 @@ export function buildElements(s: ScenarioInput, vc: ValueContext | undefined, al
       bprBeta: congestion(input, s).beta,
       constraints: own,
       at: isLink ? undefined : (input as NodeInput).at,
-      money: elementMoney(input, path, vc, check),
+      ...moneyAndOpex(input, path, vc, check),
+      country: input.country ?? '',
       co2GPerT: isLink ? linkCo2(input as LinkInput, path, check) : 0,
     });
   });
@@ -136,6 +137,13 @@ function elementMoney(input: NodeInput | LinkInput, path: (string | number)[], v
     }
   }
   return out;
+}
+
+/** Its money per tonne, and its opex per tonne (default: the money, no producers' surplus). */
+function moneyAndOpex(input: NodeInput | LinkInput, path: (string | number)[], vc: ValueContext | undefined, check: Checker): { money: number[]; opexPerT: number[] } {
+  const money = elementMoney(input, path, vc, check);
+  const opex = input.opex_per_t === undefined ? undefined : check.value(vc, [...path, 'opex_per_t'], input.opex_per_t, 'usd_per_t');
+  return { money, opexPerT: opex ?? money };
 }
 
 /** g CO₂ per tonne passing a link: co2_g_per_tkm × length_km. */

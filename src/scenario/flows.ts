@@ -99,6 +99,7 @@ export function buildFlows(s: ScenarioInput, vc: ValueContext | undefined, plan:
       demand,
       allocation: input.allocation ?? s.defaults?.allocation ?? 'spill',
       unserved: input.unserved ?? s.defaults?.unserved ?? 'lost',
+      country: input.country ?? '',
       routes: order,
       routeMoney: costs.money,
       routeDays: costs.days,

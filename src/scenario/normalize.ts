@@ -1,7 +1,7 @@
 // Scenario as written → the read-only, index-based model the engine runs on.
 // Stages: shape (schema) → units and params → elements → projects and events
 // → flows and routes. Every stage reports into one list of problems.
-import type { Model, VolumeUnit } from '../engine/model.js';
+import type { ElementModel, FlowModel, Model, ProjectModel, VolumeUnit } from '../engine/model.js';
 import { ALLOWED_CONSTANTS, ALLOWED_FUNCTIONS, createMathContext, type MathContext } from '../units/math.js';
 import { SERIES_BASE, SERIES_BASE_YEAR, TIME_VARIABLE, type ValueContext } from '../units/values.js';
 import { buildEvents, buildProjects } from './changes.js';
@@ -23,6 +23,12 @@ export interface Normalized {
   /** The scenario as written, after the schema check (for manifests and docs). */
   input: ScenarioInput | undefined;
   problems: Problem[];
+}
+
+/** Every country code that an element, a flow or a project's cost share names, sorted. */
+function countriesOf(elements: readonly ElementModel[], flows: readonly FlowModel[], projects: readonly ProjectModel[]): string[] {
+  const all = [...elements.map((e) => e.country), ...flows.map((f) => f.country), ...projects.flatMap((p) => Object.keys(p.costShares ?? {}))];
+  return [...new Set(all.filter((c) => c !== ''))].sort();
 }
 
 export function normalize(source: LoadedSource, paramValues?: Readonly<Record<string, number>>): Normalized {
@@ -54,9 +60,9 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
   // By the flow plan (ids, in model order), not the flows: a what-if that redraws demand reuses the targets.
   const targets = stage('targets', [plan], (v, c) => buildTargets(s, v, plan.flows.map((f) => f.input.id), c));
   const planning = readPlanning(s, check);
-  const emits = plan.routes?.some((r) => r.co2GPerT > 0) ?? false;
-  const economics = stage('economics', [flows, projects, candidates, s.economics, planning.baseYear, emits], (v, c) =>
-    buildEconomics(s, v, flows, [...projects, ...candidates], planning.baseYear, c, emits),
+  const network = { emits: plan.routes?.some((r) => r.co2GPerT > 0) ?? false, countries: countriesOf(tables.elements, flows, [...projects, ...candidates]) };
+  const economics = stage('economics', [flows, projects, candidates, s.economics, planning.baseYear, network.emits, network.countries.join()], (v, c) =>
+    buildEconomics(s, v, flows, [...projects, ...candidates], planning.baseYear, c, network),
   );
   const volumeUnit = stage('volume unit', [math, s.output?.volume_unit], (_, c) => readVolumeUnit(s, math, c));
   // It reads which params there are (compared as text), not their values.

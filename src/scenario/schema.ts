@@ -35,6 +35,11 @@ const Bpr = {
   bpr_beta: z.number().min(0).optional().describe('BPR congestion beta for this element (default: `defaults.bpr_beta`).'),
 };
 
+const Country = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,15}$/, 'a country code: letters, digits, _ or -, e.g. KZ')
+  .refine((c) => c !== 'world', '`world` is the perspective of every country together, not a country');
+
 const ElementCommon = {
   id: Id,
   name: z.string().optional().describe('Human-readable name (any script).'),
@@ -44,6 +49,8 @@ const ElementCommon = {
   source: z.string().optional().describe('Where the numbers come from (free text).'),
   remove: z.literal(true).optional().describe('In a file that `extends` another: remove the element of this id.'),
   cost_per_t: Value.optional().describe('Money per tonne to pass it (a tariff, a handling charge), USD/t (a bare number is USD/t); part of a route’s generalised cost under `allocation: choice`.'),
+  opex_per_t: Value.optional().describe('Real resource cost of carrying a tonne through it, USD/t (default its money per tonne: no producers’ surplus); `corridor appraise` counts money − opex as the producers’ benefit.'),
+  country: Country.optional().describe('Who owns and operates it (a country code such as KZ): the ledger of `corridor appraise` books its producers’ benefit there.'),
   ...Bpr,
 };
 
@@ -94,6 +101,10 @@ export const ProjectSchema = z.strictObject({
     .min(1)
     .optional()
     .describe('Shares of capex spent in consecutive years ending with the opening year, summing to 1 (default `[1]`: all in the opening year); it may reach before `years.start`.'),
+  cost_shares: z
+    .record(Country, z.number().min(0).max(1))
+    .optional()
+    .describe('Who pays its capex and opex (and keeps its residual value), by country code, summing to 1 (default: the country of its target).'),
   candidate: z.boolean().optional().describe(
     'An option, not a decision: `corridor run` leaves it out, `corridor plan` decides whether and when to build it (between `online` and `latest`).',
   ),
@@ -151,6 +162,7 @@ export const FlowSchema = z.strictObject({
     .array(z.strictObject({ id: Id, spread: Value.describe('USD/t, at most the flow’s spread.'), routes: z.array(Id).min(1).describe('Route ids of this flow.') }))
     .optional()
     .describe('Under `allocation: choice`: groups of routes that are closer substitutes (a nested logit); a route in no nest is a nest of its own.'),
+  country: Country.optional().describe('Where its shippers are (a country code): the ledger of `corridor appraise` books their benefit there.'),
   elasticity: z.number().max(0).optional().describe('Under `allocation: choice`: demand × (free-flow composite cost / that of `choice.reference_year`)^elasticity; ≤ 0 (default 0: demand as given).'),
   source: z.string().optional(),
   remove: z.literal(true).optional(),
@@ -204,6 +216,10 @@ export const EconomicsSchema = z
         base_year: z.number().int().min(1900).max(2200).optional().describe('Year present values refer to (default `planning.base_year`, else `years.start`).'),
         hurdle_rate: z.number().optional().describe('EIRR a project must reach to be worth it (default: the discount rate).'),
         conversion_factor: z.number().optional().describe('Financial to economic prices, applied to capex and opex (default 1).'),
+        perspective: z
+          .string()
+          .optional()
+          .describe('Whose NPV appraisal.csv reports: `world` (default: tariffs cancel) or a country code that an element, a flow or a cost share uses.'),
         sunk: z
           .enum(['compound', 'exclude'])
           .optional()

@@ -190,12 +190,23 @@ describe('corridor appraise of the Middle Corridor baseline', () => {
       const html = fs.readFileSync(path.join(dir, 'report.html'), 'utf8');
       expect(html).toContain('Net present value per project');
       expect(html).toContain('Cumulative discounted cash flow of the programme');
-      expect(r.out).toMatch(/^middle-corridor: appraisal of 14 projects, discounted at 9 %\/yr \(economics\.appraisal\.discount_rate\) to 2026, hurdle EIRR 9 %/);
+      expect(r.out).toMatch(/^middle-corridor: appraisal of 14 projects for the world \(tariffs cancel\), discounted at 9 %\/yr \(economics\.appraisal\.discount_rate\) to 2026, hurdle EIRR 9 %/);
       // 11 of the 14 have no capex (and no opex): "not appraised", never "worth it"; the programme is the 3 costed ones.
       const uncosted = lines.filter((l) => l.includes('"not appraised: no capex_musd and no opex'));
       expect(uncosted).toHaveLength(11);
-      for (const l of uncosted) expect(l).toMatch(/,0,0,-?[0-9.e-]+,,,,,0\.09,compounded,/);
+      for (const l of uncosted) expect(l).toMatch(/,0,0,-?[0-9.e-]+,,,,,0\.09,world,compounded,/);
       expect(r.out).not.toMatch(/^(btk-modernisation|poti-yard) .*worth it/m);
+      // The ledger's world rows of each appraised row sum to its NPV (an invariant of the split).
+      const ledger = fs.readFileSync(path.join(dir, 'appraisal-ledger.csv'), 'utf8').trim().split('\n');
+      expect(ledger[0]).toBe('scenario,project,perspective,stakeholder,country,pv_musd');
+      const header = lines[0]!.split(',');
+      for (const l of lines.slice(1)) {
+        const cells = l.split(',');
+        const npv = cells[header.indexOf('npv_musd')]!;
+        const mine = ledger.slice(1).filter((x) => x.split(',')[1] === cells[1]);
+        if (npv === '') expect(mine).toHaveLength(0);
+        else expect(mine.reduce((a, x) => a + Number(x.split(',')[5]), 0)).toBeCloseTo(Number(npv), 4);
+      }
       expect(lines.at(-1)).toMatch(/,2040,.*,the 3 costed projects against none of them; 11 without costs stay in both cases,/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -210,17 +221,69 @@ describe('emissions', () => {
     const text = ANNUITY.replace('capacity: 5 }', 'capacity: 5, length_km: 1000, co2_g_per_tkm: 20 }').replace('economics:\n', 'economics:\n  social_cost_of_carbon: 50\n');
     const r = row(appraise(modelOf(text)).rows, 'more');
     expect(r.streams.deltaCo2[0]).toBeCloseTo(100_000, 6);
-    expect(r.streams.emissions[0]).toBeCloseTo(-5, 9);
+    expect(r.streams.lines.emissions[0]).toBeCloseTo(-5, 9);
     expect(r.streams.benefits[0]).toBeCloseTo(15, 9);
     // Without a value given, the default: 40 USD/t in 2020 × 1.02^10 in 2030 = 48.7598 USD/t: −4.87598 M USD.
     const byDefault = row(appraise(modelOf(text.replace('  social_cost_of_carbon: 50\n', ''))).rows, 'more');
-    expect(byDefault.streams.emissions[0]).toBeCloseTo(-0.1 * 40 * 1.02 ** 10, 9);
+    expect(byDefault.streams.lines.emissions[0]).toBeCloseTo(-0.1 * 40 * 1.02 ** 10, 9);
   });
 
   it('needs a length, and is never negative', () => {
     const errors = errorsOf(ANNUITY.replace('capacity: 5 }', 'capacity: 5, co2_g_per_tkm: 20 }'));
     expect(errors).toEqual([expect.stringMatching(/links\[0\]\.co2_g_per_tkm: emissions per tonne-km need the link’s `length_km`/)]);
     expect(errorsOf(ANNUITY.replace('capacity: 5 }', 'capacity: 5, length_km: 10, co2_g_per_tkm: -1 }'))).toEqual([expect.stringMatching(/:5:\d+: links\[0\]\.co2_g_per_tkm: Too small: expected number to be >=0/)]);
+  });
+});
+
+describe('the ledger: who gains, by stakeholder and country', () => {
+  // ANNUITY with the link ab Kazakh (tariff 30 USD/t, opex 10 USD/t) and the flow's shippers Chinese; KZ pays the project.
+  // Spill mode: the world's benefit stays Δ served × value_per_t = 5 × 4 = 20 a year (PV 135.18047633; annuity factor
+  // 6.7590238165 at 10 %, 10 years, due). Producers (KZ): Δ volume 5 × (30 − 10) = 100 a year, PV 675.90238165;
+  // users (CN) the rest, 20 − 100 = −80 a year, PV −540.72190532; costs (KZ) −100; emissions 0.
+  const KZ = ANNUITY.replace('capacity: 5 }', 'capacity: 5, country: KZ, cost_per_t: 30, opex_per_t: 10 }')
+    .replace('demand: 10,', 'demand: 10, country: CN,');
+  const ledgerOf = (text: string) => row(appraise(modelOf(text)).rows, 'more').ledger;
+  const pvOf = (ledger: readonly { perspective: string; stakeholder: string; country: string; pv: number }[], perspective: string, stakeholder: string, country: string) =>
+    ledger.find((l) => l.perspective === perspective && l.stakeholder === stakeholder && l.country === country)!.pv;
+  const sum = (ledger: readonly { perspective: string; pv: number }[], perspective: string) => ledger.filter((l) => l.perspective === perspective).reduce((a, l) => a + l.pv, 0);
+
+  it('splits the world NPV between users, producers and who pays; rows sum to each perspective’s NPV', () => {
+    const ledger = ledgerOf(KZ);
+    expect(pvOf(ledger, 'world', 'producers', 'KZ')).toBeCloseTo(675.90238165, 6);
+    expect(pvOf(ledger, 'world', 'users', 'CN')).toBeCloseTo(-540.72190532, 6);
+    expect(pvOf(ledger, 'world', 'costs', 'KZ')).toBeCloseTo(-100, 9);
+    expect(pvOf(ledger, 'world', 'emissions', '')).toBe(0);
+    // Countries: '' (the nodes have none), CN, KZ; three stakeholders each, and emissions once.
+    expect(ledger.filter((l) => l.perspective === 'world')).toHaveLength(3 * 3 + 1);
+    expect(sum(ledger, 'world')).toBeCloseTo(35.18047633, 6);
+    // Kazakhstan's view: its producers' 675.90238165 less its 100 of capex.
+    const kz = appraise(modelOf(KZ.replace('base_year: 2030 }', 'base_year: 2030, perspective: KZ }')));
+    const more = row(kz.rows, 'more');
+    expect(more.summary.npv).toBeCloseTo(575.90238165, 6);
+    expect(sum(more.ledger, 'KZ')).toBeCloseTo(575.90238165, 6);
+    expect(sum(more.ledger, 'world')).toBeCloseTo(35.18047633, 6);
+  });
+
+  it('doubling every tariff moves money from users to producers and leaves the world NPV as it was', () => {
+    // Tariff 60: producers 5 × (60 − 10) = 250 a year, users 20 − 250 = −230: the world still gains 20 a year.
+    const doubled = ledgerOf(KZ.replace('cost_per_t: 30', 'cost_per_t: 60'));
+    expect(pvOf(doubled, 'world', 'producers', 'KZ')).toBeCloseTo(250 * 6.7590238165, 6);
+    expect(pvOf(doubled, 'world', 'users', 'CN')).toBeCloseTo(-230 * 6.7590238165, 6);
+    expect(sum(doubled, 'world')).toBeCloseTo(sum(ledgerOf(KZ), 'world'), 9);
+  });
+
+  it('cost shares split costs and residual value; a perspective no one names is refused', () => {
+    // AZ pays 40 % of the 100: costs AZ −40, KZ −60.
+    const shared = ledgerOf(KZ.replace('capex_musd: 100 }', 'capex_musd: 100, cost_shares: { KZ: 0.6, AZ: 0.4 } }'));
+    expect(pvOf(shared, 'world', 'costs', 'AZ')).toBeCloseTo(-40, 9);
+    expect(pvOf(shared, 'world', 'costs', 'KZ')).toBeCloseTo(-60, 9);
+    expect(errorsOf(KZ.replace('base_year: 2030 }', 'base_year: 2030, perspective: TM }'))).toEqual([
+      expect.stringMatching(/economics\.appraisal\.perspective: no element, flow or cost share names the country "TM".*one of: CN, KZ/),
+    ]);
+    expect(errorsOf(KZ.replace('capex_musd: 100 }', 'capex_musd: 100, cost_shares: { KZ: 0.5 } }'))).toEqual([
+      expect.stringMatching(/projects\[0\]\.cost_shares: the cost shares must sum to 1 \(they sum to 0\.5\)/),
+    ]);
+    expect(errorsOf(KZ.replace('opex_per_t: 10', 'opex_per_t: -1'))).toEqual([expect.stringMatching(/links\[0\]\.opex_per_t: .*negative/)]);
   });
 });
 
