@@ -262,6 +262,15 @@ export function costedProjects(model: Model): ProjectModel[] {
   });
 }
 
+/** The projects an appraisal row is about (the programme: the costed ones), and its without case as a function of the model. */
+export function rowCase(model: Model, id: string): { projects: readonly ProjectModel[]; without: (m: Model) => Model } {
+  if (id === PROGRAMME) {
+    const costed = new Set(costedProjects(model).map((p) => p.id));
+    return { projects: model.projects.filter((p) => costed.has(p.id)), without: (m) => withProjects(m, (p) => !costed.has(p.id)) };
+  }
+  return { projects: model.projects.filter((p) => p.id === id), without: (m) => withProjects(m, (p) => p.id !== id) };
+}
+
 /** Why a row with no costs has no NPV, BCR or EIRR. */
 function notAppraised(model: Model, projects: readonly ProjectModel[]): string {
   const end = model.startYear + model.years - 1;

@@ -9,7 +9,7 @@
 import type { Model, ProjectModel } from '../engine/model.js';
 import { simulate, type Result } from '../engine/simulate.js';
 import { bisect, discountingOf, npvAt } from './cashflow.js';
-import { costedProjects, holdChoke, PROGRAMME, streamsOf, withProjects, type Runs } from './appraise.js';
+import { holdChoke, PROGRAMME, rowCase, streamsOf, type Runs } from './appraise.js';
 
 export type Switch = { readonly value: number } | { readonly value: undefined; readonly reason: string };
 
@@ -26,20 +26,10 @@ const GROWTH_STEP = 0.01;
 const GROWTH_RANGE = 0.3;
 const GROWTH_TOLERANCE = 1e-6;
 
-/** The projects an appraisal row is about, and its two cases as functions of the model. */
-function caseOf(model: Model, id: string): { projects: readonly ProjectModel[]; without: (m: Model) => Model } {
-  if (id === PROGRAMME) {
-    const costed = new Set(costedProjects(model).map((p) => p.id));
-    return { projects: model.projects.filter((p) => costed.has(p.id)), without: (m) => withProjects(m, (p) => !costed.has(p.id)) };
-  }
-  const p = model.projects.find((q) => q.id === id)!;
-  return { projects: [p], without: (m) => withProjects(m, (q) => q.id !== id) };
-}
-
 export function switchingValues(written: Model, id: string, runs: Runs): Switching {
   const model = holdChoke(written);
   const d = discountingOf(model.economics);
-  const c = caseOf(model, id);
+  const c = rowCase(model, id);
   const wo = id === PROGRAMME ? runs.uncosted : runs.without.get(id)!;
   const npv = (w: Result, without: Result, capexFactor = 1) => npvAt(streamsOf(model, c.projects, w, without, capexFactor), d);
   const base = npv(runs.all, wo);

@@ -4,6 +4,7 @@
 import { appraise, benefitMethod, holdChoke, PROGRAMME, type Appraised } from '../appraise/appraise.js';
 import { switchingValues, type Switch, type Switching } from '../appraise/switching.js';
 import { ledgerTable } from '../appraise/ledger.js';
+import { standardTests, testsTable, type TestResult } from '../appraise/standard-tests.js';
 import { appraisalTable, appraisalYearsTable } from '../appraise/tables.js';
 import type { Model } from '../engine/model.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
@@ -20,7 +21,8 @@ export async function appraiseCommand(args: AppraiseArgs, io: Io): Promise<numbe
   const model = holdChoke(written);
   const { rows, runs } = appraise(model);
   const switching = rows.filter((r) => r.appraised).map((r) => switchingValues(model, r.id, runs));
-  const tables = [appraisalTable(model, rows, switching), appraisalYearsTable(model, rows), ledgerTable(model, rows)];
+  const tests = standardTests(model, rows, runs);
+  const tables = [appraisalTable(model, rows, switching), appraisalYearsTable(model, rows), ledgerTable(model, rows), testsTable(model, tests)];
   const outDir = outputFolder(args.out, model.name, '-appraisal', args.set);
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
   const e = model.economics;
@@ -34,7 +36,7 @@ export async function appraiseCommand(args: AppraiseArgs, io: Io): Promise<numbe
     }),
   ]);
   const report = args.report ? await writeReport(outDir, false) : undefined;
-  if (!args.quiet) io.stdout(appraisalText(model, rows, switching, outDir) + (report ? `report: ${report}\n` : ''));
+  if (!args.quiet) io.stdout(appraisalText(model, rows, switching, outDir) + testsText(tests) + (report ? `report: ${report}\n` : ''));
   return 0;
 }
 
@@ -83,6 +85,14 @@ export function appraisalText(model: Model, rows: readonly Appraised[], switchin
   out.push('switching values (NPV = 0):');
   for (const s of switching) out.push(`  ${s.id}: ${switchText(s.capex, 'capex')}; ${switchText(s.growth, 'growth')}`);
   return `${out.join('\n')}\n`;
+}
+
+/** The standard tests in words: NPV under each, per appraised row. */
+function testsText(tests: readonly TestResult[]): string {
+  if (tests.length === 0) return '';
+  const ids = [...new Set(tests.map((t) => t.id))];
+  const lines = ids.map((id) => `  ${id}: ${tests.filter((t) => t.id === id).map((t) => `${t.test} ${n(t.summary.npv)}`).join(', ')}`);
+  return `standard tests (NPV, M USD; appraisal-tests.csv):\n${lines.join('\n')}\n`;
 }
 
 function verdict(r: Appraised, hurdle: number): string {

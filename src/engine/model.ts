@@ -159,6 +159,8 @@ export interface EconomicsModel {
   readonly baseYear: number;
   /** USD per t CO₂, per year. */
   readonly socialCostOfCarbon: Series;
+  /** Sizes of the standard tests (appraisal-tests.csv). */
+  readonly testSizes: { readonly capex: number; readonly benefits: number; readonly openingYears: number; readonly valueOfTime: number };
   /** Whose NPV appraisal.csv reports: `world` or a country code. */
   readonly perspective: string;
   /** Financial → economic prices, on capex and opex (1: none). */

@@ -121,7 +121,10 @@ export function buildEconomics(
     });
   }
   return {
-    valuePerT, valueOfTime, socialCostOfCarbon, perspective, projects: costs, discountRate, hurdleRate, baseYear: a.base_year ?? planningBaseYear,
+    valuePerT, valueOfTime, socialCostOfCarbon, perspective, projects: costs,
+    testSizes: {
+      capex: a.tests?.capex ?? 0.2, benefits: a.tests?.benefits ?? 0.2, openingYears: a.tests?.opening_years ?? 1, valueOfTime: a.tests?.value_of_time ?? 0.2,
+    }, discountRate, hurdleRate, baseYear: a.base_year ?? planningBaseYear,
     conversionFactor: cf !== undefined && cf > 0 && cf <= 10 ? cf : 1, sunk: a.sunk ?? 'compound', defaulted,
   };
 }

@@ -220,6 +220,15 @@ export const EconomicsSchema = z
           .string()
           .optional()
           .describe('Whose NPV appraisal.csv reports: `world` (default: tariffs cancel) or a country code that an element, a flow or a cost share uses.'),
+        tests: z
+          .strictObject({
+            capex: z.number().min(0).max(10).optional().describe('Capex (and residual value) increase of the `capex+` test, a share (default 0.2).'),
+            benefits: z.number().min(0).max(1).optional().describe('Benefit decrease of the `benefits-` test, a share (default 0.2).'),
+            opening_years: z.number().int().min(1).max(50).optional().describe('Delay of the `opening+` test, years (default 1).'),
+            value_of_time: z.number().min(0).max(1).optional().describe('Value-of-time decrease of the `value_of_time-` test, a share (default 0.2).'),
+          })
+          .optional()
+          .describe('Sizes of the standard tests in appraisal-tests.csv.'),
         sunk: z
           .enum(['compound', 'exclude'])
           .optional()

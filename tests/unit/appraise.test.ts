@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { appraise, PROGRAMME, type Appraised } from '../../src/appraise/appraise.js';
+import { appraise, holdChoke, PROGRAMME, type Appraised } from '../../src/appraise/appraise.js';
+import { standardTests } from '../../src/appraise/standard-tests.js';
 import { eirr, npvAt, summarize } from '../../src/appraise/cashflow.js';
 import { switchingValues } from '../../src/appraise/switching.js';
 import { errorsOf, modelOf } from '../support/build.js';
@@ -284,6 +285,52 @@ describe('the ledger: who gains, by stakeholder and country', () => {
       expect.stringMatching(/projects\[0\]\.cost_shares: the cost shares must sum to 1 \(they sum to 0\.5\)/),
     ]);
     expect(errorsOf(KZ.replace('opex_per_t: 10', 'opex_per_t: -1'))).toEqual([expect.stringMatching(/links\[0\]\.opex_per_t: .*negative/)]);
+  });
+});
+
+describe('standard tests', () => {
+  const testsOf = (text: string) => {
+    const model = modelOf(text);
+    const { rows, runs } = appraise(model);
+    return new Map(standardTests(model, rows, runs).filter((t) => t.id === 'more').map((t) => [t.test, t.summary]));
+  };
+  const npvOf = (text: string) => row(appraise(modelOf(text)).rows, 'more').summary.npv;
+
+  it('capex and benefits by hand; each equals a rerun of the changed scenario', () => {
+    // ANNUITY: benefits 20 a year → 16: PV 0.8 × 135.18047633 = 108.14438106; capex 100 → 120.
+    const t = testsOf(ANNUITY);
+    expect([...t.keys()]).toEqual(['capex+20%', 'benefits-20%', 'opening+1y', 'value_of_time-20%', 'capex+20%&benefits-20%']);
+    expect(t.get('capex+20%')!.npv).toBeCloseTo(135.18047633 - 120, 7);
+    expect(t.get('capex+20%')!.npv).toBeCloseTo(npvOf(ANNUITY.replace('capex_musd: 100', 'capex_musd: 120')), 9);
+    expect(t.get('benefits-20%')!.npv).toBeCloseTo(108.14438106 - 100, 7);
+    expect(t.get('capex+20%&benefits-20%')!.npv).toBeCloseTo(108.14438106 - 120, 7);
+    // Opening 2031: benefits 20 a year 2031–2039, PV 20 × Σ_{k=1..9} 1.1^−k = 115.18047633; capex 100 / 1.1 = 90.90909091;
+    // residual 100 × (10 − 9)/10 = 10 in 2039, PV 10 / 1.1^9 = 4.24097618. NPV 28.5123616.
+    expect(t.get('opening+1y')!.npv).toBeCloseTo(28.5123616, 6);
+    expect(t.get('opening+1y')!.npv).toBeCloseTo(npvOf(ANNUITY.replace('online: 2030', 'online: 2031')), 9);
+    // The value of time is 0 here: the test changes nothing.
+    expect(t.get('value_of_time-20%')!.npv).toBeCloseTo(35.18047633, 7);
+  });
+
+  it('sizes come from economics.appraisal.tests; the value-of-time test in choice mode holds the choke prices as written', () => {
+    const sized = testsOf(ANNUITY.replace('base_year: 2030 }', 'base_year: 2030, tests: { capex: 0.5, opening_years: 2 } }'));
+    expect(sized.get('capex+50%')!.npv).toBeCloseTo(135.18047633 - 150, 7);
+    expect(sized.has('opening+2y')).toBe(true);
+    // Choice: a binding link with 10 days at 1 USD/t/day; the test equals appraising the scenario with the value of time
+    // × 0.8 and the choke prices of the scenario as written.
+    const text = `
+name: vot
+years: { start: 2030, end: 2031 }
+defaults: { allocation: choice, spread: 2 }
+nodes: [{ id: a }, { id: b }]
+links: [{ id: ab, from: a, to: b, capacity: 5, cost_per_t: 100, transit_days: 10 }]
+flows: [{ id: f, origin: a, destination: b, demand: 10, routes: [{ id: r, via: [ab] }] }]
+projects: [{ id: more, target: ab, effect: { add: 10 }, online: 2030, capex_musd: 60 }]
+economics: { value_per_t: 4, value_of_time_per_t_day: 1, life_years: 2, appraisal: { discount_rate: 0, base_year: 2030 } }
+`;
+    const held = holdChoke(modelOf(text));
+    const slower = { ...modelOf(text.replace('value_of_time_per_t_day: 1', 'value_of_time_per_t_day: 0.8')), fixedChoke: held.fixedChoke };
+    expect(testsOf(text).get('value_of_time-20%')!.npv).toBeCloseTo(row(appraise(slower).rows, 'more').summary.npv, 9);
   });
 });
 
