@@ -7,3 +7,4 @@ const { loadBundle } = require('./load.cjs');
 const bundle = loadBundle('commands');
 exports.sweepTask = (batch) => bundle.sweepTask(batch);
 exports.monteCarloTask = (batch) => bundle.monteCarloTask(batch);
+exports.appraisalRiskTask = (batch) => bundle.appraisalRiskTask(batch);

@@ -12,6 +12,7 @@ import { sweepBatch, type SweepBatch } from './sweep.js';
 import type { Model } from '../engine/model.js';
 import type { BufferHolder } from '../engine/simulate.js';
 import { readRegularFile } from '../io/read.js';
+import { riskBatch, type RiskBatch, type RiskBatchResult } from '../appraise/risk.js';
 
 export interface MonteCarloBatch {
   file: string;
@@ -34,6 +35,7 @@ export interface MonteCarloBatchResult extends BatchData {
 /** The worker-thread entry points (bin/worker.cjs). */
 export const sweepTask = (batch: SweepBatch): Outcome<string> => outcome(() => finish(sweepBatch(sourceOf(batch.file), batch)));
 export const monteCarloTask = (batch: MonteCarloBatch): Outcome<MonteCarloBatchResult> => outcome(() => finish(runMonteCarloBatch(batch)));
+export const appraisalRiskTask = (batch: RiskBatch): Outcome<RiskBatchResult> => outcome(() => finish(riskBatch(sourceOf(batch.file), baseOf(batch.file, batch.set), batch)));
 
 const sources = new Map<string, LoadedSource>();
 /** Run buffers of this thread's Monte Carlo batches (a holder makes buffers that fit each model). */

@@ -7,7 +7,7 @@
 // benefit last in) and the output shows both. Method: docs/appraisal.md.
 import type { Model, ProjectModel } from '../engine/model.js';
 import { isChoice } from '../engine/choice.js';
-import { simulate, type Result } from '../engine/simulate.js';
+import { simulate, type Result, type SimulateOptions } from '../engine/simulate.js';
 import { discountingOf, presentValue, summarize, type CashFlow, type Summary } from './cashflow.js';
 import { add, cashFlowOf, ledgerRows, WORLD, type LedgerRow, type Lines } from './ledger.js';
 
@@ -163,9 +163,9 @@ export function userBenefit(w: Result, wo: Result, f: number, y: number): number
  * project, the tests, the switching values): willingness to pay belongs to
  * the shippers, not to the network. Other modes: the model itself.
  */
-export function holdChoke(model: Model): Model {
+export function holdChoke(model: Model, options: SimulateOptions = {}): Model {
   if (!isChoice(model) || model.fixedChoke) return model;
-  return { ...model, fixedChoke: simulate(model).choice!.choke.slice() };
+  return { ...model, fixedChoke: simulate(model, options).choice!.choke.slice() };
 }
 
 /** A flow's mean transit days in year index y, weighted by its routes' volumes. */

@@ -77,7 +77,12 @@ export function summarize(whole: CashFlow, d: Discounting): Summary {
   };
 }
 
-export type Eirr = { readonly rate: number } | { readonly rate: undefined; readonly reason: string };
+/**
+ * Why there is no EIRR: NPV positive at every rate (it ranks as +∞), negative
+ * at every rate (−∞), several rates, or nothing at all.
+ */
+export type NoRate = 'positive' | 'negative' | 'several' | 'nothing';
+export type Eirr = { readonly rate: number } | { readonly rate: undefined; readonly kind: NoRate; readonly reason: string };
 
 /** Rates scanned for a sign change of NPV: −99 % to 1,000 % a year, finer where rates usually lie. */
 const SCAN: readonly number[] = [
@@ -98,7 +103,7 @@ const HIGHEST = SCAN[SCAN.length - 1]!;
  */
 export function eirr(cf: CashFlow): Eirr {
   const net = Array.from({ length: cf.benefits.length }, (_, i) => cf.benefits[i]! - cf.costs[i]!);
-  if (net.every((v) => Math.abs(v) < 1e-12)) return { rate: undefined, reason: 'no benefits and no costs' };
+  if (net.every((v) => Math.abs(v) < 1e-12)) return { rate: undefined, kind: 'nothing', reason: 'no benefits and no costs' };
   const f = (r: number) => presentValue(net, 0, r, 0);
   const values = SCAN.map(f);
   const brackets: [number, number][] = [];
@@ -109,12 +114,12 @@ export function eirr(cf: CashFlow): Eirr {
   const pct = (r: number) => `${+(r * 100).toFixed(0)} %`;
   if (brackets.length === 0) {
     return values[0]! > 0
-      ? { rate: undefined, reason: `NPV is positive at every rate from ${pct(LOWEST)} to ${pct(HIGHEST)} a year: no costs outweigh the benefits before them` }
-      : { rate: undefined, reason: `NPV is negative at every rate from ${pct(LOWEST)} to ${pct(HIGHEST)} a year: the benefits never repay the costs` };
+      ? { rate: undefined, kind: 'positive', reason: `NPV is positive at every rate from ${pct(LOWEST)} to ${pct(HIGHEST)} a year: no costs outweigh the benefits before them` }
+      : { rate: undefined, kind: 'negative', reason: `NPV is negative at every rate from ${pct(LOWEST)} to ${pct(HIGHEST)} a year: the benefits never repay the costs` };
   }
   const roots = brackets.map(([lo, hi]) => bisect(f, lo, hi, 1e-12));
   if (roots.length > 1) {
-    return { rate: undefined, reason: `several rates give NPV 0 (${roots.map((r) => `${+(r * 100).toFixed(2)} %`).join(', ')}): the net cash flow changes sign more than once` };
+    return { rate: undefined, kind: 'several', reason: `several rates give NPV 0 (${roots.map((r) => `${+(r * 100).toFixed(2)} %`).join(', ')}): the net cash flow changes sign more than once` };
   }
   return { rate: roots[0]! };
 }

@@ -10,19 +10,42 @@ import type { Model } from '../engine/model.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
 import { writeFilesAtomically } from '../io/write.js';
 import { ECONOMIC_DEFAULTS } from '../scenario/economics.js';
-import { loadForCommand, manifestFile, textTable, type TableCommandArgs, outputFolder } from './common.js';
+import path from 'node:path';
+import { riskBatch, riskRowIds, riskTable, RiskValues, type RiskBatch, type RiskBatchResult } from '../appraise/risk.js';
+import { DEFAULT_SEED } from '../random/streams.js';
+import type { LoadedSource } from '../scenario/index.js';
+import { UsageError } from './errors.js';
+import { progress } from './progress.js';
+import {
+  countProblem, loadForCommand, manifestFile, rateText, runPhase, seedProblem, textTable, threadsFrom, outputFolder, type RunPhase, type TableCommandArgs,
+} from './common.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
 
-export type AppraiseArgs = TableCommandArgs;
+export interface AppraiseArgs extends TableCommandArgs {
+  /** Futures drawn from the uncertainty block → appraisal-risk.csv. */
+  runs?: number | undefined;
+  seed?: number | undefined;
+  workers?: number | undefined;
+}
+
+/** Runs per task of a risk study (results do not depend on it): each run is a few simulations. */
+const RISK_BATCH_RUNS = 20;
 
 export async function appraiseCommand(args: AppraiseArgs, io: Io): Promise<number> {
+  const bad = [countProblem('--runs', args.runs), countProblem('--workers', args.workers), seedProblem(args.seed)].filter((p) => p !== undefined);
+  if (bad.length > 0) throw new UsageError(bad.join('\n'));
+  if (args.runs === undefined && (args.seed !== undefined || args.workers !== undefined)) throw new UsageError('--seed and --workers go with --runs (appraise N drawn futures)');
   const { model: written, ...loaded } = loadForCommand(args.scenario, io, args.set);
   const model = holdChoke(written);
   const { rows, runs } = appraise(model);
   const switching = rows.filter((r) => r.appraised).map((r) => switchingValues(model, r.id, runs));
   const tests = standardTests(model, rows, runs);
-  const tables = [appraisalTable(model, rows, switching), appraisalYearsTable(model, rows), ledgerTable(model, rows), testsTable(model, tests)];
+  const risk = args.runs !== undefined ? await riskStudy(args, args.runs, loaded.source, written, io) : undefined;
+  const tables = [
+    appraisalTable(model, rows, switching), appraisalYearsTable(model, rows), ledgerTable(model, rows), testsTable(model, tests),
+    ...(risk ? [riskTable(model, risk.values)] : []),
+  ];
   const outDir = outputFolder(args.out, model.name, '-appraisal', args.set);
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
   const e = model.economics;
@@ -33,10 +56,11 @@ export async function appraiseCommand(args: AppraiseArgs, io: Io): Promise<numbe
         discount_rate: e.discountRate, perspective: e.perspective, base_year: e.baseYear, hurdle_rate: e.hurdleRate, conversion_factor: e.conversionFactor,
         costs_before_base: e.sunk === 'exclude' ? 'excluded' : 'compounded', benefits: benefitMethod(model), defaults_used: e.defaulted,
       },
+      ...(risk ? { risk: { runs: risk.values.runs, seed: risk.seed, streams: 'montecarlo\'s: seedrandom.alea keyed "<seed>/<param>/<run>" and "<seed>/event:<id>/<run>"', quantiles: 'exact lower quantile at rank q·(n − 1)' } } : {}),
     }),
   ]);
   const report = args.report ? await writeReport(outDir, false) : undefined;
-  if (!args.quiet) io.stdout(appraisalText(model, rows, switching, outDir) + testsText(tests) + (report ? `report: ${report}\n` : ''));
+  if (!args.quiet) io.stdout(appraisalText(model, rows, switching, outDir) + testsText(tests) + (risk ? riskText(model, risk.values, risk.phase) : '') + (report ? `report: ${report}\n` : ''));
   return 0;
 }
 
@@ -85,6 +109,44 @@ export function appraisalText(model: Model, rows: readonly Appraised[], switchin
   out.push('switching values (NPV = 0):');
   for (const s of switching) out.push(`  ${s.id}: ${switchText(s.capex, 'capex')}; ${switchText(s.growth, 'growth')}`);
   return `${out.join('\n')}\n`;
+}
+
+/** The risk study: run i of montecarlo's draws, appraised; batches on the main thread and workers. */
+async function riskStudy(args: AppraiseArgs, runs: number, source: LoadedSource, base: Model, io: Io): Promise<{ values: RiskValues; seed: number; phase: RunPhase }> {
+  const seed = args.seed ?? DEFAULT_SEED;
+  if (base.uncertainty.length === 0 && !base.events.some((e) => e.probability)) {
+    io.stderr(`${args.scenario}: warning: no \`uncertainty\` block and no event with a probability: every run is the same\n`);
+  }
+  const file = path.resolve(args.scenario);
+  const tasks: RiskBatch[] = [];
+  for (let from = 0; from < runs; from += RISK_BATCH_RUNS) tasks.push({ file, set: args.set, seed, from, to: Math.min(runs, from + RISK_BATCH_RUNS) });
+  const values = new RiskValues(riskRowIds(base), runs);
+  const bar = progress(io, runs, 'appraise');
+  let done = 0;
+  const phase = await runPhase<RiskBatch, RiskBatchResult>(
+    {
+      name: 'appraisalRiskTask', tasks, runs, threads: threadsFrom(args.workers), local: (batch) => riskBatch(source, base, batch),
+      onResult: (r) => {
+        values.add(r);
+        done += r.npv[0]?.length ?? RISK_BATCH_RUNS;
+        bar.update(Math.min(done, runs));
+      },
+    },
+    bar,
+    () => undefined,
+  );
+  return { values, seed, phase };
+}
+
+/** The risk study in words: per row, the NPV's p5–p50–p95 and P(NPV < 0). */
+function riskText(model: Model, values: RiskValues, phase: RunPhase): string {
+  const table = riskTable(model, values);
+  const col = (name: string) => table.header.indexOf(name);
+  const lines = table.rows.map((r) => {
+    const p = r[col('p_npv_negative')] as number;
+    return `  ${r[col('project')]}: NPV ${n(r[col('npv_p5_musd')] as number)} – ${n(r[col('npv_p50_musd')] as number)} – ${n(r[col('npv_p95_musd')] as number)}, P(NPV < 0) ${pct(p)}`;
+  });
+  return `risk, ${values.runs} futures (${rateText(phase)}; NPV p5 – p50 – p95, M USD; appraisal-risk.csv):\n${lines.join('\n')}\n`;
 }
 
 /** The standard tests in words: NPV under each, per appraised row. */

@@ -16,4 +16,4 @@ export { schemaCommand } from './schema.js';
 export { sensitivityCommand } from './sensitivity.js';
 export { sweepCommand } from './sweep.js';
 export { validateCommand } from './validate.js';
-export { monteCarloTask, sweepTask } from '../analysis/worker.js';
+export { appraisalRiskTask, monteCarloTask, sweepTask } from '../analysis/worker.js';

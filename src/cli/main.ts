@@ -108,8 +108,14 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('decimal-comma', decimalCommaOption)
           .option('quiet', quietOption)
           .option('report', reportOption)
-          .example('$0 appraise scenarios/middle-corridor.yaml', 'each announced project’s NPV, BCR and EIRR'),
-      async (a) => done(await (await commands()).appraiseCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report }, io)),
+          .option('runs', { type: 'number', describe: 'Also appraise N futures drawn from the uncertainty block (run i is montecarlo\'s run i) → appraisal-risk.csv: NPV percentiles and P(NPV < 0) (1 to 1,000,000)' })
+          .option('seed', { type: 'number', describe: `With --runs: master seed, a whole number from 0 to 2^53 − 1 (default ${DEFAULT_SEED}); the same seed gives the same bytes` })
+          .option('workers', WORKERS_OPTION)
+          .example('$0 appraise scenarios/middle-corridor.yaml', 'each announced project’s NPV, BCR and EIRR')
+          .example('$0 appraise scenarios/middle-corridor.yaml --runs 1000', 'and how likely each is to lose money'),
+      async (a) => done(await (await commands()).appraiseCommand({
+        scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report, runs: a.runs, seed: a.seed, workers: a.workers,
+      }, io)),
     )
     .command(
       'calibrate <scenario>',

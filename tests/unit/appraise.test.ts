@@ -103,7 +103,7 @@ economics: { value_per_t: 25, value_of_time_per_t_day: 10 USD/t/day, appraisal: 
     expect(r.streams.deltaTonneDays[0]).toBeCloseTo(0.9216, 12);
     expect(r.summary.npv).toBeCloseTo(9.216, 9);
     expect(r.summary.bcr).toBeUndefined();
-    expect(r.summary.eirr).toEqual({ rate: undefined, reason: expect.stringMatching(/positive at every rate/) });
+    expect(r.summary.eirr).toEqual({ rate: undefined, kind: 'positive', reason: expect.stringMatching(/positive at every rate/) });
   });
 
   it('switching values: capex in closed form; demand growth by bisection', () => {
@@ -167,11 +167,11 @@ describe('cash-flow measures on random streams', () => {
   });
 
   it('an EIRR that does not exist is undefined with a reason, never NaN', () => {
-    expect(eirr({ startYear: 2030, benefits: [0, 0], costs: [10, 0] })).toEqual({ rate: undefined, reason: expect.stringMatching(/never repay/) });
-    expect(eirr({ startYear: 2030, benefits: [0, 0], costs: [0, 0] })).toEqual({ rate: undefined, reason: 'no benefits and no costs' });
+    expect(eirr({ startYear: 2030, benefits: [0, 0], costs: [10, 0] })).toEqual({ rate: undefined, kind: 'negative', reason: expect.stringMatching(/never repay/) });
+    expect(eirr({ startYear: 2030, benefits: [0, 0], costs: [0, 0] })).toEqual({ rate: undefined, kind: 'nothing', reason: 'no benefits and no costs' });
     // −1, +5, −6: NPV 0 at r = 1 and r = 2 ((1+r)² − 5(1+r) + 6 = 0): two rates, so none is "the" EIRR.
     const two = eirr({ startYear: 2030, benefits: [0, 5, 0], costs: [1, 0, 6] });
-    expect(two).toEqual({ rate: undefined, reason: expect.stringMatching(/several rates give NPV 0 \(100 %, 200 %\)/) });
+    expect(two).toEqual({ rate: undefined, kind: 'several', reason: expect.stringMatching(/several rates give NPV 0 \(100 %, 200 %\)/) });
   });
 });
 
