@@ -117,17 +117,24 @@ function npvText(model: Model, plan: Feasible, free: Feasible | undefined): stri
   const e = model.economics;
   const m = (x: number) => `${+x.toFixed(1) + 0} M USD`;
   const lines = [`net present value: ${m(v.npv)} (PV benefits ${m(v.pvBenefits)} − PV costs ${m(v.pvCosts)}), at ${+(e.discountRate * 100).toFixed(4)} %/yr to ${e.baseYear}, routing free`];
-  const ids = (o: Feasible) => model.candidates.flatMap((k, i) => (o.online[i] !== undefined ? [k.id] : []));
   model.candidates.forEach((k, i) => {
     if (plan.online[i] !== undefined) lines.push(`  ${k.id} (${plan.online[i]}) adds ${m(v.candidatePvBenefits[i]!)} of benefits for its costs: NPV ${m(v.candidateNpv[i]!)}`);
   });
+  const listed = (xs: readonly string[]) => xs.join(', ') || 'none';
   if (free) {
-    const paying = ids(free);
-    const forTargets = ids(plan).filter((id) => !paying.includes(id));
-    lines.push(`worth building even without a target (the NPV plan without them builds): ${paying.join(', ') || 'none'}`);
-    lines.push(`built only to meet the targets: ${forTargets.join(', ') || 'none'}`);
+    // Each list says only what it is: a candidate in both plans may open in another year there, and may lose money last in here.
+    const both = model.candidates.flatMap((k, i) =>
+      plan.online[i] !== undefined && free.online[i] !== undefined ? [free.online[i] === plan.online[i] ? k.id : `${k.id} (${free.online[i]} there)`] : [],
+    );
+    const forTargets = model.candidates.flatMap((k, i) => (plan.online[i] !== undefined && free.online[i] === undefined ? [k.id] : []));
+    const elsewhere = model.candidates.flatMap((k, i) => (plan.online[i] === undefined && free.online[i] !== undefined ? [`${k.id} (${free.online[i]})`] : []));
+    lines.push(`also in the NPV plan without targets: ${listed(both)}`);
+    lines.push(`built only to meet the targets: ${listed(forTargets)}`);
+    if (elsewhere.length > 0) lines.push(`the NPV plan without targets also builds, and this plan does not: ${listed(elsewhere)}`);
     lines.push(`cost of the targets: ${m(free.value!.npv - v.npv)} of NPV (${m(free.value!.npv)} without them)`);
   }
+  const losing = model.candidates.flatMap((k, i) => (plan.online[i] !== undefined && v.candidateNpv[i]! < 0 ? [k.id] : []));
+  if (losing.length > 0) lines.push(`NPV below 0 last in (built for the targets, or for what it adds with the others): ${listed(losing)}`);
   return lines.map((l) => `${l}\n`).join('');
 }
 

@@ -44,6 +44,8 @@ export interface PlanOptions extends SolveOptions {
   readonly objective?: Objective;
   /** Leave the targets out (the NPV plan without a target, beside the one with). */
   readonly ignoreTargets?: boolean;
+  /** Break an NPV plan's ties in three solves, as a least-cost plan's are (the reference the one-solve method is tested against). */
+  readonly threeSolves?: boolean;
 }
 
 /** Present value of a candidate's capex if it opens in `year`, spread by its profile, at the planning rate. */
@@ -99,18 +101,8 @@ export function solvePlan(model: Model, solver: Solver, options: PlanOptions = {
   );
   const programme = buildProgramme(planned, base, openings, npv);
   const solve = (p: Program, what: string): Solution => solver.solve(p, what, options);
-  const first = solve(programme.program, 'the plan');
-  if (first.status !== 'optimal') return { feasible: false, short: shortfalls(planned, solver, options) };
-  // Among plans of equal objective: the fewest projects, then the latest openings.
-  const keep = programme.objectiveRow(first.objective);
-  const fewest = solve({ ...programme.program, sense: 'min', cost: programme.zCost(() => 1), rows: [...programme.program.rows, keep] }, 'the plan');
-  if (fewest.status !== 'optimal') throw new Error('the plan became infeasible when its present value was fixed');
-  const countRow = programme.zRow(openings.map(() => 1), -Infinity, Math.round(fewest.objective));
-  const latest = solve(
-    { ...programme.program, sense: 'max', cost: programme.zCost((o) => o.year - model.startYear), rows: [...programme.program.rows, keep, countRow] },
-    'the plan',
-  );
-  if (latest.status !== 'optimal') throw new Error('the plan became infeasible when its number of projects was fixed');
+  const latest = npv && !options.threeSolves ? weightedPlan(programme, openings, model, solver, options) : lexicographicPlan(programme, openings, model, solve);
+  if (!latest) return { feasible: false, short: shortfalls(planned, solver, options) };
   const online: (number | undefined)[] = model.candidates.map(() => undefined);
   const pv: number[] = model.candidates.map(() => 0);
   openings.forEach((o, j) => {
@@ -120,6 +112,51 @@ export function solvePlan(model: Model, solver: Solver, options: PlanOptions = {
     }
   });
   return { feasible: true, online, pv, ...(npv ? { value: netValue(model, programme, openings, online, solve) } : {}) };
+}
+
+type Programme = ReturnType<typeof buildProgramme>;
+type Optimal = Extract<Solution, { status: 'optimal' }>;
+
+/**
+ * The least-cost plan with its ties broken, in three solves: the least PV;
+ * among plans within 1e-7 of it, the fewest projects; among those, the
+ * latest openings. Undefined when no plan meets the targets.
+ */
+function lexicographicPlan(programme: Programme, openings: readonly Column[], model: Model, solve: (p: Program, what: string) => Solution): Optimal | undefined {
+  const first = solve(programme.program, 'the plan');
+  if (first.status !== 'optimal') return undefined;
+  const keep = programme.objectiveRow(first.objective);
+  const fewest = solve({ ...programme.program, sense: 'min', cost: programme.zCost(() => 1), rows: [...programme.program.rows, keep] }, 'the plan');
+  if (fewest.status !== 'optimal') throw new Error('the plan became infeasible when its present value was fixed');
+  const countRow = programme.zRow(openings.map(() => 1), -Infinity, Math.round(fewest.objective));
+  const latest = solve(
+    { ...programme.program, sense: 'max', cost: programme.zCost((o) => o.year - model.startYear), rows: [...programme.program.rows, keep, countRow] },
+    'the plan',
+  );
+  if (latest.status !== 'optimal') throw new Error('the plan became infeasible when its number of projects was fixed');
+  return latest;
+}
+
+/**
+ * The NPV plan with its ties broken in one solve: the objective less ε₁ per
+ * project built plus ε₂ per year of delay, with τ = 1e-7 × the LP bound (the
+ * tolerance of "equal NPV"), ε₁ = τ / (K + 1) so that no number of projects
+ * outweighs an NPV difference above τ, and ε₂ = ε₁ / (K·(Y − 1) + 1) so that
+ * no delay outweighs one project; solved to an absolute gap below ε₂. The
+ * same order as the three solves of the least-cost plan (the most NPV, then
+ * the fewest projects, then the latest openings), without the two tie-break
+ * MILPs whose equality row made the branch and bound slow (docs/planning.md).
+ */
+function weightedPlan(programme: Programme, openings: readonly Column[], model: Model, solver: Solver, options: SolveOptions): Optimal | undefined {
+  const relaxed = solver.solve({ ...programme.program, integer: undefined }, 'the plan', options);
+  if (relaxed.status !== 'optimal') return undefined;
+  const K = model.candidates.length;
+  const tau = 1e-7 * Math.max(1, Math.abs(relaxed.objective));
+  const e1 = tau / (K + 1);
+  const e2 = e1 / (K * Math.max(0, model.years - 1) + 1);
+  const cost = programme.program.cost.map((c, i) => (i >= programme.zStart ? c - e1 + e2 * (openings[i - programme.zStart]!.year - model.startYear) : c));
+  const s = solver.solve({ ...programme.program, cost }, 'the plan', { ...options, mipRelGap: 0, mipAbsGap: e2 / 10 });
+  return s.status === 'optimal' ? s : undefined;
 }
 
 /**

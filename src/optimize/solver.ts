@@ -40,8 +40,12 @@ export interface SolveOptions {
   readonly presolve?: boolean;
   /** Relative MIP gap at which HiGHS stops (default 1e-9: exact plans). */
   readonly mipRelGap?: number;
+  /** Absolute MIP gap at which HiGHS stops (default 1e-9). */
+  readonly mipAbsGap?: number;
   /** At the time limit, return the best feasible point found and its gap (status `limit`) instead of failing. */
   readonly acceptLimit?: boolean;
+  /** A feasible point to start from (a MIP incumbent): the solve then has a plan to beat from its first node. */
+  readonly start?: ArrayLike<number>;
 }
 
 /** The HiGHS model statuses (highs.constants.modelStatus) this module tells apart. */
@@ -142,10 +146,11 @@ export class Solver {
       model.options.set({
         output_flag: false,
         mip_rel_gap: options.mipRelGap ?? 1e-9,
-        mip_abs_gap: 1e-9,
+        mip_abs_gap: options.mipAbsGap ?? 1e-9,
         ...(options.timeLimit !== undefined ? { time_limit: options.timeLimit } : {}),
         ...(options.presolve === false ? { presolve: 'off' } : {}),
       });
+      if (options.start) model.setSolution({ colValue: Array.from(options.start) });
       model.run();
       const status = model.getModelStatus() as number;
       if (status === EMPTY) return emptySolution(p);
