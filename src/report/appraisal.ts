@@ -2,7 +2,9 @@
 // with the BCR), the programme's cumulative discounted net cash flow by year,
 // and the switching values in words.
 import { BARS, base, LINES, PALETTE, type Chart } from './charts.js';
-import { fmt, projectRows, readTable, scenarioModel, type Manifest, type Report } from './folder.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fmt, projectRows, readTable, scenarioModel, type Manifest, type Report, type ReportTable } from './folder.js';
 
 const PROGRAMME = '(programme)';
 
@@ -12,7 +14,7 @@ export function appraisalReport(dir: string, manifest: Manifest): Report {
   const name = manifest.scenario!.name;
   const rows = readTable(dir, 'appraisal.csv', manifest);
   const years = readTable(dir, 'appraisal-years.csv', manifest);
-  const a = (manifest as { appraisal?: { discount_rate: number; base_year: number; hurdle_rate: number; defaults_used: string[] } }).appraisal!;
+  const a = (manifest as { appraisal?: { discount_rate: number; base_year: number; hurdle_rate: number; perspective?: string; defaults_used: string[] } }).appraisal!;
   const findings: string[] = [];
   const programme = rows.find((r) => r.project === PROGRAMME);
   const appraised = (r: Record<string, string>) => r.npv_musd !== '';
@@ -28,15 +30,115 @@ export function appraisalReport(dir: string, manifest: Manifest): Report {
   }
   if (a.defaults_used.length > 0) notes.push(`Built-in defaults used (docs/appraisal.md gives their sources and how the estimates were made): ${a.defaults_used.join(', ')}.`);
   const projects = rows.filter((r) => r.project !== PROGRAMME && appraised(r));
-  const charts = [npvChart(projects, name), cashFlowChart(years.filter((r) => r.project === PROGRAMME), a.discount_rate, a.base_year, name)];
+  const has = (file: string) => fs.existsSync(path.join(dir, file));
+  const ledger = has('appraisal-ledger.csv') ? readTable(dir, 'appraisal-ledger.csv', manifest) : [];
+  const tests = has('appraisal-tests.csv') ? readTable(dir, 'appraisal-tests.csv', manifest) : [];
+  const risk = has('appraisal-risk.csv') ? readTable(dir, 'appraisal-risk.csv', manifest) : [];
+  for (const r of risk) findings.push(`${r.project}: P(NPV < 0) = ${fmt(+r.p_npv_negative! * 100)} % over ${r.runs} drawn futures; NPV p5 ${fmt(+r.npv_p5_musd!)}, p50 ${fmt(+r.npv_p50_musd!)}, p95 ${fmt(+r.npv_p95_musd!)} M USD.`);
+  const charts = [
+    npvChart(projects, name),
+    ...(ledger.length > 0 ? [ledgerChart(ledger, name)] : []),
+    ...(risk.length > 0 ? [riskChart(risk, name)] : []),
+    cashFlowChart(years.filter((r) => r.project === PROGRAMME), a.discount_rate, a.base_year, name),
+  ];
+  const tables = [projectTable(rows.filter(appraised), a.hurdle_rate), ...(tests.length > 0 ? [testsTable(tests)] : [])];
   return {
+    tables,
     title: `${name}: appraisal`,
-    subtitle: `corridor appraise · discounted at ${fmt(a.discount_rate * 100)} %/yr to ${a.base_year} · hurdle EIRR ${fmt(a.hurdle_rate * 100)} %`,
+    subtitle: `corridor appraise · ${a.perspective && a.perspective !== 'world' ? `for ${a.perspective}` : 'for the world'} · discounted at ${fmt(a.discount_rate * 100)} %/yr to ${a.base_year} · hurdle EIRR ${fmt(a.hurdle_rate * 100)} %`,
     findings,
     projects: projectRows(model),
     maps: [],
     charts,
     notes,
+  };
+}
+
+const cell = (v: string | undefined, digits = 1) => (v === undefined || v === '' ? '' : (+v).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const percent = (v: string | undefined) => (v === undefined || v === '' ? '' : `${(+v * 100).toFixed(1)}\u00a0%`);
+
+/** The per-project table: NPV, BCR, EIRR, verdict and switching values, with units. */
+function projectTable(rows: readonly Record<string, string>[], hurdle: number): ReportTable {
+  const verdict = (r: Record<string, string>) => {
+    if (r.project === PROGRAMME) return +r.npv_musd! >= 0 ? 'the programme pays' : 'the programme does not pay';
+    if (r.eirr) return +r.eirr >= hurdle ? 'worth it' : 'below the hurdle';
+    return +r.npv_musd! >= 0 ? 'worth it' : 'not worth it';
+  };
+  return {
+    id: 'appraisal-table',
+    title: 'Per project',
+    header: ['project', 'online', 'capex (M USD)', 'NPV (M USD)', 'BCR', 'EIRR', 'verdict', 'NPV = 0 at capex (change, %)', 'NPV = 0 at demand growth (change, points/yr)'],
+    numeric: [false, true, true, true, true, true, false, true, true],
+    rows: rows.map((r) => [r.project!, r.online ?? '', cell(r.capex_musd), cell(r.npv_musd), cell(r.bcr, 2), percent(r.eirr), verdict(r), cell(r.switch_capex_pct), cell(r.switch_growth_pp, 2)]),
+    caption: `Each project against the scenario without it (last in); the programme: the costed projects against none of them. Hurdle EIRR ${(hurdle * 100).toFixed(1)} %. An empty EIRR: none exists (appraisal.csv's note says why).`,
+  };
+}
+
+/** The standard tests: NPV per project (rows) and test (columns). */
+function testsTable(rows: readonly Record<string, string>[]): ReportTable {
+  const tests = [...new Set(rows.map((r) => r.test!))];
+  const projects = [...new Set(rows.map((r) => r.project!))];
+  return {
+    id: 'appraisal-tests',
+    title: 'Standard tests (NPV, M USD)',
+    header: ['project', ...tests],
+    numeric: [false, ...tests.map(() => true)],
+    rows: projects.map((p) => [p, ...tests.map((t) => cell(rows.find((r) => r.project === p && r.test === t)?.npv_musd))]),
+    caption: `Perspective: ${rows[0]?.perspective ?? 'world'}. appraisal-tests.csv gives each test's EIRR and BCR too.`,
+  };
+}
+
+/** The programme's ledger: present value by stakeholder and country, world view. */
+function ledgerChart(rows: readonly Record<string, string>[], scenario: string): Chart {
+  const values = rows
+    .filter((r) => r.project === PROGRAMME && r.perspective === 'world' && Math.abs(+r.pv_musd!) > 1e-9)
+    .map((r) => ({ who: r.stakeholder === 'emissions' ? 'emissions (global)' : `${r.stakeholder} · ${r.country || 'no country'}`, pv: +r.pv_musd! }));
+  return {
+    id: 'appraisal-ledger',
+    title: 'Who gains: the programme’s ledger',
+    spec: {
+      ...base('Who gains: the programme’s ledger', `${scenario} · present value by stakeholder and country, world view, M USD · the bars sum to the programme's NPV`),
+      height: Math.max(60, 22 * values.length),
+      data: { values },
+      layer: [
+        {
+          name: BARS,
+          mark: { type: 'bar', height: 14 },
+          encoding: {
+            y: { field: 'who', type: 'nominal', title: null, sort: null },
+            x: { field: 'pv', type: 'quantitative', title: 'present value (M USD)' },
+            color: { condition: { test: 'datum.pv >= 0', value: PALETTE[2] }, value: PALETTE[1] },
+          },
+        },
+      ],
+    },
+    series: values.length,
+    points: values.length,
+    kind: 'bar',
+  };
+}
+
+/** NPV over the drawn futures: p5–p95 as a bar, p50 as a tick, per project. */
+function riskChart(rows: readonly Record<string, string>[], scenario: string): Chart {
+  const values = rows.map((r) => ({ project: r.project!, p5: +r.npv_p5_musd!, p50: +r.npv_p50_musd!, p95: +r.npv_p95_musd!, label: `P(NPV < 0) ${(+r.p_npv_negative! * 100).toFixed(0)} %` }));
+  const y = { field: 'project', type: 'nominal', title: null, sort: null };
+  return {
+    id: 'appraisal-risk',
+    title: 'NPV over the drawn futures',
+    spec: {
+      ...base('NPV over the drawn futures', `${scenario} · ${rows[0]?.runs ?? ''} futures · bar: 5th to 95th percentile, tick: median, M USD · labels: the chance of a loss`),
+      height: Math.max(60, 26 * values.length),
+      data: { values },
+      layer: [
+        { name: BARS, mark: { type: 'bar', height: 10, color: PALETTE[0], opacity: 0.5 }, encoding: { y, x: { field: 'p5', type: 'quantitative', title: 'NPV (M USD)' }, x2: { field: 'p95' } } },
+        { mark: { type: 'tick', color: '#222', thickness: 2 }, encoding: { y, x: { field: 'p50', type: 'quantitative' } } },
+        { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#333' }, encoding: { x: { field: 'zero', type: 'quantitative' } } },
+        { mark: { type: 'text', align: 'left', dx: 6, dy: -9, fontSize: 10 }, encoding: { y, x: { field: 'p95', type: 'quantitative' }, text: { field: 'label' } } },
+      ],
+    },
+    series: values.length,
+    points: values.length,
+    kind: 'bar',
   };
 }
 

@@ -27,6 +27,18 @@ export interface Report {
   maps: Chart[];
   charts: Chart[];
   notes: string[];
+  /** Tables shown after the findings (cells as text; units in the headers). */
+  tables?: ReportTable[];
+}
+
+export interface ReportTable {
+  id: string;
+  title: string;
+  header: string[];
+  rows: string[][];
+  /** Which columns are numbers (right-aligned). */
+  numeric: boolean[];
+  caption?: string;
 }
 
 export type Row = Record<string, string>;

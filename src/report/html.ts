@@ -19,6 +19,8 @@ figcaption { font-size: 0.85rem; color: #666; }
 .maps { display: flex; flex-wrap: wrap; gap: 0 0.6rem; }
 .maps figure { margin: 0.6rem 0; }
 .note { color: #8a5a00; }
+th.num { text-align: right; }
+.caption { font-size: 0.85rem; color: #666; }
 `;
 
 /** `svgs`: the maps' SVG, then the charts'. */
@@ -33,6 +35,13 @@ export function reportHtml(report: Report, svgs: readonly string[]): string {
   const maps = report.maps.length
     ? `<section id="map"><h2>The network</h2><div class="maps">${report.maps.map((c, i) => figure(c, svgs[i]!)).join('\n')}</div></section>`
     : '';
+  const tables = (report.tables ?? [])
+    .map((t) => {
+      const head = t.header.map((h, i) => `<th${t.numeric[i] ? ' class="num"' : ''}>${esc(h)}</th>`).join('');
+      const body = t.rows.map((r) => `<tr>${r.map((c, i) => `<td${t.numeric[i] ? ' class="num"' : ''}>${esc(c)}</td>`).join('')}</tr>`).join('');
+      return `<section id="${esc(t.id)}"><h2>${esc(t.title)}</h2><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${t.caption ? `<p class="caption">${esc(t.caption)}</p>` : ''}</section>`;
+    })
+    .join('\n');
   const figures = report.charts.map((c, i) => figure(c, svgs[report.maps.length + i]!)).join('\n');
   return `${pageHead(report.title, STYLE)}
 <body>
@@ -41,6 +50,7 @@ export function reportHtml(report: Report, svgs: readonly string[]): string {
 ${maps}
 <section id="findings"><h2>What it shows</h2><ul class="findings">${report.findings.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>
 ${report.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('')}</section>
+${tables}
 ${projects}
 <section id="charts"><h2>Charts</h2>
 ${figures}

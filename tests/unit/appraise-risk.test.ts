@@ -46,8 +46,11 @@ async function withScenario(fn: (dir: string, file: string) => Promise<void>): P
 describe('appraisal risk', () => {
   it('one run equals the deterministic appraisal of that draw', async () => {
     await withScenario(async (dir, file) => {
-      const r = await cli('appraise', file, '--runs', '1', '--seed', '7', '--out', path.join(dir, 'out'), '--quiet');
+      const r = await cli('appraise', file, '--runs', '1', '--seed', '7', '--out', path.join(dir, 'out'), '--quiet', '--report');
       expect(r.code).toBe(0);
+      // The report's appraisal page: the per-project table, the tests, the ledger and the NPV distribution.
+      const html = fs.readFileSync(path.join(dir, 'out', 'report.html'), 'utf8');
+      for (const part of ['<h2>Per project</h2>', '<h2>Standard tests (NPV, M USD)</h2>', 'data-chart="appraisal-ledger"', 'data-chart="appraisal-risk"', 'P(NPV &lt; 0) = ']) expect(html).toContain(part);
       const [header, ...rows] = fs.readFileSync(path.join(dir, 'out', 'appraisal-risk.csv'), 'utf8').trim().split('\n');
       const col = header!.split(',').indexOf('npv_p50_musd');
       const source = loadSource(file, (f) => fs.readFileSync(f, 'utf8'));
