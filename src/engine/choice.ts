@@ -159,8 +159,9 @@ export class ChoiceAllocator {
           settled = true;
           break;
         }
-        // A cycle (no 5 % decrease) or a rise: damp harder.
+        // A cycle (no 5 % decrease) or a rise: damp harder; a fast fall: let the step grow back.
         if (change > 0.95 * last) step = Math.max(step / 2, 1 / 4096);
+        else if (change < 0.5 * last) step = Math.min(1, step * 1.5);
         last = change;
         for (let r = 0; r < x.length; r++) x[r] = x[r]! + step * (state.x[r]! - x[r]!);
         if (it === MAX_FIXED_POINT - 1) gap = Math.max(gap, change);
