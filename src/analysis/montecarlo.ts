@@ -17,6 +17,7 @@ import type { EventFilter } from '../engine/capacity.js';
 import type { Model, UncertainParam } from '../engine/model.js';
 import { simulateWith, type BufferHolder, type Result } from '../engine/simulate.js';
 import type { Cell, Table } from '../io/csv.js';
+import { drawGroup } from '../random/copula.js';
 import { sample } from '../random/distributions.js';
 import { stream } from '../random/streams.js';
 import { buildWhatIf, type LoadedSource } from '../scenario/index.js';
@@ -36,10 +37,21 @@ export interface Draw {
   values: Record<string, number>;
 }
 
-/** The draws of run `run`: one stream per param, keyed by seed, name and run. */
+/**
+ * The draws of run `run`: one stream per param, keyed by seed, name and run.
+ * A param in a correlation group takes its stream's first uniform into the
+ * group's Gaussian copula instead (src/random/copula.ts); the others draw as
+ * if there were no correlations.
+ */
 export function drawParams(model: Model, seed: number | string, run: number): Draw {
+  const linked = new Map<number, number>();
+  for (const g of model.correlations) {
+    const members = g.params.map((i) => model.uncertainty[i]!);
+    const drawn = drawGroup(g, members.map((p) => p.dist), members.map((p) => stream(seed, p.name, run)()));
+    g.params.forEach((i, k) => linked.set(i, drawn[k]!));
+  }
   const values: Record<string, number> = {};
-  for (const p of model.uncertainty) values[p.name] = sample(p.dist, stream(seed, p.name, run));
+  model.uncertainty.forEach((p, i) => (values[p.name] = linked.get(i) ?? sample(p.dist, stream(seed, p.name, run))));
   return { values };
 }
 

@@ -2,6 +2,7 @@
 // index: elements, capacity constraints, flows and routes live in arrays
 // sorted by id, and every per-year quantity is an array over years.
 // Volumes are in Mt/year.
+import type { CorrelationGroup } from '../random/copula.js';
 import type { Distribution } from '../random/distributions.js';
 
 /** One number per simulated year. */
@@ -213,6 +214,8 @@ export interface Model {
   /** `choice.reference_year` as a year index (elasticity's reference; default 0, `years.start`). */
   readonly choiceReference: number;
   readonly uncertainty: readonly UncertainParam[];
+  /** Groups of uncertain params linked by rank correlations (a Gaussian copula; src/random/copula.ts). */
+  readonly correlations: readonly CorrelationGroup[];
   readonly targets: readonly TargetModel[];
   readonly planning: PlanningModel;
   readonly economics: EconomicsModel;

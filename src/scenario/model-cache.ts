@@ -21,7 +21,7 @@ import type { SourceFile } from './load.js';
 import type { Problem } from './problems.js';
 
 /** Bumped whenever the Model's shape changes within one version (development builds). */
-const FORMAT = 1;
+const FORMAT = 2;
 /** Largest entry read back: a generated network of thousands of elements is well under this. */
 const MAX_ENTRY_BYTES = 32 * 1024 * 1024;
 

@@ -86,7 +86,8 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
     // Given in the volume unit of the tables; kept in Mt/year like every volume.
     choiceReference: (s.choice?.reference_year ?? s.years.start) - s.years.start,
     unservedThreshold: s.output?.unserved_threshold !== undefined ? s.output.unserved_threshold / volumeUnit.factor : DEFAULT_UNSERVED_THRESHOLD,
-    uncertainty,
+    uncertainty: uncertainty.params,
+    correlations: uncertainty.correlations,
     targets,
     planning,
     economics,

@@ -296,7 +296,21 @@ export const ScenarioSchema = z
     years: YearsSchema,
     units: z.record(z.string(), z.string()).optional().describe('The scenario’s own units, e.g. `{ TEU: "10 t", train: "2300 t" }`.'),
     params: z.record(z.string(), z.number()).optional().describe('Named numbers that expressions use; the knobs of what-if.'),
-    uncertainty: z.record(z.string(), DistributionSchema).optional().describe('A distribution per param, sampled by `corridor montecarlo`.'),
+    uncertainty: z
+      .strictObject({
+        correlations: z
+          .array(
+            z.strictObject({
+              params: z.tuple([z.string(), z.string()]).describe('Two uncertain params.'),
+              spearman: z.number().gt(-1).lt(1).describe('Their rank correlation, in (−1, 1).'),
+            }),
+          )
+          .optional()
+          .describe('Rank correlations between uncertain params, drawn by a Gaussian copula (`correlations` is reserved: no param may bear the name).'),
+      })
+      .catchall(DistributionSchema)
+      .optional()
+      .describe('A distribution per param, sampled by `corridor montecarlo`; and `correlations` between them.'),
     defaults: DefaultsSchema.optional(),
     nodes: z.array(NodeSchema).default([]).describe('Places: border crossings, ports, terminals, junctions. A node may have a capacity.'),
     links: z.array(LinkSchema).default([]).describe('Directed connections between nodes: rail lines, sea crossings, roads.'),

@@ -1,14 +1,17 @@
 // The `uncertainty` block → one checked distribution per param.
 import type { UncertainParam } from '../engine/model.js';
+import { cholesky, pearsonOf, type CorrelationGroup } from '../random/copula.js';
 import type { Checker } from './checker.js';
 import { didYouMean } from './problems.js';
 import type { ScenarioInput } from './schema.js';
 
 const WEIGHT_TOLERANCE = 1e-9;
 
-export function buildUncertainty(s: ScenarioInput, params: ReadonlyMap<string, number>, check: Checker): UncertainParam[] {
+export function buildUncertainty(s: ScenarioInput, params: ReadonlyMap<string, number>, check: Checker): { params: UncertainParam[]; correlations: CorrelationGroup[] } {
   const out: UncertainParam[] = [];
-  for (const [name, dist] of Object.entries(s.uncertainty ?? {})) {
+  if (params.has(CORRELATIONS)) check.report(['params', CORRELATIONS], `\`${CORRELATIONS}\` is reserved (uncertainty.correlations): give the param another name`, { atKey: true });
+  const { correlations: pairs, ...dists } = s.uncertainty ?? {};
+  for (const [name, dist] of Object.entries(dists)) {
     const path = ['uncertainty', name];
     if (!params.has(name)) {
       check.report(path, `"${name}" is not a param`, { atKey: true, hint: didYouMean(name, [...params.keys()]) ?? 'declare it under `params` with its central value' });
@@ -21,7 +24,75 @@ export function buildUncertainty(s: ScenarioInput, params: ReadonlyMap<string, n
     }
     out.push({ name, dist });
   }
-  return out.sort((a, b) => (a.name < b.name ? -1 : 1));
+  out.sort((a, b) => (a.name < b.name ? -1 : 1));
+  return { params: out, correlations: correlationGroups(pairs ?? [], out, [...Object.keys(dists)], check) };
+}
+
+const CORRELATIONS = 'correlations';
+
+/**
+ * The groups of params linked by correlation pairs, each with the Cholesky
+ * factor of its Pearson matrix; a group whose matrix is not positive
+ * definite is reported with its pairs.
+ */
+function correlationGroups(
+  pairs: readonly { params: readonly [string, string]; spearman: number }[], uncertain: readonly UncertainParam[], written: readonly string[], check: Checker,
+): CorrelationGroup[] {
+  const index = new Map(uncertain.map((p, i) => [p.name, i]));
+  const seen = new Map<string, number>();
+  const valid: { a: number; b: number; r: number; at: number }[] = [];
+  pairs.forEach((pair, k) => {
+    const path = ['uncertainty', CORRELATIONS, k];
+    let ok = true;
+    pair.params.forEach((name, j) => {
+      if (!index.has(name)) {
+        ok = false;
+        // A param whose distribution is itself wrong is reported there.
+        if (!written.includes(name)) check.report([...path, 'params', j], `"${name}" is not an uncertain param`, { hint: didYouMean(name, written) ?? 'give it a distribution in `uncertainty` first' });
+      }
+    });
+    const [a, b] = pair.params;
+    if (ok && a === b) {
+      check.report([...path, 'params'], `a param is correlated with itself ("${a}")`, { hint: 'name two different params' });
+      ok = false;
+    }
+    const key = [a, b].sort().join('\0');
+    if (ok && seen.has(key)) {
+      check.report([...path, 'params'], `the pair ${a}, ${b} is given twice (also at correlations[${seen.get(key)}])`, { hint: 'keep one' });
+      ok = false;
+    }
+    seen.set(key, k);
+    if (ok) valid.push({ a: index.get(a)!, b: index.get(b)!, r: pair.spearman, at: k });
+  });
+  // Groups: the connected sets of params that pairs link (union–find).
+  const parent = uncertain.map((_, i) => i);
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
+  for (const { a, b } of valid) parent[root(a)] = root(b);
+  const groups = new Map<number, number[]>();
+  for (const { a, b } of valid) for (const i of [a, b]) groups.set(root(i), [...new Set([...(groups.get(root(i)) ?? []), i])]);
+  const out: CorrelationGroup[] = [];
+  for (const members of groups.values()) {
+    const params = members.sort((x, y) => x - y);
+    const n = params.length;
+    const at = new Map(params.map((p, i) => [p, i]));
+    const m = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) m[i * n + i] = 1;
+    const own = valid.filter((v) => at.has(v.a));
+    for (const { a, b, r } of own) {
+      m[at.get(a)! * n + at.get(b)!] = pearsonOf(r);
+      m[at.get(b)! * n + at.get(a)!] = pearsonOf(r);
+    }
+    const chol = cholesky(m, n);
+    if (!chol) {
+      const names = own.map((v) => `${uncertain[v.a]!.name}–${uncertain[v.b]!.name} ${v.r}`).join(', ');
+      check.report(['uncertainty', CORRELATIONS, own[0]!.at], `these correlations cannot hold together (their matrix is not positive definite): ${names}`, {
+        hint: 'weaken one of them: e.g. a strongly with b and b strongly with c leave a and c strongly correlated too',
+      });
+      continue;
+    }
+    out.push({ params, chol });
+  }
+  return out.sort((x, y) => x.params[0]! - y.params[0]!);
 }
 
 /** [key, message] of the first problem with a distribution's numbers, if any. */
