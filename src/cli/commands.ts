@@ -16,4 +16,5 @@ export { schemaCommand } from './schema.js';
 export { sensitivityCommand } from './sensitivity.js';
 export { sweepCommand } from './sweep.js';
 export { validateCommand } from './validate.js';
+export { paramsCommand } from './params.js';
 export { appraisalRiskTask, monteCarloTask, sweepTask } from '../analysis/worker.js';

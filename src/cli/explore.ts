@@ -1,5 +1,6 @@
 // corridor explore <scenario>: explorer.html, one offline page that holds the
 // scenario and the engine and re-simulates as its controls move.
+import { paramMeta } from '../scenario/params.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +55,7 @@ export async function exploreCommand(args: ExploreArgs, io: Io): Promise<number>
     name: model.name,
     ...pageFiles(args.scenario, loaded.files),
     set: args.set,
-    params: paramControls(model),
+    params: paramControls(model, paramMeta(loaded.source.raw)),
     projects: projectControls(model.projects),
     costs: costControls(loaded.source.raw, model),
     years: Array.from({ length: model.years }, (_, y) => model.startYear + y),

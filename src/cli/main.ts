@@ -32,7 +32,7 @@ const setOption = {
   type: 'string',
   array: true,
   default: [] as string[],
-  describe: 'Override a param (name=value) or a key by dotted path (projects.ID.online=2027); repeatable',
+  describe: 'Override a param (name=value) or a key by dotted path (projects.ID.online=2027); repeatable. `corridor params <scenario>` lists the params, their units and ranges',
 } as const;
 
 function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
@@ -58,6 +58,12 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       'Check scenario files and print every problem (exit 2 if any)',
       (y) => y.positional('scenarios', { type: 'string', array: true, demandOption: true }).option('set', setOption),
       async (a) => done((await commands()).validateCommand({ scenarios: a.scenarios as string[], set: a.set }, io)),
+    )
+    .command(
+      'params <scenario>',
+      'List the scenario\'s params: value, unit, range, description and distribution (what --set moves)',
+      (y) => y.positional('scenario', { type: 'string', demandOption: true }).option('set', setOption).example('$0 params scenarios/middle-corridor.yaml', 'the knobs of the baseline'),
+      async (a) => done((await commands()).paramsCommand({ scenario: a.scenario, set: a.set }, io)),
     )
     .command(
       'optimum <scenario>',
@@ -260,7 +266,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       async (a) => done((await commands()).initCommand({ file: a.file, force: a.force }, io)),
     )
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces for unexpected errors' })
-    .demandCommand(1, 'Name a command: run, validate, check, optimum, plan, appraise, calibrate, compare, sweep, montecarlo, sensitivity, explore, report, schema or init')
+    .demandCommand(1, 'Name a command: run, validate, params, check, optimum, plan, appraise, calibrate, compare, sweep, montecarlo, sensitivity, explore, report, schema or init')
     .strict()
     .version(VERSION)
     .help()

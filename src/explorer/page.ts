@@ -6,7 +6,7 @@ import * as vega from 'vega';
 import { expressionInterpreter } from 'vega-interpreter';
 import { narrate } from '../analysis/compare.js';
 import { simulate, type Result } from '../engine/simulate.js';
-import { formatCell, toCsv } from '../io/csv.js';
+import { formatCell, toCsv, type Cell } from '../io/csv.js';
 import { esc } from '../io/html.js';
 import { runTables } from '../io/tables.js';
 import { buildScenario, loadSource, type LoadedSource, type Problem } from '../scenario/index.js';
@@ -60,13 +60,21 @@ function setData(view: vega.View, name: string, values: object[]): void {
   view.change(name, vega.changeset().remove(() => true).insert(values));
 }
 
+/** A summary cell as the report shows it: years as they are, utilization in %, volumes to three decimals (the CSVs keep six). */
+function shown(header: string, c: Cell): string {
+  if (typeof c !== 'number') return formatCell(c);
+  if (header === 'year') return String(c);
+  if (/utilization/.test(header)) return `${(c * 100).toFixed(1)} %`;
+  return c.toLocaleString('en-US', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+}
+
 /** Redraws everything from `current`. */
 async function render(): Promise<void> {
   const tables = runTables(current);
   const summary = tables[0]!;
   $('table[data-table="summary"]').innerHTML =
     `<thead><tr>${summary.header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>` +
-    `<tbody>${summary.rows.map((r) => `<tr>${r.map((c) => `<td>${esc(formatCell(c))}</td>`).join('')}</tr>`).join('')}</tbody>`;
+    `<tbody>${summary.rows.map((r) => `<tr>${r.map((c, i) => `<td>${esc(shown(summary.header[i]!, c))}</td>`).join('')}</tr>`).join('')}</tbody>`;
   for (const url of downloads.splice(0)) URL.revokeObjectURL(url);
   for (const t of tables) {
     const a = $<HTMLAnchorElement>(`a[data-download="${t.file}"]`);
@@ -74,7 +82,7 @@ async function render(): Promise<void> {
     downloads.push(url);
     a.href = url;
   }
-  const changed = settings.size === 0 ? [] : narrate([{ name: 'as shipped', result: shipped }, { name: 'now', result: current }]);
+  const changed = settings.size === 0 ? [] : narrate([{ name: 'the scenario as shipped', result: shipped }, { name: 'now', result: current }]);
   $('#changes').innerHTML = changed.length === 0 ? '<li>No change: the scenario as shipped.</li>' : changed.map((f) => `<li>${esc(f.text)}</li>`).join('');
   const data = datasets(current, shipped);
   for (const [key, names] of Object.entries(DATASETS)) {
@@ -120,8 +128,8 @@ function controls(): void {
     const row = document.createElement('div');
     row.className = 'control';
     row.innerHTML =
-      `<label>${esc(p.name)}</label><input type="range" data-param-slider="${esc(p.name)}" min="${p.min}" max="${p.max}" step="${p.step}" value="${p.value}">` +
-      `<input type="number" data-param="${esc(p.name)}" step="${p.step}" value="${p.value}"><small>${esc(p.range)}</small><span class="problem" data-problem="param:${esc(p.name)}"></span>`;
+      `<label title="${esc(p.description)}">${esc(p.name)}${p.unit ? ` <span class="unit">(${esc(p.unit)})</span>` : ''}</label><input type="range" data-param-slider="${esc(p.name)}" min="${p.min}" max="${p.max}" step="${p.step}" value="${p.value}">` +
+      `<input type="number" data-param="${esc(p.name)}" step="${p.step}" value="${p.value}"><small>${esc(p.range)}</small>${p.description ? `<small class="description">${esc(p.description)}</small>` : ''}<span class="problem" data-problem="param:${esc(p.name)}"></span>`;
     params.append(row);
     const slider = row.querySelector<HTMLInputElement>('input[type=range]')!;
     const box = row.querySelector<HTMLInputElement>('input[type=number]')!;

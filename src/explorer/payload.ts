@@ -3,6 +3,7 @@
 // and the charts compiled to Vega. Pure.
 import type { Model, ProjectModel } from '../engine/model.js';
 import type { MapNetwork } from '../report/map.js';
+import type { ParamMeta } from '../scenario/params.js';
 import { isYearValue } from '../units/values.js';
 
 export interface ParamControl {
@@ -13,6 +14,9 @@ export interface ParamControl {
   step: number;
   /** Where the range comes from, said on the page. */
   range: string;
+  /** As the scenario describes the param (`{ value, description, unit, min, max }`); empty when it does not. */
+  unit: string;
+  description: string;
 }
 
 export interface ProjectControl {
@@ -63,18 +67,22 @@ function niceStep(min: number, max: number): number {
 }
 
 /**
- * One control per param. The range comes from the param's distribution in
- * the `uncertainty` block (p0.1–p99.9 for the unbounded ones); otherwise ±5
- * years for a year, ±50 % for any other number (−1 to 1 around zero).
+ * One control per param. The range is the param's own (`min`, `max`) where
+ * the scenario gives it, else from its distribution in the `uncertainty`
+ * block (p0.1–p99.9 for the unbounded ones), else ±5 years for a year, ±50 %
+ * for any other number (−1 to 1 around zero).
  */
-export function paramControls(model: Model): ParamControl[] {
+export function paramControls(model: Model, meta: ReadonlyMap<string, ParamMeta> = new Map()): ParamControl[] {
   const dists = new Map(model.uncertainty.map((u) => [u.name, u.dist]));
   return Object.entries(model.params)
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, value]) => {
       const d = dists.get(name);
+      const m = meta.get(name);
       let [min, max, range] = [value, value, ''];
-      if (d) {
+      if (m?.min !== undefined && m.max !== undefined) {
+        [min, max, range] = [m.min, m.max, 'its range in the scenario'];
+      } else if (d) {
         if (d.dist === 'uniform' || d.dist === 'triangular' || d.dist === 'pert') [min, max] = [d.min, d.max];
         else if (d.dist === 'normal') [min, max] = [d.min ?? d.mean - 3 * d.sd, d.max ?? d.mean + 3 * d.sd];
         else if (d.dist === 'lognormal') [min, max] = [Math.exp(d.mu - 3 * d.sigma), Math.exp(d.mu + 3 * d.sigma)];
@@ -90,7 +98,7 @@ export function paramControls(model: Model): ParamControl[] {
       min = Math.min(min, value);
       max = Math.max(max, value);
       const step = isYearValue(value) && Number.isInteger(min) && Number.isInteger(max) ? 1 : niceStep(min, max);
-      return { name, value, min, max, step, range };
+      return { name, value, min, max, step, range, unit: m?.unit ?? '', description: m?.description ?? '' };
     });
 }
 

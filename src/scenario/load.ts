@@ -1,5 +1,6 @@
 // Reads a scenario file and the chain of files it `extends`, merging them into
 // one tree of plain values ("as written"), with positions kept for every key.
+import { isDescribedParam } from './params.js';
 import path from 'node:path';
 import { formatPath, type Problem } from './problems.js';
 import { ScenarioSchema } from './schema.js';
@@ -105,7 +106,8 @@ function merge(base: unknown, over: unknown, positions: Positions, file: string,
     const located = emptyLocated(positions.get(over) ?? positions.get(base));
     copyEntries(out, base, positions.get(base), located);
     for (const [key, value] of Object.entries(over)) {
-      out[key] = key in base ? merge(base[key], value, positions, file, problems, [...keyPath, key]) : value;
+      const described = keyPath.length === 1 && keyPath[0] === 'params' && isDescribedParam(base[key]) && typeof value === 'number';
+      out[key] = described ? describedValue(base[key] as Record<string, unknown>, value, positions, positions.get(over), key) : key in base ? merge(base[key], value, positions, file, problems, [...keyPath, key]) : value;
       copyPosition(located, positions.get(over), key, key);
     }
     positions.set(out, located);
@@ -142,6 +144,20 @@ function mergeById(
   const out = items.map((x) => x.value);
   const located = emptyLocated(positions.get(over));
   items.forEach((x, i) => copyPosition(located, x.from, x.index, i));
+  positions.set(out, located);
+  return out;
+}
+
+/**
+ * A described param given as a bare number in a file that extends it: the
+ * number is its value (positioned where it is written); description, unit
+ * and range stay.
+ */
+function describedValue(base: Record<string, unknown>, value: number, positions: Positions, over: Located | undefined, key: string): Record<string, unknown> {
+  const out = { ...base, value };
+  const old = positions.get(base);
+  const located: Located = { self: old?.self ?? { file: '' }, keys: new Map(old?.keys), values: new Map(old?.values) };
+  copyPosition(located, over, key, 'value');
   positions.set(out, located);
   return out;
 }

@@ -14,6 +14,7 @@ import type { Problem } from './problems.js';
 import type { ScenarioInput } from './schema.js';
 import { checkShape, writtenNames } from './shape.js';
 import { buildTargets, readPlanning } from './targets.js';
+import { paramMeta, rangeProblem, type ParamMeta } from './params.js';
 import { buildUncertainty } from './uncertainty.js';
 
 const RESERVED = new Set<string>([TIME_VARIABLE, SERIES_BASE, SERIES_BASE_YEAR, ...ALLOWED_CONSTANTS, ...ALLOWED_FUNCTIONS]);
@@ -46,7 +47,8 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
     check.report(['years', 'end'], `end (${s.years.end}) is before start (${s.years.start})`);
   }
   const math = buildMath(s, check);
-  const params = checkParams(s, math, check);
+  const meta = paramMeta(source.raw);
+  const params = checkParams(s, math, check, meta);
   const vc: ValueContext | undefined =
     s.years.end >= s.years.start ? { math, params, startYear: s.years.start, years: s.years.end - s.years.start + 1 } : undefined;
   // A param-only what-if reuses the stages whose inputs and params read are unchanged.
@@ -66,7 +68,7 @@ export function normalize(source: LoadedSource, paramValues?: Readonly<Record<st
   );
   const volumeUnit = stage('volume unit', [math, s.output?.volume_unit], (_, c) => readVolumeUnit(s, math, c));
   // It reads which params there are (compared as text), not their values.
-  const uncertainty = stage('uncertainty', [s.uncertainty, [...params.keys()].join()], (_, c) => buildUncertainty(s, params, c));
+  const uncertainty = stage('uncertainty', [s.uncertainty, [...params.keys()].join()], (_, c) => buildUncertainty(s, params, c, meta));
   if (schemaErrors > 0) dropFollowOns(check, afterShape, writtenNames(source.raw));
   const routes = plan.routes;
   if (check.failed || !vc || !volumeUnit || !routes) return { model: undefined, input: s, problems: check.problems };
@@ -169,13 +171,15 @@ function buildMath(s: ScenarioInput, check: Checker): MathContext {
 /** Param names found to be valid identifiers that are neither units nor reserved, per math context (what-ifs check the same names again and again). */
 const validNames = new WeakMap<MathContext, Set<string>>();
 
-function checkParams(s: ScenarioInput, math: MathContext, check: Checker): Map<string, number> {
+function checkParams(s: ScenarioInput, math: MathContext, check: Checker, meta: ReadonlyMap<string, ParamMeta>): Map<string, number> {
   const params = new Map<string, number>();
   let valid = validNames.get(math);
   if (!valid) validNames.set(math, (valid = new Set()));
   const declared = s.params ?? {};
   for (const name of Object.keys(declared)) {
     const value = declared[name]!;
+    const outside = rangeProblem(name, value, meta.get(name));
+    if (outside) check.report(['params', name, 'value'], outside, { hint: `\`corridor params <scenario>\` lists each param's range; change the value or the range` });
     if (valid.has(name) && Number.isFinite(value)) {
       params.set(name, value);
       continue;

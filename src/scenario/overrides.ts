@@ -1,6 +1,7 @@
 // `--set name=value` and `--set path.to.key=value` as a new tree: the objects
 // along the path are copied, the rest is shared, and the new value is
 // located at "--set …" so that problems with it point at the option.
+import { isDescribedParam } from './params.js';
 import { parse as parseYaml } from 'yaml';
 import { didYouMean, type Problem } from './problems.js';
 import type { Located, Positions } from './source.js';
@@ -59,7 +60,11 @@ function applyOne(raw: unknown, positions: Positions, spec: string, where: strin
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       return `param "${target}" takes a number, got "${spec.slice(eq + 1)}" (write e.g. ${target}=0.15, ${target}=15% or ${target}=0,15)`;
     }
-    return setPath(raw, ['params', target], value, positions, where);
+    // A described param keeps its description and range: --set changes its value.
+    return setPath(raw, isDescribedParam(params[target]) ? ['params', target, 'value'] : ['params', target], value, positions, where);
+  }
+  if (segments.length === 2 && segments[0] === 'params' && isObject(raw.params) && isDescribedParam(raw.params[segments[1]!])) {
+    return setPath(raw, [...segments, 'value'], value, positions, where);
   }
   return setPath(raw, segments, value, positions, where);
 }

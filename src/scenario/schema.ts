@@ -241,6 +241,24 @@ export const EconomicsSchema = z
 
 const Bound = z.number();
 
+/** A param as written: a bare number, or its value with what it means (`corridor params` lists them). */
+export const ParamSchema = z
+  .union([
+    z.number(),
+    z
+      .strictObject({
+        value: z.number().describe('The value.'),
+        description: z.string().optional().describe('What it is and where it comes from.'),
+        unit: z.string().optional().describe('Its unit, as text (e.g. "share per year", "year").'),
+        min: z.number().optional().describe('The least value it may take (checked for --set and draws).'),
+        max: z.number().optional().describe('The greatest value it may take.'),
+      })
+      .refine((p) => p.min === undefined || p.max === undefined || p.min <= p.max, { message: 'min must not exceed max', path: ['max'] }),
+  ])
+  .transform((p) => (typeof p === 'number' ? p : p.value));
+
+export type ParamInput = z.input<typeof ParamSchema>;
+
 export const DistributionSchema = z
   .discriminatedUnion('dist', [
     z.strictObject({ dist: z.literal('uniform'), min: Bound, max: Bound }),
@@ -295,7 +313,10 @@ export const ScenarioSchema = z
     extends: z.string().optional().describe('Path (relative to this file) of a base scenario whose keys this file overrides.'),
     years: YearsSchema,
     units: z.record(z.string(), z.string()).optional().describe('The scenario’s own units, e.g. `{ TEU: "10 t", train: "2300 t" }`.'),
-    params: z.record(z.string(), z.number()).optional().describe('Named numbers that expressions use; the knobs of what-if.'),
+    params: z
+      .record(z.string(), ParamSchema)
+      .optional()
+      .describe('Named numbers that expressions use; the knobs of what-if. A bare number, or `{ value, description, unit, min, max }` (see `corridor params`).'),
     uncertainty: z
       .strictObject({
         correlations: z

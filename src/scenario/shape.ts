@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { Checker } from './checker.js';
 import { didYouMean } from './problems.js';
 import {
-  DefaultsSchema, EventSchema, FlowSchema, LinkSchema, NodeSchema, OutputSchema, PlanningSchema, ProjectSchema, RouteSchema, ScenarioSchema, TargetSchema,
+  DefaultsSchema, EventSchema, ParamSchema, FlowSchema, LinkSchema, NodeSchema, OutputSchema, PlanningSchema, ProjectSchema, RouteSchema, ScenarioSchema, TargetSchema,
   type ScenarioInput,
 } from './schema.js';
 
@@ -85,7 +85,7 @@ function partial(top: Record<string, unknown>): ScenarioInput | undefined {
   for (const [key, schema] of Object.entries(ScenarioSchema.shape)) {
     if (key in LISTS) continue;
     // One bad param must not take the others down with it (their names would then read as unknown).
-    const value = key === 'params' && isRecord(top.params) ? Object.fromEntries(Object.entries(top.params).filter(([, v]) => typeof v === 'number')) : top[key];
+    const value = key === 'params' && isRecord(top.params) ? Object.fromEntries(Object.entries(top.params).filter(([, v]) => ParamSchema.safeParse(v).success)) : top[key];
     const r = (schema as z.ZodType).safeParse(value);
     if (r.success && r.data !== undefined) base[key] = r.data;
   }
@@ -143,6 +143,8 @@ function reportIssue(issue: z.core.$ZodIssue, check: Checker): void {
     const last = path[path.length - 1];
     const message = path[0] === 'uncertainty'
       ? 'a distribution needs `dist`: uniform, triangular, normal, lognormal, pert or discrete, with its keys (see docs/format.md)'
+      : path[0] === 'params' && path.length === 2
+        ? 'a param is a number, or { value, description, unit, min, max } with a number as its value'
       : last === 'effect'
         ? 'an effect needs exactly one of `multiply`, `add` or `set`'
         : 'expected a number, a quantity or expression in quotes, or a yearly series { 2024: 4.48, … }';

@@ -1,13 +1,16 @@
 // The `uncertainty` block → one checked distribution per param.
 import type { UncertainParam } from '../engine/model.js';
 import { cholesky, pearsonOf, type CorrelationGroup } from '../random/copula.js';
+import { rangeText, type ParamMeta } from './params.js';
 import type { Checker } from './checker.js';
 import { didYouMean } from './problems.js';
 import type { ScenarioInput } from './schema.js';
 
 const WEIGHT_TOLERANCE = 1e-9;
 
-export function buildUncertainty(s: ScenarioInput, params: ReadonlyMap<string, number>, check: Checker): { params: UncertainParam[]; correlations: CorrelationGroup[] } {
+export function buildUncertainty(
+  s: ScenarioInput, params: ReadonlyMap<string, number>, check: Checker, meta: ReadonlyMap<string, ParamMeta> = new Map(),
+): { params: UncertainParam[]; correlations: CorrelationGroup[] } {
   const out: UncertainParam[] = [];
   if (params.has(CORRELATIONS)) check.report(['params', CORRELATIONS], `\`${CORRELATIONS}\` is reserved (uncertainty.correlations): give the param another name`, { atKey: true });
   const { correlations: pairs, ...dists } = s.uncertainty ?? {};
@@ -20,6 +23,14 @@ export function buildUncertainty(s: ScenarioInput, params: ReadonlyMap<string, n
     const problem = checkDistribution(dist);
     if (problem) {
       check.report([...path, problem[0]], problem[1]);
+      continue;
+    }
+    const [lo, hi] = support(dist);
+    const range = meta.get(name);
+    if (range && ((range.min !== undefined && lo < range.min) || (range.max !== undefined && hi > range.max))) {
+      check.report(path, `"${name}" may be drawn from ${lo} to ${hi}, outside its range ${rangeText(range)}`, {
+        atKey: true, hint: 'truncate the distribution (a normal takes min and max) or widen the param\'s range',
+      });
       continue;
     }
     out.push({ name, dist });
@@ -93,6 +104,22 @@ function correlationGroups(
     out.push({ params, chol });
   }
   return out.sort((x, y) => x.params[0]! - y.params[0]!);
+}
+
+/** The least and greatest values a distribution can draw. */
+function support(d: UncertainParam['dist']): [number, number] {
+  switch (d.dist) {
+    case 'uniform':
+    case 'triangular':
+    case 'pert':
+      return [d.min, d.max];
+    case 'normal':
+      return [d.min ?? -Infinity, d.max ?? Infinity];
+    case 'lognormal':
+      return [0, Infinity];
+    case 'discrete':
+      return [Math.min(...d.values), Math.max(...d.values)];
+  }
 }
 
 /** [key, message] of the first problem with a distribution's numbers, if any. */

@@ -54,6 +54,17 @@ async function open(hash = ''): Promise<{ p: Page; errors: string[]; requests: s
 
 const tableText = (p: Page) => p.$$eval('table[data-table="summary"] tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent ?? '').join(',')));
 const cliCsv = (file: string) => fs.readFileSync(path.join(dir, 'cli', file), 'utf8');
+/** summary.csv as the page's table shows it (as the report does): years as they are, utilization in % to one decimal, other numbers to three. */
+const shownSummary = () => {
+  const [head, ...rows] = cliCsv('summary.csv').trimEnd().split('\n');
+  const header = head!.split(',');
+  const cell = (c: string, i: number) => {
+    if (c === '' || Number.isNaN(Number(c)) || header[i] === 'year') return c;
+    if (/utilization/.test(header[i]!)) return `${(Number(c) * 100).toFixed(1)} %`;
+    return Number(c).toLocaleString('en-US', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+  };
+  return [head!, ...rows.map((r) => r.split(',').map(cell).join(','))];
+};
 
 async function download(p: Page, file: string): Promise<string> {
   const [d] = await Promise.all([p.waitForEvent('download'), p.click(`a[data-download="${file}"]`)]);
@@ -79,11 +90,14 @@ describe('the explorer page', () => {
     if (!browser) ctx.skip();
     const { p, errors, requests } = await open();
     expect(await p.$$eval('[data-param]', (els) => els.map((e) => e.getAttribute('data-param')))).toContain('titr_growth');
+    // Each control says the param's unit and what it is, as the scenario describes it.
+    expect(await p.textContent('#params')).toContain('titr_growth (share per year)');
+    expect(await p.textContent('#params')).toContain('TITR (Middle Corridor) cargo growth per year after 2025, up to growth_break');
     await fill(p, '[data-param="titr_growth"]', '0.15');
     await p.click('[data-project="kz-container-vessels"]');
     await p.waitForFunction(() => document.body.dataset.state === 'ok');
-    // The table shows summary.csv's cells (no cell of the baseline has a comma).
-    expect(await tableText(p)).toEqual(cliCsv('summary.csv').trimEnd().split('\n'));
+    // The table shows summary.csv's cells, formatted (no cell of the baseline has a comma); the download is the CSV's bytes.
+    expect(await tableText(p)).toEqual(shownSummary());
     expect(await download(p, 'summary.csv')).toBe(cliCsv('summary.csv'));
     expect(await download(p, 'links.csv')).toBe(cliCsv('links.csv'));
     expect(await p.textContent('#changes')).toContain('project kz-container-vessels: removed');
@@ -91,7 +105,7 @@ describe('the explorer page', () => {
     expect(decodeURIComponent(hash)).toBe(`#${SETTINGS.map((s) => `set=${s}`).join('&')}`);
     // Reloading with the hash reproduces the view.
     const again = await open(hash);
-    expect(await tableText(again.p)).toEqual(cliCsv('summary.csv').trimEnd().split('\n'));
+    expect(await tableText(again.p)).toEqual(shownSummary());
     expect(await again.p.isChecked('[data-project="kz-container-vessels"]')).toBe(false);
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);

@@ -51,7 +51,7 @@ it('a change to a base the scenario extends is seen', async () => {
   fs.copyFileSync('scenarios/tutorial.yaml', base);
   fs.writeFileSync(file, 'name: top\nextends: base.yaml\n');
   expect((await run(file, 'a')).code).toBe(0);
-  fs.writeFileSync(base, fs.readFileSync(base, 'utf8').replace('growth: 0.10', 'growth: 0.20'));
+  fs.writeFileSync(base, fs.readFileSync(base, 'utf8').replace('value: 0.10', 'value: 0.20'));
   expect((await run(file, 'b')).code).toBe(0);
   expect(tables('b')[0]).not.toBe(tables('a')[0]);
   // The same as a run without the cache.
