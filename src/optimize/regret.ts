@@ -41,6 +41,8 @@ export interface Regret {
   readonly plan: string;
   /** undefined when no plan meets the targets in that future. */
   readonly pvPerfect: number | undefined;
+  /** What perfect foresight builds in that future, as `id year` by opening year (empty when nothing). */
+  readonly perfectPlan: string;
   readonly pvPlan: number;
   /** Mt, summed over the target-years. */
   readonly shortfall: number;
@@ -86,11 +88,25 @@ export function regrets(central: Model, named: readonly NamedFuture[], plans: re
   return named.flatMap((n) => {
     const perfect = solveRobustPlan(optimisedModel(central), [optimisedFuture(n.future)], solver, { confidence: 1, objective: 'capex' });
     const pvPerfect = perfect.feasible ? perfect.pv.reduce((s, x) => s + x, 0) : undefined;
+    const perfectPlan = perfect.feasible ? buildsText(central, perfect.online) : 'no plan meets the targets';
     return plans.map((plan) => {
       const { shortfall, value } = shortfallOf(n.future, plan.decided);
-      return { future: n, plan: plan.name, pvPerfect, pvPlan: plan.pv, shortfall, shortfallValue: value, regret: pvPerfect === undefined ? undefined : plan.pv + value - pvPerfect };
+      return { future: n, plan: plan.name, pvPerfect, perfectPlan, pvPlan: plan.pv, shortfall, shortfallValue: value, regret: pvPerfect === undefined ? undefined : plan.pv + value - pvPerfect };
     });
   });
+}
+
+/** A plan's builds in words, by opening year then id: "kz-container-vessels 2027; alat-phase2-containers 2028". */
+function buildsText(central: Model, online: readonly (number | undefined)[]): string {
+  const built = central.candidates.flatMap((k, i) => (online[i] === undefined ? [] : [{ id: k.id, year: online[i]! }]));
+  built.sort((a, b) => a.year - b.year || (a.id < b.id ? -1 : 1));
+  return built.map((b) => `${b.id} ${b.year}`).join('; ') || 'nothing';
+}
+
+/** A future's draws in words: "titr_growth=0.3627; vessels_online=2028" (params in name order); "as written" when it draws none. */
+export function drawsText(values: Readonly<Record<string, number>>): string {
+  const names = Object.keys(values).sort();
+  return names.map((n) => `${n}=${+values[n]!.toPrecision(6)}`).join('; ') || 'as written';
 }
 
 /** Behaviour's shortfall on every target-year with the plan's decisions in the future, and its value (million USD, discounted). */
@@ -117,7 +133,11 @@ export function regretTable(model: Model, rows: readonly Regret[]): Table {
   const blank = (x: number | undefined): Cell => (x === undefined ? '' : x);
   return {
     file: 'plan-regret.csv',
-    header: ['scenario', 'future', 'description', 'plan', 'pv_perfect_musd', 'pv_plan_musd', `shortfall${model.volumeUnit.suffix}`, 'shortfall_value_musd', 'regret_musd'],
-    rows: rows.map((r) => [model.name, r.future.name, r.future.description, r.plan, blank(r.pvPerfect), r.pvPlan, r.shortfall * k, r.shortfallValue, blank(r.regret)]),
+    header: [
+      'scenario', 'future', 'description', 'draws', 'perfect_plan', 'plan', 'pv_perfect_musd', 'pv_plan_musd', `shortfall${model.volumeUnit.suffix}`, 'shortfall_value_musd', 'regret_musd',
+    ],
+    rows: rows.map((r) => [
+      model.name, r.future.name, r.future.description, drawsText(r.future.future.values), r.perfectPlan, r.plan, blank(r.pvPerfect), r.pvPlan, r.shortfall * k, r.shortfallValue, blank(r.regret),
+    ]),
   };
 }

@@ -11,7 +11,7 @@ import { isMet, required, targetYearIndices } from '../../src/engine/targets.js'
 import { drawFutures, type Future } from '../../src/optimize/futures.js';
 import { mostForTarget, presentValue, solvePlan, withDecisions } from '../../src/optimize/plan.js';
 import { futuresNeeded, solveRobustPlan } from '../../src/optimize/robust.js';
-import { namedFutures, regrets } from '../../src/optimize/regret.js';
+import { drawsText, namedFutures, regrets } from '../../src/optimize/regret.js';
 import { Solver } from '../../src/optimize/solver.js';
 import { loadText, modelOf } from '../support/build.js';
 import { cli } from '../support/cli.js';
@@ -155,7 +155,10 @@ describe('plan-regret.csv worked by hand', () => {
       const short = r.plan === 'build' ? Math.max(0, d - 10) : Math.max(0, d - 5);
       expect(r.shortfall).toBeCloseTo(short, 9);
       expect(r.regret).toBeCloseTo(r.pvPlan + 10 * short - perfect, 6);
+      // The row says what perfect foresight builds there, and what the future draws.
+      expect(r.perfectPlan).toBe(d > 5 ? 'more 2030' : 'nothing');
     }
+    expect(drawsText(named[1]!.future.values)).toBe(`d=${+named[1]!.future.values.d!.toPrecision(6)}`);
   });
 
   it('a param that moves an opening has a late case at its latest value; one that does not has none', () => {
@@ -273,7 +276,7 @@ describe('corridor plan --runs: bad input and a run', () => {
       expect(ok.out).toMatch(/planned for 20 futures \(seed 20250930\): each target-year met in at least 16 of them/);
       // Three demand futures × two plans, nothing else uncertain moves an opening.
       const regret = fs.readFileSync(path.join(dir, 'ok', 'plan-regret.csv'), 'utf8').trim().split('\n');
-      expect(regret[0]).toBe('scenario,future,description,plan,pv_perfect_musd,pv_plan_musd,shortfall_mt,shortfall_value_musd,regret_musd');
+      expect(regret[0]).toBe('scenario,future,description,draws,perfect_plan,plan,pv_perfect_musd,pv_plan_musd,shortfall_mt,shortfall_value_musd,regret_musd');
       expect(regret.slice(1).map((l) => l.split(',')[1])).toEqual(['demand-p5', 'demand-p5', 'demand-p50', 'demand-p50', 'demand-p95', 'demand-p95']);
       // The report: the chance per year for both plans, and the robust plan's build (the central d = 4.5 < 5 builds
       // nothing; d ~ U(3, 6) exceeds 5 in about a third of futures, more than the 4 of 20 that P = 0.8 may give up).
