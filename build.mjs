@@ -29,7 +29,7 @@ const cli = {
   target: 'node20',
   minify: process.env.CORRIDOR_NO_MINIFY !== '1', // CORRIDOR_NO_MINIFY=1: readable names in CPU profiles
   legalComments: 'none',
-  external: ['tinypool', 'vega', 'vega-lite', 'highs'],
+  external: ['tinypool', 'vega', 'vega-lite', 'highs', 'exceljs'],
   define: { 'import.meta.url': '__import_meta_url' },
   banner: { js: "const __import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',

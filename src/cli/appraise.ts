@@ -16,9 +16,7 @@ import { DEFAULT_SEED } from '../random/streams.js';
 import type { LoadedSource } from '../scenario/index.js';
 import { UsageError } from './errors.js';
 import { progress } from './progress.js';
-import {
-  countProblem, loadForCommand, manifestFile, rateText, runPhase, seedProblem, textTable, threadsFrom, outputFolder, type RunPhase, type TableCommandArgs,
-} from './common.js';
+import { countProblem, loadForCommand, manifestFile, rateText, runPhase, seedProblem, textTable, threadsFrom, outputFolder, type RunPhase, type TableCommandArgs, workbookMeta, xlsxFiles } from './common.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
 
@@ -51,6 +49,7 @@ export async function appraiseCommand(args: AppraiseArgs, io: Io): Promise<numbe
   const e = model.economics;
   writeFilesAtomically(outDir, [
     ...tables.map((t) => ({ name: t.file, content: toCsv(t, dialect) })),
+    ...(await xlsxFiles(args.xlsx, 'appraise.xlsx', workbookMeta('appraise', model, risk?.seed), tables)),
     manifestFile('appraise', { model, ...loaded }, args, tables.map((t) => t.file), io, {
       appraisal: {
         discount_rate: e.discountRate, perspective: e.perspective, base_year: e.baseYear, hurdle_rate: e.hurdleRate, conversion_factor: e.conversionFactor,

@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { Model } from '../engine/model.js';
 import { scenarioHash, type Manifest } from '../io/manifest.js';
 import type { OutputFile } from '../io/write.js';
+import type { Table } from '../io/csv.js';
+import { workbook, type WorkbookMeta } from '../io/xlsx.js';
 import { UnreadableFile } from '../io/read.js';
 import { VERSION } from '../version.js';
 import { buildScenario, loadSource, type LoadedScenario, type LoadedSource } from '../scenario/index.js';
@@ -29,7 +31,18 @@ export interface TableCommandArgs {
   decimalComma: boolean;
   quiet: boolean;
   report: boolean;
+  /** Also write the tables as one workbook (io/xlsx.ts). */
+  xlsx?: boolean | undefined;
 }
+
+/** With --xlsx, the workbook of `tables` as an output file named `name` (`<scenario>.xlsx` for run, `<command>.xlsx` otherwise). */
+export async function xlsxFiles(xlsx: boolean | undefined, name: string, meta: WorkbookMeta, tables: readonly Table[]): Promise<OutputFile[]> {
+  if (!xlsx) return [];
+  return [{ name, content: await workbook(meta, tables) }];
+}
+
+/** The workbook's About facts for a command on a model. */
+export const workbookMeta = (command: string, model: Model, seed?: number): WorkbookMeta => ({ scenario: model.name, command, version: VERSION, seed, volumeUnit: model.volumeUnit.name });
 
 /** Reads a scenario and the files it extends; a missing file is a usage error (exit 2). */
 export function readSource(file: string, io: Io): LoadedSource {

@@ -9,11 +9,13 @@ import { buildScenario, type LoadedScenario, type LoadedSource } from '../scenar
 import { ScenarioError, type Problem } from '../scenario/problems.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './errors.js';
-import { readSource, outputFolder } from './common.js';
+import { readSource, outputFolder, workbookMeta, xlsxFiles } from './common.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
 
 export interface CompareArgs {
+  /** Also write the tables as one workbook. */
+  xlsx?: boolean | undefined;
   base: string;
   others: string[];
   variants: string[];
@@ -70,10 +72,10 @@ export async function compareCommand(args: CompareArgs, io: Io): Promise<number>
     tool: 'corridor-sim', version: VERSION, command: 'compare', run_at: io.now().toISOString(), csv: args.decimalComma ? 'decimal-comma' : 'standard',
     scenarios: loaded.map(({ plan, scenario }, i) => ({ name: runs[i]!.name, path: plan.file, overrides: plan.overrides, params: scenario.model!.params })),
   };
+  const tables = [compareTable(runs), compareSummaryTable(runs), bottleneckTable(runs)];
   writeFilesAtomically(outDir, [
-    { name: 'compare.csv', content: toCsv(compareTable(runs), dialect) },
-    { name: 'compare-summary.csv', content: toCsv(compareSummaryTable(runs), dialect) },
-    { name: 'compare-bottlenecks.csv', content: toCsv(bottleneckTable(runs), dialect) },
+    ...tables.map((t) => ({ name: t.file, content: toCsv(t, dialect) })),
+    ...(await xlsxFiles(args.xlsx, 'compare.xlsx', workbookMeta('compare', runs[0]!.result.model), tables)),
     { name: 'compare-findings.json', content: `${JSON.stringify(findings, null, 2)}\n` },
     { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` },
   ]);

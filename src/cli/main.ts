@@ -25,6 +25,7 @@ function commands(): Promise<Commands> {
 }
 
 const reportOption = { type: 'boolean', default: false, describe: 'Also write report.html next to the tables' } as const;
+const xlsxOption = { type: 'boolean', default: false, describe: 'Also write the tables as one Excel workbook (an About sheet, a sheet per table, formats and frozen filtered headers)' } as const;
 const decimalCommaOption = { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets' } as const;
 const quietOption = { type: 'boolean', default: false, describe: 'Print nothing on success' } as const;
 
@@ -50,8 +51,9 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('decimal-comma', { type: 'boolean', default: false, describe: 'CSV for decimal-comma spreadsheets: ";" separator, "," decimals, UTF-8 with BOM' })
           .option('quiet', quietOption)
           .option('report', reportOption)
+          .option('xlsx', xlsxOption)
           .example('$0 run scenarios/tutorial.yaml --set growth=0.2', 'faster demand growth'),
-      async (a) => done(await (await commands()).runCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report }, io)),
+      async (a) => done(await (await commands()).runCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report, xlsx: a.xlsx }, io)),
     )
     .command(
       'validate <scenarios..>',
@@ -76,8 +78,9 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('decimal-comma', decimalCommaOption)
           .option('quiet', quietOption)
           .option('report', reportOption)
+          .option('xlsx', xlsxOption)
           .example('$0 optimum scenarios/middle-corridor.yaml', 'routing loss and the value of capacity, per year'),
-      async (a) => done(await (await commands()).optimumCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report }, io)),
+      async (a) => done(await (await commands()).optimumCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report, xlsx: a.xlsx }, io)),
     )
     .command(
       'plan <scenario>',
@@ -90,6 +93,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('decimal-comma', decimalCommaOption)
           .option('quiet', quietOption)
           .option('report', reportOption)
+          .option('xlsx', xlsxOption)
           .option('objective', { choices: ['capex', 'npv'] as const, default: 'capex' as const, describe: 'capex: the least PV of capex meeting the targets; npv: the most net present value (economics block), targets as constraints' })
           .example('$0 plan scenarios/middle-corridor-plan.yaml', 'the cheapest way to the official targets')
           .option('runs', { type: 'number', describe: 'Plan for N futures drawn from the uncertainty block (the Monte Carlo streams): builds shared, routing per future (1 to 10,000)' })
@@ -100,7 +104,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .example('$0 plan scenarios/middle-corridor-plan.yaml --objective npv', 'what is worth building, and what the targets cost')
           .example('$0 plan scenarios/middle-corridor-plan.yaml --runs 100 --confidence 0.8', 'a plan that meets 10 Mt in 8 futures of 10')
           .epilog('Exit 0 with a plan (possibly "build nothing"), 3 when no choice of candidates meets the targets, 2 for bad input.'),
-      async (a) => done(await (await commands()).planCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report, objective: a.objective,
+      async (a) => done(await (await commands()).planCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report, xlsx: a.xlsx, objective: a.objective,
           runs: a.runs, seed: a.seed, confidence: a.confidence, evaluate: a.evaluate, timeLimit: a['time-limit'] }, io)),
     )
     .command(
@@ -114,13 +118,14 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('decimal-comma', decimalCommaOption)
           .option('quiet', quietOption)
           .option('report', reportOption)
+          .option('xlsx', xlsxOption)
           .option('runs', { type: 'number', describe: 'Also appraise N futures drawn from the uncertainty block (run i is montecarlo\'s run i) → appraisal-risk.csv: NPV percentiles and P(NPV < 0) (1 to 1,000,000)' })
           .option('seed', { type: 'number', describe: `With --runs: master seed, a whole number from 0 to 2^53 − 1 (default ${DEFAULT_SEED}); the same seed gives the same bytes` })
           .option('workers', WORKERS_OPTION)
           .example('$0 appraise scenarios/middle-corridor.yaml', 'each announced project’s NPV, BCR and EIRR')
           .example('$0 appraise scenarios/middle-corridor.yaml --runs 1000', 'and how likely each is to lose money'),
       async (a) => done(await (await commands()).appraiseCommand({
-        scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report, runs: a.runs, seed: a.seed, workers: a.workers,
+        scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report, xlsx: a.xlsx, runs: a.runs, seed: a.seed, workers: a.workers,
       }, io)),
     )
     .command(
@@ -161,10 +166,11 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'What to print: sentences, or JSON for scripts' })
           .option('decimal-comma', decimalCommaOption)
           .option('report', reportOption)
+          .option('xlsx', xlsxOption)
           .example('$0 compare scenarios/middle-corridor.yaml --variant late:dm_online=2027 --variant fast:titr_growth=0.15', 'two what-ifs against the baseline'),
       async (a) =>
         done(await (await commands()).compareCommand({
-          base: a.base, others: (a.others ?? []) as string[], variants: a.variant, set: a.set, out: a.out, format: a.format, decimalComma: a['decimal-comma'], report: a.report,
+          base: a.base, others: (a.others ?? []) as string[], variants: a.variant, set: a.set, out: a.out, format: a.format, decimalComma: a['decimal-comma'], report: a.report, xlsx: a.xlsx,
         }, io)),
     )
     .command(
@@ -195,10 +201,11 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('out', { type: 'string', describe: 'Output folder (default: output/montecarlo-<scenario name>; with --set: …--<overrides>)' })
           .option('decimal-comma', decimalCommaOption)
           .option('report', reportOption)
+          .option('xlsx', xlsxOption)
           .example('$0 montecarlo scenarios/middle-corridor.yaml --runs 2000 --seed 7', 'the baseline’s fan of outcomes'),
       async (a) =>
         done(await (await commands()).monteCarloCommand({
-          scenario: a.scenario, runs: a.runs, seed: a.seed, workers: a.workers, set: a.set, out: a.out, keepRuns: a['keep-runs'], decimalComma: a['decimal-comma'], report: a.report,
+          scenario: a.scenario, runs: a.runs, seed: a.seed, workers: a.workers, set: a.set, out: a.out, keepRuns: a['keep-runs'], decimalComma: a['decimal-comma'], report: a.report, xlsx: a.xlsx,
         }, io)),
     )
     .command(
@@ -215,10 +222,11 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>-sensitivity; with --set: …--<overrides>)' })
           .option('decimal-comma', decimalCommaOption)
           .option('report', reportOption)
+          .option('xlsx', xlsxOption)
           .example('$0 sensitivity scenarios/middle-corridor.yaml --year 2030', 'what drives served volume in 2030'),
       async (a) =>
         done(await (await commands()).sensitivityCommand({
-          scenario: a.scenario, year: a.year, runs: a.runs, seed: a.seed, workers: a.workers, set: a.set, out: a.out, decimalComma: a['decimal-comma'], report: a.report,
+          scenario: a.scenario, year: a.year, runs: a.runs, seed: a.seed, workers: a.workers, set: a.set, out: a.out, decimalComma: a['decimal-comma'], report: a.report, xlsx: a.xlsx,
         }, io)),
     )
     .command(

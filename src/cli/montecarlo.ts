@@ -9,12 +9,14 @@ import { OrderedFile, writeFilesAtomically } from '../io/write.js';
 import { DEFAULT_SEED } from '../random/streams.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './errors.js';
-import { countProblem, seedProblem, rateText, readSource, runPhase, threadsFrom, outputFolder } from './common.js';
+import { countProblem, seedProblem, rateText, readSource, runPhase, threadsFrom, outputFolder, workbookMeta, xlsxFiles } from './common.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
 import { progress } from './progress.js';
 
 export interface MonteCarloArgs {
+  /** Also write the tables as one workbook. */
+  xlsx?: boolean | undefined;
   scenario: string;
   runs: number;
   seed?: number | undefined;
@@ -73,8 +75,10 @@ export async function monteCarloCommand(args: MonteCarloArgs, io: Io): Promise<n
     seed, runs: args.runs, streams: 'seedrandom.alea keyed "<seed>/<param>/<run>" and "<seed>/event:<id>/<run>"',
     quantiles: `DDSketch, relative accuracy ${SKETCH_ACCURACY * 100} %, clamped to the values seen`, draws: agg.drawSummary(),
   };
+  const table = monteCarloTable(base, defs, agg);
   writeFilesAtomically(outDir, [
-    { name: 'montecarlo.csv', content: toCsv(monteCarloTable(base, defs, agg), dialect) },
+    { name: 'montecarlo.csv', content: toCsv(table, dialect) },
+    ...(await xlsxFiles(args.xlsx, 'montecarlo.xlsx', workbookMeta('montecarlo', base, seed), [table])),
     ...(runsFile ? [runsFile.finish()] : []),
     { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` },
   ]);

@@ -11,7 +11,7 @@ import { FREE_FLOW_NOTE, optimisedModel } from '../optimize/network-demand.js';
 import { isChoice } from '../engine/choice.js';
 import { optimumTables } from '../optimize/tables.js';
 import type { Result } from '../engine/simulate.js';
-import { loadForCommand, manifestFile, textTable, type TableCommandArgs, outputFolder } from './common.js';
+import { loadForCommand, manifestFile, textTable, type TableCommandArgs, outputFolder, workbookMeta, xlsxFiles } from './common.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
 
@@ -30,6 +30,7 @@ export async function optimumCommand(args: OptimumArgs, io: Io): Promise<number>
       solver: 'HiGHS (highs on npm), one LP per year; values from the dual optimal face',
       ...(isChoice(loaded.model) ? { demand: FREE_FLOW_NOTE } : {}),
     }),
+    ...(await xlsxFiles(args.xlsx, 'optimum.xlsx', workbookMeta('optimum', loaded.model), tables)),
   ]);
   const report = args.report ? await writeReport(outDir, false) : undefined;
   if (!args.quiet) io.stdout(optimumText(result, optimum, outDir) + (isChoice(loaded.model) ? `${FREE_FLOW_NOTE}\n` : '') + (report ? `report: ${report}\n` : ''));

@@ -10,7 +10,7 @@ import { solvePlan, withDecisions, type Decisions, type Objective, type PlanOutc
 import { Solver } from '../optimize/solver.js';
 import { FREE_FLOW_NOTE, optimisedModel } from '../optimize/network-demand.js';
 import { isChoice } from '../engine/choice.js';
-import { loadForCommand, manifestFile, textTable, type TableCommandArgs, outputFolder } from './common.js';
+import { loadForCommand, manifestFile, textTable, type TableCommandArgs, outputFolder, workbookMeta, xlsxFiles } from './common.js';
 import { checkRobustArgs, robustChoice } from './plan-robust.js';
 import type { PlanChoice, PlanOptions } from '../optimize/choice.js';
 import { EXIT_MISSED, interruptible, UsageError } from './errors.js';
@@ -50,6 +50,7 @@ async function plan(args: PlanArgs, io: Io, checkpoint: () => Promise<void>): Pr
   writeFilesAtomically(outDir, [
     ...tables.map((t) => ({ name: t.file, content: toCsv(t, dialect) })),
     { name: 'plan.yaml', content: yaml },
+    ...(await xlsxFiles(args.xlsx, 'plan.xlsx', workbookMeta('plan', model, args.seed), tables)),
     manifestFile('plan', loaded, args, [...tables.map((t) => t.file), 'plan.yaml'], io, {
       objective,
       planning: objective === 'npv'

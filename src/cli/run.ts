@@ -5,7 +5,7 @@ import { simulate, type Result } from '../engine/simulate.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
 import { runTables } from '../io/tables.js';
 import { writeFilesAtomically } from '../io/write.js';
-import { manifestFile, modelForRun, textTable, type TableCommandArgs, outputFolder } from './common.js';
+import { manifestFile, modelForRun, textTable, type TableCommandArgs, outputFolder, workbookMeta, xlsxFiles } from './common.js';
 import type { Io } from './io.js';
 import { writeReport } from './report.js';
 
@@ -20,6 +20,7 @@ export async function runCommand(args: RunArgs, io: Io): Promise<number> {
   writeFilesAtomically(outDir, [
     ...tables.map((t) => ({ name: t.file, content: toCsv(t, dialect) })),
     manifestFile('run', loaded, args, tables.map((t) => t.file), io, result.choice ? { choice: choiceManifest(result) } : {}),
+    ...(await xlsxFiles(args.xlsx, `${loaded.model.name}.xlsx`, workbookMeta('run', loaded.model), tables)),
   ]);
   const report = args.report ? await writeReport(outDir, false) : undefined;
   if (!args.quiet) io.stdout(summaryText(result, outDir) + (report ? `report: ${report}\n` : ''));

@@ -11,7 +11,7 @@ import { DEFAULT_SEED } from '../random/streams.js';
 import { sensitivityTable, tornadoTable, type Sample } from '../sensitivity/tables.js';
 import { factors, runWith } from '../sensitivity/tornado.js';
 import { VERSION } from '../version.js';
-import { countProblem, seedProblem, rateText, readSource, runPhase, textTable, threadsFrom, outputFolder } from './common.js';
+import { countProblem, seedProblem, rateText, readSource, runPhase, textTable, threadsFrom, outputFolder, workbookMeta, xlsxFiles } from './common.js';
 import { UsageError } from './errors.js';
 import type { Io } from './io.js';
 import { BATCH_RUNS } from './montecarlo.js';
@@ -19,6 +19,8 @@ import { progress } from './progress.js';
 import { writeReport } from './report.js';
 
 export interface SensitivityArgs {
+  /** Also write the tables as one workbook. */
+  xlsx?: boolean | undefined;
   scenario: string;
   year?: number | undefined;
   runs: number;
@@ -101,6 +103,7 @@ export async function sensitivityCommand(args: SensitivityArgs, io: Io): Promise
   writeFilesAtomically(outDir, [
     { name: 'tornado.csv', content: toCsv(tornado, dialect) },
     { name: 'sensitivity.csv', content: toCsv(global, dialect) },
+    ...(await xlsxFiles(args.xlsx, 'sensitivity.xlsx', workbookMeta('sensitivity', base, seed), [tornado, global])),
     { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` },
   ]);
   const report = args.report ? await writeReport(outDir, false) : undefined;

@@ -69,8 +69,8 @@ function onOutput<T>(dir: string, what: () => T): T {
 
 export interface OutputFile {
   readonly name: string;
-  /** The content, or the path of a temporary file in `dir` already written in full. */
-  readonly content: string | { readonly tempFile: string };
+  /** The content (text, or bytes such as a workbook), or the path of a temporary file in `dir` already written in full. */
+  readonly content: string | Uint8Array | { readonly tempFile: string };
 }
 
 /** A temporary name in `dir` for a file that is written in pieces before `writeFilesAtomically`. */
@@ -142,13 +142,14 @@ function writeAll(dir: string, files: readonly OutputFile[]): void {
   try {
     onOutput(dir, () => fs.mkdirSync(dir, { recursive: true }));
     for (const f of files) {
-      if (typeof f.content !== 'string') {
-        temps.push(f.content.tempFile);
+      const content = f.content;
+      if (typeof content !== 'string' && !(content instanceof Uint8Array)) {
+        temps.push(content.tempFile);
         continue;
       }
       const tmp = path.join(dir, `.${f.name}${tag}`);
       temps.push(tmp);
-      onOutput(dir, () => fs.writeFileSync(tmp, f.content as string));
+      onOutput(dir, () => fs.writeFileSync(tmp, content));
     }
     for (const f of files) {
       const dest = path.join(dir, f.name);
