@@ -36,17 +36,23 @@ export function add(m: Map<string, number[]>, country: string, i: number, v: num
   a[i]! += v;
 }
 
+/** The benefit lines and costs per year as a perspective sees them (its countries summed; residual value in the last year). */
+export function perspectiveLines(lines: Lines, perspective: string): { users: number[]; producers: number[]; emissions: number[]; residual: number[]; costs: number[] } {
+  const n = lines.emissions.length;
+  const sum = (m: ByCountry) => {
+    const out = new Array<number>(n).fill(0);
+    for (const [c, a] of m) if (counts(perspective, c)) a.forEach((v, i) => (out[i]! += v));
+    return out;
+  };
+  const residual = new Array<number>(n).fill(0);
+  for (const [c, v] of lines.residual) if (counts(perspective, c)) residual[n - 1]! += v;
+  return { users: sum(lines.users), producers: sum(lines.producers), emissions: lines.emissions.slice(), residual, costs: sum(lines.costs) };
+}
+
 /** Benefits and costs per year as a perspective sees them: residual value counts as a benefit in the last year. */
 export function cashFlowOf(lines: Lines, perspective: string): { benefits: number[]; costs: number[] } {
-  const n = lines.emissions.length;
-  const benefits = lines.emissions.slice();
-  const costs = new Array<number>(n).fill(0);
-  for (const m of [lines.users, lines.producers]) {
-    for (const [c, a] of m) if (counts(perspective, c)) a.forEach((v, i) => (benefits[i]! += v));
-  }
-  for (const [c, a] of lines.costs) if (counts(perspective, c)) a.forEach((v, i) => (costs[i]! += v));
-  for (const [c, v] of lines.residual) if (counts(perspective, c)) benefits[n - 1]! += v;
-  return { benefits, costs };
+  const p = perspectiveLines(lines, perspective);
+  return { benefits: p.users.map((u, i) => u + p.producers[i]! + p.emissions[i]! + p.residual[i]!), costs: p.costs };
 }
 
 /** Every country of the ledger: those of elements, flows and cost shares, and '' if an element or flow has none. */

@@ -3,7 +3,8 @@
 // appraisal.csv and appraisal-years.csv and says the answer in words.
 import { appraise, benefitMethod, holdChoke, PROGRAMME, type Appraised } from '../appraise/appraise.js';
 import { switchingValues, type Switch, type Switching } from '../appraise/switching.js';
-import { ledgerTable } from '../appraise/ledger.js';
+import { ledgerTable, perspectiveLines } from '../appraise/ledger.js';
+import type { AnnexSheet } from '../io/xlsx.js';
 import { standardTests, testsTable, type TestResult } from '../appraise/standard-tests.js';
 import { appraisalTable, appraisalYearsTable } from '../appraise/tables.js';
 import type { Model } from '../engine/model.js';
@@ -49,7 +50,7 @@ export async function appraiseCommand(args: AppraiseArgs, io: Io): Promise<numbe
   const e = model.economics;
   writeFilesAtomically(outDir, [
     ...tables.map((t) => ({ name: t.file, content: toCsv(t, dialect) })),
-    ...(await xlsxFiles(args.xlsx, 'appraise.xlsx', workbookMeta('appraise', model, risk?.seed), tables)),
+    ...(await xlsxFiles(args.xlsx, 'appraise.xlsx', workbookMeta('appraise', model, risk?.seed), tables, rows.filter((r) => r.appraised).map((r) => annexOf(model, r)))),
     manifestFile('appraise', { model, ...loaded }, args, tables.map((t) => t.file), io, {
       appraisal: {
         discount_rate: e.discountRate, perspective: e.perspective, base_year: e.baseYear, hurdle_rate: e.hurdleRate, conversion_factor: e.conversionFactor,
@@ -108,6 +109,32 @@ export function appraisalText(model: Model, rows: readonly Appraised[], switchin
   out.push('switching values (NPV = 0):');
   for (const s of switching) out.push(`  ${s.id}: ${switchText(s.capex, 'capex')}; ${switchText(s.growth, 'growth')}`);
   return `${out.join('\n')}\n`;
+}
+
+/** A row's annex sheet (EA <id>): its benefit lines and costs per year in the scenario's perspective, and the tool's results. */
+function annexOf(model: Model, r: Appraised): AnnexSheet {
+  const e = model.economics;
+  const p = perspectiveLines(r.streams.lines, e.perspective);
+  const years = p.costs.map((_, i) => r.streams.startYear + i);
+  return {
+    name: `EA ${r.id}`,
+    title: `${model.name}: ${r.id === PROGRAMME ? 'the programme (the costed projects against none of them)' : `${r.id} against the scenario without it`}, ${e.perspective === 'world' ? 'for the world' : `for ${e.perspective}`}, million USD`,
+    discountRate: e.discountRate,
+    baseYear: e.baseYear,
+    excludeBeforeBase: e.sunk === 'exclude',
+    years,
+    benefits: [
+      { header: "users' benefit (M USD)", values: p.users },
+      { header: "producers' benefit (M USD)", values: p.producers },
+      { header: 'emissions (M USD)', values: p.emissions },
+      { header: 'residual value (M USD)', values: p.residual },
+    ],
+    costs: p.costs,
+    npv: r.summary.npv,
+    bcr: r.summary.bcr,
+    eirr: r.summary.eirr.rate,
+    note: r.summary.eirr.rate === undefined ? `no EIRR: ${r.summary.eirr.reason}` : undefined,
+  };
 }
 
 /** The risk study: run i of montecarlo's draws, appraised; batches on the main thread and workers. */

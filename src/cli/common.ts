@@ -6,7 +6,7 @@ import type { Model } from '../engine/model.js';
 import { scenarioHash, type Manifest } from '../io/manifest.js';
 import type { OutputFile } from '../io/write.js';
 import type { Table } from '../io/csv.js';
-import { workbook, type WorkbookMeta } from '../io/xlsx.js';
+import { workbook, type AnnexSheet, type WorkbookMeta } from '../io/xlsx.js';
 import { UnreadableFile } from '../io/read.js';
 import { VERSION } from '../version.js';
 import { buildScenario, loadSource, type LoadedScenario, type LoadedSource } from '../scenario/index.js';
@@ -36,9 +36,9 @@ export interface TableCommandArgs {
 }
 
 /** With --xlsx, the workbook of `tables` as an output file named `name` (`<scenario>.xlsx` for run, `<command>.xlsx` otherwise). */
-export async function xlsxFiles(xlsx: boolean | undefined, name: string, meta: WorkbookMeta, tables: readonly Table[]): Promise<OutputFile[]> {
+export async function xlsxFiles(xlsx: boolean | undefined, name: string, meta: WorkbookMeta, tables: readonly Table[], annexes: readonly AnnexSheet[] = []): Promise<OutputFile[]> {
   if (!xlsx) return [];
-  return [{ name, content: await workbook(meta, tables) }];
+  return [{ name, content: await workbook(meta, tables, annexes) }];
 }
 
 /** The workbook's About facts for a command on a model. */

@@ -44,8 +44,32 @@ const sheetName = (file: string) => file.replace(/\.csv$/, '').replace(/[\\/?*[\
 
 type ExcelJs = typeof import('exceljs');
 
+/**
+ * An appraisal annex as a bank lays it out (`EA <id>`): years down, benefit
+ * lines and costs across, the discount factor written out from the rate and
+ * the base year in cells of their own, net and discounted net; below, NPV,
+ * EIRR and BCR as live formulas (their cached results the tool's own).
+ */
+export interface AnnexSheet {
+  readonly name: string;
+  readonly title: string;
+  readonly discountRate: number;
+  readonly baseYear: number;
+  /** Costs and benefits before the base year left out (`sunk: exclude`). */
+  readonly excludeBeforeBase: boolean;
+  readonly years: readonly number[];
+  /** Benefit lines (million USD per year), residual value among them. */
+  readonly benefits: readonly { readonly header: string; readonly values: readonly number[] }[];
+  readonly costs: readonly number[];
+  readonly npv: number;
+  readonly bcr: number | undefined;
+  readonly eirr: number | undefined;
+  /** Why there is no EIRR, where there is none. */
+  readonly note?: string | undefined;
+}
+
 /** The workbook's bytes. */
-export async function workbook(meta: WorkbookMeta, tables: readonly Table[]): Promise<Uint8Array> {
+export async function workbook(meta: WorkbookMeta, tables: readonly Table[], annexes: readonly AnnexSheet[] = []): Promise<Uint8Array> {
   const ExcelJS = ((await importModule('exceljs')) as { default?: ExcelJs } & ExcelJs).default ?? ((await importModule('exceljs')) as ExcelJs);
   const wb = new ExcelJS.Workbook();
   wb.creator = `corridor-sim ${meta.version}`;
@@ -66,8 +90,71 @@ export async function workbook(meta: WorkbookMeta, tables: readonly Table[]): Pr
     });
     about.addRow([sheetName(t.file), meta.about?.[t.file] ?? `${t.file}, as the CSV`, units.join(', ')]);
   }
+  for (const a of annexes) about.addRow([a.name, a.title, 'years down; benefits, costs, discount factor, net and discounted net across (million USD); NPV, EIRR and BCR as live formulas below']);
   for (const t of tables) addTable(wb, t, meta.volumeUnit);
+  for (const a of annexes) addAnnex(wb, a);
   return new Uint8Array(await wb.xlsx.writeBuffer());
+}
+
+/** Column letter of a 1-based index (A … Z, AA …). */
+const col = (n: number): string => (n <= 26 ? String.fromCharCode(64 + n) : col(Math.floor((n - 1) / 26)) + String.fromCharCode(65 + ((n - 1) % 26)));
+
+function addAnnex(wb: import('exceljs').Workbook, a: AnnexSheet): void {
+  const ws = wb.addWorksheet(a.name.slice(0, 31));
+  ws.getCell('A1').value = a.title;
+  ws.getCell('A1').font = { bold: true };
+  ws.getCell('A2').value = 'discount rate';
+  ws.getCell('B2').value = a.discountRate;
+  ws.getCell('B2').numFmt = '0.0%';
+  ws.getCell('A3').value = 'base year';
+  ws.getCell('B3').value = a.baseYear;
+  ws.getCell('A4').value = 'costs and benefits before the base year';
+  ws.getCell('B4').value = a.excludeBeforeBase ? 'excluded' : 'compounded';
+  const HEAD = 6;
+  const first = HEAD + 1;
+  const last = HEAD + a.years.length;
+  const B = a.benefits.length;
+  // Columns: year, the benefit lines, total benefits, costs, net, discount factor, discounted net.
+  const [cTotal, cCosts, cNet, cFactor, cDisc] = [B + 2, B + 3, B + 4, B + 5, B + 6].map(col) as [string, string, string, string, string];
+  const header = ['year', ...a.benefits.map((b) => b.header), 'benefits (M USD)', 'costs (M USD)', 'net (M USD)', 'discount factor', 'discounted net (M USD)'];
+  const headRow = ws.getRow(HEAD);
+  header.forEach((h, i) => (headRow.getCell(i + 1).value = h));
+  headRow.font = { bold: true };
+  ws.views = [{ state: 'frozen', ySplit: HEAD }];
+  const factorOf = (year: number) => (a.excludeBeforeBase && year < a.baseYear ? 0 : (1 + a.discountRate) ** -(year - a.baseYear));
+  a.years.forEach((year, i) => {
+    const r = first + i;
+    const row = ws.getRow(r);
+    row.getCell(1).value = year;
+    a.benefits.forEach((b, k) => {
+      row.getCell(k + 2).value = b.values[i]!;
+      row.getCell(k + 2).numFmt = '#,##0.000';
+    });
+    const total = a.benefits.reduce((s, b) => s + b.values[i]!, 0);
+    const net = total - a.costs[i]!;
+    row.getCell(B + 2).value = { formula: B > 0 ? `SUM(B${r}:${col(B + 1)}${r})` : '0', result: total };
+    row.getCell(B + 3).value = a.costs[i]!;
+    row.getCell(B + 4).value = { formula: `${cTotal}${r}-${cCosts}${r}`, result: net };
+    // The discounting written out: (1 + rate)^−(year − base year), 0 before the base year when sunk costs are excluded.
+    row.getCell(B + 5).value = { formula: `IF(AND($B$4="excluded",A${r}<$B$3),0,(1+$B$2)^-(A${r}-$B$3))`, result: factorOf(year) };
+    row.getCell(B + 6).value = { formula: `${cNet}${r}*${cFactor}${r}`, result: net * factorOf(year) };
+    for (const c of [B + 2, B + 3, B + 4, B + 6]) row.getCell(c).numFmt = '#,##0.000';
+    row.getCell(B + 5).numFmt = '0.000000';
+  });
+  ws.getColumn(1).width = 40;
+  for (let c = 2; c <= B + 6; c++) ws.getColumn(c).width = 16;
+  // IRR runs over the years counted: from the base year when earlier ones are excluded.
+  const from = a.excludeBeforeBase ? first + Math.max(0, a.years.findIndex((y) => y >= a.baseYear)) : first;
+  const put = (r: number, label: string, formula: string, result: number | undefined, fmt: string) => {
+    ws.getCell(`A${r}`).value = label;
+    ws.getCell(`B${r}`).value = result === undefined ? { formula } : { formula, result };
+    ws.getCell(`B${r}`).numFmt = fmt;
+  };
+  const below = last + 2;
+  put(below, 'NPV (M USD)', `SUM(${cDisc}${first}:${cDisc}${last})`, a.npv, '#,##0.000000');
+  put(below + 1, 'EIRR', `IRR(${cNet}${from}:${cNet}${last},${a.eirr ?? 0.1})`, a.eirr, '0.0000%');
+  put(below + 2, 'BCR', `SUMPRODUCT(${cTotal}${first}:${cTotal}${last},${cFactor}${first}:${cFactor}${last})/SUMPRODUCT(${cCosts}${first}:${cCosts}${last},${cFactor}${first}:${cFactor}${last})`, a.bcr, '0.000000');
+  if (a.note) ws.getCell(`C${below + 1}`).value = a.note;
 }
 
 function addTable(wb: import('exceljs').Workbook, t: Table, volumeUnit: string): void {

@@ -52,7 +52,7 @@ describe('--xlsx', () => {
     expect(text).toContain('max_utilization (share (shown in %))');
   });
 
-  it('every sheet’s cells equal the CSV’s, and numbers are numbers (LibreOffice formats them)', (ctx) => {
+  it('every sheet’s cells equal the CSV’s, numbers are numbers (LibreOffice formats them), the annexes’ formulas give the appraisal', async (ctx) => {
     if (!soffice) {
       console.warn('LibreOffice is not installed: the workbook is not read back independently (apt-get install libreoffice-calc-nogui; .ci/run does)');
       ctx.skip();
@@ -60,7 +60,7 @@ describe('--xlsx', () => {
     for (const [folder, xlsx] of [['run', 'tutorial.xlsx'], ['appraise', 'appraise.xlsx']] as const) {
       const raw = exported(path.join(dir, folder, xlsx), false);
       const csvs = fs.readdirSync(path.join(dir, folder)).filter((f) => f.endsWith('.csv'));
-      expect([...raw.keys()].sort()).toEqual(['About', ...csvs.map((f) => f.slice(0, -4))].sort());
+      expect([...raw.keys()].filter((k) => !k.startsWith('EA ')).sort()).toEqual(['About', ...csvs.map((f) => f.slice(0, -4))].sort());
       for (const f of csvs) {
         const csv = rowsOf(path.join(dir, folder, f));
         const sheet = raw.get(f.slice(0, -4))!;
@@ -73,6 +73,25 @@ describe('--xlsx', () => {
           }),
         );
       }
+    }
+    // The appraisal's annexes (EA <id>): with their cached results removed, LibreOffice recalculates NPV, EIRR and BCR
+    // from the live formulas; they equal appraisal.csv's to 1e-6.
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path.join(dir, 'appraise', 'appraise.xlsx'));
+    for (const ws of wb.worksheets) ws.eachRow((row) => row.eachCell((c) => void (c.formula && (c.value = { formula: c.formula } as ExcelJS.CellFormulaValue))));
+    const stripped = path.join(dir, 'stripped.xlsx');
+    await wb.xlsx.writeFile(stripped);
+    const recalculated = exported(stripped, false);
+    const appraisal = rowsOf(path.join(dir, 'appraise', 'appraisal.csv'));
+    const h = appraisal[0]!;
+    const annexes = [...recalculated.keys()].filter((k) => k.startsWith('EA '));
+    expect(annexes.length).toBeGreaterThan(0);
+    for (const name of annexes) {
+      const row = appraisal.find((r) => r[h.indexOf('project')] === name.slice(3))!;
+      const cell = (label: string) => numberOf(recalculated.get(name)!.find((r) => r[0] === label)![1]!.replace(/,/g, ''));
+      expect(Math.abs(cell('NPV (M USD)') - Number(row[h.indexOf('npv_musd')]))).toBeLessThan(1e-6);
+      expect(Math.abs(cell('BCR') - Number(row[h.indexOf('bcr')]))).toBeLessThan(1e-6);
+      if (row[h.indexOf('eirr')] !== '') expect(Math.abs(cell('EIRR') - Number(row[h.indexOf('eirr')]))).toBeLessThan(1e-6);
     }
     // As shown: utilization in % with one decimal, volumes with three: a text cell would show as written.
     const shown = exported(path.join(dir, 'run', 'tutorial.xlsx'), true).get('summary')!;
