@@ -143,41 +143,50 @@ export class ChoiceAllocator {
     const lambda = this.lambda;
     // Free-flow times first (`year` leaves them); then the fixed point of volumes and congested times.
     let gap = this.solve(state, lambda);
-    const x = Float64Array.from(state.x);
     if (flows.congestible) {
-      let step = 1;
-      let last = Infinity;
-      let settled = false;
-      for (let it = 0; it < MAX_FIXED_POINT; it++) {
-        flows.congest(state, x);
-        gap = this.solve(state, lambda);
-        let change = 0;
-        for (let r = 0; r < x.length; r++) change = Math.max(change, Math.abs(state.x[r]! - x[r]!) / (1 + state.scale));
-        if (change <= EQUILIBRIUM_TOLERANCE) {
-          // The state holds the equilibrium at the times of x, which differ from its own volumes' by `change`.
-          gap = Math.max(gap, change);
-          settled = true;
-          break;
-        }
-        // A cycle (no 5 % decrease) or a rise: damp harder; a fast fall: let the step grow back.
-        if (change > 0.95 * last) step = Math.max(step / 2, 1 / 4096);
-        else if (change < 0.5 * last) step = Math.min(1, step * 1.5);
-        last = change;
-        for (let r = 0; r < x.length; r++) x[r] = x[r]! + step * (state.x[r]! - x[r]!);
-        if (it === MAX_FIXED_POINT - 1) gap = Math.max(gap, change);
-      }
-      if (!settled) {
-        flows.congest(state, x);
-        gap = Math.max(gap, this.solve(state, lambda));
-        let change = 0;
-        for (let r = 0; r < x.length; r++) change = Math.max(change, Math.abs(state.x[r]! - x[r]!) / (1 + state.scale));
-        gap = Math.max(gap, change);
+      const x0 = Float64Array.from(state.x);
+      const lambda0 = Float64Array.from(lambda);
+      gap = this.fixedPoint(state, lambda, Float64Array.from(x0), false);
+      if (!(gap <= 1e-6)) {
+        // Halving the step on every cycle can leave it too small to get anywhere: again from the same start,
+        // letting the step grow back after a fast fall (which, in turn, can keep other cases cycling).
+        lambda.set(lambda0);
+        gap = this.fixedPoint(state, lambda, Float64Array.from(x0), true);
       }
     }
     if (!(gap <= 1e-6)) throw new EquilibriumError(`the route choice of ${model.startYear + y} does not converge (gap ${gap.toExponential(2)}); check spreads and capacities`);
     volume.set(state.x);
     flows.write(state, lambda, out, y, Y);
     out.gap[y] = gap;
+  }
+
+  /**
+   * The fixed point of volumes and congested times from volumes `x`, damped:
+   * the step halves when the change fails to fall by 5 % (a cycle), and, with
+   * `regrow`, grows by half again when it falls by half. Returns the gap.
+   */
+  private fixedPoint(state: FlowState, lambda: Float64Array, x: Float64Array, regrow: boolean): number {
+    const { flows } = this;
+    let gap = Infinity;
+    let step = 1;
+    let last = Infinity;
+    for (let it = 0; it < MAX_FIXED_POINT; it++) {
+      flows.congest(state, x);
+      gap = this.solve(state, lambda);
+      let change = 0;
+      for (let r = 0; r < x.length; r++) change = Math.max(change, Math.abs(state.x[r]! - x[r]!) / (1 + state.scale));
+      // The state holds the equilibrium at the times of x, which differ from its own volumes' by `change`.
+      if (change <= EQUILIBRIUM_TOLERANCE) return Math.max(gap, change);
+      if (change > 0.95 * last) step = Math.max(step / 2, 1 / 4096);
+      else if (regrow && change < 0.5 * last) step = Math.min(1, step * 1.5);
+      last = change;
+      for (let r = 0; r < x.length; r++) x[r] = x[r]! + step * (state.x[r]! - x[r]!);
+    }
+    flows.congest(state, x);
+    gap = this.solve(state, lambda);
+    let change = 0;
+    for (let r = 0; r < x.length; r++) change = Math.max(change, Math.abs(state.x[r]! - x[r]!) / (1 + state.scale));
+    return Math.max(gap, change, last);
   }
 
   /** λ for the state's route costs, by projected Newton from the current λ; returns the relative gap. */

@@ -7,8 +7,10 @@
 // takes the quantile of its own distribution at Φ(z). So the marginals are
 // kept, run i depends on nothing but the seed, the run and its group, and
 // params in no pair draw exactly as without correlations.
-import { jStat } from 'jstat';
+import jstat from 'jstat';
 import { triangular, type Distribution } from './distributions.js';
+
+const { jStat } = jstat;
 
 /** One group of linked params: indices into Model.uncertainty (sorted by name) and the Cholesky factor of their correlation matrix. */
 export interface CorrelationGroup {
