@@ -5,6 +5,7 @@ import { Aggregate, metricDefs, monteCarloTable, SKETCH_ACCURACY, type MetricDef
 import { baseModel, monteCarloBatch, runsHeader, type MonteCarloBatch, type MonteCarloBatchResult } from '../analysis/worker.js';
 import type { Model } from '../engine/model.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
+import { wideByYear } from '../io/xlsx.js';
 import { OrderedFile, writeFilesAtomically } from '../io/write.js';
 import { DEFAULT_SEED } from '../random/streams.js';
 import { VERSION } from '../version.js';
@@ -35,6 +36,8 @@ export interface MonteCarloArgs {
  * per run half as much at 200 runs a batch as at 50 (bench `runs`).
  */
 export const BATCH_RUNS = 200;
+
+const WIDE_ABOUT = { 'montecarlo-wide.csv': 'montecarlo.csv pivoted: years down; per metric (and element) its mean and percentiles across' };
 
 export async function monteCarloCommand(args: MonteCarloArgs, io: Io): Promise<number> {
   const bad = [countProblem('--runs', args.runs), countProblem('--workers', args.workers), seedProblem(args.seed)].filter((p) => p !== undefined);
@@ -78,7 +81,7 @@ export async function monteCarloCommand(args: MonteCarloArgs, io: Io): Promise<n
   const table = monteCarloTable(base, defs, agg);
   writeFilesAtomically(outDir, [
     { name: 'montecarlo.csv', content: toCsv(table, dialect) },
-    ...(await xlsxFiles(args.xlsx, 'montecarlo.xlsx', workbookMeta('montecarlo', base, seed), [table])),
+    ...(await xlsxFiles(args.xlsx, 'montecarlo.xlsx', { ...workbookMeta('montecarlo', base, seed), about: WIDE_ABOUT }, [table, wideByYear(table, ['element'], ['mean', 'p5', 'p25', 'p50', 'p75', 'p95'], 'metric')])),
     ...(runsFile ? [runsFile.finish()] : []),
     { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` },
   ]);

@@ -7,6 +7,7 @@ import { baseModel, monteCarloBatch, type MonteCarloBatch, type MonteCarloBatchR
 import { simulate } from '../engine/simulate.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
 import { writeFilesAtomically } from '../io/write.js';
+import { wideByYear } from '../io/xlsx.js';
 import { DEFAULT_SEED } from '../random/streams.js';
 import { sensitivityTable, tornadoTable, type Sample } from '../sensitivity/tables.js';
 import { factors, runWith } from '../sensitivity/tornado.js';
@@ -103,7 +104,9 @@ export async function sensitivityCommand(args: SensitivityArgs, io: Io): Promise
   writeFilesAtomically(outDir, [
     { name: 'tornado.csv', content: toCsv(tornado, dialect) },
     { name: 'sensitivity.csv', content: toCsv(global, dialect) },
-    ...(await xlsxFiles(args.xlsx, 'sensitivity.xlsx', workbookMeta('sensitivity', base, seed), [tornado, global])),
+    ...(await xlsxFiles(args.xlsx, 'sensitivity.xlsx', { ...workbookMeta('sensitivity', base, seed), about: { 'sensitivity-wide.csv': 'sensitivity.csv pivoted: years down; per metric and factor its Spearman ρ and first-order index across' } }, [
+      tornado, global, wideByYear(global, ['factor'], ['spearman', 'first_order'], 'metric'),
+    ])),
     { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` },
   ]);
   const report = args.report ? await writeReport(outDir, false) : undefined;

@@ -39,6 +39,34 @@ export function columnUnit(column: string, volumeUnit: string): { unit: string; 
   return { unit: '', format: 'General' };
 }
 
+/**
+ * A long table made wide for a sheet (`<name>-wide`): one row per year, one
+ * column per combination of the `keys` columns and each of the `values`
+ * columns, named "<keys…> <value> <metric>" so that the column's unit still
+ * reads from its end (a metric such as `served_mt` last).
+ */
+export function wideByYear(t: Table, keys: readonly string[], values: readonly string[], metric: string): Table {
+  const at = (name: string) => t.header.indexOf(name);
+  const [year, m] = [at('year'), at(metric)];
+  const ks = keys.map(at);
+  const vs = values.map(at);
+  const columns = new Map<string, number>();
+  const byYear = new Map<number, Map<number, Cell>>();
+  for (const r of t.rows) {
+    const label = ks.map((k) => r[k]).filter((x) => x !== '' && x !== null && x !== undefined).join(' ');
+    vs.forEach((v, j) => {
+      const name = `${label ? `${label} ` : ''}${values[j]} ${r[m]}`;
+      if (!columns.has(name)) columns.set(name, columns.size);
+      const y = Number(r[year]);
+      if (!byYear.has(y)) byYear.set(y, new Map());
+      byYear.get(y)!.set(columns.get(name)!, r[v]);
+    });
+  }
+  const names = [...columns.keys()];
+  const rows = [...byYear.keys()].sort((a, b) => a - b).map((y) => [y, ...names.map((_, i) => byYear.get(y)!.get(i) ?? null)]);
+  return { file: t.file.replace(/\.csv$/, '-wide.csv'), header: ['year', ...names], rows };
+}
+
 /** Excel's limit on a sheet name, and the characters it refuses. */
 const sheetName = (file: string) => file.replace(/\.csv$/, '').replace(/[\\/?*[\]:]/g, '-').slice(0, 31);
 

@@ -17,6 +17,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corridor-xlsx-'));
   expect((await cli('run', 'scenarios/tutorial.yaml', '--xlsx', '--quiet', '--out', path.join(dir, 'run'))).code).toBe(0);
   expect((await cli('appraise', 'scenarios/tutorial.yaml', '--xlsx', '--quiet', '--out', path.join(dir, 'appraise'))).code).toBe(0);
+  expect((await cli('montecarlo', 'scenarios/middle-corridor.yaml', '--runs', '40', '--xlsx', '--out', path.join(dir, 'mc'))).code).toBe(0);
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -50,6 +51,23 @@ describe('--xlsx', () => {
     const text = about.getSheetValues().flat().join(' ');
     expect(text).toContain('demand_mt (Mt/year)');
     expect(text).toContain('max_utilization (share (shown in %))');
+  });
+
+  it('Monte Carlo gets a wide sheet: years down, each metric’s mean and percentiles across, the long table’s values', async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path.join(dir, 'mc', 'montecarlo.xlsx'));
+    const wide = wb.getWorksheet('montecarlo-wide')!;
+    const header = (wide.getRow(1).values as unknown[]).slice(1) as string[];
+    const long = rowsOf(path.join(dir, 'mc', 'montecarlo.csv'));
+    const h = long[0]!;
+    // Every long row's p50 sits in the wide sheet at (its year, "<element> p50 <metric>").
+    for (const r of long.slice(1, 400)) {
+      const name = `${r[h.indexOf('element')] ? `${r[h.indexOf('element')]} ` : ''}p50 ${r[h.indexOf('metric')]}`;
+      const rowIndex = Number(r[h.indexOf('year')]) - 2019 + 2;
+      expect(wide.getRow(rowIndex).getCell(1).value).toBe(Number(r[h.indexOf('year')]));
+      const got = wide.getRow(rowIndex).getCell(header.indexOf(name) + 1).value;
+      expect(got).toBe(r[h.indexOf('p50')] === '' ? null : Number(r[h.indexOf('p50')]));
+    }
   });
 
   it('every sheet’s cells equal the CSV’s, numbers are numbers (LibreOffice formats them), the annexes’ formulas give the appraisal', async (ctx) => {
