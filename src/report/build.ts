@@ -125,6 +125,7 @@ function compareReport(dir: string, manifest: Manifest): Report {
   const names = manifest.scenarios!.map((s) => s.name);
   const rows = readTable(dir, 'compare.csv', manifest).filter((r) => r.table === 'summary');
   const unit = rows.find((r) => r.metric!.startsWith('served_'))!.metric!.slice('served_'.length);
+  const unitName = model?.volumeUnit.name ?? unit;
   const lines = (metric: string) => rows.filter((r) => r.metric === metric).flatMap((r) => names.map((n) => ({ year: +r.year!, scenario: n, value: +r[n]! })));
   const timeline = readTable(dir, 'compare-bottlenecks.csv', manifest).flatMap((r) => names.map((n) => ({ year: +r.year!, scenario: n, bottleneck: r[n]! })));
   const findings = JSON.parse(readRegularFile(path.join(dir, 'compare-findings.json'))) as { scenario: string; text: string }[];
@@ -135,8 +136,8 @@ function compareReport(dir: string, manifest: Manifest): Report {
     projects: projectRows(model),
     maps: model ? compareMaps(model, names, readTable(dir, 'compare.csv', manifest)) : [],
     charts: [
-      scenarioLines('compare-served', `Served volume (${unit})`, lines(`served_${unit}`), `${unit}/year`),
-      scenarioLines('compare-unserved', `Unserved volume (${unit})`, lines(`unserved_${unit}`), `${unit}/year`),
+      scenarioLines('compare-served', `Served volume (${unitName}/year)`, lines(`served_${unit}`), `${unitName}/year`),
+      scenarioLines('compare-unserved', `Unserved volume (${unitName}/year)`, lines(`unserved_${unit}`), `${unitName}/year`),
       scenarioLines('compare-max-utilization', 'Highest utilization', lines('max_utilization'), 'utilization'),
       bottleneckTimeline(timeline),
     ],
@@ -157,11 +158,12 @@ function monteCarloReport(dir: string, manifest: Manifest): Report {
     .filter((r) => r.metric === 'binding_share' && +r.year! === lastYear && +r.mean! > 0)
     .sort((a, b) => +b.mean! - +a.mean! || (a.element! < b.element! ? -1 : 1))
     .slice(0, 3);
-  const charts = [fanChart('fan-served', 'Served volume', band(servedMetric), name, servedMetric)];
+  const unit = model?.volumeUnit.name ?? servedMetric.replace('served_', '');
+  const charts = [fanChart('fan-served', `Served volume (${unit}/year)`, band(servedMetric), name, `${unit}/year`)];
   for (const r of mostBinding) charts.push(fanChart(`fan-utilization-${r.element}`, `${r.element}: utilization`, band('utilization', r.element), name, 'utilization'));
   const odds = rows.filter((r) => r.metric === 'target_met');
   if (odds.length > 0) {
-    charts.push(scenarioLines('target-odds', 'Probability that each target is met', odds.map((r) => ({ year: +r.year!, scenario: r.element!, value: +r.mean! })), 'probability', `${name} · share of runs that meet the target`));
+    charts.push(scenarioLines('target-odds', 'Probability that each target is met', odds.map((r) => ({ year: +r.year!, scenario: r.element!, value: +r.mean! })), 'probability', `${name} · share of runs that meet the target`, 'target'));
   }
   charts.push(bottleneckShareChart(rows.filter((r) => r.metric === 'bottleneck_share').map((r) => ({ year: +r.year!, element: r.element!, share: +r.mean! })), name));
   const served = band(servedMetric);
@@ -172,7 +174,7 @@ function monteCarloReport(dir: string, manifest: Manifest): Report {
     title: `${name}: Monte Carlo`,
     subtitle: `corridor montecarlo · ${manifest.runs} runs · seed ${manifest.seed}`,
     findings: [
-      `In ${mid.year} served volume lies between ${fmt(mid.p5)} and ${fmt(mid.p95)} (${servedMetric.replace('served_', '')}) in 90 % of runs; median ${fmt(mid.p50)}.`,
+      `In ${mid.year} served volume lies between ${fmt(mid.p5)} and ${fmt(mid.p95)} ${unit}/year in 90 % of runs; median ${fmt(mid.p50)}.`,
       firstLikely ? `Demand goes unserved in at least half the runs from ${firstLikely.year} (${(+firstLikely.mean! * 100).toFixed(0)} %).` : 'Demand goes unserved in fewer than half the runs in every year.',
       ...mostBinding.map((r) => `In ${lastYear}, ${r.element} binds in ${(+r.mean! * 100).toFixed(0)} % of runs.`),
       ...[...new Set(odds.map((r) => r.element!))].map((id) => {

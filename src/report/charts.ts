@@ -190,8 +190,19 @@ export function routesChart(flow: string, rows: readonly { year: number; route: 
 }
 
 /** One line per scenario for a metric (compare), or per series named in `scenario` (optimum, plan). */
-export function scenarioLines(id: string, metric: string, rows: readonly { year: number; scenario: string; value: number }[], unit: string, subtitle = 'one line per scenario'): Chart {
-  return linesBy(id, metric, subtitle, rows, 'scenario', 'value', unit);
+export function scenarioLines(
+  id: string, metric: string, rows: readonly { year: number; scenario: string; value: number }[], unit: string, subtitle = 'one line per scenario', legend = 'scenario',
+): Chart {
+  return linesBy(id, metric, subtitle, rows, 'scenario', 'value', unit, legend);
+}
+
+/** Units read as shares: their axes are in % (probabilities and shares from 0 to 100 %). */
+const SHARE_UNITS: Readonly<Record<string, boolean>> = { utilization: false, probability: true, 'share of variance': true, share: true };
+
+/** A y axis for a value in `unit`: shares in %, probabilities on 0–100 %. */
+export function yAxisOf(field: string, unit: string): Record<string, unknown> {
+  if (!(unit in SHARE_UNITS)) return { field, type: 'quantitative', title: unit };
+  return { field, type: 'quantitative', title: `${unit} (%)`, axis: { format: '%' }, ...(SHARE_UNITS[unit] ? { scale: { domain: [0, 1] } } : {}) };
 }
 
 /** Lines over the years, one per value of `series` (coloured, its legend titled `legend` if given), `value` up. */
@@ -204,7 +215,7 @@ function linesBy<R extends { year: number }>(id: string, title: string, subtitle
       data: { values: rows },
       encoding: {
         x: yearAxis,
-        y: { field: value, type: 'quantitative', title: yTitle },
+        y: yAxisOf(value, yTitle),
         color: colorBy(series, legend),
       },
       layer: [
@@ -266,7 +277,7 @@ export function fanChart(id: string, title: string, rows: readonly BandYear[], s
       ...base(title, `${scenario} · bands: p5–p95 and p25–p75 · line: median`),
       data: { values: rows },
       layer: [
-        { name: AREAS, mark: { type: 'area', opacity: 0.25, color: '#1f77b4' }, encoding: { x: yearAxis, y: { field: 'p5', type: 'quantitative', title: yTitle }, y2: { field: 'p95' } } },
+        { name: AREAS, mark: { type: 'area', opacity: 0.25, color: '#1f77b4' }, encoding: { x: yearAxis, y: yAxisOf('p5', yTitle), y2: { field: 'p95' } } },
         { name: `${AREAS}_inner`, mark: { type: 'area', opacity: 0.45, color: '#1f77b4' }, encoding: { x: yearAxis, y: { field: 'p25', type: 'quantitative' }, y2: { field: 'p75' } } },
         { name: LINES, mark: { type: 'line', color: '#08306b' }, encoding: { x: yearAxis, y: { field: 'p50', type: 'quantitative' } } },
         { name: POINTS, mark: { type: 'point', filled: true, color: '#08306b', size: 20 }, encoding: { x: yearAxis, y: { field: 'p50', type: 'quantitative' } } },

@@ -21,7 +21,7 @@ export function optimumReport(dir: string, manifest: Manifest): Report {
     { year: +r.year!, scenario: 'behaviour', value: +r[`served_${unit}`]! },
     { year: +r.year!, scenario: 'optimum', value: +r[`optimal_served_${unit}`]! },
   ]);
-  const charts: Chart[] = [scenarioLines('optimum-served', `Served volume (${unitName}/year)`, lines, `${unitName}/year`, `${name} · behaviour against the system optimum`)];
+  const charts: Chart[] = [scenarioLines('optimum-served', `Served volume (${unitName}/year)`, lines, `${unitName}/year`, `${name} · behaviour against the system optimum`, 'routing')];
   if (cells.length > 0) charts.push(valueHeatmap(cells, name));
   return {
     title: `${name}: system optimum and the value of capacity`,
@@ -88,7 +88,7 @@ export function planReport(dir: string, manifest: Manifest): Report {
       { year: +r.year!, scenario: 'free routing', value: +r[`optimal_served_${unit}`]! },
       { year: +r.year!, scenario: 'behaviour', value: +r[`served_${unit}`]! },
     ]);
-    charts.push(scenarioLines(`plan-target-${id}`, `Target ${id} (${unitName}/year)`, lines, `${unitName}/year`, `${name} with the plan · required against served`));
+    charts.push(scenarioLines(`plan-target-${id}`, `Target ${id} (${unitName}/year)`, lines, `${unitName}/year`, `${name} with the plan · required against served`, 'series'));
   }
   const pv = built.reduce((s, r) => s + +r.pv_capex_musd!, 0);
   const missed = targets.filter((r) => r.met !== 'true');
@@ -118,6 +118,7 @@ function robustnessCharts(rows: Row[], name: string, evaluate: number): Chart[] 
       rows.filter((r) => r.target === id).map((r) => ({ year: +r.year!, scenario: `${r.plan} plan`, value: +r.p_met_behaviour! })),
       'probability',
       `${name} · out of sample, ${evaluate} fresh futures`,
+      'plan',
     ),
   );
 }

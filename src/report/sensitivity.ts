@@ -33,7 +33,7 @@ export function sensitivityReport(dir: string, manifest: Manifest): Report {
   for (const metric of [...new Set(global.map((r) => r.metric!))]) {
     const rows = global.filter((r) => r.metric === metric && r.first_order !== '');
     if (rows.length === 0) continue;
-    charts.push(scenarioLines(`first-order-${metric}`, `First-order indices: ${metric}`, rows.map((r) => ({ year: +r.year!, scenario: r.factor!, value: +r.first_order! })), 'share of variance', `${name} · the share of the variance of ${metric} each input explains alone`));
+    charts.push(scenarioLines(`first-order-${metric}`, `First-order indices: ${metric}`, rows.map((r) => ({ year: +r.year!, scenario: r.factor!, value: +r.first_order! })), 'share of variance', `${name} · the share of the variance of ${metric} each input explains alone`, 'input'));
     const last = Math.max(...rows.map((r) => +r.year!));
     const best = rows.filter((r) => +r.year! === last).sort((a, b) => +b.first_order! - +a.first_order!)[0]!;
     findings.push(`${best.factor} explains ${Math.round(+best.first_order! * 100)} % of the variance of ${metric} in ${last} (first-order index; Spearman ρ ${fmt(+best.spearman!)}).`);
