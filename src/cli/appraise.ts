@@ -1,24 +1,29 @@
 // corridor appraise <scenario>: is each project, and the programme, worth its
 // cost? With against without from the behavioural simulation; writes
-// appraisal.csv and appraisal-years.csv and says the answer in words.
+// appraisal.csv, appraisal-years.csv, appraisal-ledger.csv and
+// appraisal-tests.csv (with --runs, appraisal-risk.csv; with --xlsx, the
+// workbook with its EA annexes) and says the answer in words.
+import path from 'node:path';
 import { appraise, benefitMethod, holdChoke, PROGRAMME, type Appraised } from '../appraise/appraise.js';
-import { switchingValues, type Switch, type Switching } from '../appraise/switching.js';
 import { ledgerTable, perspectiveLines } from '../appraise/ledger.js';
-import type { AnnexSheet } from '../io/xlsx.js';
+import { riskBatch, riskRowIds, riskTable, RiskValues, type RiskBatch, type RiskBatchResult } from '../appraise/risk.js';
 import { standardTests, testsTable, type TestResult } from '../appraise/standard-tests.js';
+import { switchingValues, type Switch, type Switching } from '../appraise/switching.js';
 import { appraisalTable, appraisalYearsTable } from '../appraise/tables.js';
 import type { Model } from '../engine/model.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
 import { writeFilesAtomically } from '../io/write.js';
-import { ECONOMIC_DEFAULTS } from '../scenario/economics.js';
-import path from 'node:path';
-import { riskBatch, riskRowIds, riskTable, RiskValues, type RiskBatch, type RiskBatchResult } from '../appraise/risk.js';
+import type { AnnexSheet } from '../io/xlsx.js';
 import { DEFAULT_SEED } from '../random/streams.js';
+import { ECONOMIC_DEFAULTS } from '../scenario/economics.js';
 import type { LoadedSource } from '../scenario/index.js';
+import {
+  countProblem, loadForCommand, manifestFile, outputFolder, rateText, runPhase, seedProblem, textTable, threadsFrom, workbookMeta, xlsxFiles,
+  type RunPhase, type TableCommandArgs,
+} from './common.js';
 import { UsageError } from './errors.js';
-import { progress } from './progress.js';
-import { countProblem, loadForCommand, manifestFile, rateText, runPhase, seedProblem, textTable, threadsFrom, outputFolder, type RunPhase, type TableCommandArgs, workbookMeta, xlsxFiles } from './common.js';
 import type { Io } from './io.js';
+import { progress } from './progress.js';
 import { writeReport } from './report.js';
 
 export interface AppraiseArgs extends TableCommandArgs {

@@ -1,9 +1,9 @@
 // corridor explore <scenario>: explorer.html, one offline page that holds the
 // scenario and the engine and re-simulates as its controls move.
-import { paramMeta } from '../scenario/params.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { paramMeta } from '../scenario/params.js';
 import { simulate } from '../engine/simulate.js';
 import { explorerHtml } from '../explorer/html.js';
 import { costControls, paramControls, projectControls, type Payload } from '../explorer/payload.js';

@@ -1,7 +1,7 @@
 // Reads a scenario file and the chain of files it `extends`, merging them into
 // one tree of plain values ("as written"), with positions kept for every key.
-import { isDescribedParam } from './params.js';
 import path from 'node:path';
+import { isDescribedParam } from './params.js';
 import { formatPath, type Problem } from './problems.js';
 import { ScenarioSchema } from './schema.js';
 import { parseSource, problemAt, type Located, type Positions } from './source.js';

@@ -1,8 +1,8 @@
 // `--set name=value` and `--set path.to.key=value` as a new tree: the objects
 // along the path are copied, the rest is shared, and the new value is
 // located at "--set …" so that problems with it point at the option.
-import { isDescribedParam } from './params.js';
 import { parse as parseYaml } from 'yaml';
+import { isDescribedParam } from './params.js';
 import { didYouMean, type Problem } from './problems.js';
 import type { Located, Positions } from './source.js';
 
