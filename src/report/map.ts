@@ -33,7 +33,8 @@ export interface ElementState {
 }
 
 export interface MapNetwork {
-  nodes: { id: string; name: string; lon: number; lat: number }[];
+  /** `labelLon`, `labelLat`: where the label's left end sits (placed so that labels do not overlap; `leader`: drawn away from its node, with a line to it). */
+  nodes: { id: string; name: string; lon: number; lat: number; labelLon: number; labelLat: number; leader: boolean }[];
   links: { id: string; from: [number, number]; to: [number, number] }[];
   /** Elements (nodes and links) that cannot be drawn for want of a position. */
   hidden: number;
@@ -58,25 +59,86 @@ export function mapNetwork(model: Model): MapNetwork | undefined {
     const [ox, oy] = [(-dy / len) * shift, (dx / len) * shift];
     return { id: l.id, from: [a[0] + ox, a[1] + oy] as [number, number], to: [b[0] + ox, b[1] + oy] as [number, number] };
   });
-  return {
-    nodes: located.map((n) => ({ id: n.id, name: n.name, lon: n.at![0], lat: n.at![1] })),
-    links: drawn,
-    hidden: model.elements.length - located.length - links.length,
-  };
+  const nodes = located.map((n) => ({ id: n.id, name: n.name, lon: n.at![0], lat: n.at![1] }));
+  const net = { nodes: nodes.map((n) => ({ ...n, labelLon: n.lon, labelLat: n.lat, leader: false })), links: drawn, hidden: model.elements.length - located.length - links.length };
+  return { ...net, nodes: placeLabels(net) };
+}
+
+/** Pixels of a label at the map's font size (10 px sans-serif): a character's mean width, the line's height. */
+const CHAR_PX = 6.2;
+const LINE_PX = 13;
+/** Room kept around each label for the error of the equirectangular approximation (the conic's parallels curve). */
+const MARGIN_PX = 5;
+/** A node's circle, as an obstacle for labels (the binding ring included). */
+const NODE_PX = 8;
+
+/**
+ * Each node's label where it overlaps no other label and no node: the first
+ * free spot of a list of candidates around the node (right, left, above,
+ * below), then further out with a leader line. Positions are worked out on
+ * the map's pixel grid, approximating the fitted conic projection by an
+ * equirectangular one at the box's middle latitude (close at this scale);
+ * labels are placed in order of longitude, so the result is the same on
+ * every run.
+ */
+function placeLabels(net: MapNetwork): MapNetwork['nodes'] {
+  const [w, e, s, n] = extent(net);
+  const { width, height } = mapSize([w, e, s, n]);
+  const cos = Math.cos((((s + n) / 2) * Math.PI) / 180);
+  const k = Math.min(width / ((e - w) * cos), height / (n - s));
+  const [x0, y0] = [(width - (e - w) * cos * k) / 2, (height - (n - s) * k) / 2];
+  const toPx = (lon: number, lat: number) => [x0 + (lon - w) * cos * k, y0 + (n - lat) * k] as const;
+  const toLonLat = (x: number, y: number) => [w + (x - x0) / (cos * k), n - (y - y0) / k] as const;
+  type Rect = [number, number, number, number];
+  const overlaps = (a: Rect, b: Rect, m: number) => a[0] - m < b[2] && b[0] - m < a[2] && a[1] - m < b[3] && b[1] - m < a[3];
+  const labels: Rect[] = [];
+  const points: Rect[] = net.nodes.map((nd) => {
+    const [x, y] = toPx(nd.lon, nd.lat);
+    return [x - NODE_PX, y - NODE_PX, x + NODE_PX, y + NODE_PX];
+  });
+  const order = [...net.nodes.keys()].sort((a, b) => net.nodes[a]!.lon - net.nodes[b]!.lon || (net.nodes[a]!.id < net.nodes[b]!.id ? -1 : 1));
+  const out = [...net.nodes];
+  for (const i of order) {
+    const nd = net.nodes[i]!;
+    const [x, y] = toPx(nd.lon, nd.lat);
+    const lw = nd.id.length * CHAR_PX + 2;
+    // Candidate left ends and vertical centres, nearest first; the last rings need a leader line.
+    const near: [number, number][] = [[x + 9, y - 7], [x - 9 - lw, y - 7], [x - lw / 2, y - 16], [x - lw / 2, y + 16], [x + 9, y + 7], [x - 9 - lw, y + 7]];
+    const far: [number, number][] = [];
+    for (const r of [30, 45, 60, 80]) for (const a of [0, 45, -45, 90, -90, 135, -135, 180]) far.push([x + r * Math.cos((a * Math.PI) / 180) - (Math.cos((a * Math.PI) / 180) < 0 ? lw : 0), y - r * Math.sin((a * Math.PI) / 180)]);
+    const candidates = [...near.map((c) => [...c, 0] as const), ...far.map((c) => [...c, 1] as const)];
+    const inside = (r: Rect) => r[0] >= 0 && r[2] <= width && r[1] >= 0 && r[3] <= height;
+    let chosen = candidates[0]!;
+    for (const c of candidates) {
+      const rect: Rect = [c[0], c[1] - LINE_PX / 2, c[0] + lw, c[1] + LINE_PX / 2];
+      if (inside(rect) && !points.some((t) => overlaps(t, rect, 0)) && !labels.some((t) => overlaps(t, rect, MARGIN_PX))) {
+        chosen = c;
+        break;
+      }
+    }
+    labels.push([chosen[0], chosen[1] - LINE_PX / 2, chosen[0] + lw, chosen[1] + LINE_PX / 2]);
+    const [labelLon, labelLat] = toLonLat(chosen[0], chosen[1]);
+    out[i] = { ...nd, labelLon, labelLat, leader: chosen[2] === 1 };
+  }
+  return out;
 }
 
 export type Feature = { type: 'Feature'; properties: { name: string }; geometry: { type: string; coordinates: unknown } };
 
 export type Box = [number, number, number, number];
 
-export /** The nodes' extent, padded by a fifth of its size (at least 2°) on each side, more to the east where the labels go. */
-function extent(net: MapNetwork): Box {
+/**
+ * The nodes' extent, padded by a sixteenth of its width and an eighth of its height (at least half a degree)
+ * on each side: the network fills the map (over 70 % of its width) and the
+ * labels, placed around their nodes, still fit.
+ */
+export function extent(net: Pick<MapNetwork, 'nodes'>): Box {
   const lons = net.nodes.map((n) => n.lon);
   const lats = net.nodes.map((n) => n.lat);
   const [w, e, s, n] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
-  const px = Math.max(2, (e - w) / 5);
-  const py = Math.max(2, (n - s) / 5);
-  return [Math.max(-180, w - px), Math.min(180, e + 2 * px), Math.max(-85, s - py), Math.min(85, n + py)];
+  const px = Math.max(0.5, (e - w) / 16);
+  const py = Math.max(0.5, (n - s) / 8);
+  return [Math.max(-180, w - px), Math.min(180, e + px), Math.max(-85, s - py), Math.min(85, n + py)];
 }
 
 /** The map's links and nodes in one year, with their utilization, binding and tooltip (the explorer updates them). */
@@ -89,7 +151,10 @@ export function mapData(net: MapNetwork, state: ReadonlyMap<string, ElementState
   });
   const nodes = net.nodes.map((nd) => {
     const st = stateOf(nd.id);
-    return { id: nd.id, label: nd.id, lon: nd.lon, lat: nd.lat, utilization: st.utilization ?? null, binding: st.binding, tip: `${nd.name} (${nd.id}): ${pct(st.utilization)}${st.binding ? ', binding' : ''}` };
+    return {
+      id: nd.id, label: nd.id, lon: nd.lon, lat: nd.lat, labelLon: nd.labelLon, labelLat: nd.labelLat, leader: nd.leader,
+      utilization: st.utilization ?? null, binding: st.binding, tip: `${nd.name} (${nd.id}): ${pct(st.utilization)}${st.binding ? ', binding' : ''}`,
+    };
   });
   return { links, nodes };
 }
@@ -163,9 +228,16 @@ export function mapChart(id: string, title: string, net: MapNetwork, state: Read
       },
       {
         data: { name: MAP_DATA.nodes },
+        name: 'map_leaders',
+        transform: [{ filter: 'datum.leader' }],
+        mark: { type: 'rule', color: '#888', strokeWidth: 0.7 },
+        encoding: { longitude: { field: 'lon', type: 'quantitative' }, latitude: { field: 'lat', type: 'quantitative' }, longitude2: { field: 'labelLon' }, latitude2: { field: 'labelLat' } },
+      },
+      {
+        data: { name: MAP_DATA.nodes },
         name: 'map_labels',
-        mark: { type: 'text', align: 'left', dx: 7, dy: -6, fontSize: 10, color: '#333' },
-        encoding: { longitude: { field: 'lon', type: 'quantitative' }, latitude: { field: 'lat', type: 'quantitative' }, text: { field: 'label' } },
+        mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: 10, color: '#333' },
+        encoding: { longitude: { field: 'labelLon', type: 'quantitative' }, latitude: { field: 'labelLat', type: 'quantitative' }, text: { field: 'label' } },
       },
     ],
   };

@@ -102,3 +102,33 @@ describe.each([
     await page.close();
   });
 });
+
+describe('the maps of the Middle Corridor', () => {
+  it('fill their width, and no two labels overlap', async (ctx) => {
+    if (!browser) ctx.skip();
+    const page = await browser!.newPage();
+    await page.goto(`file://${path.join(dir, 'run', 'report.html')}`);
+    const maps = await page.$$eval('figure[data-kind="map"]', (figs) =>
+      figs.map((f) => {
+        const box = (e: Element) => e.getBoundingClientRect();
+        const svg = box(f.querySelector('svg')!);
+        const nodes = [...f.querySelectorAll('g.map_nodes_marks > path')].map(box);
+        const labels = [...f.querySelectorAll('g.map_labels_marks > text')].map((t) => ({ text: t.textContent, ...JSON.parse(JSON.stringify(box(t))) as DOMRect }));
+        return { id: f.getAttribute('data-chart'), width: svg.width, left: Math.min(...nodes.map((n) => n.left)), right: Math.max(...nodes.map((n) => n.right)), labels };
+      }),
+    );
+    expect(maps.length).toBeGreaterThan(0);
+    for (const m of maps) {
+      // The located nodes span at least 70 % of the map's width.
+      expect((m.right - m.left) / m.width, m.id!).toBeGreaterThanOrEqual(0.7);
+      for (let i = 0; i < m.labels.length; i++) {
+        for (let j = i + 1; j < m.labels.length; j++) {
+          const [a, b] = [m.labels[i]!, m.labels[j]!];
+          const overlap = a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+          expect(overlap, `${m.id}: "${a.text}" and "${b.text}"`).toBe(false);
+        }
+      }
+    }
+    await page.close();
+  });
+});
