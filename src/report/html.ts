@@ -21,6 +21,16 @@ figcaption { font-size: 0.85rem; color: #666; }
 .note { color: #8a5a00; }
 th.num { text-align: right; }
 .caption { font-size: 0.85rem; color: #666; }
+/* Printed, the summary (title, findings, the key picture) fills the first A4 page on its own. */
+@page { size: A4; margin: 12mm; }
+@media print {
+  body { margin: 0; max-width: none; padding: 0; font-size: 10pt; }
+  #summary { break-after: page; }
+  #summary ul.findings li { margin: 0.1rem 0; }
+  figure { break-inside: avoid; }
+  figure svg { max-width: 100%; height: auto; }
+  figure[style] { width: auto !important; }
+}
 `;
 
 /** `svgs`: the maps' SVG, then the charts'. */
@@ -32,8 +42,12 @@ export function reportHtml(report: Report, svgs: readonly string[]): string {
     : '';
   const figure = (c: Chart, svg: string) =>
     `<figure data-chart="${esc(c.id)}" data-kind="${c.kind}" data-series="${c.series}" data-points="${c.points}"${c.width ? ` style="width: ${c.width + 8}px"` : ''}>${svg}<figcaption>${esc(c.caption ?? c.title)}</figcaption></figure>`;
-  const maps = report.maps.length
-    ? `<section id="map"><h2>The network</h2><div class="maps">${report.maps.map((c, i) => figure(c, svgs[i]!)).join('\n')}</div></section>`
+  // The key picture goes on the summary page: the first map, else the first chart; the rest follow.
+  const keyIsMap = report.maps.length > 0;
+  const key = keyIsMap ? figure(report.maps[0]!, svgs[0]!) : report.charts.length > 0 ? figure(report.charts[0]!, svgs[report.maps.length]!) : '';
+  const restMaps = report.maps.slice(keyIsMap ? 1 : 0);
+  const maps = restMaps.length
+    ? `<section id="map"><h2>The network</h2><div class="maps">${restMaps.map((c, i) => figure(c, svgs[i + (keyIsMap ? 1 : 0)]!)).join('\n')}</div></section>`
     : '';
   const tables = (report.tables ?? [])
     .map((t) => {
@@ -42,14 +56,17 @@ export function reportHtml(report: Report, svgs: readonly string[]): string {
       return `<section id="${esc(t.id)}"><h2>${esc(t.title)}</h2><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${t.caption ? `<p class="caption">${esc(t.caption)}</p>` : ''}</section>`;
     })
     .join('\n');
-  const figures = report.charts.map((c, i) => figure(c, svgs[report.maps.length + i]!)).join('\n');
+  const figures = report.charts.slice(keyIsMap ? 0 : 1).map((c, i) => figure(c, svgs[report.maps.length + i + (keyIsMap ? 0 : 1)]!)).join('\n');
   return `${pageHead(report.title, STYLE)}
 <body>
+<section id="summary">
 <h1>${esc(report.title)}</h1>
 <p class="subtitle">${esc(report.subtitle)}</p>
-${maps}
 <section id="findings"><h2>What it shows</h2><ul class="findings">${report.findings.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>
 ${report.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('')}</section>
+${key}
+</section>
+${maps}
 ${tables}
 ${projects}
 <section id="charts"><h2>Charts</h2>

@@ -132,3 +132,21 @@ describe('the maps of the Middle Corridor', () => {
     await page.close();
   });
 });
+
+describe('the summary page', () => {
+  for (const kind of ['run', 'compare', 'montecarlo', 'sensitivity']) it(`of the ${kind} report prints on one A4 page`, async (ctx) => {
+    if (!browser) ctx.skip();
+    const page = await browser!.newPage();
+    await page.goto(`file://${path.join(dir, kind, 'report.html')}`);
+    // The summary alone, printed: its PDF has one page (the print style puts a page break after it).
+    await page.evaluate(() => {
+      const summary = document.getElementById('summary')!;
+      while (summary.nextSibling) summary.nextSibling.remove();
+    });
+    const pdf = (await page.pdf({ format: 'A4', preferCSSPageSize: true })).toString('latin1');
+    const pages = pdf.match(/\/Type\s*\/Page[^s]/g)?.length ?? 0;
+    expect(pages).toBe(1);
+    expect(await page.$$eval('#summary figure', (f) => f.length)).toBe(1);
+    await page.close();
+  });
+});

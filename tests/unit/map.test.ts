@@ -71,7 +71,10 @@ describe('the run report’s map', () => {
     expect(svg.match(/<path aria-label="[^"]+" role="graphics-symbol" aria-roledescription="circle"[^>]*><title>/g)).toHaveLength(nodes.length);
     expect(marks(svg, 'map_outlines').length).toBeGreaterThan(5);
     const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
-    expect(html.indexOf('<section id="map">')).toBeLessThan(html.indexOf('<section id="findings">'));
+    // The summary page opens the report: title, findings, then the first map as its key picture; the other maps follow it.
+    expect(html.indexOf('<section id="summary">')).toBeLessThan(html.indexOf('<section id="findings">'));
+    expect(html.indexOf('<section id="findings">')).toBeLessThan(html.indexOf('data-chart="map-2030"'));
+    expect(html.indexOf('data-chart="map-2030"')).toBeLessThan(html.indexOf('<section id="map">'));
     expect(html).toContain('2 elements without a position are not shown'); // d and cd
   });
 
