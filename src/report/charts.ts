@@ -62,6 +62,30 @@ const FLOW_HUES = ['#d95f02', '#f28e2b', '#f7b26b', '#fbd3a0'];
 /** Steps drawn for capacities (they change at a year boundary), next to the flows' lines. */
 export const STEPS = 'series_steps';
 
+/** Pixels of a character of a 10 px label, and of a line of them. */
+const LABEL_CHAR_PX = 6;
+const LABEL_LINE_PX = 12;
+
+/**
+ * Labels at years along a chart's top, each on the first line (from the top)
+ * where it does not run into the label before it on that line: each line
+ * keeps the pixel where its last label ends (the chart is WIDTH wide for the
+ * years `first` … `last`). Returns each label with its y in pixels.
+ */
+export function stackLabels<T extends { year: number; label: string }>(labels: readonly T[], first: number, last: number): (T & { y: number })[] {
+  const perYear = WIDTH / Math.max(1, last - first);
+  const ends: number[] = [];
+  return [...labels]
+    .sort((a, b) => a.year - b.year || (a.label < b.label ? -1 : 1))
+    .map((l) => {
+      const x = (l.year - first) * perYear + 3;
+      let line = ends.findIndex((end) => end + 4 <= x);
+      if (line < 0) line = ends.push(-Infinity) - 1;
+      ends[line] = x + l.label.length * LABEL_CHAR_PX;
+      return { ...l, y: 8 + LABEL_LINE_PX * line };
+    });
+}
+
 /**
  * Capacity against flow for one element, per cargo class: capacities as
  * steps, flows as lines, a point per year, grey bands behind the years in
@@ -91,9 +115,11 @@ export function elementChart(id: string, kind: 'node' | 'link', rows: readonly E
     { data: { values }, name: POINTS, mark: { type: 'point', filled: true, size: 30 }, encoding: { x: yearAxis, y: { field: 'value', type: 'quantitative' }, color } },
   ];
   if (openings.length > 0) {
+    const years = rows.map((r) => r.year);
+    const placed = stackLabels(openings, Math.min(...years), Math.max(...years));
     layers.push(
       { data: { values: openings }, mark: { type: 'rule', color: '#555', strokeDash: [2, 2] }, encoding: { x: yearAxis } },
-      { data: { values: openings }, mark: { type: 'text', align: 'left', dx: 3, dy: -4, fontSize: 10, color: '#555' }, encoding: { x: yearAxis, y: { value: 8 }, text: { field: 'label' } } },
+      { data: { values: placed }, mark: { type: 'text', align: 'left', dx: 3, dy: -4, fontSize: 10, color: '#555' }, encoding: { x: yearAxis, y: { field: 'y', type: 'quantitative', scale: null }, text: { field: 'label' } } },
     );
   }
   return {

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/report/build.js';
+import { stackLabels } from '../../src/report/charts.js';
 import { cli } from '../support/cli.js';
 
 let dir: string;
@@ -27,5 +28,14 @@ describe('Monte Carlo report charts', () => {
     expect(spec('target-odds')).toContain('"axis":{"format":"%"},"scale":{"domain":[0,1]}');
     expect(spec('target-odds')).toContain('"title":"target"');
     expect(report.findings[0]).toMatch(/ Mt\/year in 90 % of runs/);
+  });
+});
+
+describe('opening labels on the element charts', () => {
+  it('stack where they would run into each other, and stay on the top line where they do not', () => {
+    // 2019–2040 on WIDTH px: a label of n characters is 6n px long. Two openings in 2025 share a year: the second
+    // goes a line down (y 8 → 20); one in 2035 is far enough right of both to sit on the top line again.
+    const placed = stackLabels([{ year: 2025, label: 'dm-second-track' }, { year: 2025, label: 'dostyk-exchange' }, { year: 2035, label: 'late' }], 2019, 2040);
+    expect(placed.map((p) => [p.label, p.y])).toEqual([['dm-second-track', 8], ['dostyk-exchange', 20], ['late', 8]]);
   });
 });
