@@ -11,7 +11,7 @@ import { DECIMAL_COMMA, STANDARD, toCsv, type Cell, type Table } from '../io/csv
 import { readRegularFile } from '../io/read.js';
 import { writeFilesAtomically } from '../io/write.js';
 import { ScenarioError } from '../scenario/problems.js';
-import { loadForCommand, manifestFile, outputFolder, type TableCommandArgs } from './common.js';
+import { loadForCommand, manifestFile, outputFolder, workbookMeta, xlsxFiles, type TableCommandArgs } from './common.js';
 import { UsageError } from './errors.js';
 import type { Io } from './io.js';
 
@@ -41,6 +41,7 @@ export async function calibrateCommand(args: CalibrateArgs, io: Io): Promise<num
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
   writeFilesAtomically(outDir, [
     { name: 'calibration.csv', content: toCsv(table, dialect) },
+    ...(await xlsxFiles(args.xlsx, 'calibrate.xlsx', workbookMeta('calibrate', model), [table])),
     { name: 'calibrated.yaml', content: calibratedYaml(fit, multipliers, loaded.source.raw, args, outDir) },
     manifestFile('calibrate', loaded, args, ['calibration.csv', 'calibrated.yaml'], io, {
       observed: args.observed,

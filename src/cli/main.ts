@@ -140,8 +140,9 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('set', setOption)
           .option('decimal-comma', decimalCommaOption)
           .option('quiet', quietOption)
+          .option('xlsx', xlsxOption)
           .example('$0 calibrate scenarios/middle-corridor-choice.yaml --observed scenarios/middle-corridor-observed.csv', 'the route constants that reproduce 2019–2025'),
-      async (a) => done(await (await commands()).calibrateCommand({ scenario: a.scenario, observed: a.observed, fit: a.fit, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: false }, io)),
+      async (a) => done(await (await commands()).calibrateCommand({ scenario: a.scenario, observed: a.observed, fit: a.fit, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: false, xlsx: a.xlsx }, io)),
     )
     .command(
       'check <scenarios..>',
@@ -184,8 +185,9 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('workers', WORKERS_OPTION)
           .option('out', { type: 'string', describe: 'Output folder (default: output/sweep-<scenario name>; with --set: …--<overrides>)' })
           .option('decimal-comma', decimalCommaOption)
+          .option('xlsx', xlsxOption)
           .example('$0 sweep scenarios/middle-corridor.yaml --param titr_growth=0.05:0.20:0.05 --param vessels_online=2027,2029', 'a 4 × 2 grid'),
-      async (a) => done(await (await commands()).sweepCommand({ scenario: a.scenario, param: a.param, set: a.set, workers: a.workers, out: a.out, decimalComma: a['decimal-comma'] }, io)),
+      async (a) => done(await (await commands()).sweepCommand({ scenario: a.scenario, param: a.param, set: a.set, workers: a.workers, out: a.out, decimalComma: a['decimal-comma'], xlsx: a.xlsx }, io)),
     )
     .command(
       'montecarlo <scenario>',

@@ -1,13 +1,16 @@
 // corridor sweep <scenario> --param name=start:stop:step ...: run a grid of param values.
+import fs from 'node:fs';
 import path from 'node:path';
 import { grid, MAX_COMBINATIONS, overridesFor, parseSweepParam, sweepBatch, sweepHeader, type SweepBatch, type SweepParam } from '../analysis/sweep.js';
 import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
-import { OrderedFile, writeFilesAtomically } from '../io/write.js';
+import { readRegularFile } from '../io/read.js';
+import { OrderedFile, writeFilesAtomically, type OutputFile } from '../io/write.js';
+import { tableOfCsv } from '../io/xlsx.js';
 import { buildScenario, type LoadedSource } from '../scenario/index.js';
 import { ScenarioError, type Problem } from '../scenario/problems.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './errors.js';
-import { countProblem, rateText, readSource, runPhase, threadsFrom, outputFolder } from './common.js';
+import { countProblem, rateText, readSource, runPhase, threadsFrom, outputFolder, workbookMeta, xlsxFiles } from './common.js';
 import type { Io } from './io.js';
 import { progress } from './progress.js';
 
@@ -18,7 +21,12 @@ export interface SweepArgs {
   workers?: number | undefined;
   out?: string | undefined;
   decimalComma: boolean;
+  /** Also write the table as a workbook. */
+  xlsx?: boolean | undefined;
 }
+
+/** Rows a worksheet holds (Excel's limit), the header's included. */
+const EXCEL_ROWS = 1_048_576;
 
 /** Combinations per task handed to a thread. */
 const SWEEP_BATCH = 16;
@@ -41,6 +49,9 @@ export async function sweepCommand(args: SweepArgs, io: Io): Promise<number> {
   const file = path.resolve(args.scenario);
   const source = readSource(args.scenario, io);
   const base = checkOverrides(source, args.set, params);
+  if (args.xlsx && combos.length * base.years >= EXCEL_ROWS) {
+    throw new UsageError(`--xlsx: sweep.csv will have ${(combos.length * base.years).toLocaleString('en-US')} rows, more than a worksheet holds (${(EXCEL_ROWS - 1).toLocaleString('en-US')}); sweep fewer combinations, or leave out --xlsx`);
+  }
   const overrides = combos.map((c) => [...args.set, ...overridesFor(params, c)]);
   const batches: SweepBatch[] = [];
   for (let i = 0; i < combos.length; i += SWEEP_BATCH) {
@@ -72,7 +83,16 @@ export async function sweepCommand(args: SweepArgs, io: Io): Promise<number> {
     tool: 'corridor-sim', version: VERSION, command: 'sweep', run_at: io.now().toISOString(),
     scenario: args.scenario, overrides: args.set, params: params.map((p) => ({ name: p.name, values: p.values })), combinations: combos.length,
   };
-  writeFilesAtomically(outDir, [csv.finish(), { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` }]);
+  const table = csv.finish();
+  // The workbook reads the table back from its finished temporary file (it was written in pieces, as batches came).
+  let workbookFiles: OutputFile[] = [];
+  try {
+    if (args.xlsx) workbookFiles = await xlsxFiles(true, 'sweep.xlsx', workbookMeta('sweep', base), [tableOfCsv('sweep.csv', readRegularFile(table.content.tempFile, Infinity), args.decimalComma)]);
+  } catch (err) {
+    fs.rmSync(table.content.tempFile, { force: true });
+    throw err;
+  }
+  writeFilesAtomically(outDir, [table, ...workbookFiles, { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` }]);
   io.stdout(`${base.name}: ${combos.length} combinations × ${base.years} years in ${phase.seconds.toFixed(2)} s (${rateText(phase)}) → ${outDir}/sweep.csv\n`);
   return 0;
 }

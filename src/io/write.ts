@@ -193,7 +193,7 @@ export class OrderedFile {
   }
 
   /** Closes the file; returns it for `writeFilesAtomically`. */
-  finish(): OutputFile {
+  finish(): OutputFile & { readonly content: { readonly tempFile: string } } {
     fs.closeSync(this.fd);
     return { name: this.name, content: { tempFile: this.file } };
   }

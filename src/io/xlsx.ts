@@ -8,6 +8,7 @@
 // ExcelJS, loaded only when --xlsx is given (docs/architecture.md says why
 // that library).
 import { importModule } from './lazy.js';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { formatNumber, type Cell, type Table } from './csv.js';
 
 export interface WorkbookMeta {
@@ -65,6 +66,18 @@ export function wideByYear(t: Table, keys: readonly string[], values: readonly s
   const names = [...columns.keys()];
   const rows = [...byYear.keys()].sort((a, b) => a - b).map((y) => [y, ...names.map((_, i) => byYear.get(y)!.get(i) ?? null)]);
   return { file: t.file.replace(/\.csv$/, '-wide.csv'), header: ['year', ...names], rows };
+}
+
+/** A CSV as this tool writes it, read back as a table: numbers as numbers, `true`/`false` as booleans, empty cells null. */
+export function tableOfCsv(file: string, text: string, decimalComma = false): Table {
+  const [header = [], ...rows] = parseCsv(text, { delimiter: decimalComma ? ';' : ',', bom: true }) as string[][];
+  const cell = (c: string): Cell => {
+    if (c === '') return null;
+    if (c === 'true' || c === 'false') return c === 'true';
+    const n = Number(decimalComma ? c.replace(',', '.') : c);
+    return /^-?[\d.,]+$/.test(c) && Number.isFinite(n) ? n : c;
+  };
+  return { file, header, rows: rows.map((r) => r.map(cell)) };
 }
 
 /** Excel's limit on a sheet name, and the characters it refuses. */

@@ -53,6 +53,21 @@ describe('--xlsx', () => {
     expect(text).toContain('max_utilization (share (shown in %))');
   });
 
+  it('every command that writes tables takes --xlsx: sweep (read back from its streamed CSV) and calibrate too', async () => {
+    const sweep = await cli('sweep', 'scenarios/tutorial.yaml', '--param', 'growth=0.05,0.1', '--xlsx', '--out', path.join(dir, 'sweep'));
+    expect(sweep.code).toBe(0);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path.join(dir, 'sweep', 'sweep.xlsx'));
+    const csv = rowsOf(path.join(dir, 'sweep', 'sweep.csv'));
+    const ws = wb.getWorksheet('sweep')!;
+    expect(ws.rowCount).toBe(csv.length);
+    // Row 2, column 2 (the growth param of the first combination) is the number the CSV says.
+    expect(ws.getRow(2).getCell(2).value).toBe(Number(csv[1]![1]));
+    const calibrated = await cli('calibrate', 'scenarios/middle-corridor-choice.yaml', '--observed', 'scenarios/middle-corridor-observed.csv', '--xlsx', '--quiet', '--out', path.join(dir, 'calibrate'));
+    expect(calibrated.code).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'calibrate', 'calibrate.xlsx'))).toBe(true);
+  });
+
   it('Monte Carlo gets a wide sheet: years down, each metric’s mean and percentiles across, the long table’s values', async () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(path.join(dir, 'mc', 'montecarlo.xlsx'));
