@@ -163,7 +163,9 @@ function npvChart(rows: readonly Record<string, string>[], scenario: string): Ch
             color: { condition: { test: 'datum.npv >= 0', value: PALETTE[2] }, value: PALETTE[1] },
           },
         },
-        { mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 }, encoding: { y: { field: 'project', type: 'nominal', sort: order }, x: { datum: 0 }, text: { field: 'label' } } },
+        // The BCR beside zero, on the side the bar does not take: never over a bar.
+        { transform: [{ filter: 'datum.npv < 0' }], mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 }, encoding: { y: { field: 'project', type: 'nominal', sort: order }, x: { datum: 0 }, text: { field: 'label' } } },
+        { transform: [{ filter: 'datum.npv >= 0' }], mark: { type: 'text', align: 'right', dx: -4, fontSize: 10 }, encoding: { y: { field: 'project', type: 'nominal', sort: order }, x: { datum: 0 }, text: { field: 'label' } } },
       ],
     },
     series: values.length,

@@ -37,7 +37,8 @@ export const base = (title: string, subtitle: string) => ({
   title: { text: title, subtitle, anchor: 'start', fontSize: 14 },
   width: WIDTH,
   height: HEIGHT,
-  config: { font: 'sans-serif', view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 11 }, legend: { labelFontSize: 11, titleFontSize: 11 } },
+  // labelLimit 0: names in full (a long candidate or plan name is not cut to "caspian-fle…").
+  config: { font: 'sans-serif', view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 11, labelLimit: 0 }, legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 0 } },
 });
 
 /** A colour per value of `field`, from the report's palette; `title: null` hides the legend title. */
