@@ -109,7 +109,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
     )
     .command(
       'appraise <scenario>',
-      'Is each project worth its cost? NPV, BCR, EIRR and switching values, with against without each project',
+      'Is each project worth its cost? NPV, BCR, EIRR, switching values, the standard tests and who gains (the ledger by country), with against without each project',
       (y) =>
         y
           .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (its `economics` block gives the values; defaults in docs/appraisal.md)' })
