@@ -82,6 +82,13 @@ export function summarize(whole: CashFlow, d: Discounting): Summary {
  * at every rate (−∞), several rates, or nothing at all.
  */
 export type NoRate = 'positive' | 'negative' | 'several' | 'nothing';
+/** An appraised row's verdict in words: the programme pays or not; a project by its EIRR against the hurdle where it has one, else by the sign of its NPV. */
+export function verdictOf(programme: boolean, npv: number, eirr: number | undefined, hurdle: number): string {
+  if (programme) return npv >= 0 ? 'the programme pays' : 'the programme does not pay';
+  if (eirr !== undefined) return eirr >= hurdle ? 'worth it' : 'below the hurdle';
+  return npv >= 0 ? 'worth it' : 'not worth it';
+}
+
 export type Eirr = { readonly rate: number } | { readonly rate: undefined; readonly kind: NoRate; readonly reason: string };
 
 /** Rates scanned for a sign change of NPV: −99 % to 1,000 % a year, finer where rates usually lie. */

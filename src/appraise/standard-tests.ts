@@ -7,6 +7,7 @@
 import type { EconomicsModel, Model } from '../engine/model.js';
 import { simulate } from '../engine/simulate.js';
 import type { Cell, Table } from '../io/csv.js';
+import { byId } from '../scenario/checker.js';
 import { holdChoke, PROGRAMME, rowCase, streamsOf, type Appraised, type Runs, type Streams } from './appraise.js';
 import { discountingOf, summarize, type Summary } from './cashflow.js';
 import { cashFlowOf, type Lines } from './ledger.js';
@@ -60,7 +61,7 @@ export function standardTests(written: Model, rows: readonly Appraised[], runs: 
     const moved = new Set(c.projects.map((p) => p.id));
     // In the model's order (online, then id), as `--set projects.ID.online=…` would build it.
     const projects = model.projects.map((p) => (moved.has(p.id) ? { ...p, online: p.online + sizes.openingYears } : p));
-    const late = { ...model, projects: projects.sort((a, b) => a.online - b.online || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
+    const late = { ...model, projects: projects.sort((a, b) => a.online - b.online || byId(a, b)) };
     const lateProjects = late.projects.filter((p) => moved.has(p.id));
     const opening = streamsOf(late, lateProjects, simulate(late), wo);
     const vot = streamsOf(slower, c.projects, simulate(slower), simulate(c.without(slower)));

@@ -5,13 +5,14 @@
 // workbook with its EA annexes) and says the answer in words.
 import path from 'node:path';
 import { appraise, benefitMethod, holdChoke, PROGRAMME, type Appraised } from '../appraise/appraise.js';
+import { verdictOf } from '../appraise/cashflow.js';
 import { ledgerTable, perspectiveLines } from '../appraise/ledger.js';
 import { riskBatch, riskRowIds, riskTable, RiskValues, type RiskBatch, type RiskBatchResult } from '../appraise/risk.js';
 import { standardTests, testsTable, type TestResult } from '../appraise/standard-tests.js';
 import { switchingValues, type Switch, type Switching } from '../appraise/switching.js';
 import { appraisalTable, appraisalYearsTable } from '../appraise/tables.js';
 import type { Model } from '../engine/model.js';
-import { DECIMAL_COMMA, STANDARD, toCsv } from '../io/csv.js';
+import { DECIMAL_COMMA, STANDARD, toCsv, type Table } from '../io/csv.js';
 import { writeFilesAtomically } from '../io/write.js';
 import type { AnnexSheet } from '../io/xlsx.js';
 import { DEFAULT_SEED } from '../random/streams.js';
@@ -46,9 +47,10 @@ export async function appraiseCommand(args: AppraiseArgs, io: Io): Promise<numbe
   const switching = rows.filter((r) => r.appraised).map((r) => switchingValues(model, r.id, runs));
   const tests = standardTests(model, rows, runs);
   const risk = args.runs !== undefined ? await riskStudy(args, args.runs, loaded.source, written, io) : undefined;
+  const riskRows = risk ? riskTable(model, risk.values) : undefined;
   const tables = [
     appraisalTable(model, rows, switching), appraisalYearsTable(model, rows), ledgerTable(model, rows), testsTable(model, tests),
-    ...(risk ? [riskTable(model, risk.values)] : []),
+    ...(riskRows ? [riskRows] : []),
   ];
   const outDir = outputFolder(args.out, model.name, '-appraisal', args.set);
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
@@ -65,7 +67,7 @@ export async function appraiseCommand(args: AppraiseArgs, io: Io): Promise<numbe
     }),
   ]);
   const report = args.report ? await writeReport(outDir, false) : undefined;
-  if (!args.quiet) io.stdout(appraisalText(model, rows, switching, outDir) + testsText(tests) + (risk ? riskText(model, risk.values, risk.phase) : '') + (report ? `report: ${report}\n` : ''));
+  if (!args.quiet) io.stdout(appraisalText(model, rows, switching, outDir) + testsText(tests) + (risk ? riskText(riskRows!, risk.values.runs, risk.phase) : '') + (report ? `report: ${report}\n` : ''));
   return 0;
 }
 
@@ -95,7 +97,7 @@ export function appraisalText(model: Model, rows: readonly Appraised[], switchin
     if (!r.appraised) return [r.id, r.online === undefined ? '' : String(r.online), n(r.capexMusd), '', '', '', '', 'not appraised'];
     return [
       r.id, r.online === undefined ? '' : String(r.online), n(r.capexMusd), n(s.npv), s.bcr === undefined ? '' : s.bcr.toFixed(2),
-      s.eirr.rate === undefined ? '–' : pct(s.eirr.rate), r.npvAlone === undefined ? '' : n(r.npvAlone), verdict(r, e.hurdleRate),
+      s.eirr.rate === undefined ? '–' : pct(s.eirr.rate), r.npvAlone === undefined ? '' : n(r.npvAlone), verdictOf(r.id === PROGRAMME, s.npv, s.eirr.rate, e.hurdleRate),
     ];
   });
   const out = [lines.join('\n'), textTable(['project', 'online', 'capex M USD', 'npv M USD', 'bcr', 'eirr', 'npv_alone M USD', 'verdict'], table).trimEnd()];
@@ -157,10 +159,10 @@ async function riskStudy(args: AppraiseArgs, runs: number, source: LoadedSource,
   const phase = await runPhase<RiskBatch, RiskBatchResult>(
     {
       name: 'appraisalRiskTask', tasks, runs, threads: threadsFrom(args.workers), local: (batch) => riskBatch(source, base, batch),
-      onResult: (r) => {
+      onResult: (r, i) => {
         values.add(r);
-        done += r.npv[0]?.length ?? RISK_BATCH_RUNS;
-        bar.update(Math.min(done, runs));
+        done += tasks[i]!.to - tasks[i]!.from;
+        bar.update(done);
       },
     },
     bar,
@@ -169,15 +171,14 @@ async function riskStudy(args: AppraiseArgs, runs: number, source: LoadedSource,
   return { values, seed, phase };
 }
 
-/** The risk study in words: per row, the NPV's p5–p50–p95 and P(NPV < 0). */
-function riskText(model: Model, values: RiskValues, phase: RunPhase): string {
-  const table = riskTable(model, values);
+/** The risk study in words, from appraisal-risk.csv's rows: per row, the NPV's p5–p50–p95 and P(NPV < 0). */
+function riskText(table: Table, runs: number, phase: RunPhase): string {
   const col = (name: string) => table.header.indexOf(name);
   const lines = table.rows.map((r) => {
     const p = r[col('p_npv_negative')] as number;
     return `  ${r[col('project')]}: NPV ${n(r[col('npv_p5_musd')] as number)} – ${n(r[col('npv_p50_musd')] as number)} – ${n(r[col('npv_p95_musd')] as number)}, P(NPV < 0) ${pct(p)}`;
   });
-  return `risk, ${values.runs} futures (${rateText(phase)}; NPV p5 – p50 – p95, M USD; appraisal-risk.csv):\n${lines.join('\n')}\n`;
+  return `risk, ${runs} futures (${rateText(phase)}; NPV p5 – p50 – p95, M USD; appraisal-risk.csv):\n${lines.join('\n')}\n`;
 }
 
 /** The standard tests in words: NPV under each, per appraised row. */
@@ -186,13 +187,6 @@ function testsText(tests: readonly TestResult[]): string {
   const ids = [...new Set(tests.map((t) => t.id))];
   const lines = ids.map((id) => `  ${id}: ${tests.filter((t) => t.id === id).map((t) => `${t.test} ${n(t.summary.npv)}`).join(', ')}`);
   return `standard tests (NPV, M USD; appraisal-tests.csv):\n${lines.join('\n')}\n`;
-}
-
-function verdict(r: Appraised, hurdle: number): string {
-  const { npv, eirr } = r.summary;
-  if (r.id === PROGRAMME) return npv >= 0 ? 'the programme pays' : 'the programme does not pay';
-  if (eirr.rate !== undefined) return eirr.rate >= hurdle ? 'worth it' : 'below the hurdle';
-  return npv >= 0 ? 'worth it' : 'not worth it';
 }
 
 function switchText(s: Switch, what: 'capex' | 'growth'): string {

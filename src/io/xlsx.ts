@@ -111,7 +111,9 @@ export interface AnnexSheet {
 
 /** The workbook's bytes. */
 export async function workbook(meta: WorkbookMeta, tables: readonly Table[], annexes: readonly AnnexSheet[] = []): Promise<Uint8Array> {
-  const ExcelJS = ((await importModule('exceljs')) as { default?: ExcelJs } & ExcelJs).default ?? ((await importModule('exceljs')) as ExcelJs);
+  // A CommonJS package: imported, its exports are the module's default (or, through the bundle's hook, the module itself).
+  const loaded = (await importModule('exceljs')) as { default?: ExcelJs } & ExcelJs;
+  const ExcelJS = loaded.default ?? loaded;
   const wb = new ExcelJS.Workbook();
   wb.creator = `corridor-sim ${meta.version}`;
   wb.calcProperties.fullCalcOnLoad = true;

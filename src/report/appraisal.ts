@@ -1,9 +1,10 @@
 // The report on a corridor appraise folder: NPV per project (bars labelled
 // with the BCR), the programme's cumulative discounted net cash flow by year,
 // and the switching values in words.
-import { BARS, base, LINES, PALETTE, type Chart } from './charts.js';
 import fs from 'node:fs';
 import path from 'node:path';
+import { verdictOf } from '../appraise/cashflow.js';
+import { BARS, base, LINES, PALETTE, type Chart } from './charts.js';
 import { fmt, projectRows, readTable, scenarioModel, type Manifest, type Report, type ReportTable } from './folder.js';
 
 const PROGRAMME = '(programme)';
@@ -59,11 +60,7 @@ const percent = (v: string | undefined) => (v === undefined || v === '' ? '' : `
 
 /** The per-project table: NPV, BCR, EIRR, verdict and switching values, with units. */
 function projectTable(rows: readonly Record<string, string>[], hurdle: number): ReportTable {
-  const verdict = (r: Record<string, string>) => {
-    if (r.project === PROGRAMME) return +r.npv_musd! >= 0 ? 'the programme pays' : 'the programme does not pay';
-    if (r.eirr) return +r.eirr >= hurdle ? 'worth it' : 'below the hurdle';
-    return +r.npv_musd! >= 0 ? 'worth it' : 'not worth it';
-  };
+  const verdict = (r: Record<string, string>) => verdictOf(r.project === PROGRAMME, +r.npv_musd!, r.eirr ? +r.eirr : undefined, hurdle);
   return {
     id: 'appraisal-table',
     title: 'Per project',
@@ -93,29 +90,7 @@ function ledgerChart(rows: readonly Record<string, string>[], scenario: string):
   const values = rows
     .filter((r) => r.project === PROGRAMME && r.perspective === 'world' && Math.abs(+r.pv_musd!) > 1e-9)
     .map((r) => ({ who: r.stakeholder === 'emissions' ? 'emissions (global)' : `${r.stakeholder} · ${r.country || 'no country'}`, pv: +r.pv_musd! }));
-  return {
-    id: 'appraisal-ledger',
-    title: 'Who gains: the programme’s ledger',
-    spec: {
-      ...base('Who gains: the programme’s ledger', `${scenario} · present value by stakeholder and country, world view, M USD · the bars sum to the programme's NPV`),
-      height: Math.max(60, 22 * values.length),
-      data: { values },
-      layer: [
-        {
-          name: BARS,
-          mark: { type: 'bar', height: 14 },
-          encoding: {
-            y: { field: 'who', type: 'nominal', title: null, sort: null },
-            x: { field: 'pv', type: 'quantitative', title: 'present value (M USD)' },
-            color: { condition: { test: 'datum.pv >= 0', value: PALETTE[2] }, value: PALETTE[1] },
-          },
-        },
-      ],
-    },
-    series: values.length,
-    points: values.length,
-    kind: 'bar',
-  };
+  return signedBars('appraisal-ledger', 'Who gains: the programme’s ledger', `${scenario} · present value by stakeholder and country, world view, M USD · the bars sum to the programme's NPV`, values, { field: 'who', sort: null }, { field: 'pv', title: 'present value (M USD)' });
 }
 
 /** NPV over the drawn futures: p5–p95 as a bar, p50 as a tick, per project. */
@@ -146,11 +121,24 @@ function riskChart(rows: readonly Record<string, string>[], scenario: string): C
 function npvChart(rows: readonly Record<string, string>[], scenario: string): Chart {
   const values = rows.map((r) => ({ project: r.project!, npv: +r.npv_musd!, label: r.bcr ? `BCR ${(+r.bcr).toFixed(2)}` : 'no capex' }));
   const order = [...values].sort((x, y) => y.npv - x.npv).map((v) => v.project);
+  const y = { field: 'project', type: 'nominal', sort: order };
+  return signedBars('appraisal-npv', 'Net present value per project', `${scenario} · each project against the scenario without it (last in), M USD · labels: BCR`, values, { field: 'project', sort: order }, { field: 'npv', title: 'NPV (M USD)' }, [
+    // The BCR beside zero, on the side the bar does not take: never over a bar.
+    { transform: [{ filter: 'datum.npv < 0' }], mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 }, encoding: { y, x: { datum: 0 }, text: { field: 'label' } } },
+    { transform: [{ filter: 'datum.npv >= 0' }], mark: { type: 'text', align: 'right', dx: -4, fontSize: 10 }, encoding: { y, x: { datum: 0 }, text: { field: 'label' } } },
+  ]);
+}
+
+/** Horizontal bars of a signed value, one per row, green at or above 0 and red below, with any `extra` layers over them. */
+function signedBars(
+  id: string, title: string, subtitle: string, values: readonly Record<string, unknown>[],
+  y: { field: string; sort: readonly string[] | null }, x: { field: string; title: string }, extra: readonly Record<string, unknown>[] = [],
+): Chart {
   return {
-    id: 'appraisal-npv',
-    title: 'Net present value per project',
+    id,
+    title,
     spec: {
-      ...base('Net present value per project', `${scenario} · each project against the scenario without it (last in), M USD · labels: BCR`),
+      ...base(title, subtitle),
       height: Math.max(60, 22 * values.length),
       data: { values },
       layer: [
@@ -158,14 +146,12 @@ function npvChart(rows: readonly Record<string, string>[], scenario: string): Ch
           name: BARS,
           mark: { type: 'bar', height: 14 },
           encoding: {
-            y: { field: 'project', type: 'nominal', sort: order, title: null },
-            x: { field: 'npv', type: 'quantitative', title: 'NPV (M USD)' },
-            color: { condition: { test: 'datum.npv >= 0', value: PALETTE[2] }, value: PALETTE[1] },
+            y: { field: y.field, type: 'nominal', sort: y.sort, title: null },
+            x: { field: x.field, type: 'quantitative', title: x.title },
+            color: { condition: { test: `datum.${x.field} >= 0`, value: PALETTE[2] }, value: PALETTE[1] },
           },
         },
-        // The BCR beside zero, on the side the bar does not take: never over a bar.
-        { transform: [{ filter: 'datum.npv < 0' }], mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 }, encoding: { y: { field: 'project', type: 'nominal', sort: order }, x: { datum: 0 }, text: { field: 'label' } } },
-        { transform: [{ filter: 'datum.npv >= 0' }], mark: { type: 'text', align: 'right', dx: -4, fontSize: 10 }, encoding: { y: { field: 'project', type: 'nominal', sort: order }, x: { datum: 0 }, text: { field: 'label' } } },
+        ...extra,
       ],
     },
     series: values.length,

@@ -80,7 +80,7 @@ function correlationGroups(
   const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
   for (const { a, b } of valid) parent[root(a)] = root(b);
   const groups = new Map<number, number[]>();
-  for (const { a, b } of valid) for (const i of [a, b]) groups.set(root(i), [...new Set([...(groups.get(root(i)) ?? []), i])]);
+  for (const i of new Set(valid.flatMap(({ a, b }) => [a, b]))) groups.set(root(i), [...(groups.get(root(i)) ?? []), i]);
   const out: CorrelationGroup[] = [];
   for (const members of groups.values()) {
     const params = members.sort((x, y) => x - y);
