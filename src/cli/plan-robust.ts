@@ -2,10 +2,11 @@
 // for N futures of the `uncertainty` block, the deterministic plan beside it,
 // and how often each meets its targets in M fresh futures.
 import type { Model } from '../engine/model.js';
-import { evaluatePlan, decisionsById, robustnessTable, type Robustness } from '../optimize/evaluate.js';
-import { drawFutures } from '../optimize/futures.js';
+import { evaluatePlan, decisionsById, robustnessTable, type Decided, type Robustness } from '../optimize/evaluate.js';
+import { drawFutures, type Future } from '../optimize/futures.js';
 import { namedFutures, regrets, regretTable, type WeighedPlan } from '../optimize/regret.js';
-import { solvePlan, type Objective } from '../optimize/plan.js';
+import { solvePlan, type Decisions, type Objective } from '../optimize/plan.js';
+import type { Table } from '../io/csv.js';
 import { futuresNeeded, solveRobustPlan } from '../optimize/robust.js';
 import type { Solver } from '../optimize/solver.js';
 import { DEFAULT_SEED } from '../random/seed.js';
@@ -39,7 +40,21 @@ export function checkRobustArgs(args: RobustArgs, model: Model): void {
   }
 }
 
-export async function robustChoice(loaded: Loaded, args: RobustArgs, objective: Objective, solver: Solver, io: Io, checkpoint: () => Promise<void>): Promise<PlanChoice | undefined> {
+/**
+ * A plan made on the same futures beside the static robust one (`--adaptive`):
+ * given the futures and the robust plan, its decisions per future, or
+ * undefined (after saying why) when it meets no target; then, given every
+ * plan's out-of-sample rows, what it adds to the output.
+ */
+export interface ExtraPlan {
+  readonly name: string;
+  make(futures: readonly Future[], robust: Decisions): Promise<Decided | undefined>;
+  finish(evaluated: readonly { name: string; rows: readonly Robustness[] }[], robustPv: number): { tables: Table[]; text: string; manifest: Record<string, unknown> };
+}
+
+export async function robustChoice(
+  loaded: Loaded, args: RobustArgs, objective: Objective, solver: Solver, io: Io, checkpoint: () => Promise<void>, extra?: ExtraPlan,
+): Promise<PlanChoice | undefined> {
   const { model, source } = loaded;
   const runs = args.runs!;
   const seed = args.seed ?? DEFAULT_SEED;
@@ -60,13 +75,16 @@ export async function robustChoice(loaded: Loaded, args: RobustArgs, objective: 
   // The plans to weigh, by name: the robust one, and the central path's when it has one.
   const plans: WeighedPlan[] = [{ name: 'robust', decided: decisionsById(model, robust.online), pv: totalPv(robust.pv) }];
   if (deterministic.feasible) plans.push({ name: 'deterministic', decided: decisionsById(model, deterministic.online), pv: totalPv(deterministic.pv) });
+  const extraDecided = extra ? await extra.make(futures, robust.online) : undefined;
+  if (extra && !extraDecided) return undefined;
+  const evaluated: { name: string; decided: Decided }[] = [...plans, ...(extra ? [{ name: extra.name, decided: extraDecided! }] : [])];
   const evaluate = args.evaluate ?? DEFAULT_EVALUATE;
-  const bar = progress(io, evaluate * plans.length, 'evaluating');
+  const bar = progress(io, evaluate * evaluated.length, 'evaluating');
   let done = 0;
   const tick = () => bar.update(++done);
   const rows: { name: string; rows: Robustness[] }[] = [];
   try {
-    for (const p of plans) {
+    for (const p of evaluated) {
       await checkpoint();
       rows.push({ name: p.name, rows: evaluatePlan(source, model, args.set, seed, evaluate, p.decided, solver, tick) });
     }
@@ -74,6 +92,7 @@ export async function robustChoice(loaded: Loaded, args: RobustArgs, objective: 
     bar.stop();
   }
   await checkpoint();
+  const added = extra?.finish(rows, totalPv(robust.pv));
   const table = robustnessTable(model, rows);
   const regret = regretTable(model, regrets(model, namedFutures(source, model, args.set, futures), plans, solver));
   const text = robustText(model, robust, deterministic.feasible ? deterministic : undefined, rows, { runs, need, seed, evaluate, objective });
@@ -81,9 +100,13 @@ export async function robustChoice(loaded: Loaded, args: RobustArgs, objective: 
   return {
     online: robust.online,
     pv: robust.pv,
-    tables: [table, regret],
-    manifest: { seed, uncertainty: { runs, confidence, futures_needed: need, evaluate, evaluate_seed: `${seed}/evaluate`, proven_optimal: robust.proven, gap: robust.gap, ...(central ? { deterministic_plan: Object.fromEntries(central.decided) } : {}) } },
-    text,
+    tables: [table, regret, ...(added?.tables ?? [])],
+    manifest: {
+      seed,
+      uncertainty: { runs, confidence, futures_needed: need, evaluate, evaluate_seed: `${seed}/evaluate`, proven_optimal: robust.proven, gap: robust.gap, ...(central ? { deterministic_plan: Object.fromEntries(central.decided) } : {}) },
+      ...added?.manifest,
+    },
+    text: text + (added?.text ?? ''),
   };
 }
 

@@ -12,6 +12,7 @@ import { FREE_FLOW_NOTE, optimisedModel } from '../optimize/network-demand.js';
 import { isChoice } from '../engine/choice.js';
 import { loadForCommand, manifestFile, textTable, type TableCommandArgs, outputFolder, workbookMeta, xlsxFiles } from './common.js';
 import { checkRobustArgs, robustChoice } from './plan-robust.js';
+import { adaptiveExtra } from './plan-adaptive.js';
 import type { PlanChoice, PlanOptions } from '../optimize/choice.js';
 import { EXIT_MISSED, interruptible, UsageError } from './errors.js';
 import type { Io } from './io.js';
@@ -34,16 +35,19 @@ async function plan(args: PlanArgs, io: Io, checkpoint: () => Promise<void>): Pr
   if (objective === 'capex' && model.targets.length === 0) {
     throw new UsageError(`${args.scenario} has no targets: a least-cost plan needs \`targets\` to meet (see docs/planning.md), or use --objective npv`);
   }
+  if (args.adaptive && args.runs === undefined) throw new UsageError('--adaptive needs --runs: its rules are chosen on N futures drawn from the uncertainty block (e.g. --runs 200)');
+  if (args.adaptive && objective !== 'capex') throw new UsageError('--adaptive plans for the least expected PV of capex: leave out --objective npv');
   if (args.runs !== undefined) checkRobustArgs(args, model);
   const solver = await Solver.load();
   await checkpoint();
-  const chosen = args.runs !== undefined ? await robustChoice(loaded, args, objective, solver, io, checkpoint) : deterministicChoice(model, objective, solver, io);
+  const extra = args.adaptive ? adaptiveExtra(model, args.confidence ?? 1, io) : undefined;
+  const chosen = args.runs !== undefined ? await robustChoice(loaded, args, objective, solver, io, checkpoint, extra) : deterministicChoice(model, objective, solver, io);
   if (!chosen) return EXIT_MISSED;
   await checkpoint();
   const planned = simulate(withDecisions(model, chosen.online));
   const years = planTargetYears(planned, solver);
   await checkpoint();
-  const outDir = outputFolder(args.out, model.name, args.runs !== undefined ? '-plan-robust' : objective === 'npv' ? '-plan-npv' : '-plan', args.set);
+  const outDir = outputFolder(args.out, model.name, args.adaptive ? '-plan-adaptive' : args.runs !== undefined ? '-plan-robust' : objective === 'npv' ? '-plan-npv' : '-plan', args.set);
   const tables = [planTable(model, chosen.online, chosen.pv, chosen.value), planTargetsTable(planned.model, years), ...chosen.tables];
   const dialect = args.decimalComma ? DECIMAL_COMMA : STANDARD;
   const yaml = planYaml(model, chosen.online, chosen.pv, { file: args.scenario, raw: loaded.source.raw, set: args.set }, outDir);

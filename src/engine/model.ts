@@ -67,6 +67,28 @@ export interface ProjectModel extends ChangeModel {
   readonly name: string;
   /** For a candidate (Model.candidates): the last year it may open; `online` is the earliest. */
   readonly latest: number;
+  /** For a candidate: years from commitment to opening (`plan --adaptive`). */
+  readonly leadYears: number;
+  /** For a candidate: the signal that may commit it under `plan --adaptive`, and what the scenario fixes of its rule. */
+  readonly trigger: TriggerModel | undefined;
+}
+
+/**
+ * What `plan --adaptive` watches to commit a candidate: the utilization of
+ * capacity rows (the highest of them), the volume served to a flow, or the
+ * shortfall of a target, each per year of a run. Flows and targets are named
+ * by id (resolved against the model that runs).
+ */
+export type SignalModel =
+  | { readonly kind: 'utilization'; readonly constraints: readonly number[]; readonly label: string }
+  | { readonly kind: 'served'; readonly flow: string; readonly label: string }
+  | { readonly kind: 'shortfall'; readonly target: string; readonly label: string };
+
+export interface TriggerModel {
+  readonly signal: SignalModel;
+  /** Given by the scenario: held; otherwise searched. */
+  readonly persistYears: number | undefined;
+  readonly threshold: number | undefined;
 }
 
 export interface EventModel extends ChangeModel {

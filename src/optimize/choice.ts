@@ -15,6 +15,8 @@ export interface PlanOptions {
   confidence?: number | undefined;
   evaluate?: number | undefined;
   timeLimit?: number | undefined;
+  /** With runs: a rule per candidate (build when a signal says so) beside the static robust plan. */
+  adaptive?: boolean | undefined;
 }
 
 /** What a way of planning chose, and what it adds to the output. */

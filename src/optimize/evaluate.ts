@@ -8,7 +8,7 @@ import { simulate } from '../engine/simulate.js';
 import { isMet, requiredIn, servedIn, targetYearIndices } from '../engine/targets.js';
 import type { Cell, Table } from '../io/csv.js';
 import type { LoadedSource } from '../scenario/index.js';
-import { drawFuture, evaluationSeed } from './futures.js';
+import { drawFuture, evaluationSeed, type Future } from './futures.js';
 import { mostForTarget, withDecisions, type Decisions } from './plan.js';
 import type { Solver } from './solver.js';
 import { optimisedModel } from './network-demand.js';
@@ -30,14 +30,17 @@ export const decisionsById = (model: Model, online: Decisions): Map<string, numb
 export const withDecisionsById = (model: Model, decided: ReadonlyMap<string, number>): Model =>
   withDecisions(model, model.candidates.map((k) => decided.get(k.id)));
 
+/** A plan's decisions by candidate id: the same in every future (a static plan), or each future's own (adaptive rules). */
+export type Decided = ReadonlyMap<string, number> | ((future: Future) => ReadonlyMap<string, number>);
+
 export function evaluatePlan(
-  source: LoadedSource, base: Model, set: readonly string[], seed: number | string, runs: number, decided: ReadonlyMap<string, number>, solver: Solver, onRun: () => void = () => {},
+  source: LoadedSource, base: Model, set: readonly string[], seed: number | string, runs: number, decided: Decided, solver: Solver, onRun: () => void = () => {},
 ): Robustness[] {
   const years = targetYearIndices(base);
   const tally = years.map(() => ({ optimal: 0, behaviour: 0, shortfall: 0 }));
   for (let run = 0; run < runs; run++) {
     const future = drawFuture(source, base, set, evaluationSeed(seed), run);
-    const model = withDecisionsById(future.model, decided);
+    const model = withDecisionsById(future.model, typeof decided === 'function' ? decided(future) : decided);
     const result = simulate(model, { eventApplies: future.events });
     const Y = model.years;
     years.forEach(({ target, y }, i) => {

@@ -1,5 +1,5 @@
 // Projects and events → changes to capacity constraints, with their years.
-import type { ChangeModel, Effect, EventModel, ProjectModel } from '../engine/model.js';
+import type { ChangeModel, Effect, EventModel, ProjectModel, SignalModel, TriggerModel } from '../engine/model.js';
 import type { ValueContext } from '../units/values.js';
 import { byId, checkYearRange, type Checker } from './checker.js';
 import type { ElementTables } from './elements.js';
@@ -63,7 +63,9 @@ function buildProject(
     check.report([...path, 'cost_shares'], `the cost shares must sum to 1 (they sum to ${+sharesSum.toFixed(12)})`, { hint: 'e.g. cost_shares: { KZ: 0.6, AZ: 0.4 }' });
     return undefined;
   }
+  const trigger = change ? buildTrigger(s, input, path, change, tables, check) : undefined;
   if (!change || online === undefined || latest === undefined || (input.capex_musd !== undefined && capex === undefined) || !checkCandidate(input, path, online, latest, s, check)) return undefined;
+  if (trigger === false) return undefined;
   return {
     ...change,
     target: input.target,
@@ -75,7 +77,69 @@ function buildProject(
     costShares: input.cost_shares,
     candidate,
     latest,
+    leadYears: input.lead_years ?? 0,
+    trigger: trigger || undefined,
   };
+}
+
+/**
+ * A candidate's trigger for `plan --adaptive`: its signal resolved (the
+ * capacity rows of an element; a flow or target by id, checked against the
+ * file's), and the persistence and threshold it fixes. Without `trigger`, a
+ * candidate watches the utilization of the capacity it changes. False after
+ * reporting a problem.
+ */
+function buildTrigger(s: ScenarioInput, input: ProjectInput, path: Path, change: ChangeModel, tables: ElementTables, check: Checker): TriggerModel | undefined | false {
+  if (!input.candidate) {
+    for (const key of ['trigger', 'lead_years'] as const) {
+      if (input[key] !== undefined) check.report([...path, key], `\`${key}\` applies only to a candidate`, { hint: 'add `candidate: true`, or remove it' });
+    }
+    return input.trigger === undefined && input.lead_years === undefined ? undefined : false;
+  }
+  const t = input.trigger ?? {};
+  const at = [...path, 'trigger', 'signal'];
+  const signal = t.signal === undefined ? ownSignal(input, change) : readSignal(s, t.signal, at, input, change, tables, check);
+  if (!signal) return false;
+  if (t.threshold !== undefined && signal.kind === 'utilization' && t.threshold > 1) {
+    check.report([...path, 'trigger', 'threshold'], `a utilization threshold must lie in [0, 1] (got ${t.threshold})`, { hint: 'e.g. 0.92: the row 92 % full' });
+    return false;
+  }
+  return { signal, persistYears: t.persist_years, threshold: t.threshold };
+}
+
+const ownSignal = (input: ProjectInput, change: ChangeModel): SignalModel => ({ kind: 'utilization', constraints: change.constraints, label: `utilization:${input.target}` });
+
+const SIGNAL_KINDS = ['utilization', 'served', 'shortfall'] as const;
+
+function readSignal(s: ScenarioInput, text: string, at: Path, input: ProjectInput, change: ChangeModel, tables: ElementTables, check: Checker): SignalModel | undefined {
+  const colon = text.indexOf(':');
+  const kind = SIGNAL_KINDS.find((k) => colon >= 0 && text.slice(0, colon) === k);
+  const id = text.slice(colon + 1);
+  if (!kind) {
+    check.report(at, `"${text}" is not a signal`, { hint: 'utilization:<element>, served:<flow> or shortfall:<target>' });
+    return undefined;
+  }
+  if (kind === 'utilization') {
+    const element = tables.index.get(id);
+    if (element === undefined) {
+      check.report(at, `unknown node or link "${id}"`, { hint: didYouMean(id, [...tables.index.keys()]) });
+      return undefined;
+    }
+    const rows = tables.elements[element]!.constraints;
+    if (rows.length === 0) {
+      check.report(at, `"${id}" has no capacity, so no utilization to watch`, { hint: 'watch an element with a `capacity`, or a flow (served:<flow>)' });
+      return undefined;
+    }
+    // The candidate's own element: the rows it changes; another: all of its rows (the highest utilization).
+    return { kind, constraints: id === input.target ? change.constraints : rows, label: text };
+  }
+  const list = kind === 'served' ? s.flows : s.targets;
+  const ids = list.filter((x) => !x.remove).map((x) => x.id);
+  if (!ids.includes(id)) {
+    check.report(at, `unknown ${kind === 'served' ? 'flow' : 'target'} "${id}"`, { hint: didYouMean(id, ids) });
+    return undefined;
+  }
+  return kind === 'served' ? { kind, flow: id, label: text } : { kind, target: id, label: text };
 }
 
 /** Million USD: capex beyond this is a slip of units, not a project (and would overflow nothing, but mean nothing). */

@@ -109,6 +109,18 @@ export const ProjectSchema = z.strictObject({
     'An option, not a decision: `corridor run` leaves it out, `corridor plan` decides whether and when to build it (between `online` and `latest`).',
   ),
   latest: Value.optional().describe('For a candidate: the last year it may open (default `years.end`).'),
+  trigger: z
+    .strictObject({
+      signal: z
+        .string()
+        .optional()
+        .describe('`utilization:<element>`, `served:<flow>` (Mt/year) or `shortfall:<target>` (Mt/year short of it); default: the utilization of the capacity the candidate changes.'),
+      persist_years: z.number().int().min(1).max(10).optional().describe('Years in a row the signal must be at or above the threshold before the commitment (default: searched in 1–3).'),
+      threshold: z.number().min(0).optional().describe('The signal\'s level that commits the candidate (default: searched); a utilization in [0, 1], a volume ≥ 0.'),
+    })
+    .optional()
+    .describe('For `corridor plan --adaptive`: the signal that commits a candidate (see docs/planning.md, "Adaptive plans").'),
+  lead_years: z.number().int().min(0).max(50).optional().describe('For a candidate: years from the commitment to the opening, a fact of construction (default 0; `plan --adaptive`).'),
   source: z.string().optional(),
   remove: z.literal(true).optional(),
 });
