@@ -313,6 +313,19 @@ function robust(): void {
   spawnSync('rm', ['-rf', out]);
 }
 
+/**
+ * corridor plan --adaptive of the adaptive Middle Corridor with 200 futures at P = 0.8: the whole command (static robust
+ * plan, rule search, 2,000 fresh futures for three plans), and with --evaluate 1 (the search and the robust plan alone).
+ */
+function adaptive(): void {
+  const out = `/tmp/corridor-bench-adaptive-${process.pid}`;
+  const time = (evaluate: number) => runCli(['plan', 'scenarios/middle-corridor-adaptive.yaml', '--adaptive', '--runs', '200', '--confidence', '0.8', '--evaluate', String(evaluate), '--quiet', '--out', out]).seconds;
+  const whole = median([0, 1, 2].map(() => time(2000)));
+  const search = median([0, 1, 2].map(() => time(1)));
+  spawnSync('rm', ['-rf', out]);
+  console.log(`plan --adaptive, 200 futures, P = 0.8, 11 candidates (median of 3, whole command): ${whole.toFixed(1)} s with --evaluate 2000 (aim < 2 min); ${search.toFixed(1)} s with --evaluate 1 (the robust plan and the rule search)`);
+}
+
 /** corridor sensitivity of the baseline at the default size (2,000 runs) with two threads, whole command. */
 function sensitivity(): void {
   const out = `/tmp/corridor-bench-sensitivity-${process.pid}`;
@@ -408,6 +421,7 @@ if (!only || only === 'montecarlo') montecarlo();
 if (!only || only === 'planning') planning();
 if (!only || only === 'appraisal') appraisal();
 if (only === 'robust') robust(); // minutes: run it on its own (npm run bench -- robust)
+if (only === 'adaptive') adaptive(); // minutes: run it on its own (npm run bench -- adaptive)
 if (!only || only === 'sensitivity') sensitivity();
 if (!only || only === 'explorer') await explorer();
 if (!only || only === 'choice') choice();

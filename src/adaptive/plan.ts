@@ -50,9 +50,6 @@ export function adaptivePlan(model: Model, futures: readonly Future[], need: num
   return { score, futures: ruled };
 }
 
-/** Steps of the search's first pass (for a progress bar): one per candidate. */
-export const stepsPerPass = (model: Model): number => model.candidates.length;
-
 /** plan-adaptive.csv: each candidate's rule, by id. */
 export function adaptiveTable(model: Model, rules: readonly Rule[]): Table {
   const rows: Cell[][] = byIdOrder(model.candidates.map((k) => k.id)).map((i) => {

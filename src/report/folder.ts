@@ -54,6 +54,8 @@ export interface Manifest {
   seed?: number;
   /** corridor plan --runs: the robust plan's settings, and the deterministic plan's openings by candidate id. */
   uncertainty?: { runs: number; confidence: number; evaluate: number; deterministic_plan?: Record<string, number> };
+  /** plan --adaptive. */
+  adaptive?: { value_of_flexibility_musd: number; expected_pv_out_of_sample_musd: number; static_robust_pv_musd: number };
 }
 
 /** An output folder that the report cannot use: bad input (exit 2), not a failure. */

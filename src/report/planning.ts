@@ -80,6 +80,8 @@ export function planReport(dir: string, manifest: Manifest): Report {
   }
   if (bars.length > 0) charts.push(buildTimeline(bars, name));
   const robustness = robust ? readTable(dir, 'plan-robustness.csv', manifest) : [];
+  const adaptive = manifest.adaptive ? adaptiveReport(dir, manifest) : undefined;
+  if (adaptive) charts.push(adaptive.chart);
   if (robust) charts.push(...robustnessCharts(robustness, name, robust.evaluate));
   for (const id of [...new Set(targets.map((r) => r.target!))]) {
     const rows = targets.filter((r) => r.target === id);
@@ -93,7 +95,7 @@ export function planReport(dir: string, manifest: Manifest): Report {
   const pv = built.reduce((s, r) => s + +r.pv_capex_musd!, 0);
   const missed = targets.filter((r) => r.met !== 'true');
   return {
-    title: robust ? `${name}: a plan for ${robust.runs} futures, each target-year met in ${robust.confidence * 100} % of them` : `${name}: least-cost plan`,
+    title: manifest.adaptive ? `${name}: adaptive rules for ${robust!.runs} futures, each target-year met in ${robust!.confidence * 100} % of them` : robust ? `${name}: a plan for ${robust.runs} futures, each target-year met in ${robust.confidence * 100} % of them` : `${name}: least-cost plan`,
     subtitle: `corridor plan · ${plan.length} candidates · present value of capex ${fmt(pv)} M USD`,
     findings: [
       built.length > 0 ? `Build ${built.map((r) => `${r.project} in ${r.online}`).join(', ')}: ${fmt(pv)} M USD in present value.` : 'Build nothing: the targets are met without any candidate.',
@@ -101,12 +103,43 @@ export function planReport(dir: string, manifest: Manifest): Report {
         ? `With the plan, behaviour meets every target in all ${targets.length} target-years.`
         : `With free routing the plan meets every target; behaviour misses ${missed.length} of ${targets.length} target-years: ${missed.map((r) => `${r.target} ${r.year}`).join(', ')}.`,
       ...weakestYears(robustness),
+      ...(adaptive?.findings ?? []),
     ],
     projects: projectRows(model),
     maps: [],
     charts,
     notes,
   };
+}
+
+/**
+ * plan --adaptive: the pathways (the share of the planning futures with each
+ * project open by each year, adaptive rules beside the static robust plan,
+ * for the projects either builds), the value of flexibility, and when the
+ * network as it is first misses each target.
+ */
+function adaptiveReport(dir: string, manifest: Manifest): { chart: Chart; findings: string[] } {
+  const name = manifest.scenario!.name;
+  const a = manifest.adaptive!;
+  const pathways = readTable(dir, 'plan-pathways.csv', manifest);
+  const built = new Set(pathways.filter((r) => +r.p_built! > 0).map((r) => r.project!));
+  const rows = pathways.filter((r) => built.has(r.project!)).map((r) => ({ year: +r.year!, scenario: `${r.project} (${r.plan})`, value: +r.p_built! }));
+  const chart = scenarioLines('plan-pathways', 'Share of futures with the project open', rows, 'probability', `${name} · pathways: adaptive rules against the static robust plan`, 'project (plan)');
+  const findings = [
+    `Waiting and watching is worth ${fmt(a.value_of_flexibility_musd)} M USD: the adaptive rules cost ${fmt(a.expected_pv_out_of_sample_musd)} M USD expected against ${fmt(a.static_robust_pv_musd)} M USD for the static robust plan.`,
+  ];
+  const tips = readTable(dir, 'tipping-points.csv', manifest);
+  for (const target of [...new Set(tips.map((r) => r.target!))]) {
+    const own = tips.filter((r) => r.target === target);
+    const total = own.reduce((s, r) => s + +r.p_first_missed!, 0);
+    const mode = own.reduce((x, y) => (+y.p_first_missed! > +x.p_first_missed! ? y : x));
+    findings.push(
+      total > 0
+        ? `Without any candidate, ${target} is first missed in ${mode.year} in ${fmt(+mode.p_first_missed! * 100)} % of the futures, and at some point in ${fmt(total * 100)} % (tipping-points.csv).`
+        : `Without any candidate, ${target} is never missed in the planning futures.`,
+    );
+  }
+  return { chart, findings };
 }
 
 /** Per target: the chance that behaviour meets it each year (out of sample), robust against deterministic plan. */

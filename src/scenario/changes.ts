@@ -90,6 +90,8 @@ function buildProject(
  * reporting a problem.
  */
 function buildTrigger(s: ScenarioInput, input: ProjectInput, path: Path, change: ChangeModel, tables: ElementTables, check: Checker): TriggerModel | undefined | false {
+  // `candidate: false` written out marks a decided option (plan.yaml writes it): its option keys are inert.
+  if (input.candidate === false) return undefined;
   if (!input.candidate) {
     for (const key of ['trigger', 'lead_years'] as const) {
       if (input[key] !== undefined) check.report([...path, key], `\`${key}\` applies only to a candidate`, { hint: 'add `candidate: true`, or remove it' });
@@ -158,8 +160,9 @@ function projectConstant(vc: ValueContext | undefined, path: Path, value: Projec
 /** The rules of candidates (`corridor plan`'s options); false after reporting a problem. */
 function checkCandidate(input: ProjectInput, path: Path, online: number, latest: number, s: ScenarioInput, check: Checker): boolean {
   if (!input.candidate) {
-    if (input.latest !== undefined) check.report([...path, 'latest'], '`latest` applies only to a candidate', { hint: 'add `candidate: true`, or remove `latest`' });
-    return input.latest === undefined;
+    // `candidate: false` written out marks a decided option (plan.yaml writes it): `latest` is then inert.
+    if (input.latest !== undefined && input.candidate === undefined) check.report([...path, 'latest'], '`latest` applies only to a candidate', { hint: 'add `candidate: true`, or remove `latest`' });
+    return input.latest === undefined || input.candidate === false;
   }
   let ok = true;
   if (input.capex_musd === undefined) {

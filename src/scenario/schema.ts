@@ -106,7 +106,7 @@ export const ProjectSchema = z.strictObject({
     .optional()
     .describe('Who pays its capex and opex (and keeps its residual value), by country code, summing to 1 (default: the country of its target).'),
   candidate: z.boolean().optional().describe(
-    'An option, not a decision: `corridor run` leaves it out, `corridor plan` decides whether and when to build it (between `online` and `latest`).',
+    'An option, not a decision: `corridor run` leaves it out, `corridor plan` decides whether and when to build it (between `online` and `latest`). `false` written out marks a decided option (as plan.yaml writes it): its `latest`, `trigger` and `lead_years` are then ignored.',
   ),
   latest: Value.optional().describe('For a candidate: the last year it may open (default `years.end`).'),
   trigger: z

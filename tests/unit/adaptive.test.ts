@@ -251,6 +251,13 @@ projects:
     const tips = fs.readFileSync(path.join(out, 'tipping-points.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[3]));
     expect(tips).toHaveLength(5);
     expect(tips.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1 + 1e-9);
+    // plan.yaml fixes the static plan's decisions (candidate: false): the option keys (lead_years) do not stop it from running.
+    expect((await cli('run', path.join(out, 'plan.yaml'), '--out', path.join(dir, 'planned'), '--quiet')).code).toBe(0);
+    const report = await cli('report', out);
+    expect(report.code).toBe(0);
+    const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+    expect(html).toContain('plan-pathways');
+    expect(html).toContain('Waiting and watching is worth');
   });
 
   it('bad input: --adaptive without --runs, unknown signals, a threshold out of range, a trigger on a decided project', async () => {

@@ -217,3 +217,26 @@ describe('what does 10 Mt take? (scenarios/middle-corridor-plan.yaml)', () => {
     expect(targetYears(planned).every((t) => t.met)).toBe(true);
   });
 });
+
+describe('the wider uncertainty (scenarios/middle-corridor-adaptive.yaml)', () => {
+  it('the Caspian level cuts the Kazakh ports and the crossing beyond the dredged margin, and stage 2 of the dredging gives it back', () => {
+    // Central values: the level falls 0.2 m/yr from 2025; the 2025 dredging absorbs 0.75 m; each metre beyond costs 20 %.
+    // 2028: 0.6 m ≤ 0.75 → no loss. 2035: 2.0 − 0.75 = 1.25 m → 1 − 0.2·1.25 = 0.75. 2040: 3.0 − 0.75 = 2.25 m → 0.55.
+    // Stage 2 (1.5 m more margin) built in 2027: 2035 → 2.0 − 2.25 < 0 → no loss; 2040 → 3.0 − 2.25 = 0.75 m → 0.85.
+    const plan = variant('plan');
+    const adaptive = variant('adaptive');
+    for (const [year, factor] of [[2028, 1], [2035, 0.75], [2040, 0.55]] as const) {
+      for (const id of ['aktau', 'kuryk', 'caspian-crossing']) expect(capacityOf(adaptive, id, year) / capacityOf(plan, id, year)).toBeCloseTo(factor, 12);
+    }
+    const files: Record<string, string> = {
+      'dredged.yaml': 'name: dredged\nextends: scenarios/middle-corridor-adaptive.yaml\nprojects: [{ id: dredging-aktau-2, candidate: false, online: 2027 }]\n',
+    };
+    const loaded = loadScenario('dredged.yaml', { readText: (f) => files[f] ?? readText(f) });
+    expect(loaded.problems.filter((p) => p.severity === 'error').map(formatProblem)).toEqual([]);
+    const dredged = simulate(loaded.model!);
+    expect(capacityOf(dredged, 'aktau', 2035) / capacityOf(plan, 'aktau', 2035)).toBeCloseTo(1, 12);
+    expect(capacityOf(dredged, 'aktau', 2040) / capacityOf(plan, 'aktau', 2040)).toBeCloseTo(0.85, 12);
+    // The crossing is not dredged: it keeps the loss.
+    expect(capacityOf(dredged, 'caspian-crossing', 2040) / capacityOf(plan, 'caspian-crossing', 2040)).toBeCloseTo(0.55, 12);
+  });
+});
