@@ -36,18 +36,39 @@ export interface AdaptivePlan {
   readonly futures: readonly RuledFuture[];
 }
 
+/** A search of rules over these futures (their runs are kept by the RuledFutures it makes). */
+export function ruleSearch(model: Model, futures: readonly Future[], need: number, onStep?: () => void): RuleSearch {
+  const ids = model.candidates.map((k) => k.id);
+  return new RuleSearch(futures.map((f) => new RuledFuture(f, ids)), families(model), { need, order: byIdOrder(ids), ...(onStep ? { onStep } : {}) });
+}
+
+/** Where the search starts: the static plan `start` (when there is one) and every candidate at its earliest year. */
+export const startsOf = (model: Model, start: Decisions | undefined): Rule[][] => [...(start ? [staticRules(start)] : []), staticRules(model.candidates.map((k) => k.online))];
+
 /**
  * The rules that meet each target-year in at least `need` of the futures at
- * the least expected PV of capex, starting from the static plan `start` and
- * from every candidate at its earliest year (the better of the two).
+ * the least expected PV of capex: a descent from each start, the best end
+ * (serial; the command runs the descents in parallel, descentRules).
  */
 export function adaptivePlan(model: Model, futures: readonly Future[], need: number, start: Decisions | undefined, onStep?: () => void): AdaptivePlan {
-  const ids = model.candidates.map((k) => k.id);
-  const ruled = futures.map((f) => new RuledFuture(f, ids));
-  const search = new RuleSearch(ruled, families(model), { need, order: byIdOrder(ids), ...(onStep ? { onStep } : {}) });
-  const earliest = staticRules(model.candidates.map((k) => k.online));
-  const score = search.search(start ? [staticRules(start), earliest] : [earliest]);
-  return { score, futures: ruled };
+  const search = ruleSearch(model, futures, need, onStep);
+  return { score: search.search(startsOf(model, start)), futures: search.futures };
+}
+
+/** One descent of the search, for a thread: the rules it ends with. */
+export function* descentRules(model: Model, futures: readonly Future[], need: number, start: readonly Rule[], onStep?: () => void): Generator<void, Rule[]> {
+  const end = yield* ruleSearch(model, futures, need, onStep).descend(start);
+  return [...end.rules];
+}
+
+/** A descent as a worker task: the futures are drawn again there (run i of seed S, as on the main thread). */
+export interface AdaptiveSearchTask {
+  file: string;
+  set: string[];
+  seed: number | string;
+  runs: number;
+  need: number;
+  start: Rule[];
 }
 
 /** plan-adaptive.csv: each candidate's rule, by id. */

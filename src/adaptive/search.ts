@@ -8,8 +8,10 @@
 // those k-year windows: trying each distinct window minimum (as written, to
 // 6 decimals), and the fixed years, and never, tries every distinct outcome
 // of the rules as written, each at its largest θ.
-// Across candidates it is a coordinate descent: it starts from the static
-// robust plan (a member of the family), so it never ends above it.
+// Across candidates it is a coordinate descent, from each start (the static
+// robust plan, a member of the family, and every candidate at its earliest);
+// the best end is kept, so it never ends above the static plan.
+import { finish } from '../analysis/tasks.js';
 import { NEVER, presentValueOf, SIGNAL_TOLERANCE, type Rule, type RuledFuture, type RuledRun } from './rules.js';
 
 /** What the scenario leaves to the search for one candidate. */
@@ -123,15 +125,26 @@ export class RuleSearch {
     return false;
   }
 
-  /** The best of the starting rule sets, improved one candidate at a time until a pass changes nothing. */
+  /** Each start improved one candidate at a time until a pass changes nothing; the best of the ends. */
   search(starts: readonly (readonly Rule[])[]): Score {
-    let best = starts.map((r) => this.evaluate(r)).reduce((a, b) => (this.better(b, a) ? b : a));
+    return this.best(starts.map((start) => finish(this.descend(start))));
+  }
+
+  /** The best of these scores (the first of equals). */
+  best(scores: readonly Score[]): Score {
+    return scores.reduce((a, b) => (this.better(b, a) ? b : a));
+  }
+
+  /** From `start`, one candidate at a time (a step each) until a pass changes nothing. */
+  *descend(start: readonly Rule[]): Generator<void, Score> {
+    let best = this.evaluate(start);
     const passes = this.options.maxPasses ?? MAX_PASSES;
     for (let pass = 0; pass < passes; pass++) {
       let changed = false;
       for (const j of this.options.order) {
         const step = this.step(best, j);
         this.options.onStep?.();
+        yield;
         if (this.better(step, best)) {
           best = step;
           changed = true;

@@ -25,6 +25,8 @@ export interface ParallelJob<T, R> {
   onResult: (result: R, index: number) => void;
   /** Aborting stops handing out tasks and stops the workers. */
   signal?: AbortSignal;
+  /** Start the workers at once: a few long tasks, known to be long (the first would run alone before any estimate). */
+  eager?: boolean;
 }
 
 export class Aborted extends Error {
@@ -98,7 +100,7 @@ export async function runParallel<T, R>(job: ParallelJob<T, R> & { threads: numb
   // a yield costs tens of microseconds, as much as a Monte Carlo run.
   let yielded = performance.now();
   try {
-    if (workers > 0 && minSeconds <= 0) await startWorkers();
+    if (workers > 0 && (minSeconds <= 0 || job.eager)) await startWorkers();
     for (let i = take(); i >= 0; i = take()) {
       const taskStart = performance.now();
       const steps = job.local(tasks[i]!);

@@ -13,6 +13,9 @@ import type { Model } from '../engine/model.js';
 import type { BufferHolder } from '../engine/simulate.js';
 import { readRegularFile } from '../io/read.js';
 import { riskBatch, type RiskBatch, type RiskBatchResult } from '../appraise/risk.js';
+import { descentRules, type AdaptiveSearchTask } from '../adaptive/plan.js';
+import type { Rule } from '../adaptive/rules.js';
+import { drawFutures } from '../optimize/futures.js';
 
 export interface MonteCarloBatch {
   file: string;
@@ -36,6 +39,11 @@ export interface MonteCarloBatchResult extends BatchData {
 export const sweepTask = (batch: SweepBatch): Outcome<string> => outcome(() => finish(sweepBatch(sourceOf(batch.file), batch)));
 export const monteCarloTask = (batch: MonteCarloBatch): Outcome<MonteCarloBatchResult> => outcome(() => finish(runMonteCarloBatch(batch)));
 export const appraisalRiskTask = (batch: RiskBatch): Outcome<RiskBatchResult> => outcome(() => finish(riskBatch(sourceOf(batch.file), baseOf(batch.file, batch.set), batch)));
+export const adaptiveSearchTask = (t: AdaptiveSearchTask): Outcome<Rule[]> =>
+  outcome(() => {
+    const base = baseOf(t.file, t.set);
+    return finish(descentRules(base, drawFutures(sourceOf(t.file), base, t.set, t.seed, t.runs), t.need, t.start));
+  });
 
 const sources = new Map<string, LoadedSource>();
 /** Run buffers of this thread's Monte Carlo batches (a holder makes buffers that fit each model). */

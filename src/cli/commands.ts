@@ -17,4 +17,4 @@ export { sensitivityCommand } from './sensitivity.js';
 export { sweepCommand } from './sweep.js';
 export { validateCommand } from './validate.js';
 export { paramsCommand } from './params.js';
-export { appraisalRiskTask, monteCarloTask, sweepTask } from '../analysis/worker.js';
+export { adaptiveSearchTask, appraisalRiskTask, monteCarloTask, sweepTask } from '../analysis/worker.js';

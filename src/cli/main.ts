@@ -101,13 +101,14 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('confidence', { type: 'number', describe: 'With --runs: each target-year met in at least this share of the futures, in (0, 1] (default 1: all)' })
           .option('evaluate', { type: 'number', describe: 'With --runs: fresh futures to test both plans on (behaviour), written to plan-robustness.csv (default 2000, at most 1,000,000); plan-regret.csv weighs both in named futures' })
           .option('time-limit', { type: 'number', describe: 'With --runs: seconds for the solve (default 300); then the best plan found, marked unproven, with its gap' })
+          .option('workers', { type: 'number', describe: 'With --adaptive: threads for the rule search, 1 to 256 (default: the number of cores; it searches from two starts, so at most two are busy); the same output for any number' })
           .option('adaptive', { type: 'boolean', describe: 'With --runs: a rule per candidate ("commit when its crossing has been ≥ 92 % full for 2 years"), chosen on the futures at least expected PV of capex; writes plan-adaptive.csv, plan-pathways.csv, tipping-points.csv beside the static robust plan' })
           .example('$0 plan scenarios/middle-corridor-plan.yaml --objective npv', 'what is worth building, and what the targets cost')
           .example('$0 plan scenarios/middle-corridor-plan.yaml --runs 100 --confidence 0.8', 'a plan that meets 10 Mt in 8 futures of 10')
           .example('$0 plan scenarios/middle-corridor-plan.yaml --adaptive --runs 200 --confidence 0.8', 'build when a signal says so: the rules, the pathways, the value of waiting')
           .epilog('Exit 0 with a plan (possibly "build nothing"), 3 when no choice of candidates meets the targets, 2 for bad input.'),
       async (a) => done(await (await commands()).planCommand({ scenario: a.scenario, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: a.report, xlsx: a.xlsx, objective: a.objective,
-          runs: a.runs, seed: a.seed, confidence: a.confidence, evaluate: a.evaluate, timeLimit: a['time-limit'], adaptive: a.adaptive }, io)),
+          runs: a.runs, seed: a.seed, confidence: a.confidence, evaluate: a.evaluate, timeLimit: a['time-limit'], adaptive: a.adaptive, workers: a.workers }, io)),
     )
     .command(
       'appraise <scenario>',

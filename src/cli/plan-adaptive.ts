@@ -1,8 +1,10 @@
 // corridor plan --adaptive --runs N: a rule per candidate (build when a signal
 // says so) chosen on the same futures as the static robust plan, tested on
 // the same fresh futures beside it, and the value of waiting and watching.
-import { adaptivePlan, adaptiveTable, pathwaysTable, ruleText, tippingTable } from '../adaptive/plan.js';
-import { presentValueOf, RuledFuture } from '../adaptive/rules.js';
+import { adaptiveTable, descentRules, pathwaysTable, ruleSearch, ruleText, startsOf, tippingTable, type AdaptivePlan, type AdaptiveSearchTask } from '../adaptive/plan.js';
+import { presentValueOf, RuledFuture, type Rule } from '../adaptive/rules.js';
+import { runParallel } from '../analysis/pool.js';
+import { untilInterrupted } from './errors.js';
 import type { Model } from '../engine/model.js';
 import { targetYearIndices } from '../engine/targets.js';
 import type { Robustness } from '../optimize/evaluate.js';
@@ -12,10 +14,19 @@ import type { ExtraPlan } from './plan-robust.js';
 import type { Io } from './io.js';
 import { progress } from './progress.js';
 
+/** Where the workers find the scenario and the futures: the command's file, overrides and seed. */
+export interface AdaptiveSource {
+  file: string;
+  set: string[];
+  seed: number;
+  /** Threads for the descents (one per start). */
+  threads: number;
+}
+
 /** The adaptive plan as robustChoice's extra plan; `confidence` and `runs` as the robust plan's. */
-export function adaptiveExtra(model: Model, confidence: number, io: Io): ExtraPlan {
+export function adaptiveExtra(model: Model, confidence: number, io: Io, from: AdaptiveSource): ExtraPlan {
   const ids = model.candidates.map((k) => k.id);
-  let found: ReturnType<typeof adaptivePlan> | undefined;
+  let found: AdaptivePlan | undefined;
   let need = 0;
   let robustOpen: Decisions = [];
   // Out of sample: each fresh future's PV under the rules, summed as evaluatePlan draws them.
@@ -26,13 +37,23 @@ export function adaptiveExtra(model: Model, confidence: number, io: Io): ExtraPl
     async make(futures, robust) {
       need = futuresNeeded(confidence, futures.length);
       robustOpen = robust;
-      const bar = progress(io, model.candidates.length, 'adaptive rules (steps of the first pass)');
+      // A descent from each start, on the main thread and the workers (the same rules whichever runs which), then the best end.
+      const starts = startsOf(model, robust);
+      const ends: Rule[][] = [];
+      const total = model.candidates.length;
+      const bar = progress(io, total, 'adaptive rules (steps of the first pass)');
       let steps = 0;
+      const onStep = () => bar.update(Math.min(++steps, total));
+      const tasks: AdaptiveSearchTask[] = starts.map((start) => ({ file: from.file, set: from.set, seed: from.seed, runs: futures.length, need, start }));
       try {
-        found = adaptivePlan(model, futures, need, robust, () => bar.update(Math.min(++steps, model.candidates.length)));
+        await untilInterrupted(tasks.length, (signal) =>
+          runParallel({ name: 'adaptiveSearchTask', tasks, threads: from.threads, eager: true, signal, local: (t) => descentRules(model, futures, need, t.start, onStep), onResult: (r, i) => (ends[i] = r) }),
+        );
       } finally {
         bar.stop();
       }
+      const search = ruleSearch(model, futures, need);
+      found = { score: search.best(ends.map((r) => search.evaluate(r))), futures: search.futures };
       if (found.score.deficit > 0) {
         io.stderr(noRulesText(model, found.score.counts, need, futures.length));
         return undefined;

@@ -10,7 +10,8 @@ import { solvePlan, withDecisions, type Decisions, type Objective, type PlanOutc
 import { Solver } from '../optimize/solver.js';
 import { FREE_FLOW_NOTE, optimisedModel } from '../optimize/network-demand.js';
 import { isChoice } from '../engine/choice.js';
-import { loadForCommand, manifestFile, textTable, type TableCommandArgs, outputFolder, workbookMeta, xlsxFiles } from './common.js';
+import { countProblem, loadForCommand, manifestFile, textTable, threadsFrom, type TableCommandArgs, outputFolder, workbookMeta, xlsxFiles } from './common.js';
+import { DEFAULT_SEED } from '../random/seed.js';
 import { checkRobustArgs, robustChoice } from './plan-robust.js';
 import { adaptiveExtra } from './plan-adaptive.js';
 import type { PlanChoice, PlanOptions } from '../optimize/choice.js';
@@ -36,11 +37,16 @@ async function plan(args: PlanArgs, io: Io, checkpoint: () => Promise<void>): Pr
     throw new UsageError(`${args.scenario} has no targets: a least-cost plan needs \`targets\` to meet (see docs/planning.md), or use --objective npv`);
   }
   if (args.adaptive && args.runs === undefined) throw new UsageError('--adaptive needs --runs: its rules are chosen on N futures drawn from the uncertainty block (e.g. --runs 200)');
+  if (args.workers !== undefined && !args.adaptive) throw new UsageError('--workers goes with --adaptive (its rule search runs on several threads)');
+  const workersProblem = countProblem('--workers', args.workers);
+  if (workersProblem) throw new UsageError(workersProblem);
   if (args.adaptive && objective !== 'capex') throw new UsageError('--adaptive plans for the least expected PV of capex: leave out --objective npv');
   if (args.runs !== undefined) checkRobustArgs(args, model);
   const solver = await Solver.load();
   await checkpoint();
-  const extra = args.adaptive ? adaptiveExtra(model, args.confidence ?? 1, io) : undefined;
+  const extra = args.adaptive
+    ? adaptiveExtra(model, args.confidence ?? 1, io, { file: args.scenario, set: args.set, seed: args.seed ?? DEFAULT_SEED, threads: threadsFrom(args.workers) })
+    : undefined;
   const chosen = args.runs !== undefined ? await robustChoice(loaded, args, objective, solver, io, checkpoint, extra) : deterministicChoice(model, objective, solver, io);
   if (!chosen) return EXIT_MISSED;
   await checkpoint();

@@ -17,6 +17,8 @@ export interface PlanOptions {
   timeLimit?: number | undefined;
   /** With runs: a rule per candidate (build when a signal says so) beside the static robust plan. */
   adaptive?: boolean | undefined;
+  /** With adaptive: threads for the rule search. */
+  workers?: number | undefined;
 }
 
 /** What a way of planning chose, and what it adds to the output. */

@@ -260,6 +260,19 @@ projects:
     expect(html).toContain('Waiting and watching is worth');
   });
 
+  it('the same bytes for any --workers (the descents from each start run on their own threads)', async () => {
+    const file = write('workers.yaml', scenario);
+    const outs = [1, 2].map((k) => path.join(dir, `w${k}`));
+    for (const [i, out] of outs.entries()) {
+      const r = await cli('plan', file, '--adaptive', '--runs', '60', '--confidence', '0.8', '--evaluate', '50', '--workers', String(i + 1), '--out', out, '--quiet');
+      expect(r.err).toBe('');
+    }
+    const csvs = fs.readdirSync(outs[0]!).filter((f) => f.endsWith('.csv')).sort();
+    expect(csvs).toContain('plan-adaptive.csv');
+    for (const f of csvs) expect(fs.readFileSync(path.join(outs[1]!, f), 'utf8'), f).toBe(fs.readFileSync(path.join(outs[0]!, f), 'utf8'));
+    expect((await cli('plan', file, '--runs', '20', '--workers', '2')).err).toContain('--workers goes with --adaptive');
+  });
+
   it('bad input: --adaptive without --runs, unknown signals, a threshold out of range, a trigger on a decided project', async () => {
     const file = write('ok.yaml', scenario);
     const r = await cli('plan', file, '--adaptive');
