@@ -20,6 +20,10 @@ import { ChoiceFlows, type FlowState } from './choice-flow.js';
 export const EQUILIBRIUM_TOLERANCE = 1e-10;
 const MAX_NEWTON = 200;
 const MAX_FIXED_POINT = 2000;
+/** Anderson acceleration of the congestion fixed point: residuals mixed, steps without a new least residual before it gives up, and the most steps. */
+const ANDERSON_DEPTH = 5;
+const ANDERSON_PATIENCE = 8;
+const MAX_ANDERSON = 100;
 
 /** A year that does not reach its equilibrium: an error that names the year and the gap, never NaN. */
 export class EquilibriumError extends Error {
@@ -146,7 +150,11 @@ export class ChoiceAllocator {
     if (flows.congestible) {
       const x0 = Float64Array.from(state.x);
       const lambda0 = Float64Array.from(lambda);
-      gap = this.fixedPoint(state, lambda, Float64Array.from(x0), false);
+      gap = this.anderson(state, lambda, Float64Array.from(x0));
+      if (!(gap <= 1e-6)) {
+        lambda.set(lambda0);
+        gap = this.fixedPoint(state, lambda, Float64Array.from(x0), false);
+      }
       if (!(gap <= 1e-6)) {
         // Halving the step on every cycle can leave it too small to get anywhere: again from the same start,
         // letting the step grow back after a fast fall (which, in turn, can keep other cases cycling).
@@ -187,6 +195,71 @@ export class ChoiceAllocator {
     let change = 0;
     for (let r = 0; r < x.length; r++) change = Math.max(change, Math.abs(state.x[r]! - x[r]!) / (1 + state.scale));
     return Math.max(gap, change, last);
+  }
+
+  /**
+   * The fixed point of volumes and congested times by Anderson acceleration
+   * (depth ANDERSON_DEPTH) of x ← F(x), F the equilibrium volumes at the
+   * times of x: each step mixes the last few residuals so that their
+   * combination is least. Returns the gap, or Infinity when the residual
+   * stops falling (the damped iteration then takes over from the start).
+   */
+  private anderson(state: FlowState, lambda: Float64Array, x: Float64Array): number {
+    const { flows } = this;
+    const n = x.length;
+    const m = ANDERSON_DEPTH;
+    const xs: Float64Array[] = [];
+    const gs: Float64Array[] = [];
+    let best = Infinity;
+    let worse = 0;
+    for (let it = 0; it < MAX_ANDERSON; it++) {
+      flows.congest(state, x);
+      const gap = this.solve(state, lambda);
+      const g = new Float64Array(n);
+      let change = 0;
+      for (let r = 0; r < n; r++) {
+        g[r] = state.x[r]! - x[r]!;
+        change = Math.max(change, Math.abs(g[r]!) / (1 + state.scale));
+      }
+      if (change <= EQUILIBRIUM_TOLERANCE) return Math.max(gap, change);
+      if (change < best) {
+        best = change;
+        worse = 0;
+      } else if (++worse >= ANDERSON_PATIENCE) return Infinity;
+      xs.push(Float64Array.from(x));
+      gs.push(g);
+      if (xs.length > m + 1) {
+        xs.shift();
+        gs.shift();
+      }
+      const k = xs.length - 1;
+      // γ = argmin ‖g − ΔG γ‖ over the last k differences (normal equations, lightly regularised).
+      const gamma = new Float64Array(k);
+      if (k > 0) {
+        const A = new Float64Array(k * k);
+        const b: number[] = new Array(k).fill(0);
+        const dG = (i: number, r: number) => gs[i + 1]![r]! - gs[i]![r]!;
+        let trace = 0;
+        for (let i = 0; i < k; i++) {
+          for (let j = 0; j <= i; j++) {
+            let sum = 0;
+            for (let r = 0; r < n; r++) sum += dG(i, r) * dG(j, r);
+            A[i * k + j] = sum;
+            A[j * k + i] = sum;
+          }
+          trace += A[i * k + i]!;
+          for (let r = 0; r < n; r++) b[i] = b[i]! + dG(i, r) * g[r]!;
+        }
+        for (let i = 0; i < k; i++) A[i * k + i] = A[i * k + i]! + 1e-10 * trace + 1e-300;
+        gamma.set(solveSpd(A, b, k).subarray(0, k));
+      }
+      for (let r = 0; r < n; r++) {
+        let next = x[r]! + g[r]!;
+        for (let i = 0; i < k; i++) next -= gamma[i]! * (xs[i + 1]![r]! - xs[i]![r]! + gs[i + 1]![r]! - gs[i]![r]!);
+        x[r] = Math.max(0, next);
+      }
+    }
+    return Infinity;
   }
 
   /** λ for the state's route costs, by projected Newton from the current λ; returns the relative gap. */
