@@ -70,6 +70,9 @@ export class ChoiceFlows {
   private readonly elCons: Int32Array;
   /** Loads at the volumes `congest` was given; the Hessian's row positions. */
   private readonly congestLoad: Float64Array;
+  /** Per row: (load / capacity)^β of its element, for `congest`; and that β. */
+  private readonly congestPower: Float64Array;
+  private readonly rowBeta: Float64Array;
   private readonly pos: Int32Array;
   private hBuffer = new Float64Array(0);
   /** Each flow's C⁰ in the reference year (NaN until asked for). */
@@ -138,6 +141,8 @@ export class ChoiceFlows {
     this.elConStart = Int32Array.from(ecStart);
     this.elCons = Int32Array.from(ec);
     this.congestLoad = new Float64Array(this.C);
+    this.congestPower = new Float64Array(this.C);
+    this.rowBeta = Float64Array.from(model.constraints, (c) => model.elements[c.element]!.bprBeta);
     this.reference = new Float64Array(this.F).fill(NaN);
     this.pos = new Int32Array(this.C).fill(-1);
     const N = this.nestOf.length;
@@ -282,6 +287,10 @@ export class ChoiceFlows {
     for (let r = 0; r < this.R; r++) {
       for (let j = this.routeConStart[r]!; j < this.routeConStart[r + 1]!; j++) load[this.routeCons[j]!] = load[this.routeCons[j]!]! + x[r]!;
     }
+    // u^β per open row, once: β ≥ 0, so the power of the largest u is the largest power (the same bits), and a
+    // route's element takes the largest over its rows, starting from 0^β (no open row).
+    const powered = this.congestPower;
+    for (let c = 0; c < this.C; c++) powered[c] = s.K[c]! > 0 ? (load[c]! / s.K[c]!) ** this.rowBeta[c]! : 0;
     for (let f = 0; f < this.F; f++) {
       const vot = model.economics.valueOfTime[f]![y]!;
       const own = model.flows[f]!.routeDays;
@@ -290,12 +299,12 @@ export class ChoiceFlows {
         let days = own[this.routePos[r]!]![y]!;
         for (let i = routeElStart[r]!; i < routeElStart[r + 1]!; i++) {
           const el = model.elements[routeEls[i]!]!;
-          let u = 0;
+          let w = el.bprBeta === 0 ? 1 : 0;
           for (let j = elConStart[i]!; j < elConStart[i + 1]!; j++) {
             const c = elCons[j]!;
-            if (s.K[c]! > 0) u = Math.max(u, load[c]! / s.K[c]!);
+            if (s.K[c]! > 0) w = Math.max(w, powered[c]!);
           }
-          days += el.baseDays[y]! * (1 + el.bprAlpha * u ** el.bprBeta);
+          days += el.baseDays[y]! * (1 + el.bprAlpha * w);
         }
         s.c[r] = s.money[r]! + vot * days;
       }

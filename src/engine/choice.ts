@@ -128,6 +128,9 @@ export class ChoiceAllocator {
   private readonly grad: Float64Array;
   private readonly gradTrial: Float64Array;
   private readonly trial: Float64Array;
+  /** The last year's equilibrium volumes (where the next year's fixed point starts) and its index. */
+  private readonly lastX: Float64Array;
+  private lastYear = -2;
 
   constructor(private readonly model: Model, private readonly out: ChoiceOutputs) {
     this.flows = new ChoiceFlows(model);
@@ -136,34 +139,28 @@ export class ChoiceAllocator {
     this.grad = new Float64Array(this.C);
     this.gradTrial = new Float64Array(this.C);
     this.trial = new Float64Array(this.C);
+    this.lastX = new Float64Array(model.routes.length);
   }
 
   /** Year y: route volumes into `volume` (and served demand as their sum), the outputs into `out`. */
   allocate(capacity: Float64Array, demand: Float64Array, volume: Float64Array, y: number): void {
     const { model, flows, out } = this;
     const Y = model.years;
-    const state = flows.year(y, capacity, demand, this.model.choiceReference);
-    for (let f = 0; f < model.flows.length; f++) out.demand[f * Y + y] = state.demand[f]!;
     const lambda = this.lambda;
-    // Free-flow times first (`year` leaves them); then the fixed point of volumes and congested times.
-    let gap = this.solve(state, lambda);
-    if (flows.congestible) {
-      const x0 = Float64Array.from(state.x);
-      const lambda0 = Float64Array.from(lambda);
-      gap = this.anderson(state, lambda, Float64Array.from(x0));
-      if (!(gap <= 1e-6)) {
-        lambda.set(lambda0);
-        gap = this.fixedPoint(state, lambda, Float64Array.from(x0), false);
-      }
-      if (!(gap <= 1e-6)) {
-        // Halving the step on every cycle can leave it too small to get anywhere: again from the same start,
-        // letting the step grow back after a fast fall (which, in turn, can keep other cases cycling).
-        lambda.set(lambda0);
-        gap = this.fixedPoint(state, lambda, Float64Array.from(x0), true);
-      }
+    // From the times of the previous year's volumes (close to this year's, so fewer fixed-point steps); where that
+    // start does not converge, again from free-flow times, as in a run's first year.
+    const warm = flows.congestible && this.lastYear === y - 1;
+    const lambda0 = Float64Array.from(lambda);
+    let { state, gap } = this.equilibrium(capacity, demand, y, warm);
+    if (warm && !(gap <= 1e-6)) {
+      lambda.set(lambda0);
+      ({ state, gap } = this.equilibrium(capacity, demand, y, false));
     }
     if (!(gap <= 1e-6)) throw new EquilibriumError(`the route choice of ${model.startYear + y} does not converge (gap ${gap.toExponential(2)}); check spreads and capacities`);
+    for (let f = 0; f < model.flows.length; f++) out.demand[f * Y + y] = state.demand[f]!;
     volume.set(state.x);
+    this.lastX.set(state.x);
+    this.lastYear = y;
     flows.write(state, lambda, out, y, Y);
     out.gap[y] = gap;
   }
@@ -195,6 +192,32 @@ export class ChoiceAllocator {
     let change = 0;
     for (let r = 0; r < x.length; r++) change = Math.max(change, Math.abs(state.x[r]! - x[r]!) / (1 + state.scale));
     return Math.max(gap, change, last);
+  }
+
+  /** The equilibrium of year y from free-flow times, or (`warm`) from the times of the last year's volumes; its state and gap. */
+  private equilibrium(capacity: Float64Array, demand: Float64Array, y: number, warm: boolean): { state: FlowState; gap: number } {
+    const { flows } = this;
+    const lambda = this.lambda;
+    const state = flows.year(y, capacity, demand, this.model.choiceReference);
+    // `year` leaves free-flow times.
+    if (warm) flows.congest(state, this.lastX);
+    let gap = this.solve(state, lambda);
+    if (flows.congestible) {
+      const x0 = Float64Array.from(state.x);
+      const lambda0 = Float64Array.from(lambda);
+      gap = this.anderson(state, lambda, Float64Array.from(x0));
+      if (!(gap <= 1e-6)) {
+        lambda.set(lambda0);
+        gap = this.fixedPoint(state, lambda, Float64Array.from(x0), false);
+      }
+      if (!(gap <= 1e-6)) {
+        // Halving the step on every cycle can leave it too small to get anywhere: again from the same start,
+        // letting the step grow back after a fast fall (which, in turn, can keep other cases cycling).
+        lambda.set(lambda0);
+        gap = this.fixedPoint(state, lambda, Float64Array.from(x0), true);
+      }
+    }
+    return { state, gap };
   }
 
   /**
