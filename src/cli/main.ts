@@ -88,7 +88,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
       (y) =>
         y
           .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file with targets and candidate projects' })
-          .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>-plan, -plan-npv with --objective npv, -plan-robust with --runs; with --set: …--<overrides>)' })
+          .option('out', { type: 'string', describe: 'Output folder (default: output/<scenario name>-plan, -plan-npv with --objective npv, -plan-robust with --runs, -plan-adaptive with --adaptive; with --set: …--<overrides>)' })
           .option('set', setOption)
           .option('decimal-comma', decimalCommaOption)
           .option('quiet', quietOption)
