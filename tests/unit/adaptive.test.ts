@@ -273,6 +273,31 @@ projects:
     expect((await cli('plan', file, '--runs', '20', '--workers', '2')).err).toContain('--workers goes with --adaptive');
   });
 
+  it('no rules meet P under behaviour where free routing needs nothing: exit 3, naming the target-years, nothing written', async () => {
+    // f1 may take x or z, f2 only x (5 each, capacities 5). Free routing puts f1 on z and meets f2's target with no
+    // candidate (the static robust plan builds nothing); the water-filling shares x between both (2.5 each), and
+    // the only candidate widens z, which f2 cannot use: no rule meets the target in any future.
+    const file = write('no-rules.yaml', `
+name: nr
+years: { start: 2020, end: 2022 }
+params: { d: 5 }
+uncertainty: { d: { dist: uniform, min: 4.9, max: 5 } }
+nodes: [{ id: a }, { id: b }]
+links: [{ id: x, from: a, to: b, capacity: 5 }, { id: z, from: a, to: b, capacity: 5 }]
+flows:
+  - { id: f1, origin: a, destination: b, demand: 5, routes: [{ id: f1x, via: [x] }, { id: f1z, via: [z] }] }
+  - { id: f2, origin: a, destination: b, demand: d, routes: [{ id: f2x, via: [x] }] }
+targets: [{ id: t, flows: [f2], share_served_at_least: 1 }]
+projects: [{ id: more-z, target: z, effect: { add: 5 }, candidate: true, capex_musd: 10 }]
+`);
+    const out = path.join(dir, 'no-rules');
+    const r = await cli('plan', file, '--adaptive', '--runs', '10', '--evaluate', '5', '--out', out);
+    expect(r.code).toBe(3);
+    expect(r.err).toContain('no adaptive rules meet every target-year in 10 of 10 futures under behaviour; nothing was written');
+    expect(r.err).toContain('t 2020: the best rules found meet it in 0 of 10 futures');
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   it('bad input: --adaptive without --runs, unknown signals, a threshold out of range, a trigger on a decided project', async () => {
     const file = write('ok.yaml', scenario);
     const r = await cli('plan', file, '--adaptive');
