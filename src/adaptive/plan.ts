@@ -39,7 +39,7 @@ export interface AdaptivePlan {
 /** A search of rules over these futures (their runs are kept by the RuledFutures it makes). */
 export function ruleSearch(model: Model, futures: readonly Future[], need: number, onStep?: () => void): RuleSearch {
   const ids = model.candidates.map((k) => k.id);
-  return new RuleSearch(futures.map((f) => new RuledFuture(f, ids)), families(model), { need, order: byIdOrder(ids), ...(onStep ? { onStep } : {}) });
+  return new RuleSearch(futures.map((f) => new RuledFuture(f, ids, futures.length)), families(model), { need, order: byIdOrder(ids), ...(onStep ? { onStep } : {}) });
 }
 
 /** Where the search starts: the static plan `start` (when there is one) and every candidate at its earliest year. */

@@ -40,8 +40,12 @@ export interface RuledRun {
   readonly outcome: Outcome;
 }
 
-/** Largest number of runs a future keeps by openings (a search revisits the same openings often). */
-const CACHE_RUNS = 4096;
+/**
+ * Runs kept by openings over all futures (each a few kB: every candidate's
+ * signal per year): a search revisits the same openings often, and a future
+ * keeps its share of this, least recently used first out.
+ */
+export const CACHED_RUNS = 150_000;
 
 /**
  * One future as the rules see it: its model, its candidates in the plan's
@@ -54,6 +58,8 @@ export class RuledFuture {
   private readonly own: number[];
   private readonly holder: BufferHolder = {};
   private readonly runs = new Map<string, Outcome>();
+  /** Runs this future keeps (its share of CACHED_RUNS). */
+  private readonly capacity: number;
   private readonly reader: SignalReader;
   private readonly targetYears: { target: number; y: number }[];
 
@@ -61,7 +67,10 @@ export class RuledFuture {
     readonly future: Future,
     /** The plan's candidate ids, in its order. */
     readonly ids: readonly string[],
+    /** How many futures share CACHED_RUNS. */
+    sharing = 1,
   ) {
+    this.capacity = Math.max(64, Math.floor(CACHED_RUNS / sharing));
     this.model = future.model;
     this.years = future.model.years;
     const index = new Map(future.model.candidates.map((k, i) => [k.id, i]));
@@ -80,7 +89,12 @@ export class RuledFuture {
   run(open: readonly (number | undefined)[]): Outcome {
     const key = open.join();
     const known = this.runs.get(key);
-    if (known) return known;
+    if (known) {
+      // Least recently used goes first: a hit moves to the end of the map's order.
+      this.runs.delete(key);
+      this.runs.set(key, known);
+      return known;
+    }
     const decisions: (number | undefined)[] = new Array(this.model.candidates.length).fill(undefined);
     open.forEach((o, j) => (decisions[this.own[j]!] = o));
     const result = simulateWith(withDecisions(this.model, decisions), this.holder, { eventApplies: this.future.events });
@@ -93,7 +107,7 @@ export class RuledFuture {
       shortfall[i] = Math.max(0, need - served);
     });
     const outcome = { signals: this.reader.read(result), met, shortfall };
-    if (this.runs.size >= CACHE_RUNS) this.runs.clear();
+    if (this.runs.size >= this.capacity) this.runs.delete(this.runs.keys().next().value!);
     this.runs.set(key, outcome);
     return outcome;
   }
