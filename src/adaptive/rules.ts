@@ -26,7 +26,7 @@ export const SIGNAL_TOLERANCE = 1e-9;
 
 /** What one behavioural run of a future gives the rules: each candidate's signal per year, and which target-years are met. */
 export interface Outcome {
-  /** [candidate * years + y]; −Infinity where the signal has no value (a closed element). */
+  /** [signal * years + y] (RuledFuture.signalOffset gives a candidate's); −Infinity where the signal has no value (a closed element). */
   readonly signals: Float64Array;
   /** Per target-year of targetYearIndices(model): 1 when behaviour meets it. */
   readonly met: Uint8Array;
@@ -77,6 +77,11 @@ export class RuledFuture {
     this.own = ids.map((id) => index.get(id)!);
     this.reader = new SignalReader(future.model, this.own.map((i) => future.model.candidates[i]!.trigger?.signal));
     this.targetYears = targetYearIndices(future.model);
+  }
+
+  /** Where candidate j's signal starts in an outcome's `signals` (candidates watching the same rows share them). */
+  signalOffset(j: number): number {
+    return this.reader.row[j]! * this.years;
   }
 
   /** Candidate j's earliest and latest opening years in this future, and its capex (M USD). */
@@ -142,7 +147,7 @@ export class RuledFuture {
       const at = new Map<number, number>();
       for (const j of pending) {
         const rule = rules[j] as Extract<Rule, { kind: 'signal' }>;
-        const c = firstCommit(outcome.signals, j * this.years, this.years, rule.threshold, rule.persist, from);
+        const c = firstCommit(outcome.signals, this.signalOffset(j), this.years, rule.threshold, rule.persist, from);
         at.set(j, c);
         if (c < first) first = c;
       }
@@ -174,7 +179,10 @@ export function firstCommit(signals: Float64Array, offset: number, years: number
 
 /** Per plan candidate: its signal per year from a run, flows and targets resolved by id in the future's model. */
 class SignalReader {
-  private readonly readers: ((result: Result, y: number) => number)[];
+  /** One reader per distinct signal (candidates that watch the same rows share a row of the outputs). */
+  private readonly readers: ((result: Result, y: number) => number)[] = [];
+  /** Per plan candidate: its row among the distinct signals. */
+  readonly row: Int32Array;
 
   constructor(
     private readonly model: Model,
@@ -183,7 +191,18 @@ class SignalReader {
     const Y = model.years;
     const flowIndex = new Map(model.flows.map((f, i) => [f.id, i]));
     const targetIndex = new Map(model.targets.map((t, i) => [t.id, i]));
-    this.readers = signals.map((s) => {
+    const rows = new Map<string, number>();
+    this.row = Int32Array.from(signals, (s) => {
+      const key = !s ? '' : s.kind === 'utilization' ? `u:${s.constraints.join(',')}` : s.kind === 'served' ? `s:${s.flow}` : `t:${s.target}`;
+      let row = rows.get(key);
+      if (row === undefined) {
+        rows.set(key, (row = this.readers.length));
+        this.readers.push(readerOf(s));
+      }
+      return row;
+    });
+
+    function readerOf(s: SignalModel | undefined): (result: Result, y: number) => number {
       if (!s) return () => -Infinity;
       switch (s.kind) {
         case 'utilization':
@@ -205,14 +224,14 @@ class SignalReader {
           return (r, y) => Math.max(0, requiredIn(r, t, y) - servedIn(r, t, y));
         }
       }
-    });
+    }
   }
 
   read(result: Result): Float64Array {
     const Y = this.model.years;
     const out = new Float64Array(this.readers.length * Y);
-    this.readers.forEach((read, j) => {
-      for (let y = 0; y < Y; y++) out[j * Y + y] = read(result, y);
+    this.readers.forEach((read, k) => {
+      for (let y = 0; y < Y; y++) out[k * Y + y] = read(result, y);
     });
     return out;
   }

@@ -185,7 +185,7 @@ export class RuleSearch {
     if (!family.signal) return best;
     for (const persist of family.persists) {
       // Per future, the minimum of the signal over the `persist` years before each possible commitment year.
-      const minima = without.map((run) => windowMinima(run.outcome.signals, j * Y, Y, persist));
+      const minima = without.map((run, i) => windowMinima(run.outcome.signals, this.futures[i]!.signalOffset(j), Y, persist));
       const thresholds = family.threshold !== undefined ? [family.threshold] : distinctDescending(minima);
       let last = '';
       for (const threshold of thresholds) {
