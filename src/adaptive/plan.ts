@@ -14,7 +14,7 @@ import { RuleSearch, type Family, type Score } from './search.js';
 const byIdOrder = (ids: readonly string[]): number[] => ids.map((_, i) => i).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
 
 /** Persistence years searched when the scenario gives none. */
-export const PERSIST_YEARS = [1, 2, 3] as const;
+const PERSIST_YEARS = [1, 2, 3] as const;
 
 /** What the scenario leaves to the search, per candidate (in model order). */
 export function families(model: Model): Family[] {

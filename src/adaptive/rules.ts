@@ -30,8 +30,6 @@ export interface Outcome {
   readonly signals: Float64Array;
   /** Per target-year of targetYearIndices(model): 1 when behaviour meets it. */
   readonly met: Uint8Array;
-  /** Mt/year short of each target-year (0 when met). */
-  readonly shortfall: Float64Array;
 }
 
 /** A future's run with every rule applied: each candidate's opening year (undefined: not built) and the outcome. */
@@ -104,14 +102,8 @@ export class RuledFuture {
     open.forEach((o, j) => (decisions[this.own[j]!] = o));
     const result = simulateWith(withDecisions(this.model, decisions), this.holder, { eventApplies: this.future.events });
     const met = new Uint8Array(this.targetYears.length);
-    const shortfall = new Float64Array(this.targetYears.length);
-    this.targetYears.forEach(({ target, y }, i) => {
-      const need = requiredIn(result, target, y);
-      const served = servedIn(result, target, y);
-      met[i] = isMet(served, need) ? 1 : 0;
-      shortfall[i] = Math.max(0, need - served);
-    });
-    const outcome = { signals: this.reader.read(result), met, shortfall };
+    this.targetYears.forEach(({ target, y }, i) => (met[i] = isMet(servedIn(result, target, y), requiredIn(result, target, y)) ? 1 : 0));
+    const outcome = { signals: this.reader.read(result), met };
     if (this.runs.size >= this.capacity) this.runs.delete(this.runs.keys().next().value!);
     this.runs.set(key, outcome);
     return outcome;

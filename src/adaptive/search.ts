@@ -234,7 +234,7 @@ function firstAtOrAbove(m: Float64Array, threshold: number, k: number): number {
  * multiple of 1e-6 that a signal of value x still reaches (x ≥ θ − 1e-9), so
  * that the rule as written is the rule that was tried.
  */
-export const writtenThreshold = (x: number): number => Math.max(0, Math.floor((x + SIGNAL_TOLERANCE) * 1e6) / 1e6);
+const writtenThreshold = (x: number): number => Math.max(0, Math.floor((x + SIGNAL_TOLERANCE) * 1e6) / 1e6);
 
 /** The thresholds to try: the finite minima as written, largest first, each once. */
 function distinctDescending(minima: readonly Float64Array[]): number[] {

@@ -2,7 +2,8 @@
 import { stringify } from 'yaml';
 import type { Model } from '../../src/engine/model.js';
 import { simulate, type Result } from '../../src/engine/simulate.js';
-import { loadScenario, type LoadedScenario } from '../../src/scenario/index.js';
+import { loadScenario, loadSource, type LoadedScenario } from '../../src/scenario/index.js';
+import { drawFutures, type Future } from '../../src/optimize/futures.js';
 import { formatProblem } from '../../src/scenario/problems.js';
 
 /** Loads scenario text (and any files it extends) from an in-memory map. */
@@ -59,4 +60,11 @@ export function utilizationOf(result: Result, id: string, year: number, cargo = 
   const { model } = result;
   const c = model.constraints.findIndex((k) => model.elements[k.element]!.id === id && k.cargo === cargo);
   return result.utilization[c * model.years + (year - model.startYear)]!;
+}
+
+/** Futures 0 … runs − 1 of seed `seed` (montecarlo's draws) of scenario text, and its model. */
+export function futuresOf(text: string, runs: number, seed = 7): { futures: Future[]; model: Model } {
+  const source = loadSource('test.yaml', (f) => (f === 'test.yaml' ? text : ''));
+  const model = modelOf(text);
+  return { futures: drawFutures(source, model, [], seed, runs), model };
 }

@@ -8,17 +8,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { adaptivePlan, pathwaysTable, staticRules } from '../../src/adaptive/plan.js';
 import { NEVER, presentValueOf, RuledFuture, type Rule } from '../../src/adaptive/rules.js';
-import { drawFutures, type Future } from '../../src/optimize/futures.js';
+import type { Model } from '../../src/engine/model.js';
+import type { Future } from '../../src/optimize/futures.js';
 import { futuresNeeded } from '../../src/optimize/robust.js';
-import { loadSource } from '../../src/scenario/index.js';
-import { errorsOf, loadText } from '../support/build.js';
+import { errorsOf, futuresOf } from '../support/build.js';
 import { cli } from '../support/cli.js';
-
-function futuresOf(text: string, runs: number, seed = 7): { futures: Future[]; model: NonNullable<ReturnType<typeof loadText>['model']> } {
-  const source = loadSource('test.yaml', (f) => (f === 'test.yaml' ? text : ''));
-  const model = loadText({ 'test.yaml': text }).model!;
-  return { futures: drawFutures(source, model, [], seed, runs), model };
-}
 
 /** Demand 10 Mt in 2020, then a step of ±1 a year (each with chance ½) to 2030, on one link of 20. */
 const YEARS = Array.from({ length: 10 }, (_, i) => 2021 + i);
@@ -149,8 +143,15 @@ function bruteForce(futures: RuledFuture[], ruleSets: Rule[][], need: number, en
   return best;
 }
 
+/** A small case's futures, model, futures needed per target-year, and the futures as the rules run them. */
+function smallCase(c: SmallCase) {
+  const { futures, model } = futuresOf(small(c), c.runs, c.seed);
+  const ruled = futures.map((f) => new RuledFuture(f, model.candidates.map((k) => k.id)));
+  return { futures, model, ruled, need: futuresNeeded(c.confidence, c.runs) };
+}
+
 /** Every rule of a candidate's family on a threshold grid: never, each fixed year, each threshold × persistence 1–3. */
-function rulesOf(model: ReturnType<typeof futuresOf>['model'], j: number, grid: readonly number[]): Rule[] {
+function rulesOf(model: Model, j: number, grid: readonly number[]): Rule[] {
   const k = model.candidates[j]!;
   return [
     NEVER,
@@ -163,9 +164,7 @@ describe('the search against brute force', () => {
   it('one candidate: equals the best rule over every value the signal takes (as written, 6 decimals)', () => {
     fc.assert(
       fc.property(caseArb(1), (c) => {
-        const { futures, model } = futuresOf(small(c), c.runs, c.seed);
-        const need = futuresNeeded(c.confidence, c.runs);
-        const ruled = futures.map((f) => new RuledFuture(f, ['k0']));
+        const { futures, model, ruled, need } = smallCase(c);
         // The grid: every utilization of x the runs without the candidate show, to 6 decimals as written (floor of x + 1e-9).
         const grid = [...new Set(ruled.flatMap((f) => [...f.run([undefined]).signals].filter(Number.isFinite).map((x) => Math.floor((x + 1e-9) * 1e6) / 1e6)))];
         const best = bruteForce(ruled, rulesOf(model, 0, grid).map((r) => [r]), need, 2026);
@@ -182,9 +181,7 @@ describe('the search against brute force', () => {
   it('two candidates in a row: never more expected PV than the best pair on a grid of thresholds', () => {
     fc.assert(
       fc.property(caseArb(2), (c) => {
-        const { futures, model } = futuresOf(small(c), c.runs, c.seed);
-        const need = futuresNeeded(c.confidence, c.runs);
-        const ruled = futures.map((f) => new RuledFuture(f, model.candidates.map((k) => k.id)));
+        const { futures, model, ruled, need } = smallCase(c);
         const grid = [0.5, 0.6, 0.7, 0.8, 0.9, 1];
         const pairs = rulesOf(model, 0, grid).flatMap((a) => rulesOf(model, 1, grid).map((b) => [a, b]));
         const best = bruteForce(ruled, pairs, need, 2026);
@@ -200,9 +197,7 @@ describe('the search against brute force', () => {
   it('from the static plan: never more expected PV than it, where behaviour meets the targets with it', () => {
     fc.assert(
       fc.property(caseArb(2), (c) => {
-        const { futures, model } = futuresOf(small(c), c.runs, c.seed);
-        const need = futuresNeeded(c.confidence, c.runs);
-        const ruled = futures.map((f) => new RuledFuture(f, model.candidates.map((k) => k.id)));
+        const { futures, model, ruled, need } = smallCase(c);
         const start = model.candidates.map((k) => k.online);
         const fixed = bruteForce(ruled, [staticRules(start)], need, 2026);
         const found = adaptivePlan(model, futures, need, start).score;
@@ -247,7 +242,7 @@ projects:
     expect(adaptive.length).toBeGreaterThan(0);
     // P = 0.8, M = 1000: P(met) ≥ 0.8 − 3.5·√(0.8·0.2/1000) = 0.8 − 0.0443.
     for (const row of adaptive) expect(Number(row[5])).toBeGreaterThanOrEqual(0.8 - 3.5 * Math.sqrt((0.8 * 0.2) / 1000));
-    // Tipping points: per year in force, shares of futures whose first miss is then; they sum to at most 1.
+    // Tipping points: per year in force (2022–2026: 5 rows), shares of futures whose first miss is then; they sum to at most 1.
     const tips = fs.readFileSync(path.join(out, 'tipping-points.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[3]));
     expect(tips).toHaveLength(5);
     expect(tips.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1 + 1e-9);

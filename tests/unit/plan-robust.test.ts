@@ -8,12 +8,11 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { effectiveCapacity } from '../../src/engine/capacity.js';
 import { isMet, required, targetYearIndices } from '../../src/engine/targets.js';
-import { drawFutures, type Future } from '../../src/optimize/futures.js';
 import { mostForTarget, presentValue, solvePlan, withDecisions } from '../../src/optimize/plan.js';
 import { futuresNeeded, solveRobustPlan } from '../../src/optimize/robust.js';
 import { drawsText, namedFutures, regrets } from '../../src/optimize/regret.js';
 import { Solver } from '../../src/optimize/solver.js';
-import { loadText, modelOf } from '../support/build.js';
+import { futuresOf, modelOf } from '../support/build.js';
 import { cli } from '../support/cli.js';
 import { loadSource } from '../../src/scenario/index.js';
 
@@ -34,12 +33,6 @@ flows: [{ id: f, origin: a, destination: b, demand: d, routes: [{ id: r, via: [a
 targets: [{ id: all, share_served_at_least: 1 }]
 projects: [{ id: more, target: ab, effect: { add: 5 }, candidate: true, capex_musd: 10 }]
 `;
-
-function futuresOf(text: string, runs: number, seed = 7): { futures: Future[]; model: ReturnType<typeof modelOf> } {
-  const source = loadSource('test.yaml', (f) => (f === 'test.yaml' ? text : ''));
-  const model = loadText({ 'test.yaml': text }).model!;
-  return { futures: drawFutures(source, model, [], seed, runs), model };
-}
 
 describe('robust plans worked by hand', () => {
   it('one candidate, demand uniform on [a, b]: built exactly when the P-quantile of demand exceeds the capacity without it', () => {
