@@ -73,6 +73,9 @@ export class ChoiceFlows {
   /** Per row: (load / capacity)^β of its element, for `congest`; and that β. */
   private readonly congestPower: Float64Array;
   private readonly rowBeta: Float64Array;
+  /** Per row: d u^β / d load at the last `congestLoads` with slopes; A (∂x/∂u), rows × routes, for `loadResponse`. */
+  private readonly rowSlope: Float64Array;
+  private readonly response: Float64Array;
   private readonly pos: Int32Array;
   private hBuffer = new Float64Array(0);
   /** Each flow's C⁰ in the reference year (NaN until asked for). */
@@ -142,6 +145,8 @@ export class ChoiceFlows {
     this.elCons = Int32Array.from(ec);
     this.congestLoad = new Float64Array(this.C);
     this.congestPower = new Float64Array(this.C);
+    this.rowSlope = new Float64Array(this.C);
+    this.response = new Float64Array(this.C * this.R);
     this.rowBeta = Float64Array.from(model.constraints, (c) => model.elements[c.element]!.bprBeta);
     this.reference = new Float64Array(this.F).fill(NaN);
     this.pos = new Int32Array(this.C).fill(-1);
@@ -280,17 +285,36 @@ export class ChoiceFlows {
 
   /** c_r with congested days at volumes x (`year` leaves the free-flow costs). */
   congest(s: FlowState, x: Float64Array): void {
-    const { model, routeElStart, routeEls, elConStart, elCons } = this;
-    const y = s.y;
     const load = this.congestLoad;
     load.fill(0);
     for (let r = 0; r < this.R; r++) {
       for (let j = this.routeConStart[r]!; j < this.routeConStart[r + 1]!; j++) load[this.routeCons[j]!] = load[this.routeCons[j]!]! + x[r]!;
     }
+    this.congestLoads(s, load);
+  }
+
+  /**
+   * c_r with congested days at the rows' loads `load` (Mt/year per
+   * constraint); with `slope`, also each route-element's ∂c_r/∂load of the
+   * row that sets its element's utilization (`slopeRow`, −1 where none does).
+   */
+  congestLoads(s: FlowState, load: Float64Array, slope?: Float64Array, slopeRow?: Int32Array): void {
+    const { model, routeElStart, routeEls, elConStart, elCons } = this;
+    const y = s.y;
     // u^β per open row, once: β ≥ 0, so the power of the largest u is the largest power (the same bits), and a
     // route's element takes the largest over its rows, starting from 0^β (no open row).
     const powered = this.congestPower;
     for (let c = 0; c < this.C; c++) powered[c] = s.K[c]! > 0 ? (load[c]! / s.K[c]!) ** this.rowBeta[c]! : 0;
+    // d u^β / d load = β u^(β−1) / K per row, from the power above where u > 0.
+    const rowSlope = this.rowSlope;
+    if (slope) {
+      for (let c = 0; c < this.C; c++) {
+        const K = s.K[c]!;
+        const beta = this.rowBeta[c]!;
+        const u = K > 0 ? load[c]! / K : 0;
+        rowSlope[c] = K > 0 && beta > 0 ? (beta * (u > 0 ? powered[c]! / u : beta === 1 ? 1 : beta > 1 ? 0 : 1e12)) / K : 0;
+      }
+    }
     for (let f = 0; f < this.F; f++) {
       const vot = model.economics.valueOfTime[f]![y]!;
       const own = model.flows[f]!.routeDays;
@@ -300,13 +324,81 @@ export class ChoiceFlows {
         for (let i = routeElStart[r]!; i < routeElStart[r + 1]!; i++) {
           const el = model.elements[routeEls[i]!]!;
           let w = el.bprBeta === 0 ? 1 : 0;
+          let arg = -1;
           for (let j = elConStart[i]!; j < elConStart[i + 1]!; j++) {
             const c = elCons[j]!;
-            if (s.K[c]! > 0) w = Math.max(w, powered[c]!);
+            if (s.K[c]! > 0 && (arg < 0 || powered[c]! > w)) {
+              w = Math.max(w, powered[c]!);
+              arg = c;
+            }
           }
           days += el.baseDays[y]! * (1 + el.bprAlpha * w);
+          if (slope && slopeRow) {
+            // ∂c_r/∂load of the row that sets w: VoT × base days × α × d u^β / d load.
+            const active = arg >= 0 && el.bprBeta > 0 && el.bprAlpha > 0;
+            slopeRow[i] = active ? arg : -1;
+            slope[i] = active ? vot * el.baseDays[y]! * el.bprAlpha * rowSlope[arg]! : 0;
+          }
         }
         s.c[r] = s.money[r]! + vot * days;
+      }
+    }
+  }
+
+  /** How many route-element entries there are (the length of `congestLoads`' slope arrays). */
+  get routeElementCount(): number {
+    return this.routeEls.length;
+  }
+
+  /**
+   * The response of the rows' loads to the state's last kept evaluation
+   * (n × n row-major, n constraints): `toLoad[c·n + c']` = ∂load_c/∂load_c'
+   * through the congested costs (slopes from `congestLoads`) and
+   * `toPrice[c·n + k]` = ∂load_c/∂λ_k, both A (∂x/∂u) times the cost's
+   * derivative (choice-newton.ts).
+   */
+  loadResponse(s: FlowState, slope: Float64Array, slopeRow: Int32Array, toLoad: Float64Array, toPrice: Float64Array): void {
+    const n = this.C;
+    const R = this.R;
+    const { routeConStart, routeCons, routeElStart } = this;
+    // T = A (∂x/∂u), rows × routes, then T Aᵀ and T (∂c/∂load).
+    const T = this.response;
+    T.fill(0);
+    for (let f = 0; f < this.F; f++) {
+      const q = s.served[f]!;
+      if (q <= 0) continue;
+      const sf = s.spread[f]!;
+      const dq = s.choked[f] ? -q / sf : 0;
+      const a = this.flowRouteStart[f]!;
+      const b = this.flowRouteStart[f + 1]!;
+      for (let i = a; i < b; i++) {
+        const r = this.flowRoutes[i]!;
+        if (!s.routeOpen[r] || routeConStart[r] === routeConStart[r + 1]) continue;
+        const nr = this.routeNest[r]!;
+        const snr = this.nestSpreadNow[nr]!;
+        for (let j = a; j < b; j++) {
+          const r2 = this.flowRoutes[j]!;
+          if (!s.routeOpen[r2]) continue;
+          const same = nr === this.routeNest[r2]! ? 1 : 0;
+          // ∂x_r/∂u_r2, as in `hessian`.
+          const dp = -(1 / sf) * s.p[r]! * (same * s.within[r2]! - s.p[r2]!) - same * (1 / snr) * s.p[r]! * ((r === r2 ? 1 : 0) - s.within[r2]!);
+          const dx = dq * s.p[r]! * s.p[r2]! + q * dp;
+          for (let u = routeConStart[r]!; u < routeConStart[r + 1]!; u++) T[routeCons[u]! * R + r2] = T[routeCons[u]! * R + r2]! + dx;
+        }
+      }
+    }
+    toLoad.fill(0);
+    toPrice.fill(0);
+    for (let r2 = 0; r2 < R; r2++) {
+      for (let v = routeConStart[r2]!; v < routeConStart[r2 + 1]!; v++) {
+        const k = routeCons[v]!;
+        for (let c = 0; c < n; c++) toPrice[c * n + k] = toPrice[c * n + k]! + T[c * R + r2]!;
+      }
+      for (let e = routeElStart[r2]!; e < routeElStart[r2 + 1]!; e++) {
+        const c2 = slopeRow[e]!;
+        if (c2 < 0) continue;
+        const g = slope[e]!;
+        for (let c = 0; c < n; c++) toLoad[c * n + c2] = toLoad[c * n + c2]! + T[c * R + r2]! * g;
       }
     }
   }

@@ -15,6 +15,7 @@
 // Armijo line search; congestion by a damped fixed point on the volumes.
 import type { Model } from './model.js';
 import { ChoiceFlows, type FlowState } from './choice-flow.js';
+import { JointNewton } from './choice-newton.js';
 
 /** Relative accuracy of the equilibrium: the gap the run reports should be below it (aim ≤ 1e-9). */
 export const EQUILIBRIUM_TOLERANCE = 1e-10;
@@ -131,15 +132,22 @@ export class ChoiceAllocator {
   /** The last year's equilibrium volumes (where the next year's fixed point starts) and its index. */
   private readonly lastX: Float64Array;
   private lastYear = -2;
+  private readonly newton: JointNewton;
+  private readonly z0: Float64Array;
 
   constructor(private readonly model: Model, private readonly out: ChoiceOutputs) {
     this.flows = new ChoiceFlows(model);
+    this.z0 = new Float64Array(model.constraints.length);
     this.C = model.constraints.length;
     this.lambda = new Float64Array(this.C);
     this.grad = new Float64Array(this.C);
     this.gradTrial = new Float64Array(this.C);
     this.trial = new Float64Array(this.C);
     this.lastX = new Float64Array(model.routes.length);
+    this.newton = new JointNewton(this.flows, (c) => {
+      const e = model.elements[model.constraints[c]!.element]!;
+      return e.bprAlpha > 0 && e.bprBeta > 0;
+    }, model.constraints.length, this.grad);
   }
 
   /** Year y: route volumes into `volume` (and served demand as their sum), the outputs into `out`. */
@@ -199,6 +207,21 @@ export class ChoiceAllocator {
     const { flows } = this;
     const lambda = this.lambda;
     const state = flows.year(y, capacity, demand, this.model.choiceReference);
+    if (flows.congestible) {
+      // One Newton system over loads and prices, from the last year's loads (warm) or free flow (no load).
+      const z0 = this.z0;
+      z0.fill(0);
+      if (warm) {
+        this.model.routes.forEach((route, r) => {
+          for (const c of route.constraints) z0[c] = z0[c]! + this.lastX[r]!;
+        });
+      }
+      const lambda0 = Float64Array.from(lambda);
+      const gap = this.newton.solve(state, lambda, z0, EQUILIBRIUM_TOLERANCE, (st, l) => this.solve(st, l));
+      if (gap <= EQUILIBRIUM_TOLERANCE * 10) return { state, gap };
+      lambda.set(lambda0);
+      flows.year(y, capacity, demand, this.model.choiceReference);
+    }
     // `year` leaves free-flow times.
     if (warm) flows.congest(state, this.lastX);
     let gap = this.solve(state, lambda);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { JointNewton } from '../../src/engine/choice-newton.js';
 import { simulate, type Result } from '../../src/engine/simulate.js';
 import { buildReport } from '../../src/report/build.js';
 import { errorsOf, modelOf } from '../support/build.js';
@@ -107,6 +108,69 @@ describe('scarcity at a full element', () => {
     expect(volume(r, 'by-rail')).toBeCloseTo(K, 9);
     expect(lambda(r, 'rail')).toBeCloseTo(20 + 10 * Math.log(sea / K), 7);
     expect(r.flowServed[0]).toBeCloseTo(K + sea, 9);
+  });
+});
+
+describe('congestion and scarcity together (the Newton method on loads)', () => {
+  // Rail: 100 USD/t + 4 USD/t/day × 10 days × (1 + 2 u⁴), capacity K; the sea off the network; D = 10.
+  const congested = (K: number, sea: number, spread: number) => run(scenario({
+    D: 10,
+    spread,
+    links: `  - { id: rail, from: a, to: b, capacity: ${K}, cost_per_t: 100, transit_days: 10, bpr_alpha: 2, bpr_beta: 4 }`,
+    routes: `      - { id: by-rail, via: [rail] }\n      - { id: sea, off_network: { cost_per_t: ${sea}, transit_days: 0 } }`,
+  }).replace('value_of_time_per_t_day: 0', 'value_of_time_per_t_day: 4'));
+  const railCost = (x: number, K: number) => 100 + 40 * (1 + 2 * (x / K) ** 4);
+
+  /**
+   * Runs `fn` collecting the Newton method's results (finite: it converged; Infinity: the fixed point took over) and
+   * its steps: quadratic convergence from free flow takes about ten (the first from no load, where the curve is flat), and a wrong Jacobian gives up.
+   */
+  function newtonGaps(fn: () => void): number[] {
+    const proto = JointNewton.prototype as unknown as { solve: (...a: unknown[]) => number; steps: number };
+    const original = proto.solve;
+    const gaps: number[] = [];
+    proto.solve = function (this: { steps: number }, ...a: unknown[]) {
+      const gap = original.apply(this, a);
+      gaps.push(gap);
+      expect(this.steps).toBeLessThanOrEqual(12);
+      return gap;
+    };
+    try {
+      fn();
+    } finally {
+      proto.solve = original;
+    }
+    return gaps;
+  }
+
+  it('not full: the rail volume solves x = D / (1 + exp((c(x) − 180)/s)), found here by bisection', () => {
+    // K = 10, s = 5: the right side falls as x rises and the left rises, so one root in [0, D] (x = 8.015…), and 200
+    // halvings pin it to the last bit. There the right side's slope is −5.2, so x ← F(x) alone would oscillate away.
+    const K = 10;
+    let [lo, hi] = [0, 10];
+    for (let i = 0; i < 200; i++) {
+      const mid = (lo + hi) / 2;
+      if (mid < 10 / (1 + Math.exp((railCost(mid, K) - 180) / 5))) lo = mid;
+      else hi = mid;
+    }
+    let r: Result | undefined;
+    const gaps = newtonGaps(() => (r = congested(K, 180, 5)));
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]).toBeLessThanOrEqual(1e-9);
+    expect(volume(r!, 'by-rail')).toBeCloseTo(lo, 9);
+    expect(lambda(r!, 'rail')).toBe(0);
+  });
+
+  it('full: the rail carries K at its time at capacity, λ = 300 − c(K) + s ln((D − K)/K)', () => {
+    // K = 6, the sea 300, s = 20: at u = 1 the rail costs 100 + 40 × 3 = 220, where it would take 10/(1 + e^{−4}) = 9.82 > 6,
+    // so it binds:
+    // λ = 300 − 220 + 20 ln(4/6) = 71.890…
+    let r: Result | undefined;
+    const gaps = newtonGaps(() => (r = congested(6, 300, 20)));
+    expect(gaps[0]).toBeLessThanOrEqual(1e-9);
+    expect(volume(r!, 'by-rail')).toBeCloseTo(6, 9);
+    expect(r!.choice!.routeCost[r!.model.routes.findIndex((x) => x.id === 'by-rail')]).toBeCloseTo(220, 7);
+    expect(lambda(r!, 'rail')).toBeCloseTo(80 + 20 * Math.log(4 / 6), 6);
   });
 });
 

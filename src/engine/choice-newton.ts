@@ -1,0 +1,177 @@
+// The congested equilibrium of a year by one Newton system over the rows'
+// loads and scarcity costs (docs/architecture.md, "Route choice"): instead of
+// a fixed point on the volumes around a full solve for λ at each step, the
+// loads z that set the congested times and the prices λ of the rows that
+// bind move together. With X(z, λ) the logit's volumes at the costs of
+// loads z and prices λ, the conditions are
+//   A X − z = 0                       on the rows whose load sets a time,
+//   K − A X + ελ = 0                  on the rows priced or overfilled,
+//   λ = 0                             on the others
+// (the dual's stationarity of choice.ts, with its least-norm ε). Each step
+// solves the linearisation (∂X/∂z and ∂X/∂λ from the logit's Jacobian and the
+// congestion curve's slope) and backtracks on the largest residual; near the
+// solution it converges quadratically. Where it does not (a step that does
+// not lower the residual, or too many steps), the caller falls back on the
+// fixed point, which always gets there.
+import type { ChoiceFlows, FlowState } from './choice-flow.js';
+
+const MAX_STEPS = 30;
+const MAX_HALVINGS = 6;
+
+/** Sets λ for the state's current times, leaving the state and the shared gradient evaluated at it; returns the gap. */
+export type Prices = (state: FlowState, lambda: Float64Array) => number;
+
+export class JointNewton {
+  private readonly C: number;
+  private readonly congestible: Uint8Array;
+  private readonly slope: Float64Array;
+  private readonly slopeRow: Int32Array;
+  private readonly toLoad: Float64Array;
+  private readonly toPrice: Float64Array;
+  private readonly z: Float64Array;
+  private readonly zTrial: Float64Array;
+  private readonly lambdaTrial: Float64Array;
+  /** Newton steps the last `solve` took (quadratic convergence: a handful; tests check it). */
+  steps = 0;
+  private system = new Float64Array(0);
+  private rhs = new Float64Array(0);
+
+  /** `grad`: the gradient that `prices` leaves (∂Φ/∂λ at its λ). */
+  constructor(private readonly flows: ChoiceFlows, congestible: (c: number) => boolean, C: number, private readonly grad: Float64Array) {
+    this.C = C;
+    this.congestible = Uint8Array.from({ length: C }, (_, c) => (congestible(c) ? 1 : 0));
+    this.slope = new Float64Array(flows.routeElementCount);
+    this.slopeRow = new Int32Array(flows.routeElementCount);
+    this.toLoad = new Float64Array(C * C);
+    this.toPrice = new Float64Array(C * C);
+    this.z = new Float64Array(C);
+    this.zTrial = new Float64Array(C);
+    this.lambdaTrial = new Float64Array(C);
+  }
+
+  /**
+   * The equilibrium of the state's year from loads `z0` and prices `lambda`
+   * (updated in place): `prices` sets λ for the state's current times (the
+   * dual's globalised Newton) and returns its gap, leaving the state and
+   * `grad` evaluated at λ. Returns the equilibrium's gap, or Infinity where
+   * Newton does not get to `tolerance` (the caller then restores λ).
+   */
+  solve(state: FlowState, lambda: Float64Array, z0: Float64Array, tolerance: number, prices: Prices): number {
+    const { C, z, zTrial, lambdaTrial } = this;
+    z.set(z0);
+    let gap = this.at(state, z, lambda, prices);
+    let merit = this.change(state, z);
+    const rows: number[] = [];
+    for (let c = 0; c < C; c++) if (this.congestible[c] && state.K[c]! > 0) rows.push(c);
+    for (let step = 0; step < MAX_STEPS; step++) {
+      this.steps = step;
+      if (merit <= tolerance) return Math.max(gap, merit);
+      const free: number[] = [];
+      for (let c = 0; c < C; c++) if (state.open[c] && state.used[c] && (lambda[c]! > 0 || this.grad[c]! < 0)) free.push(c);
+      const d = this.direction(state, z, rows, free);
+      if (!d) return Infinity;
+      // Backtrack on the loads' residual; the prices of each trial come from the dual's Newton at its times,
+      // started from the linearisation's guess (so that it mostly takes one step).
+      let t = 1;
+      let accepted = false;
+      for (let h = 0; h <= MAX_HALVINGS; h++) {
+        zTrial.set(z);
+        lambdaTrial.set(lambda);
+        rows.forEach((c, i) => (zTrial[c] = Math.max(0, z[c]! + t * d[i]!)));
+        free.forEach((c, i) => (lambdaTrial[c] = Math.max(0, lambda[c]! + t * d[rows.length + i]!)));
+        const trialGap = this.at(state, zTrial, lambdaTrial, prices);
+        const next = this.change(state, zTrial);
+        if (next < (1 - 1e-4 * t) * merit) {
+          z.set(zTrial);
+          lambda.set(lambdaTrial);
+          [merit, gap] = [next, trialGap];
+          accepted = true;
+          break;
+        }
+        t /= 2;
+      }
+      if (!accepted) return Infinity;
+    }
+    return Infinity;
+  }
+
+  /** The state at loads z (congested times and their slopes) with λ priced for them; the prices' gap. */
+  private at(state: FlowState, z: Float64Array, lambda: Float64Array, prices: Prices): number {
+    this.flows.congestLoads(state, z, this.slope, this.slopeRow);
+    return prices(state, lambda);
+  }
+
+  /** The largest |A X − z| over the rows whose load sets a time, relative to 1 + the largest demand. */
+  private change(state: FlowState, z: Float64Array): number {
+    let worst = 0;
+    for (let c = 0; c < this.C; c++) if (this.congestible[c] && state.K[c]! > 0) worst = Math.max(worst, Math.abs(state.load[c]! - z[c]!));
+    return worst / (1 + state.scale);
+  }
+
+  /** The Newton step (δz on `rows`, then δλ on `free`) at the state's last evaluation, or undefined where singular. */
+  private direction(state: FlowState, z: Float64Array, rows: number[], free: number[]): Float64Array | undefined {
+    const { C, toLoad, toPrice, grad } = this;
+    this.flows.loadResponse(state, this.slope, this.slopeRow, toLoad, toPrice);
+    const nz = rows.length;
+    const n = nz + free.length;
+    if (this.system.length < n * n) {
+      this.system = new Float64Array(n * n);
+      this.rhs = new Float64Array(n);
+    }
+    const M = this.system;
+    const b = this.rhs;
+    // A X − z on `rows`: (∂load/∂z − I) δz + ∂load/∂λ δλ = −(load − z).
+    rows.forEach((c, i) => {
+      for (let j = 0; j < nz; j++) M[i * n + j] = toLoad[c * C + rows[j]!]! - (i === j ? 1 : 0);
+      for (let j = 0; j < free.length; j++) M[i * n + nz + j] = toPrice[c * C + free[j]!]!;
+      b[i] = -(state.load[c]! - z[c]!);
+    });
+    // K − load + ελ on `free`: ∂load/∂z δz + (∂load/∂λ − ε) δλ = K − load + ελ.
+    free.forEach((c, i) => {
+      const row = (nz + i) * n;
+      for (let j = 0; j < nz; j++) M[row + j] = toLoad[c * C + rows[j]!]!;
+      for (let j = 0; j < free.length; j++) M[row + nz + j] = toPrice[c * C + free[j]!]! - (i === j ? state.epsilon : 0);
+      b[nz + i] = grad[c]!;
+    });
+    const d = solveLu(M, b, n);
+    if (!d) return undefined;
+    // A flat direction (no route responds to a price yet) gives a huge step: keep λ's part to a sensible size.
+    let longest = 0;
+    for (let i = nz; i < n; i++) longest = Math.max(longest, Math.abs(d[i]!));
+    if (longest > state.maxStep) for (let i = nz; i < n; i++) d[i] = (d[i]! * state.maxStep) / longest;
+    return d;
+  }
+}
+
+/** Solves M d = b (n × n, row-major, overwritten) by Gaussian elimination with partial pivoting; undefined where singular. */
+function solveLu(M: Float64Array, b: Float64Array, n: number): Float64Array | undefined {
+  const d = Float64Array.from(b.subarray(0, n));
+  for (let k = 0; k < n; k++) {
+    let pivot = k;
+    for (let i = k + 1; i < n; i++) if (Math.abs(M[i * n + k]!) > Math.abs(M[pivot * n + k]!)) pivot = i;
+    const p = M[pivot * n + k]!;
+    if (!(Math.abs(p) > 1e-300)) return undefined;
+    if (pivot !== k) {
+      for (let j = 0; j < n; j++) {
+        const t = M[k * n + j]!;
+        M[k * n + j] = M[pivot * n + j]!;
+        M[pivot * n + j] = t;
+      }
+      const t = d[k]!;
+      d[k] = d[pivot]!;
+      d[pivot] = t;
+    }
+    for (let i = k + 1; i < n; i++) {
+      const f = M[i * n + k]! / p;
+      if (f === 0) continue;
+      for (let j = k; j < n; j++) M[i * n + j] = M[i * n + j]! - f * M[k * n + j]!;
+      d[i] = d[i]! - f * d[k]!;
+    }
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = d[i]!;
+    for (let j = i + 1; j < n; j++) s -= M[i * n + j]! * d[j]!;
+    d[i] = s / M[i * n + i]!;
+  }
+  return d;
+}
