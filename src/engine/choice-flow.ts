@@ -31,6 +31,14 @@ export interface FlowState {
   readonly nestShare: Float64Array;
   /** Flow through each constraint at the last evaluation. */
   readonly load: Float64Array;
+  /**
+   * Per constraint: the row that prices its twins this year (rows that the
+   * same routes use: an element's cargo row and its total, a link and its
+   * node): the open twin of least capacity, ties to the first. Only these
+   * are priced while solving (twins make the dual's Hessian singular but for
+   * ε); `scatterTwins` then shares λ among twins of equal capacity.
+   */
+  readonly rep: Int32Array;
   /** Largest demand (for relative measures), the least-norm weight ε, the largest sensible Newton step. */
   scale: number;
   epsilon: number;
@@ -78,6 +86,8 @@ export class ChoiceFlows {
   private readonly response: Float64Array;
   private readonly pos: Int32Array;
   private hBuffer = new Float64Array(0);
+  /** Per constraint: the first row used by the same routes (itself where none before it is). */
+  private readonly twin: Int32Array;
   /** Each flow's C⁰ in the reference year (NaN until asked for). */
   private readonly reference: Float64Array;
 
@@ -149,6 +159,14 @@ export class ChoiceFlows {
     this.response = new Float64Array(this.C * this.R);
     this.rowBeta = Float64Array.from(model.constraints, (c) => model.elements[c.element]!.bprBeta);
     this.reference = new Float64Array(this.F).fill(NaN);
+    const usedBy = constraints.map(() => [] as number[]);
+    routes.forEach((route, r) => route.constraints.forEach((c) => usedBy[c]!.push(r)));
+    const first = new Map<string, number>();
+    this.twin = Int32Array.from(usedBy, (list, c) => {
+      const key = list.length === 0 ? `-${c}` : list.join(',');
+      if (!first.has(key)) first.set(key, c);
+      return first.get(key)!;
+    });
     this.pos = new Int32Array(this.C).fill(-1);
     const N = this.nestOf.length;
     this.scratch = { p: new Float64Array(this.R), within: new Float64Array(this.R), nestShare: new Float64Array(N), x: new Float64Array(this.R), load: new Float64Array(this.C) };
@@ -167,7 +185,7 @@ export class ChoiceFlows {
       demand: new Float64Array(F), choke: new Float64Array(F), spread: new Float64Array(F), freeFlow: new Float64Array(F),
       composite: new Float64Array(F), served: new Float64Array(F), choked: new Uint8Array(F),
       p: new Float64Array(R), within: new Float64Array(R), nestShare: new Float64Array(N), load: new Float64Array(C),
-      scale: 0, epsilon: 0, maxStep: 0,
+      rep: new Int32Array(C), scale: 0, epsilon: 0, maxStep: 0,
     };
   }
 
@@ -222,6 +240,13 @@ export class ChoiceFlows {
     let minK = Infinity;
     for (let c = 0; c < this.C; c++) if (s.open[c] && s.used[c]) minK = Math.min(minK, s.K[c]!);
     s.epsilon = (1e-12 * (minK === Infinity ? 1 : minK)) / s.maxStep;
+    // Each group's best row so far at its first row (a group's first row comes before its others).
+    for (let c = 0; c < this.C; c++) {
+      const g = this.twin[c]!;
+      if (g === c) s.rep[g] = c;
+      else if (s.open[c] && (!s.open[s.rep[g]!] || s.K[c]! < s.K[s.rep[g]!]!)) s.rep[g] = c;
+    }
+    for (let c = 0; c < this.C; c++) s.rep[c] = s.rep[this.twin[c]!]!;
     return s;
   }
 
@@ -534,6 +559,29 @@ export class ChoiceFlows {
     return false;
   }
 
+  /** λ of each group of twins on its representative (the sum), 0 on the others: where solving starts. */
+  gatherTwins(s: FlowState, lambda: Float64Array): void {
+    for (let c = 0; c < this.C; c++) {
+      const rep = s.rep[c]!;
+      if (rep !== c && lambda[c]! !== 0) {
+        lambda[rep] = lambda[rep]! + lambda[c]!;
+        lambda[c] = 0;
+      }
+    }
+  }
+
+  /** The representative's λ shared evenly among its open twins of the same capacity (the least-norm split). */
+  scatterTwins(s: FlowState, lambda: Float64Array): void {
+    for (let c = 0; c < this.C; c++) {
+      if (s.rep[c] !== c || !(lambda[c]! > 0)) continue;
+      let n = 0;
+      for (let k = c; k < this.C; k++) if (s.rep[k] === c && s.open[k] && s.K[k] === s.K[c]) n++;
+      if (n === 1) continue;
+      const share = lambda[c]! / n;
+      for (let k = c; k < this.C; k++) if (s.rep[k] === c && s.open[k] && s.K[k] === s.K[c]) lambda[k] = share;
+    }
+  }
+
   /** The largest relative violation of the regularised optimality conditions: |∂Φ/∂λ| on priced rows, the overfill on free ones. */
   kkt(s: FlowState, lambda: Float64Array, grad: Float64Array): number {
     let worst = 0;
@@ -582,4 +630,11 @@ function logsum(costs: readonly number[], s: number): number {
   let sum = 0;
   for (const c of costs) sum += Math.exp(-(c - min) / s);
   return min - s * Math.log(sum);
+}
+
+/** The rows a Newton step moves: open, used, their twins' representative, and priced or overfilled (the gradient asks for a higher price). */
+export function freeRows(state: FlowState, lambda: Float64Array, grad: Float64Array): number[] {
+  const free: number[] = [];
+  for (let c = 0; c < state.K.length; c++) if (state.open[c] && state.used[c] && state.rep[c] === c && (lambda[c]! > 0 || grad[c]! < 0)) free.push(c);
+  return free;
 }

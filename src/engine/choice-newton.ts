@@ -13,7 +13,7 @@
 // solution it converges quadratically. Where it does not (a step that does
 // not lower the residual, or too many steps), the caller falls back on the
 // fixed point, which always gets there.
-import type { ChoiceFlows, FlowState } from './choice-flow.js';
+import { freeRows, type ChoiceFlows, type FlowState } from './choice-flow.js';
 
 const MAX_STEPS = 30;
 const MAX_HALVINGS = 6;
@@ -66,8 +66,7 @@ export class JointNewton {
     for (let step = 0; step < MAX_STEPS; step++) {
       this.steps = step;
       if (merit <= tolerance) return Math.max(gap, merit);
-      const free: number[] = [];
-      for (let c = 0; c < C; c++) if (state.open[c] && state.used[c] && (lambda[c]! > 0 || this.grad[c]! < 0)) free.push(c);
+      const free = freeRows(state, lambda, this.grad);
       const d = this.direction(state, z, rows, free);
       if (!d) return Infinity;
       // Backtrack on the loads' residual; the prices of each trial come from the dual's Newton at its times,

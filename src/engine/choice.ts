@@ -14,7 +14,7 @@
 // with the exact Hessian A J Aᵀ (J the logit's Jacobian, per flow) and an
 // Armijo line search; congestion by a damped fixed point on the volumes.
 import type { Model } from './model.js';
-import { ChoiceFlows, type FlowState } from './choice-flow.js';
+import { ChoiceFlows, freeRows, type FlowState } from './choice-flow.js';
 import { JointNewton } from './choice-newton.js';
 
 /** Relative accuracy of the equilibrium: the gap the run reports should be below it (aim ≤ 1e-9). */
@@ -166,6 +166,7 @@ export class ChoiceAllocator {
     }
     if (!(gap <= 1e-6)) throw new EquilibriumError(`the route choice of ${model.startYear + y} does not converge (gap ${gap.toExponential(2)}); check spreads and capacities`);
     for (let f = 0; f < model.flows.length; f++) out.demand[f * Y + y] = state.demand[f]!;
+    flows.scatterTwins(state, lambda);
     volume.set(state.x);
     this.lastX.set(state.x);
     this.lastYear = y;
@@ -313,44 +314,30 @@ export class ChoiceAllocator {
     const { flows } = this;
     const C = this.C;
     const eps = state.epsilon;
-    const { grad, gradTrial, trial } = this;
+    const grad = this.grad;
     for (let c = 0; c < C; c++) if (!state.open[c]) lambda[c] = 0;
+    flows.gatherTwins(state, lambda);
     let phi = flows.evaluate(state, lambda, grad, true);
     for (let it = 0; it < MAX_NEWTON; it++) {
-      // Free rows: priced, or overfilled (the gradient asks for a higher price).
-      const free: number[] = [];
-      for (let c = 0; c < C; c++) if (state.open[c] && state.used[c] && (lambda[c]! > 0 || grad[c]! < 0)) free.push(c);
+      const free = freeRows(state, lambda, grad);
       if (free.length === 0 || this.converged(state, lambda, grad)) break;
       const H = flows.hessian(state, free);
       for (let i = 0; i < free.length; i++) H[i * free.length + i] = H[i * free.length + i]! + eps;
-      const d = solveSpd(H, free.map((c) => -grad[c]!), free.length);
-      // A flat direction (no route responds to its price yet) gives a huge step: keep it to a sensible size.
-      let longest = 0;
-      for (let i = 0; i < d.length; i++) longest = Math.max(longest, Math.abs(d[i]!));
-      if (longest > state.maxStep) for (let i = 0; i < d.length; i++) d[i] = (d[i]! * state.maxStep) / longest;
-      // Armijo on Φ along the projected path.
-      let t = 1;
-      let accepted = false;
-      for (let k = 0; k < 60; k++) {
-        trial.set(lambda);
-        let slope = 0;
-        for (let i = 0; i < free.length; i++) {
-          const c = free[i]!;
-          trial[c] = Math.max(0, lambda[c]! + t * d[i]!);
-          slope += grad[c]! * (trial[c]! - lambda[c]!);
-        }
-        // Evaluated into the state (a step is mostly accepted at once); a refused step's state is replaced below.
-        const next = flows.evaluate(state, trial, gradTrial, true);
-        if (next <= phi + 1e-4 * slope + 1e-15 * Math.abs(phi)) {
-          lambda.set(trial);
-          grad.set(gradTrial);
-          phi = next;
-          accepted = true;
-          break;
-        }
-        t /= 2;
-      }
-      if (!accepted) {
+      factorSpd(H, free.length);
+      // Far from the fill (a row that begins to bind, or is emptied), the loads answer a price exponentially and
+      // Newton on K − load creeps up in steps of about a spread: first try Newton on ln(load) − ln(K), whose
+      // step in the logit's exponential regime is the whole way, with the same Hessian (the same factor).
+      let far = false;
+      const logResidual = free.map((c) => {
+        const L = state.K[c]! - grad[c]!;
+        if (!(L > 0) || Math.abs(Math.log(L / state.K[c]!)) <= 0.1) return -grad[c]!;
+        far = true;
+        return L * Math.log(L / state.K[c]!);
+      });
+      let accepted = far && this.step(state, lambda, free, this.clipped(state, substitute(logResidual, free.length)), phi, 1, true);
+      if (!accepted) accepted = this.step(state, lambda, free, this.clipped(state, substitute(free.map((c) => -grad[c]!), free.length)), phi, 60, false);
+      if (accepted) phi = this.phi;
+      else {
         flows.evaluate(state, lambda, grad, true);
         break;
       }
@@ -359,16 +346,57 @@ export class ChoiceAllocator {
     return flows.gap(state, lambda, grad);
   }
 
+  /** Φ at λ after the last accepted `step`. */
+  private phi = 0;
+
+  /**
+   * Armijo on Φ along the projected path λ + t d (t = 1, ½, … up to `tries`
+   * times; with `descent`, only where the path goes down at first): the first
+   * trial that lowers Φ enough becomes λ (with its gradient and state);
+   * whether one did.
+   */
+  private step(state: FlowState, lambda: Float64Array, free: readonly number[], d: Float64Array, phi: number, tries: number, descent: boolean): boolean {
+    const { flows, grad, gradTrial, trial } = this;
+    let t = 1;
+    for (let k = 0; k < tries; k++) {
+      trial.set(lambda);
+      let slope = 0;
+      for (let i = 0; i < free.length; i++) {
+        const c = free[i]!;
+        trial[c] = Math.max(0, lambda[c]! + t * d[i]!);
+        slope += grad[c]! * (trial[c]! - lambda[c]!);
+      }
+      // Evaluated into the state (a step is mostly accepted at once); a refused step's state is replaced by the caller.
+      const next = flows.evaluate(state, trial, gradTrial, true);
+      if ((!descent || slope < 0) && next <= phi + 1e-4 * slope + 1e-15 * Math.abs(phi)) {
+        lambda.set(trial);
+        grad.set(gradTrial);
+        this.phi = next;
+        return true;
+      }
+      t /= 2;
+    }
+    return false;
+  }
+
+  /** A flat direction (no route responds to its price yet) gives a huge step: kept to a sensible size. */
+  private clipped(state: FlowState, d: Float64Array): Float64Array {
+    let longest = 0;
+    for (let i = 0; i < d.length; i++) longest = Math.max(longest, Math.abs(d[i]!));
+    if (longest > state.maxStep) for (let i = 0; i < d.length; i++) d[i] = (d[i]! * state.maxStep) / longest;
+    return d;
+  }
+
   private converged(state: FlowState, lambda: Float64Array, grad: Float64Array): boolean {
     return this.flows.kkt(state, lambda, grad) <= EQUILIBRIUM_TOLERANCE * 1e-2;
   }
 }
 
-/** Solves H d = b for a symmetric positive definite H (n × n, row-major) by Cholesky; a tiny pivot is floored. */
 /** The Cholesky factor's buffer, grown as needed (one thread runs one solve at a time). */
 let lBuffer = new Float64Array(0);
 
-function solveSpd(H: Float64Array, b: number[], n: number): Float64Array {
+/** Factorises a symmetric positive definite H (n × n, row-major) by Cholesky into lBuffer; a tiny pivot is floored. */
+function factorSpd(H: Float64Array, n: number): void {
   if (lBuffer.length < n * n) lBuffer = new Float64Array(n * n);
   const L = lBuffer;
   let largest = 0;
@@ -382,6 +410,11 @@ function solveSpd(H: Float64Array, b: number[], n: number): Float64Array {
       else L[i * n + j] = s / L[j * n + j]!;
     }
   }
+}
+
+/** Solves H d = b with the factor of the last `factorSpd` (n × n). */
+function substitute(b: ArrayLike<number>, n: number): Float64Array {
+  const L = lBuffer;
   const z = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = b[i]!;
@@ -397,6 +430,11 @@ function solveSpd(H: Float64Array, b: number[], n: number): Float64Array {
   return d;
 }
 
+/** Solves H d = b for a symmetric positive definite H (n × n, row-major) by Cholesky. */
+function solveSpd(H: Float64Array, b: ArrayLike<number>, n: number): Float64Array {
+  factorSpd(H, n);
+  return substitute(b, n);
+}
 
 /**
  * What each flow would send to the network's routes at free flow, per year

@@ -195,6 +195,21 @@ describe('one capacitated route and nothing else', () => {
     expect(r.flowServed[0]).toBeCloseTo(4, 9);
   });
 
+  it('two rows that the same routes use (the link and its end node): the least norm shares Λ among equal capacities', () => {
+    // D = 8 through the rail and node b: the route's scarcity is v + s ln(D/K) = 5 + 10 ln 2 as above. With both
+    // capacities 4, λ_rail + λ_b is all that the volumes fix and the least norm halves it; with node b at 6 it has
+    // slack, so λ_b = 0 and the rail takes it all.
+    const both = (Kb: number) => run(only(8, 4).replace('{ id: b }', `{ id: b, capacity: ${Kb} }`));
+    const route = 5 + 10 * Math.log(2);
+    const equal = both(4);
+    expect(lambda(equal, 'rail')).toBeCloseTo(route / 2, 7);
+    expect(lambda(equal, 'b')).toBeCloseTo(route / 2, 7);
+    expect(equal.choice!.gap[0]).toBeLessThanOrEqual(1e-9);
+    const slack = both(6);
+    expect(lambda(slack, 'rail')).toBeCloseTo(route, 7);
+    expect(lambda(slack, 'b')).toBe(0);
+  });
+
   it('a closed route (capacity 0) carries nothing: an empty scarcity, C over the open routes', () => {
     const r = run(only(4, 0));
     expect(r.flowServed[0]).toBe(0);
