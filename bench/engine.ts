@@ -210,8 +210,8 @@ function sweep(): void {
     return { file, flows: 30 * scale };
   });
   console.log('Sweeps (median of 3 alternating rounds; workers start only for jobs of over 3 s, see docs/architecture.md):');
-  oneAndTwo('Middle Corridor baseline, 1,001 combinations × 22 years', ['sweep', 'scenarios/middle-corridor.yaml', '--param', 'titr_growth=0.05:0.25:0.0002', '--out', out]);
-  oneAndTwo('Middle Corridor baseline, 10,001 combinations × 22 years', ['sweep', 'scenarios/middle-corridor.yaml', '--param', 'titr_growth=0.05:0.25:0.00002', '--out', out]);
+  oneAndTwo('Middle Corridor baseline, 1,001 combinations × 22 years', ['sweep', 'scenarios/middle-corridor-spill.yaml', '--param', 'titr_growth=0.05:0.25:0.0002', '--out', out]);
+  oneAndTwo('Middle Corridor baseline, 10,001 combinations × 22 years', ['sweep', 'scenarios/middle-corridor-spill.yaml', '--param', 'titr_growth=0.05:0.25:0.00002', '--out', out]);
   for (const n of networks) {
     oneAndTwo(`Generated network (${n.flows} flows, ${3 * n.flows} routes), 1,000 combinations × 22 years`, ['sweep', n.file, '--param', 'growth=0:0.0999:0.0001', '--out', out]);
   }
@@ -226,7 +226,7 @@ async function runs(): Promise<void> {
   const { build } = await import('esbuild');
   const outfile = `/tmp/corridor-bench-runs-${process.pid}.cjs`;
   await build({ entryPoints: ['bench/runs.ts'], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, logLevel: 'warning' });
-  const r = spawnSync(process.execPath, [outfile, 'scenarios/middle-corridor.yaml', '60'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [outfile, 'scenarios/middle-corridor-spill.yaml', '60'], { encoding: 'utf8' });
   spawnSync('rm', ['-f', outfile]);
   if (r.status !== 0) throw new Error(r.stderr);
   type Stats = { mean: number; median: number; min: number };
@@ -244,7 +244,7 @@ async function runs(): Promise<void> {
 
 function montecarlo(): void {
   const out = `/tmp/corridor-bench-mc-${process.pid}`;
-  const mc = (runs: number) => ['montecarlo', 'scenarios/middle-corridor.yaml', '--runs', String(runs), '--out', out];
+  const mc = (runs: number) => ['montecarlo', 'scenarios/middle-corridor-spill.yaml', '--runs', String(runs), '--out', out];
   console.log('Monte Carlo of the Middle Corridor baseline (median of 3 alternating rounds; aim for memory: 100,000 runs < 1024 MiB):');
   oneAndTwo('2,000 runs', mc(2000));
   oneAndTwo('10,000 runs', mc(10000));
@@ -256,15 +256,15 @@ function report(): void {
   const out = `/tmp/corridor-bench-report-${process.pid}`;
   // The same baseline without node positions (no maps), to measure what the maps add.
   const unlocated = `/tmp/corridor-bench-unlocated-${process.pid}.yaml`;
-  const text = fs.readFileSync('scenarios/middle-corridor.yaml', 'utf8');
+  const text = fs.readFileSync('scenarios/middle-corridor-spill.yaml', 'utf8');
   fs.writeFileSync(unlocated, text.replace(/, at: \[[^\]]*\]/g, '').replace(/^ +at: \[[^\]]*\].*\n/gm, ''));
   const run = (file: string) => ['run', file, '--quiet', '--out', out];
   const plain: number[] = [];
   const withReport: number[] = [];
   const noMaps: number[] = [];
   for (let round = 0; round < 5; round++) {
-    plain.push(runCli(run('scenarios/middle-corridor.yaml')).seconds);
-    withReport.push(runCli([...run('scenarios/middle-corridor.yaml'), '--report']).seconds);
+    plain.push(runCli(run('scenarios/middle-corridor-spill.yaml')).seconds);
+    withReport.push(runCli([...run('scenarios/middle-corridor-spill.yaml'), '--report']).seconds);
     noMaps.push(runCli([...run(unlocated), '--report']).seconds);
   }
   spawnSync('rm', ['-rf', out, unlocated]);
@@ -276,7 +276,7 @@ function report(): void {
 function planning(): void {
   const out = `/tmp/corridor-bench-plan-${process.pid}`;
   const time = (args: string[]) => median([0, 1, 2].map(() => runCli([...args, '--quiet', '--out', out]).seconds));
-  const optimum = time(['optimum', 'scenarios/middle-corridor.yaml']);
+  const optimum = time(['optimum', 'scenarios/middle-corridor-spill.yaml']);
   const plan = time(['plan', 'bench/plan-8.yaml']);
   spawnSync('rm', ['-rf', out]);
   console.log(`Planning (whole command, median of 3): corridor optimum of the baseline ${optimum.toFixed(2)} s (aim < 2 s); corridor plan, 8 candidates over 2025–2040, ${plan.toFixed(2)} s (aim < 10 s)`);
@@ -286,10 +286,10 @@ function planning(): void {
 function appraisal(): void {
   const out = `/tmp/corridor-bench-appraise-${process.pid}`;
   const time = (args: string[]) => median([0, 1, 2].map(() => runCli([...args, '--quiet', '--out', out]).seconds));
-  const appraise = time(['appraise', 'scenarios/middle-corridor.yaml']);
-  const choice = time(['appraise', 'scenarios/middle-corridor-choice.yaml']);
-  const risk = time(['appraise', 'scenarios/middle-corridor.yaml', '--runs', '1000']);
-  const riskChoice = time(['appraise', 'scenarios/middle-corridor-choice.yaml', '--runs', '1000']);
+  const appraise = time(['appraise', 'scenarios/middle-corridor-spill.yaml']);
+  const choice = time(['appraise', 'scenarios/middle-corridor.yaml']);
+  const risk = time(['appraise', 'scenarios/middle-corridor-spill.yaml', '--runs', '1000']);
+  const riskChoice = time(['appraise', 'scenarios/middle-corridor.yaml', '--runs', '1000']);
   const npv = time(['plan', 'scenarios/middle-corridor-plan.yaml', '--objective', 'npv']);
   spawnSync('rm', ['-rf', out]);
   console.log('Appraisal (whole command, median of 3):');
@@ -329,7 +329,7 @@ function adaptive(): void {
 /** corridor sensitivity of the baseline at the default size (2,000 runs) with two threads, whole command. */
 function sensitivity(): void {
   const out = `/tmp/corridor-bench-sensitivity-${process.pid}`;
-  const times = [0, 1, 2].map(() => runCli(['sensitivity', 'scenarios/middle-corridor.yaml', '--workers', '2', '--out', out]));
+  const times = [0, 1, 2].map(() => runCli(['sensitivity', 'scenarios/middle-corridor-spill.yaml', '--workers', '2', '--out', out]));
   spawnSync('rm', ['-rf', out]);
   const rate = median(times.map((t) => t.runsPerSecond));
   console.log(`Sensitivity of the baseline (tornado + 2,000-run sample, --workers 2, median of 3): ${median(times.map((t) => t.seconds)).toFixed(2)} s whole command, sample at ${rate} runs/s (aim < 5 s)`);
@@ -343,7 +343,7 @@ async function explorer(): Promise<void> {
     return;
   }
   const out = `/tmp/corridor-bench-explorer-${process.pid}`;
-  runCli(['explore', 'scenarios/middle-corridor.yaml', '--out', out]);
+  runCli(['explore', 'scenarios/middle-corridor-spill.yaml', '--out', out]);
   const file = `${out}/explorer.html`;
   const size = fs.statSync(file).size;
   const { chromium } = await import('playwright-core');
@@ -380,8 +380,8 @@ function choice(): void {
     if (!loaded.model) throw new Error(loaded.problems.map((p) => p.message).join('\n'));
     return loaded.model;
   };
-  const spill = load(fs.readFileSync('scenarios/middle-corridor.yaml', 'utf8'), 'scenarios/middle-corridor.yaml');
-  const chosen = load(fs.readFileSync('scenarios/middle-corridor-choice.yaml', 'utf8'), 'scenarios/middle-corridor-choice.yaml');
+  const spill = load(fs.readFileSync('scenarios/middle-corridor-spill.yaml', 'utf8'), 'scenarios/middle-corridor-spill.yaml');
+  const chosen = load(fs.readFileSync('scenarios/middle-corridor.yaml', 'utf8'), 'scenarios/middle-corridor.yaml');
   const perYear = (m: typeof spill) => {
     simulate(m);
     return timeMs(() => simulate(m), 21) / m.years;
@@ -404,8 +404,8 @@ function choice(): void {
   }
   const out = `/tmp/corridor-bench-choice-${process.pid}`;
   console.log('Monte Carlo of the Middle Corridor on generalised cost (aim ≥ 3,000 runs/s on two threads):');
-  oneAndTwo('2,000 runs', ['montecarlo', 'scenarios/middle-corridor-choice.yaml', '--runs', '2000', '--out', out]);
-  const cal = [1, 2, 3].map(() => runCli(['calibrate', 'scenarios/middle-corridor-choice.yaml', '--observed', 'scenarios/middle-corridor-observed.csv', '--out', out]).seconds);
+  oneAndTwo('2,000 runs', ['montecarlo', 'scenarios/middle-corridor.yaml', '--runs', '2000', '--out', out]);
+  const cal = [1, 2, 3].map(() => runCli(['calibrate', 'scenarios/middle-corridor.yaml', '--observed', 'scenarios/middle-corridor-observed.csv', '--out', out]).seconds);
   console.log(`calibrate of the Middle Corridor on generalised cost: ${median(cal).toFixed(2)} s, whole command, median of 3 (aim < 5 s)\n`);
   spawnSync('rm', ['-rf', out]);
 }

@@ -8,7 +8,7 @@ import { RunBuffers, simulate, simulateInto } from '../src/engine/simulate.js';
 import { buildScenario, buildWhatIf, loadSource } from '../src/scenario/index.js';
 import { BATCH_RUNS } from '../src/cli/montecarlo.js';
 
-const file = process.argv[2] ?? 'scenarios/middle-corridor.yaml';
+const file = process.argv[2] ?? 'scenarios/middle-corridor-spill.yaml';
 const BATCH = BATCH_RUNS;
 const BATCHES = Number(process.argv[3] ?? 60);
 /** The first batches (2,000 runs) warm the JIT up. */

@@ -1,7 +1,7 @@
 // Takes the README's pictures in headless Chromium: docs/report.png, the top of
 // the Middle Corridor baseline's report.html, and docs/explorer.png, its
 // explorer page with two settings moved.
-// Run: npm start -- --report && npx corridor explore scenarios/middle-corridor.yaml
+// Run: npm start -- --report && npx corridor explore scenarios/middle-corridor-spill.yaml
 //      && npx tsx scripts/screenshot.ts
 import path from 'node:path';
 import { chromium } from 'playwright-core';

@@ -144,7 +144,7 @@ function parser(argv: string[], io: Io, done: (code: number) => void): Argv {
           .option('decimal-comma', decimalCommaOption)
           .option('quiet', quietOption)
           .option('xlsx', xlsxOption)
-          .example('$0 calibrate scenarios/middle-corridor-choice.yaml --observed scenarios/middle-corridor-observed.csv', 'the route constants that reproduce 2019–2025'),
+          .example('$0 calibrate scenarios/middle-corridor.yaml --observed scenarios/middle-corridor-observed.csv', 'the route constants that reproduce 2019–2025'),
       async (a) => done(await (await commands()).calibrateCommand({ scenario: a.scenario, observed: a.observed, fit: a.fit, out: a.out, set: a.set, decimalComma: a['decimal-comma'], quiet: a.quiet, report: false, xlsx: a.xlsx }, io)),
     )
     .command(

@@ -27,11 +27,11 @@ beforeAll(async () => {
       console.warn(`Chromium at ${CHROMIUM} cannot run here (${(err as Error).message.split('\n')[0]}): explorer browser tests skipped`);
     }
   } else console.warn(`Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH): explorer browser tests skipped`);
-  const r = await cli('explore', 'scenarios/middle-corridor.yaml', '--out', path.join(dir, 'page'));
+  const r = await cli('explore', 'scenarios/middle-corridor-spill.yaml', '--out', path.join(dir, 'page'));
   expect(r.code).toBe(0);
   page = path.join(dir, 'page', 'explorer.html');
   // What the CLI writes for the same settings.
-  expect((await cli('run', 'scenarios/middle-corridor.yaml', ...SETTINGS.flatMap((s) => ['--set', s]), '--quiet', '--out', path.join(dir, 'cli'))).code).toBe(0);
+  expect((await cli('run', 'scenarios/middle-corridor-spill.yaml', ...SETTINGS.flatMap((s) => ['--set', s]), '--quiet', '--out', path.join(dir, 'cli'))).code).toBe(0);
 });
 
 afterAll(async () => {
@@ -174,9 +174,9 @@ describe('the explorer keeps working on any link', () => {
 describe('the explorer of a choice scenario', () => {
   it('a tariff control gives the CLI’s routes.csv for the same --set, and the link keeps it', async (ctx) => {
     const out = path.join(dir, 'choice');
-    expect((await cli('explore', 'scenarios/middle-corridor-choice.yaml', '--out', out)).code).toBe(0);
+    expect((await cli('explore', 'scenarios/middle-corridor.yaml', '--out', out)).code).toBe(0);
     const set = 'links.alat-tbilisi.cost_per_t=40';
-    expect((await cli('run', 'scenarios/middle-corridor-choice.yaml', '--set', set, '--quiet', '--out', path.join(dir, 'choice-cli'))).code).toBe(0);
+    expect((await cli('run', 'scenarios/middle-corridor.yaml', '--set', set, '--quiet', '--out', path.join(dir, 'choice-cli'))).code).toBe(0);
     if (!browser) ctx.skip();
     page = path.join(out, 'explorer.html');
     const { p, errors } = await open();

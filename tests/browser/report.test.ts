@@ -30,12 +30,12 @@ beforeAll(async () => {
     }
   }
   if (skipReason) console.warn(skipReason);
-  await main(['run', 'scenarios/middle-corridor.yaml', '--quiet', '--report', '--out', path.join(dir, 'run')], io);
-  await main(['compare', 'scenarios/middle-corridor.yaml', 'scenarios/middle-corridor-gov-target.yaml', 'scenarios/middle-corridor-no-vessels.yaml', '--report', '--out', path.join(dir, 'compare')], io);
-  await main(['montecarlo', 'scenarios/middle-corridor.yaml', '--runs', '100', '--workers', '1', '--report', '--out', path.join(dir, 'montecarlo')], io);
-  await main(['optimum', 'scenarios/middle-corridor.yaml', '--quiet', '--report', '--out', path.join(dir, 'optimum')], io);
+  await main(['run', 'scenarios/middle-corridor-spill.yaml', '--quiet', '--report', '--out', path.join(dir, 'run')], io);
+  await main(['compare', 'scenarios/middle-corridor-spill.yaml', 'scenarios/middle-corridor-gov-target.yaml', 'scenarios/middle-corridor-no-vessels.yaml', '--report', '--out', path.join(dir, 'compare')], io);
+  await main(['montecarlo', 'scenarios/middle-corridor-spill.yaml', '--runs', '100', '--workers', '1', '--report', '--out', path.join(dir, 'montecarlo')], io);
+  await main(['optimum', 'scenarios/middle-corridor-spill.yaml', '--quiet', '--report', '--out', path.join(dir, 'optimum')], io);
   await main(['plan', 'scenarios/tutorial.yaml', '--quiet', '--report', '--out', path.join(dir, 'plan')], io);
-  await main(['sensitivity', 'scenarios/middle-corridor.yaml', '--runs', '200', '--workers', '1', '--report', '--out', path.join(dir, 'sensitivity')], io);
+  await main(['sensitivity', 'scenarios/middle-corridor-spill.yaml', '--runs', '200', '--workers', '1', '--report', '--out', path.join(dir, 'sensitivity')], io);
 });
 
 afterAll(async () => {
@@ -46,7 +46,7 @@ afterAll(async () => {
   // map-2030: the first year with unserved demand of at least 0.001 Mt/year (2029's 0.0004 Mt is rounding: output.unserved_threshold).
 describe.each([
   ['run', ['map-2019', 'map-2030', 'map-2040', 'corridor', 'unserved', 'element-caspian-crossing', 'element-dostyk-moyinty', 'routes-titr-containers']],
-  ['compare', ['map-middle-corridor', 'map-middle-corridor-gov-target', 'compare-served', 'compare-unserved', 'compare-max-utilization', 'bottleneck-timeline']],
+  ['compare', ['map-middle-corridor-spill', 'map-middle-corridor-gov-target', 'compare-served', 'compare-unserved', 'compare-max-utilization', 'bottleneck-timeline']],
   ['montecarlo', ['fan-served', 'target-odds', 'bottleneck-share']],
   ['optimum', ['optimum-served', 'capacity-value']],
   ['plan', ['plan-builds', 'plan-target-ten-mt', 'plan-target-containers-in-full']],

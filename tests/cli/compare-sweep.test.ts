@@ -69,7 +69,7 @@ describe('corridor compare', () => {
   });
 
   it('a variant that only delays a project changes nothing before the original online year', async () => {
-    const r = await cli('compare', 'scenarios/middle-corridor.yaml', '--variant', 'late:projects.dm-second-track.online=2027', '--out', dir);
+    const r = await cli('compare', 'scenarios/middle-corridor-spill.yaml', '--variant', 'late:projects.dm-second-track.online=2027', '--out', dir);
     expect(r.code).toBe(0);
     const rows = csv('compare.csv').slice(1);
     for (const row of rows.filter((x) => Number(x[0]) < 2025)) expect(row[6]).toBe('0');
@@ -110,7 +110,7 @@ describe('corridor sweep', () => {
   });
 
   it('parallel and serial sweeps give byte-identical CSV', async () => {
-    const args = ['sweep', 'scenarios/middle-corridor.yaml', '--param', 'titr_growth=0.05:0.2:0.01', '--param', 'vessels_online=2026,2028,2030,2032,2034'];
+    const args = ['sweep', 'scenarios/middle-corridor-spill.yaml', '--param', 'titr_growth=0.05:0.2:0.01', '--param', 'vessels_online=2026,2028,2030,2032,2034'];
     await cli(...args, '--workers', '1', '--out', path.join(dir, 'serial'));
     const r = await withWorkers(() => cli(...args, '--workers', '2', '--out', path.join(dir, 'parallel')));
     expect(r.code).toBe(0);
@@ -125,14 +125,14 @@ describe('corridor sweep', () => {
     await withWorkers(() => cli(...args, '--workers', '2', '--decimal-comma', '--out', path.join(dir, 'parallel-dc')));
     const dc = fs.readFileSync(path.join(dir, 'serial-dc/sweep.csv'), 'utf8');
     expect(dc.startsWith('\uFEFFscenario;titr_growth;vessels_online;year;')).toBe(true);
-    expect(dc.split('\n')[1]).toMatch(/^middle-corridor;0,05;2026;2019;/);
+    expect(dc.split('\n')[1]).toMatch(/^middle-corridor-spill;0,05;2026;2019;/);
     expect(fs.readFileSync(path.join(dir, 'parallel-dc/sweep.csv'), 'utf8')).toBe(dc);
   });
 
   it('Ctrl-C stops cleanly and leaves nothing in the output folder', async () => {
     const out = path.join(dir, 'out');
     // 200,001 combinations: minutes of work, interrupted after a second and a half.
-    const r = await interruptedCli(1500, 'sweep', 'scenarios/middle-corridor.yaml', '--param', 'titr_growth=0.05:0.25:0.000001', '--workers', '2', '--out', out);
+    const r = await interruptedCli(1500, 'sweep', 'scenarios/middle-corridor-spill.yaml', '--param', 'titr_growth=0.05:0.25:0.000001', '--workers', '2', '--out', out);
     expect(r.code).toBe(130);
     expect(r.err).toContain('interrupted; nothing was written');
     // Not even the folder: it did not exist before the run.

@@ -200,7 +200,7 @@ describe('every stop signal cleans up and says so', () => {
     const out = path.join(dir, 'out');
     fs.mkdirSync(out);
     fs.writeFileSync(path.join(out, 'mine.txt'), 'keep');
-    const r = await signalledCli(signal, 1500, 'montecarlo', 'scenarios/middle-corridor.yaml', '--runs', '100000', '--workers', '1', '--keep-runs', '--out', out);
+    const r = await signalledCli(signal, 1500, 'montecarlo', 'scenarios/middle-corridor-spill.yaml', '--runs', '100000', '--workers', '1', '--keep-runs', '--out', out);
     expect(r.code).toBe(code);
     expect(r.err).toContain(`interrupted; nothing was written (${signal})`);
     expect(fs.readdirSync(out)).toEqual(['mine.txt']);
@@ -218,14 +218,14 @@ describe('every stop signal cleans up and says so', () => {
 // Before: 15% and 0,15 were refused with 18 problems, 17 of them false; abc the same.
 describe('--set reads a number as a user types it', () => {
   it.each([['15%'], ['0,15'], ['0.15']])('titr_growth=%s runs as 0.15', async (value) => {
-    const r = await cli('run', 'scenarios/middle-corridor.yaml', '--quiet', '--set', `titr_growth=${value}`, '--out', path.join(dir, 'out'));
+    const r = await cli('run', 'scenarios/middle-corridor-spill.yaml', '--quiet', '--set', `titr_growth=${value}`, '--out', path.join(dir, 'out'));
     expect(r.code).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'manifest.json'), 'utf8')) as { params: Record<string, number> };
     expect(manifest.params.titr_growth).toBe(0.15);
   });
 
   it('titr_growth=abc is exactly one problem naming the param, the value and the form', async () => {
-    const r = await cli('run', 'scenarios/middle-corridor.yaml', '--set', 'titr_growth=abc', '--out', path.join(dir, 'out'));
+    const r = await cli('run', 'scenarios/middle-corridor-spill.yaml', '--set', 'titr_growth=abc', '--out', path.join(dir, 'out'));
     expect(r.code).toBe(2);
     expect(r.err).toBe('--set titr_growth=abc: titr_growth: param "titr_growth" takes a number, got "abc" (write e.g. titr_growth=0.15, titr_growth=15% or titr_growth=0,15)\n1 problem; nothing was written\n');
   });

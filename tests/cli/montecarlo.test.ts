@@ -130,7 +130,7 @@ describe('corridor montecarlo', () => {
     // 2,000 runs, default seed: TITR carried (the Caspian crossing's flow) in 2030 and how
     // often the crossing binds. Pinned so that a change to the engine or the sampling that
     // moves the documented numbers is noticed (then re-run the command and update the docs).
-    const r = await cli('montecarlo', 'scenarios/middle-corridor.yaml', '--runs', '2000', '--workers', '1', '--out', dir);
+    const r = await cli('montecarlo', 'scenarios/middle-corridor-spill.yaml', '--runs', '2000', '--workers', '1', '--out', dir);
     expect(r.code).toBe(0);
     const mc = rows('montecarlo.csv');
     const flow = pick(mc, 2030, 'flow_mt', 'caspian-crossing');
@@ -140,7 +140,7 @@ describe('corridor montecarlo', () => {
   });
 
   it('bad --runs and --workers are both reported, exit 2, before anything runs', async () => {
-    const r = await cli('montecarlo', 'scenarios/middle-corridor.yaml', '--runs', '0', '--workers', '2.5', '--out', path.join(dir, 'out'));
+    const r = await cli('montecarlo', 'scenarios/middle-corridor-spill.yaml', '--runs', '0', '--workers', '2.5', '--out', path.join(dir, 'out'));
     expect(r.code).toBe(2);
     expect(r.err).toContain('--runs must be a whole number from 1 to 1,000,000, got 0');
     expect(r.err).toContain('--workers must be a whole number from 1 to 256, got 2.5');
@@ -149,7 +149,7 @@ describe('corridor montecarlo', () => {
 
   it('Ctrl-C stops cleanly and writes nothing', async () => {
     const out = path.join(dir, 'out');
-    const r = await interruptedCli(1500, 'montecarlo', 'scenarios/middle-corridor.yaml', '--runs', '100000', '--workers', '1', '--keep-runs', '--out', out);
+    const r = await interruptedCli(1500, 'montecarlo', 'scenarios/middle-corridor-spill.yaml', '--runs', '100000', '--workers', '1', '--keep-runs', '--out', out);
     expect(r.code).toBe(130);
     expect(r.err).toContain('interrupted; nothing was written');
     // Not even the folder: it did not exist before the run.

@@ -39,7 +39,7 @@ describe('described params', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/growth\s+0\.1\s+share per year\s+\[0, 0\.3\]\s+Demand growth a year/);
     expect(r.out).toMatch(/without a description: plain/);
-    for (const file of ['scenarios/middle-corridor.yaml', 'scenarios/middle-corridor-choice.yaml', 'scenarios/tutorial.yaml', 'scenarios/middle-corridor-dm-late.yaml']) {
+    for (const file of ['scenarios/middle-corridor-spill.yaml', 'scenarios/middle-corridor.yaml', 'scenarios/tutorial.yaml', 'scenarios/middle-corridor-dm-late.yaml']) {
       const shipped = await cli('params', file);
       expect(shipped.code).toBe(0);
       expect(shipped.out).not.toMatch(/without a description/);
@@ -47,7 +47,7 @@ describe('described params', () => {
     // A variant's bare number is the value of the base's described param: the description stays.
     expect((await cli('params', 'scenarios/middle-corridor-dm-late.yaml')).out).toMatch(/dm_online\s+2027\s+year\s+\[2019, 2040\]\s+Year the Dostyk–Moyinty second track opens/);
     // Its uncertainty shows beside it.
-    expect((await cli('params', 'scenarios/middle-corridor.yaml')).out).toMatch(/titr_growth\s+0\.1\s+share per year\s+\[-0\.5, 1\]\s+triangular 0–0\.217, mode 0\.1/);
+    expect((await cli('params', 'scenarios/middle-corridor-spill.yaml')).out).toMatch(/titr_growth\s+0\.1\s+share per year\s+\[-0\.5, 1\]\s+triangular 0–0\.217, mode 0\.1/);
   });
 
   it('--set keeps the description and holds the range; outside it is exit 2 naming the range', async () => {

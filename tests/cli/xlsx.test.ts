@@ -17,7 +17,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corridor-xlsx-'));
   expect((await cli('run', 'scenarios/tutorial.yaml', '--xlsx', '--quiet', '--out', path.join(dir, 'run'))).code).toBe(0);
   expect((await cli('appraise', 'scenarios/tutorial.yaml', '--xlsx', '--quiet', '--out', path.join(dir, 'appraise'))).code).toBe(0);
-  expect((await cli('montecarlo', 'scenarios/middle-corridor.yaml', '--runs', '40', '--xlsx', '--out', path.join(dir, 'mc'))).code).toBe(0);
+  expect((await cli('montecarlo', 'scenarios/middle-corridor-spill.yaml', '--runs', '40', '--xlsx', '--out', path.join(dir, 'mc'))).code).toBe(0);
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -63,7 +63,7 @@ describe('--xlsx', () => {
     expect(ws.rowCount).toBe(csv.length);
     // Row 2, column 2 (the growth param of the first combination) is the number the CSV says.
     expect(ws.getRow(2).getCell(2).value).toBe(Number(csv[1]![1]));
-    const calibrated = await cli('calibrate', 'scenarios/middle-corridor-choice.yaml', '--observed', 'scenarios/middle-corridor-observed.csv', '--xlsx', '--quiet', '--out', path.join(dir, 'calibrate'));
+    const calibrated = await cli('calibrate', 'scenarios/middle-corridor.yaml', '--observed', 'scenarios/middle-corridor-observed.csv', '--xlsx', '--quiet', '--out', path.join(dir, 'calibrate'));
     expect(calibrated.code).toBe(0);
     expect(fs.existsSync(path.join(dir, 'calibrate', 'calibrate.xlsx'))).toBe(true);
   });

@@ -74,9 +74,9 @@ describe('runs into reused buffers (issue 15)', () => {
   });
 
   it.each([[[]], [['projects.sarzha.remove=true', 'titr_growth_late=0.07']]])('give the Middle Corridor baseline’s Monte Carlo metrics of fresh runs and cold builds (--set %j)', (set: string[]) => {
-    const text = fs.readFileSync('scenarios/middle-corridor.yaml', 'utf8');
-    const read = (f: string) => (f.endsWith('middle-corridor.yaml') ? text : fs.readFileSync(f, 'utf8'));
-    const source = loadSource('scenarios/middle-corridor.yaml', read);
+    const text = fs.readFileSync('scenarios/middle-corridor-spill.yaml', 'utf8');
+    const read = (f: string) => (f.endsWith('middle-corridor-spill.yaml') ? text : fs.readFileSync(f, 'utf8'));
+    const source = loadSource('scenarios/middle-corridor-spill.yaml', read);
     const base = buildScenario(source, set).model!;
     const defs = metricDefs(base);
     const cells = defs.length * base.years;
@@ -89,7 +89,7 @@ describe('runs into reused buffers (issue 15)', () => {
       const warm = buildWhatIf(source, set, draw.values).model!;
       // Warm text: the --set part applied once, the params on top (buildScenario splits a param tail).
       const warmText = buildScenario(source, text).model!;
-      const cold = buildScenario(loadSource('scenarios/middle-corridor.yaml', read), text).model!;
+      const cold = buildScenario(loadSource('scenarios/middle-corridor-spill.yaml', read), text).model!;
       const [a, b, c, d] = [new Float64Array(cells), new Float64Array(cells), new Float64Array(cells), new Float64Array(cells)];
       runValues(simulateWith(warm, holder, { eventApplies: drawEvents(warm, 7, run) }), defs, a);
       runValues(simulate(warm, { eventApplies: drawEvents(warm, 7, run) }), defs, b);
@@ -225,7 +225,7 @@ describe('flow twins (issue 15)', () => {
   });
 
   it('let the Monte Carlo aggregate bucket a cell once for all its copies: the same counts and means as every cell bucketed', () => {
-    const source = loadSource('scenarios/middle-corridor.yaml', (f) => fs.readFileSync(f, 'utf8'));
+    const source = loadSource('scenarios/middle-corridor-spill.yaml', (f) => fs.readFileSync(f, 'utf8'));
     const base = buildScenario(source).model!;
     const defs = metricDefs(base);
     const sources = cellSources(base, defs);

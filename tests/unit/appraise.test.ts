@@ -179,11 +179,11 @@ describe('corridor appraise of the Middle Corridor baseline', () => {
   it('writes the contract’s tables and a report; the programme row comes last', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corridor-appraise-mc-'));
     try {
-      const r = await cli('appraise', 'scenarios/middle-corridor.yaml', '--out', dir, '--report');
+      const r = await cli('appraise', 'scenarios/middle-corridor-spill.yaml', '--out', dir, '--report');
       expect(r.code).toBe(0);
       const lines = fs.readFileSync(path.join(dir, 'appraisal.csv'), 'utf8').trim().split('\n');
       expect(lines[0]).toMatch(/^scenario,project,online,capex_musd,pv_costs_musd,pv_benefits_musd,npv_musd,bcr,eirr,payback_year,/);
-      expect(lines.at(-1)).toMatch(/^middle-corridor,\(programme\),/);
+      expect(lines.at(-1)).toMatch(/^middle-corridor-spill,\(programme\),/);
       expect(fs.readFileSync(path.join(dir, 'appraisal-years.csv'), 'utf8').split('\n')[0]).toBe('scenario,year,project,delta_served_mt,delta_tonne_days,delta_co2_t,benefit_musd,cost_musd');
       // The baseline's 14 projects, and the programme: one row each (appraisal.csv), per year (2019–2040: 22) in appraisal-years.csv.
       expect(lines).toHaveLength(1 + 15);
@@ -191,7 +191,7 @@ describe('corridor appraise of the Middle Corridor baseline', () => {
       const html = fs.readFileSync(path.join(dir, 'report.html'), 'utf8');
       expect(html).toContain('Net present value per project');
       expect(html).toContain('Cumulative discounted cash flow of the programme');
-      expect(r.out).toMatch(/^middle-corridor: appraisal of 14 projects for the world \(tariffs cancel\), discounted at 9 %\/yr \(economics\.appraisal\.discount_rate\) to 2026, hurdle EIRR 9 %/);
+      expect(r.out).toMatch(/^middle-corridor-spill: appraisal of 14 projects for the world \(tariffs cancel\), discounted at 9 %\/yr \(economics\.appraisal\.discount_rate\) to 2026, hurdle EIRR 9 %/);
       // 11 of the 14 have no capex (and no opex): "not appraised", never "worth it"; the programme is the 3 costed ones.
       const uncosted = lines.filter((l) => l.includes('"not appraised: no capex_musd and no opex'));
       expect(uncosted).toHaveLength(11);

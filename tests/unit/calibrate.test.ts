@@ -120,7 +120,7 @@ describe('corridor calibrate', () => {
 });
 
 it('the shipped Middle Corridor on generalised cost holds its calibration: refitting moves no constant by 0.01 USD/t, and names 2022 and 2024', async () => {
-  const r = await cli('calibrate', 'scenarios/middle-corridor-choice.yaml', '--observed', 'scenarios/middle-corridor-observed.csv', '--out', path.join(dir, 'mc'));
+  const r = await cli('calibrate', 'scenarios/middle-corridor.yaml', '--observed', 'scenarios/middle-corridor-observed.csv', '--out', path.join(dir, 'mc'));
   expect(r.code).toBe(0);
   // The constants in the file were rounded to 0.01 USD/t from the fit: a refit moves each by less than that.
   const moved = [...r.out.matchAll(/(north-kz|middle|via-zabaikalsk|via-mongolia) ([+-]\d+\.\d+)/g)].map((m) => Math.abs(Number(m[2])));
@@ -133,7 +133,7 @@ it('the shipped Middle Corridor on generalised cost holds its calibration: refit
 it('the constant fit converges at the spreads --fit spread tries first (its fixed point cycled there before its damping could grow back)', () => {
   // Golden-section search on ln m in [−ln 4, ln 4] first tries m = exp(ln 4 − 0.618 × 2 ln 4) ≈ 0.59; in 2024 the congestion fixed
   // point of that fit used to halve its step on a cycle and never let it grow again, ending 2.5e-3 from a fixed point.
-  const source = loadSource('scenarios/middle-corridor-choice.yaml', (f) => fs.readFileSync(f, 'utf8'));
+  const source = loadSource('scenarios/middle-corridor.yaml', (f) => fs.readFileSync(f, 'utf8'));
   const model = buildScenario(source, []).model!;
   const { observations } = readObservations(fs.readFileSync('scenarios/middle-corridor-observed.csv', 'utf8'), 'observed.csv', model);
   const fit = fitConstants(withSpread(model, model.flows.findIndex((f) => f.id === 'china-europe'), 0.59), observations);
@@ -145,7 +145,7 @@ it('the Kazakh flows reach their equilibrium at small spreads too: the aim (1e-9
   // 1e-10 down to 2 USD/t but ended near 1e-6 at 1 and did not converge at 0.5. The joint Newton step over loads and prices
   // (choice-newton.ts) converges quadratically down to 0.5; at 0.1 USD/t (the logit all but a step function on steep rail
   // curves) it does not, and the run says so (docs/architecture.md, "Route choice").
-  const source = loadSource('scenarios/middle-corridor-choice.yaml', (f) => fs.readFileSync(f, 'utf8'));
+  const source = loadSource('scenarios/middle-corridor.yaml', (f) => fs.readFileSync(f, 'utf8'));
   const model = buildScenario(source, []).model!;
   const kazakh = model.flows.flatMap((f, i) => (f.country === 'KZ' ? [i] : []));
   expect(kazakh.length).toBe(3);

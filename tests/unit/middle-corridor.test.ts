@@ -8,6 +8,7 @@ import { simulate, type Result } from '../../src/engine/simulate.js';
 import { loadScenario } from '../../src/scenario/index.js';
 import { formatProblem } from '../../src/scenario/problems.js';
 import { targetYears } from '../../src/engine/targets.js';
+import { isChoice } from '../../src/engine/choice.js';
 import { capacityOf } from '../support/build.js';
 
 const readText = (f: string) => fs.readFileSync(f, 'utf8');
@@ -60,17 +61,17 @@ describe('every shipped scenario', () => {
   });
 });
 
-describe('middle-corridor baseline', () => {
+describe('the spill model (middle-corridor-spill.yaml), which the variants extend', () => {
   it('reproduces the ministry’s TITR series 2019–2025 within 5 %', () => {
     // MoT series (Report.az / Astana Times 2026-03-10): the capacities must not make history infeasible.
     const mot: Record<number, number> = { 2019: 0.759, 2020: 0.783, 2021: 0.586, 2022: 1.485, 2023: 2.764, 2024: 4.484, 2025: 4.119 };
-    const t = titr(variant(''));
+    const t = titr(variant('spill'));
     for (const [year, mt] of Object.entries(mot)) expect(Math.abs(t.get(Number(year))!.served / mt - 1)).toBeLessThan(0.05);
   });
 
   it('shows the Dostyk–Moyinty expansion as a fivefold capacity between 2024 and 2026', () => {
     // 12 → 60 pairs/day; 12 pairs × 2 trains × 2300 t × 365.25 days = 20.16 Mt/yr.
-    const r = variant('');
+    const r = variant('spill');
     expect(capacityOf(r, 'dostyk-moyinty', 2024)).toBeCloseTo(20.1618, 4);
     expect(capacityOf(r, 'dostyk-moyinty', 2026) / capacityOf(r, 'dostyk-moyinty', 2024)).toBeCloseTo(5, 12);
   });
@@ -78,7 +79,7 @@ describe('middle-corridor baseline', () => {
   it('TITR first goes unserved in 2031, at the Caspian crossing, and never reaches 10 Mt', () => {
     // Crossing: 6 Mt + 85k TEU × 10 t from 2027 = 6.85 Mt. TITR demand 4.119 · 1.1^(y−2025) to 2030
     // (6.634 Mt), then +5 %: 6.966 Mt in 2031 > 6.85. Served TITR can never exceed 6.85 Mt.
-    const r = variant('');
+    const r = variant('spill');
     expect(firstUnserved(r)).toBe(2031);
     expect(titrBlockers(r, 2031)).toEqual(['caspian-crossing']);
     expect(Math.max(...[...titr(r).values()].map((v) => v.served))).toBeCloseTo(6.85, 9);
@@ -114,7 +115,7 @@ describe('variants', () => {
     expect(bound(2025)).toContain('dostyk-moyinty');
     expect(bound(2026)).toContain('dostyk-moyinty');
     expect(bound(2027)).not.toContain('dostyk-moyinty');
-    expect([...titr(late)]).toEqual([...titr(variant(''))]);
+    expect([...titr(late)]).toEqual([...titr(variant('spill'))]);
   });
 
   it('no new vessels: TITR unserved from 2028, when containers outgrow the crossing’s 100k TEU', () => {
@@ -136,13 +137,13 @@ describe('variants', () => {
 
 describe('second edition (data note 2)', () => {
   it('the Georgian main line: 27 Mt/yr before the modernisation, 48 from 2026', () => {
-    const r = variant('');
+    const r = variant('spill');
     expect(capacityOf(r, 'khashuri', 2025)).toBe(27);
     expect(capacityOf(r, 'khashuri', 2026)).toBe(48);
   });
 
   it('the Aktau hub (40k → 140k → 240k TEU) and Altynkol’s second track (×33/18 from 2027)', () => {
-    const r = variant('');
+    const r = variant('spill');
     // 10 t per TEU: 40k TEU = 0.4 Mt, 140k = 1.4 Mt, 240k = 2.4 Mt.
     expect([2025, 2026, 2027].map((y) => +capacityOf(r, 'aktau', y, 'container').toFixed(9))).toEqual([0.4, 1.4, 2.4]);
     expect(capacityOf(r, 'altynkol', 2027) / capacityOf(r, 'altynkol', 2026)).toBeCloseTo(33 / 18, 12);
@@ -151,7 +152,7 @@ describe('second edition (data note 2)', () => {
   it('every official target is missed from its first year: demand on the observed path stays below it', () => {
     // TITR demand 4.119 · 1.1^(y−2025): 4.98 Mt in 2027, 5.48 in 2028, 6.63 in 2030 (< 10 and 11);
     // containers 0.77 · 1.1^(y−2025): 1.13 Mt (113k TEU) in 2029 < 300k, 1.24 Mt in 2030 < 500k.
-    const r = variant('');
+    const r = variant('spill');
     const first = new Map<string, number>();
     for (const t of targetYears(r)) if (!t.met && !first.has(r.model.targets[t.target]!.id)) first.set(r.model.targets[t.target]!.id, t.year);
     expect(Object.fromEntries(first)).toEqual({
@@ -172,9 +173,11 @@ describe('second edition (data note 2)', () => {
   });
 });
 
-it('npm start runs the Middle Corridor baseline', () => {
+it('npm start runs the Middle Corridor on generalised cost (route choice); the spill model is its own file', () => {
   const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
-  expect(pkg.scripts.start).toContain('scenarios/middle-corridor.yaml');
+  expect(pkg.scripts.start).toMatch(/run scenarios\/middle-corridor\.yaml$/);
+  expect(isChoice(variantFile('middle-corridor.yaml'))).toBe(true);
+  expect(isChoice(variantFile('middle-corridor-spill.yaml'))).toBe(false);
 });
 
 describe('what does 10 Mt take? (scenarios/middle-corridor-plan.yaml)', () => {
