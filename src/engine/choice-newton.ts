@@ -17,6 +17,13 @@ import { freeRows, type ChoiceFlows, type FlowState } from './choice-flow.js';
 
 const MAX_STEPS = 30;
 const MAX_HALVINGS = 6;
+/**
+ * The most rows with a congested time for which the Newton method is used: its
+ * linear system is dense in them (the responses A (∂x/∂u) are rows × routes,
+ * the factorisation cubic), so a large network keeps the fixed point, whose
+ * cost grows with the network like the dual's own Newton.
+ */
+export const MAX_NEWTON_ROWS = 40;
 
 /** Sets λ for the state's current times, leaving the state and the shared gradient evaluated at it; returns the gap. */
 export type Prices = (state: FlowState, lambda: Float64Array) => number;
@@ -47,6 +54,13 @@ export class JointNewton {
     this.z = new Float64Array(C);
     this.zTrial = new Float64Array(C);
     this.lambdaTrial = new Float64Array(C);
+  }
+
+  /** Whether the year is small enough for it: at most MAX_NEWTON_ROWS open rows whose load sets a time. */
+  applies(state: FlowState): boolean {
+    let n = 0;
+    for (let c = 0; c < this.C; c++) if (this.congestible[c] && state.K[c]! > 0) n++;
+    return n <= MAX_NEWTON_ROWS;
   }
 
   /**

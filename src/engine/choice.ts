@@ -208,7 +208,7 @@ export class ChoiceAllocator {
     const { flows } = this;
     const lambda = this.lambda;
     const state = flows.year(y, capacity, demand, this.model.choiceReference);
-    if (flows.congestible) {
+    if (flows.congestible && this.newton.applies(state)) {
       // One Newton system over loads and prices, from the last year's loads (warm) or free flow (no load).
       const z0 = this.z0;
       z0.fill(0);
