@@ -189,6 +189,11 @@ export class ChoiceFlows {
     };
   }
 
+  /** The state `year` set up last. */
+  get current(): FlowState {
+    return this.state!;
+  }
+
   /** Year y's state: capacities, open rows and routes, free-flow costs c_r (in s.c), choke prices and demand after elasticity. */
   year(y: number, capacity: Float64Array, demand: Float64Array, reference: number): FlowState {
     const s = (this.state ??= this.fresh());
@@ -248,6 +253,27 @@ export class ChoiceFlows {
     }
     for (let c = 0; c < this.C; c++) s.rep[c] = s.rep[this.twin[c]!]!;
     return s;
+  }
+
+  /**
+   * Everything year y's equilibrium depends on beyond the network's shape
+   * (choice-prefix.ts), after `year`: capacities, money, free-flow costs,
+   * demand after elasticity, choke prices, spreads, nest spreads, values of
+   * time and base days.
+   */
+  yearInputs(s: FlowState): Float64Array {
+    const { model } = this;
+    const parts = [s.K, s.money, s.c, s.demand, s.choke, s.spread, this.nestSpreadNow];
+    const E = model.elements.length;
+    const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0) + this.F + E);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    for (let f = 0; f < this.F; f++) out[at++] = model.economics.valueOfTime[f]![s.y]!;
+    for (let e = 0; e < E; e++) out[at++] = model.elements[e]!.baseDays[s.y]!;
+    return out;
   }
 
   /** A route's money in year y: its elements' plus its own (route cost_per_t, constant, off-network cost). */

@@ -16,6 +16,7 @@
 import type { Model } from './model.js';
 import { ChoiceFlows, freeRows, type FlowState } from './choice-flow.js';
 import { JointNewton } from './choice-newton.js';
+import { networkKey, Prefix } from './choice-prefix.js';
 
 /** Relative accuracy of the equilibrium: the gap the run reports should be below it (aim ≤ 1e-9). */
 export const EQUILIBRIUM_TOLERANCE = 1e-10;
@@ -134,10 +135,13 @@ export class ChoiceAllocator {
   private lastYear = -2;
   private readonly newton: JointNewton;
   private readonly z0: Float64Array;
+  /** This run's walk along the first run's years of the same network (choice-prefix.ts). */
+  private readonly prefix: Prefix;
 
   constructor(private readonly model: Model, private readonly out: ChoiceOutputs) {
     this.flows = new ChoiceFlows(model);
     this.z0 = new Float64Array(model.constraints.length);
+    this.prefix = new Prefix(networkKey(model));
     this.C = model.constraints.length;
     this.lambda = new Float64Array(this.C);
     this.grad = new Float64Array(this.C);
@@ -158,15 +162,28 @@ export class ChoiceAllocator {
     // From the times of the previous year's volumes (close to this year's, so fewer fixed-point steps); where that
     // start does not converge, again from free-flow times, as in a run's first year.
     const warm = flows.congestible && this.lastYear === y - 1;
-    const lambda0 = Float64Array.from(lambda);
-    let { state, gap } = this.equilibrium(capacity, demand, y, warm);
-    if (warm && !(gap <= 1e-6)) {
-      lambda.set(lambda0);
-      ({ state, gap } = this.equilibrium(capacity, demand, y, false));
+    let state = flows.year(y, capacity, demand, model.choiceReference);
+    let gap: number;
+    const kept = this.prefix.find(flows.yearInputs(state), y);
+    if (kept) {
+      // The same inputs from the same start as the first run of this network: its equilibrium, bit for bit.
+      state.x.set(kept.x);
+      lambda.set(kept.lambda);
+      state.c.set(kept.c);
+      state.composite.set(kept.composite);
+      gap = kept.gap;
+    } else {
+      const lambda0 = Float64Array.from(lambda);
+      ({ state, gap } = this.equilibrium(capacity, demand, y, warm, true));
+      if (warm && !(gap <= 1e-6)) {
+        lambda.set(lambda0);
+        ({ state, gap } = this.equilibrium(capacity, demand, y, false, false));
+      }
+      if (!(gap <= 1e-6)) throw new EquilibriumError(`the route choice of ${model.startYear + y} does not converge (gap ${gap.toExponential(2)}); check spreads and capacities`);
+      flows.scatterTwins(state, lambda);
+      this.prefix.keep(state, lambda, y, gap);
     }
-    if (!(gap <= 1e-6)) throw new EquilibriumError(`the route choice of ${model.startYear + y} does not converge (gap ${gap.toExponential(2)}); check spreads and capacities`);
     for (let f = 0; f < model.flows.length; f++) out.demand[f * Y + y] = state.demand[f]!;
-    flows.scatterTwins(state, lambda);
     volume.set(state.x);
     this.lastX.set(state.x);
     this.lastYear = y;
@@ -204,10 +221,11 @@ export class ChoiceAllocator {
   }
 
   /** The equilibrium of year y from free-flow times, or (`warm`) from the times of the last year's volumes; its state and gap. */
-  private equilibrium(capacity: Float64Array, demand: Float64Array, y: number, warm: boolean): { state: FlowState; gap: number } {
+  /** The equilibrium of year y (`prepared`: `flows.year` has just set its state up). */
+  private equilibrium(capacity: Float64Array, demand: Float64Array, y: number, warm: boolean, prepared: boolean): { state: FlowState; gap: number } {
     const { flows } = this;
     const lambda = this.lambda;
-    const state = flows.year(y, capacity, demand, this.model.choiceReference);
+    const state = prepared ? flows.current : flows.year(y, capacity, demand, this.model.choiceReference);
     if (flows.congestible && this.newton.applies(state)) {
       // One Newton system over loads and prices, from the last year's loads (warm) or free flow (no load).
       const z0 = this.z0;

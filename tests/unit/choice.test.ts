@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JointNewton } from '../../src/engine/choice-newton.js';
+import { forgetTrajectories } from '../../src/engine/choice-prefix.js';
 import { simulate, type Result } from '../../src/engine/simulate.js';
 import { buildReport } from '../../src/report/build.js';
 import { errorsOf, modelOf } from '../support/build.js';
@@ -171,6 +172,49 @@ describe('congestion and scarcity together (the Newton method on loads)', () => 
     expect(volume(r!, 'by-rail')).toBeCloseTo(6, 9);
     expect(r!.choice!.routeCost[r!.model.routes.findIndex((x) => x.id === 'by-rail')]).toBeCloseTo(220, 7);
     expect(lambda(r!, 'rail')).toBeCloseTo(80 + 20 * Math.log(4 / 6), 6);
+  });
+});
+
+describe('runs that share their first years share those years (choice-prefix.ts)', () => {
+  // Ten years of the congested case above; the variant's demand differs from 2035 on. Solved after the base, the
+  // variant takes 2030–2034 from the base's trajectory (no Newton solve there) and gives the same bits as solving
+  // it on its own.
+  const tenYears = (late: number) => modelOf(scenario({
+    D: 10,
+    spread: 5,
+    links: '  - { id: rail, from: a, to: b, capacity: 10, cost_per_t: 100, transit_days: 10, bpr_alpha: 2, bpr_beta: 4 }',
+    routes: '      - { id: by-rail, via: [rail] }\n      - { id: sea, off_network: { cost_per_t: 180, transit_days: 0 } }',
+  }).replace('years: { start: 2030, end: 2030 }', 'years: { start: 2030, end: 2039 }')
+    .replace('demand: 10', `demand: { 2030: 8, 2034: 10, 2035: ${late}, 2039: ${late} }`)
+    .replace('value_of_time_per_t_day: 0', 'value_of_time_per_t_day: 4'));
+
+  function solves(fn: () => Result): { result: Result; solves: number } {
+    const proto = JointNewton.prototype as unknown as { solve: (...a: unknown[]) => number };
+    const original = proto.solve;
+    let n = 0;
+    proto.solve = function (this: unknown, ...a: unknown[]) {
+      n++;
+      return original.apply(this, a);
+    };
+    try {
+      return { result: fn(), solves: n };
+    } finally {
+      proto.solve = original;
+    }
+  }
+
+  it('the variant follows the base to 2034 and solves 2035–2039 itself, bit for bit as alone', () => {
+    forgetTrajectories();
+    const alone = solves(() => simulate(tenYears(14)));
+    expect(alone.solves).toBe(10);
+    forgetTrajectories();
+    expect(solves(() => simulate(tenYears(12))).solves).toBe(10);
+    const after = solves(() => simulate(tenYears(14)));
+    expect(after.solves).toBe(5);
+    for (const key of ['routeVolume', 'flowServed'] as const) expect([...after.result[key]]).toEqual([...alone.result[key]]);
+    for (const key of ['scarcity', 'routeCost', 'compositeCost', 'gap'] as const) expect([...after.result.choice![key]]).toEqual([...alone.result.choice![key]]);
+    // The same run again follows its own years all the way.
+    expect(solves(() => simulate(tenYears(12))).solves).toBe(0);
   });
 });
 

@@ -1,0 +1,93 @@
+// Runs that share their first years share those years' equilibria
+// (docs/architecture.md, "Route choice"). A Monte Carlo run, a sweep's
+// combination or an appraisal case differs from its neighbours only from the
+// year its draws, its values or its project first change something; before
+// that its years have the same inputs and start from the same state, so the
+// equilibrium that the first run of the same network found is exactly what
+// solving again would give, bit for bit. Each thread keeps, per network, the
+// trajectory of the first run that got there; a run follows it while every
+// year's inputs are equal, and solves on its own from the first year that
+// differs.
+import type { FlowState } from './choice-flow.js';
+import type { Model } from './model.js';
+
+/** One year of the first run's trajectory: its inputs after `ChoiceFlows.year`, and what the equilibrium wrote. */
+interface PrefixYear {
+  readonly inputs: Float64Array;
+  readonly x: Float64Array;
+  readonly lambda: Float64Array;
+  readonly c: Float64Array;
+  readonly composite: Float64Array;
+  readonly gap: number;
+}
+
+/** Networks kept per thread (least recently used out first): one per model shape that a command runs. */
+const NETWORKS = 8;
+const trajectories = new Map<string, PrefixYear[]>();
+
+/** Forgets every kept trajectory (tests: a run then solves every year itself). */
+export function forgetTrajectories(): void {
+  trajectories.clear();
+}
+
+/** The network's shape: what a year's inputs do not hold but its equilibrium depends on. */
+export function networkKey(model: Model): string {
+  return JSON.stringify([
+    model.startYear, model.years,
+    model.constraints.map((c) => c.element),
+    model.elements.map((e) => [e.bprAlpha, e.bprBeta]),
+    model.routes.map((r) => [r.flow, r.elements, r.constraints, r.offNetwork ? 1 : 0]),
+    model.flows.map((f) => [f.routes, f.choice!.nests.map((n) => n.routes), f.choice!.elasticity]),
+    model.choiceReference,
+  ]);
+}
+
+function same(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** One run's walk along its network's trajectory. */
+export class Prefix {
+  private readonly years: PrefixYear[];
+  /** Whether every year so far followed the trajectory (or extended it), in order. */
+  private onTrack = true;
+  private next = 0;
+  private pending: Float64Array | undefined;
+
+  constructor(key: string) {
+    let years = trajectories.get(key);
+    if (years) trajectories.delete(key);
+    else years = [];
+    trajectories.set(key, years);
+    if (trajectories.size > NETWORKS) trajectories.delete(trajectories.keys().next().value!);
+    this.years = years;
+  }
+
+  /**
+   * Year y's kept equilibrium when this run has followed the trajectory so
+   * far and y's inputs (`ChoiceFlows.yearInputs`) are the same; undefined otherwise (the run then
+   * solves, and `keep` extends the trajectory if it is the first to get here).
+   */
+  find(inputs: Float64Array, y: number): PrefixYear | undefined {
+    this.pending = undefined;
+    if (!this.onTrack || y !== this.next) {
+      this.onTrack = false;
+      return undefined;
+    }
+    this.next++;
+    const kept = this.years[y];
+    if (kept && same(kept.inputs, inputs)) return kept;
+    if (kept) this.onTrack = false;
+    else this.pending = inputs;
+    return undefined;
+  }
+
+  /** Extends the trajectory with the year just solved, where `find` said this run is the first to get there. */
+  keep(state: FlowState, lambda: Float64Array, y: number, gap: number): void {
+    if (!this.pending || this.years.length !== y) return;
+    this.years.push({ inputs: this.pending, x: Float64Array.from(state.x), lambda: Float64Array.from(lambda), c: Float64Array.from(state.c), composite: Float64Array.from(state.composite), gap });
+    this.pending = undefined;
+  }
+}
