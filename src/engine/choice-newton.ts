@@ -1,18 +1,19 @@
-// The congested equilibrium of a year by one Newton system over the rows'
-// loads and scarcity costs (docs/architecture.md, "Route choice"): instead of
-// a fixed point on the volumes around a full solve for λ at each step, the
-// loads z that set the congested times and the prices λ of the rows that
-// bind move together. With X(z, λ) the logit's volumes at the costs of
-// loads z and prices λ, the conditions are
+// The congested equilibrium of a year by Newton's method on the rows' loads
+// (docs/architecture.md, "Route choice"): instead of a fixed point on the
+// volumes around a full solve for λ at each step, the loads z that set the
+// congested times move by the linearisation of loads and prices together.
+// With X(z, λ) the logit's volumes at the costs of loads z and prices λ, the
+// conditions are
 //   A X − z = 0                       on the rows whose load sets a time,
 //   K − A X + ελ = 0                  on the rows priced or overfilled,
 //   λ = 0                             on the others
 // (the dual's stationarity of choice.ts, with its least-norm ε). Each step
-// solves the linearisation (∂X/∂z and ∂X/∂λ from the logit's Jacobian and the
-// congestion curve's slope) and backtracks on the largest residual; near the
-// solution it converges quadratically. Where it does not (a step that does
-// not lower the residual, or too many steps), the caller falls back on the
-// fixed point, which always gets there.
+// solves their linearisation (∂X/∂z through the congestion curve's slope,
+// ∂X/∂λ from the logit's Jacobian) for δz and δλ, prices each trial z by the
+// dual's own Newton started from λ + δλ, and backtracks on the loads'
+// residual; near the solution it converges quadratically. Where it does not
+// (a step that does not lower the residual, or too many steps), the caller
+// falls back on the fixed point, which always gets there.
 import { freeRows, type ChoiceFlows, type FlowState } from './choice-flow.js';
 
 const MAX_STEPS = 30;
@@ -23,7 +24,7 @@ const MAX_HALVINGS = 6;
  * the factorisation cubic), so a large network keeps the fixed point, whose
  * cost grows with the network like the dual's own Newton.
  */
-export const MAX_NEWTON_ROWS = 40;
+const MAX_NEWTON_ROWS = 40;
 
 /** Sets λ for the state's current times, leaving the state and the shared gradient evaluated at it; returns the gap. */
 export type Prices = (state: FlowState, lambda: Float64Array) => number;
