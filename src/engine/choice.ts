@@ -12,7 +12,11 @@
 // capacity and prices only rows that bind. The tiny ε picks, among λ that
 // give the same volumes, the one of least norm. Solved by projected Newton
 // with the exact Hessian A J Aᵀ (J the logit's Jacobian, per flow) and an
-// Armijo line search; congestion by a damped fixed point on the volumes.
+// Armijo line search. Congestion by Newton's method on the rows' loads
+// (choice-newton.ts) where the network is small enough, else (or where it
+// does not converge) by a fixed point on the volumes, Anderson-accelerated,
+// then damped. Runs that share their first years share those years'
+// equilibria (choice-prefix.ts).
 import type { Model } from './model.js';
 import { ChoiceFlows, freeRows, type FlowState } from './choice-flow.js';
 import { JointNewton } from './choice-newton.js';
@@ -220,8 +224,11 @@ export class ChoiceAllocator {
     return Math.max(gap, change, last);
   }
 
-  /** The equilibrium of year y from free-flow times, or (`warm`) from the times of the last year's volumes; its state and gap. */
-  /** The equilibrium of year y (`prepared`: `flows.year` has just set its state up). */
+  /**
+   * The equilibrium of year y from free-flow times, or (`warm`) from the
+   * times of the last year's volumes; its state and gap (`prepared`:
+   * `flows.year` has just set the state up).
+   */
   private equilibrium(capacity: Float64Array, demand: Float64Array, y: number, warm: boolean, prepared: boolean): { state: FlowState; gap: number } {
     const { flows } = this;
     const lambda = this.lambda;
