@@ -425,15 +425,11 @@ export class ChoiceFlows {
       for (let i = a; i < b; i++) {
         const r = this.flowRoutes[i]!;
         if (!s.routeOpen[r] || routeConStart[r] === routeConStart[r + 1]) continue;
-        const nr = this.routeNest[r]!;
-        const snr = this.nestSpreadNow[nr]!;
+        const snr = this.nestSpreadNow[this.routeNest[r]!]!;
         for (let j = a; j < b; j++) {
           const r2 = this.flowRoutes[j]!;
           if (!s.routeOpen[r2]) continue;
-          const same = nr === this.routeNest[r2]! ? 1 : 0;
-          // ∂x_r/∂u_r2, as in `hessian`.
-          const dp = -(1 / sf) * s.p[r]! * (same * s.within[r2]! - s.p[r2]!) - same * (1 / snr) * s.p[r]! * ((r === r2 ? 1 : 0) - s.within[r2]!);
-          const dx = dq * s.p[r]! * s.p[r2]! + q * dp;
+          const dx = this.volumeResponse(s, r, r2, sf, snr, q, dq);
           for (let u = routeConStart[r]!; u < routeConStart[r + 1]!; u++) T[routeCons[u]! * R + r2] = T[routeCons[u]! * R + r2]! + dx;
         }
       }
@@ -554,16 +550,11 @@ export class ChoiceFlows {
       for (let i = a; i < b; i++) {
         const r = this.flowRoutes[i]!;
         if (!s.routeOpen[r] || !this.touches(r, pos)) continue;
-        const nr = this.routeNest[r]!;
-        const snr = this.nestSpreadNow[nr]!;
+        const snr = this.nestSpreadNow[this.routeNest[r]!]!;
         for (let j = a; j < b; j++) {
           const r2 = this.flowRoutes[j]!;
           if (!s.routeOpen[r2] || !this.touches(r2, pos)) continue;
-          const n2 = this.routeNest[r2]!;
-          const same = nr === n2 ? 1 : 0;
-          // ∂p_r/∂u_r' for the nested logit (choice.ts, header), then ∂x_r/∂u_r' = q' p_r p_r' + q ∂p_r/∂u_r'.
-          const dp = -(1 / sf) * s.p[r]! * (same * s.within[r2]! - s.p[r2]!) - same * (1 / snr) * s.p[r]! * ((r === r2 ? 1 : 0) - s.within[r2]!);
-          const dx = dq * s.p[r]! * s.p[r2]! + q * dp;
+          const dx = this.volumeResponse(s, r, r2, sf, snr, q, dq);
           if (dx === 0) continue;
           for (let u = this.routeConStart[r]!; u < this.routeConStart[r + 1]!; u++) {
             const ci = pos[this.routeCons[u]!]!;
@@ -578,6 +569,17 @@ export class ChoiceFlows {
     }
     for (const c of free) pos[c] = -1;
     return H;
+  }
+
+  /**
+   * ∂x_r/∂u_r2 for two routes of one flow (spread sf, r's nest spread snr,
+   * served q, dq = ∂q/∂C): the nested logit's ∂p_r/∂u_r2 (choice.ts, header),
+   * then q' p_r p_r2 + q ∂p_r/∂u_r2.
+   */
+  private volumeResponse(s: FlowState, r: number, r2: number, sf: number, snr: number, q: number, dq: number): number {
+    const same = this.routeNest[r] === this.routeNest[r2] ? 1 : 0;
+    const dp = -(1 / sf) * s.p[r]! * (same * s.within[r2]! - s.p[r2]!) - same * (1 / snr) * s.p[r]! * ((r === r2 ? 1 : 0) - s.within[r2]!);
+    return dq * s.p[r]! * s.p[r2]! + q * dp;
   }
 
   private touches(r: number, pos: Int32Array): boolean {
