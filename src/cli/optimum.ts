@@ -7,7 +7,7 @@ import { writeFilesAtomically } from '../io/write.js';
 import { behaviouralValues } from '../optimize/behaviour.js';
 import { solveOptimum, type OptimumResult } from '../optimize/optimum.js';
 import { Solver } from '../optimize/solver.js';
-import { FREE_FLOW_NOTE, optimisedModel } from '../optimize/network-demand.js';
+import { comparable, FREE_FLOW_NOTE, optimisedModel } from '../optimize/network-demand.js';
 import { isChoice } from '../engine/choice.js';
 import { optimumTables } from '../optimize/tables.js';
 import type { Result } from '../engine/simulate.js';
@@ -44,9 +44,10 @@ function optimumText(result: Result, optimum: OptimumResult, outDir: string): st
   const u = model.volumeUnit;
   const fmt = (x: number) => (x * u.factor + 0).toFixed(u.factor >= 1e3 ? 0 : 3).replace(/^-(0\.?0*)$/, '$1');
   const rows = [];
+  const behaviour = comparable(result);
   for (let y = 0; y < Y; y++) {
     let served = 0;
-    for (let f = 0; f < model.flows.length; f++) served += result.flowServed[f * Y + y]!;
+    for (let f = 0; f < model.flows.length; f++) served += behaviour.served[f * Y + y]!;
     let best = -1;
     model.constraints.forEach((_, c) => {
       if (optimum.value[c * Y + y]! > 1e-9 && (best < 0 || optimum.value[c * Y + y]! > optimum.value[best * Y + y]!)) best = c;

@@ -5,6 +5,7 @@
 // (engine/choice.ts, freeFlowNetworkDemand), over its network routes only.
 import { freeFlowNetworkDemand, isChoice } from '../engine/choice.js';
 import type { Model } from '../engine/model.js';
+import type { Result } from '../engine/simulate.js';
 import type { Future } from './futures.js';
 
 /** Worked out once per model (the robust plan's checks ask for it per future and target-year). */
@@ -34,3 +35,26 @@ export const optimisedFuture = (f: Future): Future => ({ ...f, model: optimisedM
 
 /** The sentence optimisers print and write in choice mode. */
 export const FREE_FLOW_NOTE = 'route choice: each flow’s demand is what it sends to the network’s routes at free flow (nothing full, no queue); off-network routes are left out';
+
+/**
+ * What behaviour carries that the optimum can be set beside (`[f * years + y]`,
+ * Mt/year): in choice mode each flow's volume on the network's routes (the
+ * sea and the other off-network routes are no part of the optimum's demand),
+ * otherwise its served volume; and the demand that goes with it (the free-flow
+ * network demand in choice mode).
+ */
+export function comparable(result: Result): { demand: Float64Array; served: Float64Array } {
+  const { model } = result;
+  if (!isChoice(model)) return { demand: result.flowDemand, served: result.flowServed };
+  const Y = model.years;
+  const view = optimisedModel(model);
+  const demand = new Float64Array(model.flows.length * Y);
+  const served = new Float64Array(model.flows.length * Y);
+  model.flows.forEach((f, i) => {
+    for (let y = 0; y < Y; y++) {
+      demand[i * Y + y] = view.flows[i]!.demand[y]!;
+      for (const r of f.routes) if (!model.routes[r]!.offNetwork) served[i * Y + y] = served[i * Y + y]! + result.routeVolume[r * Y + y]!;
+    }
+  });
+  return { demand, served };
+}

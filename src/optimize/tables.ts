@@ -3,6 +3,7 @@
 import type { Result } from '../engine/simulate.js';
 import type { Cell, Table } from '../io/csv.js';
 import type { OptimumResult } from './optimum.js';
+import { comparable } from './network-demand.js';
 
 export function optimumTables(result: Result, optimum: OptimumResult, behaviouralValue: Float64Array): Table[] {
   const { model } = result;
@@ -12,13 +13,15 @@ export function optimumTables(result: Result, optimum: OptimumResult, behavioura
   const years: Cell[][] = [];
   const flows: Cell[][] = [];
   const values: Cell[][] = [];
+  // In choice mode, the network's part of behaviour against the optimum of the free-flow network demand.
+  const behaviour = comparable(result);
   for (let y = 0; y < Y; y++) {
     const year = model.startYear + y;
     let demand = 0;
     let served = 0;
     model.flows.forEach((f, i) => {
-      const d = result.flowDemand[i * Y + y]!;
-      const v = result.flowServed[i * Y + y]!;
+      const d = behaviour.demand[i * Y + y]!;
+      const v = behaviour.served[i * Y + y]!;
       demand += d;
       served += v;
       flows.push([model.name, year, f.id, d * k, v * k, optimum.flowServed[i * Y + y]! * k]);

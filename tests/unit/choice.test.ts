@@ -377,6 +377,33 @@ economics: { value_of_time_per_t_day: 0, value_per_t: 1000 }
   });
 });
 
+describe('optimum in choice mode', () => {
+  it('sets the network’s part of behaviour beside the optimum of the free-flow network demand', async () => {
+    // Rail 100 (capacity 6) or the sea 120 off the network, s = 10, D = 10. Free flow sends 10/(1 + e^{−2}) = 8.808 to the
+    // rail (the network demand); the optimum carries min(6, 8.808) = 6; behaviour carries 6 on the rail (and 4 by sea,
+    // no part of it): routing loss 0, not −4.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corridor-choice-optimum-'));
+    try {
+      const file = path.join(dir, 'capped.yaml');
+      fs.writeFileSync(file, scenario({
+        D: 10,
+        links: '  - { id: rail, from: a, to: b, capacity: 6, cost_per_t: 100 }',
+        routes: '      - { id: by-rail, via: [rail] }\n      - { id: sea, off_network: { cost_per_t: 120, transit_days: 0 } }',
+      }));
+      const r = await cli('optimum', file, '--out', dir);
+      expect(r.code).toBe(0);
+      const row = fs.readFileSync(path.join(dir, 'optimum.csv'), 'utf8').trim().split('\n')[1]!.split(',');
+      const [demand, served, optimal, loss] = row.slice(2).map(Number);
+      expect(demand).toBeCloseTo(10 / (1 + Math.exp(-2)), 5);
+      expect(served).toBeCloseTo(6, 5);
+      expect(optimal).toBeCloseTo(6, 5);
+      expect(loss).toBeCloseTo(0, 5);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('plan in choice mode', () => {
   it('plan --runs plans for the futures’ free-flow network demand and says so', () =>
     withChoiceTutorial(async (dir, file) => {
