@@ -86,6 +86,8 @@ export class ChoiceFlows {
   private readonly response: Float64Array;
   private readonly pos: Int32Array;
   private hBuffer = new Float64Array(0);
+  /** `yearInputs`' buffer. */
+  private inputs = new Float64Array(0);
   /** Per constraint: the first row used by the same routes (itself where none before it is). */
   private readonly twin: Int32Array;
   /** Each flow's C⁰ in the reference year (NaN until asked for). */
@@ -259,13 +261,16 @@ export class ChoiceFlows {
    * Everything year y's equilibrium depends on beyond the network's shape
    * (choice-prefix.ts), after `year`: capacities, money, free-flow costs,
    * demand after elasticity, choke prices, spreads, nest spreads, values of
-   * time and base days.
+   * time and base days; in a buffer that the next call overwrites.
    */
   yearInputs(s: FlowState): Float64Array {
     const { model } = this;
     const parts = [s.K, s.money, s.c, s.demand, s.choke, s.spread, this.nestSpreadNow];
     const E = model.elements.length;
-    const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0) + this.F + E);
+    const length = parts.reduce((n, p) => n + p.length, 0) + this.F + E;
+    // One buffer, overwritten each year (choice-prefix.ts copies what it keeps).
+    if (this.inputs.length !== length) this.inputs = new Float64Array(length);
+    const out = this.inputs;
     let at = 0;
     for (const p of parts) {
       out.set(p, at);
@@ -403,12 +408,13 @@ export class ChoiceFlows {
 
   /**
    * The response of the rows' loads to the state's last kept evaluation
-   * (n × n row-major, n constraints): `toLoad[c·n + c']` = ∂load_c/∂load_c'
-   * through the congested costs (slopes from `congestLoads`) and
-   * `toPrice[c·n + k]` = ∂load_c/∂λ_k, both A (∂x/∂u) times the cost's
-   * derivative (choice-newton.ts).
+   * (n × n row-major, n constraints), on the rows `needed` only:
+   * `toLoad[c·n + c']` = ∂load_c/∂load_c' through the congested costs
+   * (slopes from `congestLoads`) and `toPrice[c·n + k]` = ∂load_c/∂λ_k for the
+   * rows k marked in `priced`, both A (∂x/∂u) times the cost's derivative
+   * (choice-newton.ts). Other entries are 0.
    */
-  loadResponse(s: FlowState, slope: Float64Array, slopeRow: Int32Array, toLoad: Float64Array, toPrice: Float64Array): void {
+  loadResponse(s: FlowState, slope: Float64Array, slopeRow: Int32Array, toLoad: Float64Array, toPrice: Float64Array, needed: readonly number[], priced: Uint8Array): void {
     const n = this.C;
     const R = this.R;
     const { routeConStart, routeCons, routeElStart } = this;
@@ -436,16 +442,24 @@ export class ChoiceFlows {
     }
     toLoad.fill(0);
     toPrice.fill(0);
+    const m = needed.length;
     for (let r2 = 0; r2 < R; r2++) {
       for (let v = routeConStart[r2]!; v < routeConStart[r2 + 1]!; v++) {
         const k = routeCons[v]!;
-        for (let c = 0; c < n; c++) toPrice[c * n + k] = toPrice[c * n + k]! + T[c * R + r2]!;
+        if (!priced[k]) continue;
+        for (let i = 0; i < m; i++) {
+          const c = needed[i]!;
+          toPrice[c * n + k] = toPrice[c * n + k]! + T[c * R + r2]!;
+        }
       }
       for (let e = routeElStart[r2]!; e < routeElStart[r2 + 1]!; e++) {
         const c2 = slopeRow[e]!;
         if (c2 < 0) continue;
         const g = slope[e]!;
-        for (let c = 0; c < n; c++) toLoad[c * n + c2] = toLoad[c * n + c2]! + T[c * R + r2]! * g;
+        for (let i = 0; i < m; i++) {
+          const c = needed[i]!;
+          toLoad[c * n + c2] = toLoad[c * n + c2]! + T[c * R + r2]! * g;
+        }
       }
     }
   }

@@ -39,6 +39,7 @@ export class JointNewton {
   private readonly z: Float64Array;
   private readonly zTrial: Float64Array;
   private readonly lambdaTrial: Float64Array;
+  private readonly priced: Uint8Array;
   /** Newton steps the last `solve` took (quadratic convergence: a handful; tests check it). */
   steps = 0;
   private system = new Float64Array(0);
@@ -55,6 +56,7 @@ export class JointNewton {
     this.z = new Float64Array(C);
     this.zTrial = new Float64Array(C);
     this.lambdaTrial = new Float64Array(C);
+    this.priced = new Uint8Array(C);
   }
 
   /** Whether the year is small enough for it: at most MAX_NEWTON_ROWS open rows whose load sets a time. */
@@ -125,7 +127,12 @@ export class JointNewton {
   /** The Newton step (δz on `rows`, then δλ on `free`) at the state's last evaluation, or undefined where singular. */
   private direction(state: FlowState, z: Float64Array, rows: number[], free: number[]): Float64Array | undefined {
     const { C, toLoad, toPrice, grad } = this;
-    this.flows.loadResponse(state, this.slope, this.slopeRow, toLoad, toPrice);
+    // Only the rows of the system, and only the priced rows' columns of ∂load/∂λ.
+    const priced = this.priced;
+    priced.fill(0);
+    for (const c of free) priced[c] = 1;
+    const needed = rows.concat(free.filter((c) => !this.congestible[c] || !(state.K[c]! > 0)));
+    this.flows.loadResponse(state, this.slope, this.slopeRow, toLoad, toPrice, needed, priced);
     const nz = rows.length;
     const n = nz + free.length;
     if (this.system.length < n * n) {

@@ -80,7 +80,7 @@ export class Prefix {
     const kept = this.years[y];
     if (kept && same(kept.inputs, inputs)) return kept;
     if (kept) this.onTrack = false;
-    else this.pending = inputs;
+    else this.pending = Float64Array.from(inputs);
     return undefined;
   }
 
