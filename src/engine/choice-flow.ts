@@ -81,6 +81,8 @@ export class ChoiceFlows {
   /** Per row: (load / capacity)^β of its element, for `congest`; and that β. */
   private readonly congestPower: Float64Array;
   private readonly rowBeta: Float64Array;
+  /** Per constraint: whether its load sets a time (its element's BPR α and β both > 0). */
+  readonly timed: Uint8Array;
   /** Per row: d u^β / d load at the last `congestLoads` with slopes; A (∂x/∂u), rows × routes, for `loadResponse`. */
   private readonly rowSlope: Float64Array;
   private readonly response: Float64Array;
@@ -160,6 +162,7 @@ export class ChoiceFlows {
     this.rowSlope = new Float64Array(this.C);
     this.response = new Float64Array(this.C * this.R);
     this.rowBeta = Float64Array.from(model.constraints, (c) => model.elements[c.element]!.bprBeta);
+    this.timed = Uint8Array.from(model.constraints, (c) => (model.elements[c.element]!.bprAlpha > 0 && model.elements[c.element]!.bprBeta > 0 ? 1 : 0));
     this.reference = new Float64Array(this.F).fill(NaN);
     const usedBy = constraints.map(() => [] as number[]);
     routes.forEach((route, r) => route.constraints.forEach((c) => usedBy[c]!.push(r)));
@@ -341,12 +344,16 @@ export class ChoiceFlows {
 
   /** c_r with congested days at volumes x (`year` leaves the free-flow costs). */
   congest(s: FlowState, x: Float64Array): void {
-    const load = this.congestLoad;
+    this.congestLoads(s, this.loadsOf(x, this.congestLoad));
+  }
+
+  /** Each row's load (Mt/year) at route volumes x, into `load`, which it returns. */
+  loadsOf(x: Float64Array, load: Float64Array): Float64Array {
     load.fill(0);
     for (let r = 0; r < this.R; r++) {
       for (let j = this.routeConStart[r]!; j < this.routeConStart[r + 1]!; j++) load[this.routeCons[j]!] = load[this.routeCons[j]!]! + x[r]!;
     }
-    this.congestLoads(s, load);
+    return load;
   }
 
   /**
@@ -391,7 +398,7 @@ export class ChoiceFlows {
           days += el.baseDays[y]! * (1 + el.bprAlpha * w);
           if (slope && slopeRow) {
             // ∂c_r/∂load of the row that sets w: VoT × base days × α × d u^β / d load.
-            const active = arg >= 0 && el.bprBeta > 0 && el.bprAlpha > 0;
+            const active = arg >= 0 && this.timed[arg] === 1;
             slopeRow[i] = active ? arg : -1;
             slope[i] = active ? vot * el.baseDays[y]! * el.bprAlpha * rowSlope[arg]! : 0;
           }
@@ -526,11 +533,7 @@ export class ChoiceFlows {
         }
       }
     }
-    const load = w.load;
-    load.fill(0);
-    for (let r = 0; r < this.R; r++) {
-      for (let j = this.routeConStart[r]!; j < this.routeConStart[r + 1]!; j++) load[this.routeCons[j]!] = load[this.routeCons[j]!]! + x[r]!;
-    }
+    const load = this.loadsOf(x, w.load);
     for (let c = 0; c < this.C; c++) {
       if (!s.open[c]) continue;
       phi += lambda[c]! * s.K[c]! + 0.5 * s.epsilon * lambda[c]! ** 2;

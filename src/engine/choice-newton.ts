@@ -31,7 +31,6 @@ export type Prices = (state: FlowState, lambda: Float64Array) => number;
 
 export class JointNewton {
   private readonly C: number;
-  private readonly congestible: Uint8Array;
   private readonly slope: Float64Array;
   private readonly slopeRow: Int32Array;
   private readonly toLoad: Float64Array;
@@ -46,9 +45,8 @@ export class JointNewton {
   private rhs = new Float64Array(0);
 
   /** `grad`: the gradient that `prices` leaves (∂Φ/∂λ at its λ). */
-  constructor(private readonly flows: ChoiceFlows, congestible: (c: number) => boolean, C: number, private readonly grad: Float64Array) {
-    this.C = C;
-    this.congestible = Uint8Array.from({ length: C }, (_, c) => (congestible(c) ? 1 : 0));
+  constructor(private readonly flows: ChoiceFlows, private readonly grad: Float64Array) {
+    const C = (this.C = flows.timed.length);
     this.slope = new Float64Array(flows.routeElementCount);
     this.slopeRow = new Int32Array(flows.routeElementCount);
     this.toLoad = new Float64Array(C * C);
@@ -61,9 +59,14 @@ export class JointNewton {
 
   /** Whether the year is small enough for it: at most MAX_NEWTON_ROWS open rows whose load sets a time. */
   applies(state: FlowState): boolean {
-    let n = 0;
-    for (let c = 0; c < this.C; c++) if (this.congestible[c] && state.K[c]! > 0) n++;
-    return n <= MAX_NEWTON_ROWS;
+    return this.timedRows(state).length <= MAX_NEWTON_ROWS;
+  }
+
+  /** The open rows whose load sets a time: the loads the method moves. */
+  private timedRows(state: FlowState): number[] {
+    const rows: number[] = [];
+    for (let c = 0; c < this.C; c++) if (this.flows.timed[c] && state.K[c]! > 0) rows.push(c);
+    return rows;
   }
 
   /**
@@ -74,12 +77,11 @@ export class JointNewton {
    * Newton does not get to `tolerance` (the caller then restores λ).
    */
   solve(state: FlowState, lambda: Float64Array, z0: Float64Array, tolerance: number, prices: Prices): number {
-    const { C, z, zTrial, lambdaTrial } = this;
+    const { z, zTrial, lambdaTrial } = this;
+    const rows = this.timedRows(state);
     z.set(z0);
     let gap = this.at(state, z, lambda, prices);
-    let merit = this.change(state, z);
-    const rows: number[] = [];
-    for (let c = 0; c < C; c++) if (this.congestible[c] && state.K[c]! > 0) rows.push(c);
+    let merit = this.change(state, z, rows);
     for (let step = 0; step < MAX_STEPS; step++) {
       this.steps = step;
       if (merit <= tolerance) return Math.max(gap, merit);
@@ -96,7 +98,7 @@ export class JointNewton {
         rows.forEach((c, i) => (zTrial[c] = Math.max(0, z[c]! + t * d[i]!)));
         free.forEach((c, i) => (lambdaTrial[c] = Math.max(0, lambda[c]! + t * d[rows.length + i]!)));
         const trialGap = this.at(state, zTrial, lambdaTrial, prices);
-        const next = this.change(state, zTrial);
+        const next = this.change(state, zTrial, rows);
         if (next < (1 - 1e-4 * t) * merit) {
           z.set(zTrial);
           lambda.set(lambdaTrial);
@@ -117,10 +119,10 @@ export class JointNewton {
     return prices(state, lambda);
   }
 
-  /** The largest |A X − z| over the rows whose load sets a time, relative to 1 + the largest demand. */
-  private change(state: FlowState, z: Float64Array): number {
+  /** The largest |A X − z| over `rows` (those whose load sets a time), relative to 1 + the largest demand. */
+  private change(state: FlowState, z: Float64Array, rows: readonly number[]): number {
     let worst = 0;
-    for (let c = 0; c < this.C; c++) if (this.congestible[c] && state.K[c]! > 0) worst = Math.max(worst, Math.abs(state.load[c]! - z[c]!));
+    for (const c of rows) worst = Math.max(worst, Math.abs(state.load[c]! - z[c]!));
     return worst / (1 + state.scale);
   }
 
@@ -131,7 +133,7 @@ export class JointNewton {
     const priced = this.priced;
     priced.fill(0);
     for (const c of free) priced[c] = 1;
-    const needed = rows.concat(free.filter((c) => !this.congestible[c] || !(state.K[c]! > 0)));
+    const needed = rows.concat(free.filter((c) => !this.flows.timed[c]));
     this.flows.loadResponse(state, this.slope, this.slopeRow, toLoad, toPrice, needed, priced);
     const nz = rows.length;
     const n = nz + free.length;

@@ -152,10 +152,7 @@ export class ChoiceAllocator {
     this.gradTrial = new Float64Array(this.C);
     this.trial = new Float64Array(this.C);
     this.lastX = new Float64Array(model.routes.length);
-    this.newton = new JointNewton(this.flows, (c) => {
-      const e = model.elements[model.constraints[c]!.element]!;
-      return e.bprAlpha > 0 && e.bprBeta > 0;
-    }, model.constraints.length, this.grad);
+    this.newton = new JointNewton(this.flows, this.grad);
   }
 
   /** Year y: route volumes into `volume` (and served demand as their sum), the outputs into `out`. */
@@ -236,12 +233,8 @@ export class ChoiceAllocator {
     if (flows.congestible && this.newton.applies(state)) {
       // One Newton system over loads and prices, from the last year's loads (warm) or free flow (no load).
       const z0 = this.z0;
-      z0.fill(0);
-      if (warm) {
-        this.model.routes.forEach((route, r) => {
-          for (const c of route.constraints) z0[c] = z0[c]! + this.lastX[r]!;
-        });
-      }
+      if (warm) flows.loadsOf(this.lastX, z0);
+      else z0.fill(0);
       const lambda0 = Float64Array.from(lambda);
       const gap = this.newton.solve(state, lambda, z0, EQUILIBRIUM_TOLERANCE, (st, l) => this.solve(st, l));
       if (gap <= EQUILIBRIUM_TOLERANCE * 10) return { state, gap };

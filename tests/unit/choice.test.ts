@@ -112,6 +112,29 @@ describe('scarcity at a full element', () => {
   });
 });
 
+/**
+ * Runs `fn` collecting each Newton solve of the loads (choice-newton.ts): its gap (finite: it converged; Infinity: the
+ * fixed point took over) and its steps (quadratic convergence from free flow takes about ten, the first from no load
+ * where the curve is flat; a wrong Jacobian gives up).
+ */
+function watchNewton<T>(fn: () => T): { value: T; gaps: number[]; steps: number[] } {
+  const proto = JointNewton.prototype as unknown as { solve: (...a: unknown[]) => number };
+  const original = proto.solve;
+  const gaps: number[] = [];
+  const steps: number[] = [];
+  proto.solve = function (this: { steps: number }, ...a: unknown[]) {
+    const gap = original.apply(this, a);
+    gaps.push(gap);
+    steps.push(this.steps);
+    return gap;
+  };
+  try {
+    return { value: fn(), gaps, steps };
+  } finally {
+    proto.solve = original;
+  }
+}
+
 describe('congestion and scarcity together (the Newton method on loads)', () => {
   // Rail: 100 USD/t + 4 USD/t/day × 10 days × (1 + 2 u⁴), capacity K; the sea off the network; D = 10.
   const congested = (K: number, sea: number, spread: number) => run(scenario({
@@ -121,28 +144,6 @@ describe('congestion and scarcity together (the Newton method on loads)', () => 
     routes: `      - { id: by-rail, via: [rail] }\n      - { id: sea, off_network: { cost_per_t: ${sea}, transit_days: 0 } }`,
   }).replace('value_of_time_per_t_day: 0', 'value_of_time_per_t_day: 4'));
   const railCost = (x: number, K: number) => 100 + 40 * (1 + 2 * (x / K) ** 4);
-
-  /**
-   * Runs `fn` collecting the Newton method's results (finite: it converged; Infinity: the fixed point took over) and
-   * its steps: quadratic convergence from free flow takes about ten (the first from no load, where the curve is flat), and a wrong Jacobian gives up.
-   */
-  function newtonGaps(fn: () => void): number[] {
-    const proto = JointNewton.prototype as unknown as { solve: (...a: unknown[]) => number; steps: number };
-    const original = proto.solve;
-    const gaps: number[] = [];
-    proto.solve = function (this: { steps: number }, ...a: unknown[]) {
-      const gap = original.apply(this, a);
-      gaps.push(gap);
-      expect(this.steps).toBeLessThanOrEqual(12);
-      return gap;
-    };
-    try {
-      fn();
-    } finally {
-      proto.solve = original;
-    }
-    return gaps;
-  }
 
   it('not full: the rail volume solves x = D / (1 + exp((c(x) − 180)/s)), found here by bisection', () => {
     // K = 10, s = 5: the right side falls as x rises and the left rises, so one root in [0, D] (x = 8.015…), and 200
@@ -154,24 +155,24 @@ describe('congestion and scarcity together (the Newton method on loads)', () => 
       if (mid < 10 / (1 + Math.exp((railCost(mid, K) - 180) / 5))) lo = mid;
       else hi = mid;
     }
-    let r: Result | undefined;
-    const gaps = newtonGaps(() => (r = congested(K, 180, 5)));
+    const { value: r, gaps, steps } = watchNewton(() => congested(K, 180, 5));
     expect(gaps).toHaveLength(1);
     expect(gaps[0]).toBeLessThanOrEqual(1e-9);
-    expect(volume(r!, 'by-rail')).toBeCloseTo(lo, 9);
-    expect(lambda(r!, 'rail')).toBe(0);
+    expect(steps[0]).toBeLessThanOrEqual(12);
+    expect(volume(r, 'by-rail')).toBeCloseTo(lo, 9);
+    expect(lambda(r, 'rail')).toBe(0);
   });
 
   it('full: the rail carries K at its time at capacity, λ = 300 − c(K) + s ln((D − K)/K)', () => {
     // K = 6, the sea 300, s = 20: at u = 1 the rail costs 100 + 40 × 3 = 220, where it would take 10/(1 + e^{−4}) = 9.82 > 6,
     // so it binds:
     // λ = 300 − 220 + 20 ln(4/6) = 71.890…
-    let r: Result | undefined;
-    const gaps = newtonGaps(() => (r = congested(6, 300, 20)));
+    const { value: r, gaps, steps } = watchNewton(() => congested(6, 300, 20));
     expect(gaps[0]).toBeLessThanOrEqual(1e-9);
-    expect(volume(r!, 'by-rail')).toBeCloseTo(6, 9);
-    expect(r!.choice!.routeCost[r!.model.routes.findIndex((x) => x.id === 'by-rail')]).toBeCloseTo(220, 7);
-    expect(lambda(r!, 'rail')).toBeCloseTo(80 + 20 * Math.log(4 / 6), 6);
+    expect(steps[0]).toBeLessThanOrEqual(12);
+    expect(volume(r, 'by-rail')).toBeCloseTo(6, 9);
+    expect(r.choice!.routeCost[r.model.routes.findIndex((x) => x.id === 'by-rail')]).toBeCloseTo(220, 7);
+    expect(lambda(r, 'rail')).toBeCloseTo(80 + 20 * Math.log(4 / 6), 6);
   });
 });
 
@@ -188,33 +189,18 @@ describe('runs that share their first years share those years (choice-prefix.ts)
     .replace('demand: 10', `demand: { 2030: 8, 2034: 10, 2035: ${late}, 2039: ${late} }`)
     .replace('value_of_time_per_t_day: 0', 'value_of_time_per_t_day: 4'));
 
-  function solves(fn: () => Result): { result: Result; solves: number } {
-    const proto = JointNewton.prototype as unknown as { solve: (...a: unknown[]) => number };
-    const original = proto.solve;
-    let n = 0;
-    proto.solve = function (this: unknown, ...a: unknown[]) {
-      n++;
-      return original.apply(this, a);
-    };
-    try {
-      return { result: fn(), solves: n };
-    } finally {
-      proto.solve = original;
-    }
-  }
-
   it('the variant follows the base to 2034 and solves 2035–2039 itself, bit for bit as alone', () => {
     forgetTrajectories();
-    const alone = solves(() => simulate(tenYears(14)));
-    expect(alone.solves).toBe(10);
+    const alone = watchNewton(() => simulate(tenYears(14)));
+    expect(alone.gaps).toHaveLength(10);
     forgetTrajectories();
-    expect(solves(() => simulate(tenYears(12))).solves).toBe(10);
-    const after = solves(() => simulate(tenYears(14)));
-    expect(after.solves).toBe(5);
-    for (const key of ['routeVolume', 'flowServed'] as const) expect([...after.result[key]]).toEqual([...alone.result[key]]);
-    for (const key of ['scarcity', 'routeCost', 'compositeCost', 'gap'] as const) expect([...after.result.choice![key]]).toEqual([...alone.result.choice![key]]);
+    expect(watchNewton(() => simulate(tenYears(12))).gaps).toHaveLength(10);
+    const after = watchNewton(() => simulate(tenYears(14)));
+    expect(after.gaps).toHaveLength(5);
+    for (const key of ['routeVolume', 'flowServed'] as const) expect([...after.value[key]]).toEqual([...alone.value[key]]);
+    for (const key of ['scarcity', 'routeCost', 'compositeCost', 'gap'] as const) expect([...after.value.choice![key]]).toEqual([...alone.value.choice![key]]);
     // The same run again follows its own years all the way.
-    expect(solves(() => simulate(tenYears(12))).solves).toBe(0);
+    expect(watchNewton(() => simulate(tenYears(12))).gaps).toHaveLength(0);
   });
 });
 
