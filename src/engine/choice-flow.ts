@@ -63,7 +63,8 @@ export class ChoiceFlows {
   private readonly routeFlow: Int32Array;
   /** Route's position among its flow's routes (for routeMoney / routeDays). */
   private readonly routePos: Int32Array;
-  readonly congestible: boolean;
+  /** Whether some element has a congestion curve and some flow values time (then loads move costs). */
+  congestible = false;
   private state: FlowState | undefined;
   /** Scratch of `evaluate` when it does not keep its results, and per-evaluation route scarcities and nest costs. */
   private readonly scratch: { p: Float64Array; within: Float64Array; nestShare: Float64Array; x: Float64Array; load: Float64Array };
@@ -83,6 +84,19 @@ export class ChoiceFlows {
   private readonly rowBeta: Float64Array;
   /** Per constraint: whether its load sets a time (its element's BPR α and β both > 0). */
   readonly timed: Uint8Array;
+  /**
+   * Per route-element entry: whether its days depend on a load (its element
+   * is timed and the route uses one of its rows), its element's α, and in
+   * the state's year its base days and, where no load moves them, its days
+   * (base × (1 + α w₀), w₀ = 1 for β = 0 else 0: what the rows would give);
+   * per route, its own days and its flow's value of time that year.
+   */
+  private readonly reTimed: Uint8Array;
+  private readonly reAlpha: Float64Array;
+  private readonly reBase: Float64Array;
+  private readonly reFixed: Float64Array;
+  private readonly routeOwnDays: Float64Array;
+  private readonly routeVot: Float64Array;
   /** Per row: d u^β / d load at the last `congestLoads` with slopes; A (∂x/∂u), rows × routes, for `loadResponse`. */
   private readonly rowSlope: Float64Array;
   private readonly response: Float64Array;
@@ -95,7 +109,11 @@ export class ChoiceFlows {
   /** Each flow's C⁰ in the reference year (NaN until asked for). */
   private readonly reference: Float64Array;
 
-  constructor(private readonly model: Model) {
+  private model: Model;
+
+  /** The index arrays of the model's network; `bind` then sets the model whose data it reads. */
+  constructor(model: Model) {
+    this.model = model;
     const { flows, routes, constraints } = model;
     this.F = flows.length;
     this.R = routes.length;
@@ -164,6 +182,16 @@ export class ChoiceFlows {
     this.rowBeta = Float64Array.from(model.constraints, (c) => model.elements[c.element]!.bprBeta);
     this.timed = Uint8Array.from(model.constraints, (c) => (model.elements[c.element]!.bprAlpha > 0 && model.elements[c.element]!.bprBeta > 0 ? 1 : 0));
     this.reference = new Float64Array(this.F).fill(NaN);
+    const elementOf = Int32Array.from(this.routeEls);
+    this.reTimed = Uint8Array.from(elementOf, (e, i) => {
+      const el = model.elements[e]!;
+      return el.bprAlpha > 0 && el.bprBeta > 0 && ecStart[i + 1]! > ecStart[i]! ? 1 : 0;
+    });
+    this.reAlpha = Float64Array.from(elementOf, (e) => model.elements[e]!.bprAlpha);
+    this.reBase = new Float64Array(elementOf.length);
+    this.reFixed = new Float64Array(elementOf.length);
+    this.routeOwnDays = new Float64Array(this.R);
+    this.routeVot = new Float64Array(this.R);
     const usedBy = constraints.map(() => [] as number[]);
     routes.forEach((route, r) => route.constraints.forEach((c) => usedBy[c]!.push(r)));
     const first = new Map<string, number>();
@@ -178,6 +206,17 @@ export class ChoiceFlows {
     this.Lambda = new Float64Array(this.R);
     this.nestCost = new Float64Array(N);
     this.nestSpreadNow = new Float64Array(N);
+    this.bind(model);
+  }
+
+  /**
+   * Reads another model of the same network (choice-prefix.ts, `networkKey`)
+   * from now on: its series, values of time and reference costs; nothing of
+   * the last model's stays that a year would read.
+   */
+  bind(model: Model): void {
+    this.model = model;
+    this.reference.fill(NaN);
     this.congestible = model.elements.some((e) => e.bprAlpha > 0) && model.economics.valueOfTime.some((s) => Array.from(s).some((v) => v > 0));
   }
 
@@ -205,6 +244,7 @@ export class ChoiceFlows {
     (s as { y: number }).y = y;
     const { model } = this;
     for (let n = 0; n < this.nestOf.length; n++) this.nestSpreadNow[n] = this.nestSpread(n, y);
+    this.yearDays(y);
     s.used.fill(0);
     for (let c = 0; c < this.C; c++) {
       s.K[c] = capacity[c]!;
@@ -306,6 +346,21 @@ export class ChoiceFlows {
     }
   }
 
+  /** Year y's days per route-element entry and route, and each route's value of time, for `congestLoads`. */
+  private yearDays(y: number): void {
+    const { model, routeEls, reBase, reFixed } = this;
+    for (let i = 0; i < routeEls.length; i++) {
+      const el = model.elements[routeEls[i]!]!;
+      reBase[i] = el.baseDays[y]!;
+      reFixed[i] = reBase[i]! * (1 + el.bprAlpha * (el.bprBeta === 0 ? 1 : 0));
+    }
+    for (let r = 0; r < this.R; r++) {
+      const f = this.routeFlow[r]!;
+      this.routeOwnDays[r] = model.flows[f]!.routeDays[this.routePos[r]!]![y]!;
+      this.routeVot[r] = model.economics.valueOfTime[f]![y]!;
+    }
+  }
+
   /** C⁰ of flow f in the reference year (the elasticity's), worked out once per model. */
   private referenceCost(f: number, y: number): number {
     if (Number.isNaN(this.reference[f]!)) this.reference[f] = this.freeFlowAt(f, y);
@@ -362,8 +417,7 @@ export class ChoiceFlows {
    * row that sets its element's utilization (`slopeRow`, −1 where none does).
    */
   congestLoads(s: FlowState, load: Float64Array, slope?: Float64Array, slopeRow?: Int32Array): void {
-    const { model, routeElStart, routeEls, elConStart, elCons } = this;
-    const y = s.y;
+    const { routeElStart, elConStart, elCons, reTimed, reAlpha, reBase, reFixed } = this;
     // u^β per open row, once: β ≥ 0, so the power of the largest u is the largest power (the same bits), and a
     // route's element takes the largest over its rows, starting from 0^β (no open row).
     const powered = this.congestPower;
@@ -378,33 +432,34 @@ export class ChoiceFlows {
         rowSlope[c] = K > 0 && beta > 0 ? (beta * (u > 0 ? powered[c]! / u : beta === 1 ? 1 : beta > 1 ? 0 : 1e12)) / K : 0;
       }
     }
-    for (let f = 0; f < this.F; f++) {
-      const vot = model.economics.valueOfTime[f]![y]!;
-      const own = model.flows[f]!.routeDays;
-      for (let k = this.flowRouteStart[f]!; k < this.flowRouteStart[f + 1]!; k++) {
-        const r = this.flowRoutes[k]!;
-        let days = own[this.routePos[r]!]![y]!;
-        for (let i = routeElStart[r]!; i < routeElStart[r + 1]!; i++) {
-          const el = model.elements[routeEls[i]!]!;
-          let w = el.bprBeta === 0 ? 1 : 0;
-          let arg = -1;
-          for (let j = elConStart[i]!; j < elConStart[i + 1]!; j++) {
-            const c = elCons[j]!;
-            if (s.K[c]! > 0 && (arg < 0 || powered[c]! > w)) {
-              w = Math.max(w, powered[c]!);
-              arg = c;
-            }
-          }
-          days += el.baseDays[y]! * (1 + el.bprAlpha * w);
-          if (slope && slopeRow) {
-            // ∂c_r/∂load of the row that sets w: VoT × base days × α × d u^β / d load.
-            const active = arg >= 0 && this.timed[arg] === 1;
-            slopeRow[i] = active ? arg : -1;
-            slope[i] = active ? vot * el.baseDays[y]! * el.bprAlpha * rowSlope[arg]! : 0;
+    for (let r = 0; r < this.R; r++) {
+      const vot = this.routeVot[r]!;
+      let days = this.routeOwnDays[r]!;
+      for (let i = routeElStart[r]!; i < routeElStart[r + 1]!; i++) {
+        // An element whose days no load moves (no α, no β, or none of its rows on this route): its year's days.
+        if (!reTimed[i]) {
+          days += reFixed[i]!;
+          if (slopeRow) slopeRow[i] = -1;
+          if (slope) slope[i] = 0;
+          continue;
+        }
+        let w = 0;
+        let arg = -1;
+        for (let j = elConStart[i]!; j < elConStart[i + 1]!; j++) {
+          const c = elCons[j]!;
+          if (s.K[c]! > 0 && (arg < 0 || powered[c]! > w)) {
+            w = Math.max(w, powered[c]!);
+            arg = c;
           }
         }
-        s.c[r] = s.money[r]! + vot * days;
+        days += reBase[i]! * (1 + reAlpha[i]! * w);
+        if (slope && slopeRow) {
+          // ∂c_r/∂load of the row that sets w: VoT × base days × α × d u^β / d load.
+          slopeRow[i] = arg;
+          slope[i] = arg >= 0 ? vot * reBase[i]! * reAlpha[i]! * rowSlope[arg]! : 0;
+        }
       }
+      s.c[r] = s.money[r]! + vot * days;
     }
   }
 

@@ -126,8 +126,31 @@ function waitDaysAll(result: WaitInputs): Float64Array {
 
 export const isChoice = (model: Model): boolean => model.flows.length > 0 && model.flows.every((f) => f.allocation === 'choice');
 
+/** Allocators kept per thread, one per network shape (least recently used out first), as choice-prefix.ts keeps trajectories. */
+const ALLOCATORS = 8;
+const allocators = new Map<string, ChoiceAllocator>();
+
 /** The equilibrium of each year of a choice scenario. */
 export class ChoiceAllocator {
+  /**
+   * An allocator for a run of `model`: this thread's last one for the same
+   * network, bound to the model and outputs (a Monte Carlo run or a sweep's
+   * case then builds no index arrays and no buffers), else a new one. A
+   * thread runs one simulation at a time, so one allocator per network is
+   * never in two runs at once.
+   */
+  static for(model: Model, out: ChoiceOutputs): ChoiceAllocator {
+    const key = networkKey(model);
+    let allocator = allocators.get(key);
+    if (allocator) {
+      allocators.delete(key);
+      allocator.bind(model, out, key);
+    } else allocator = new ChoiceAllocator(model, out, key);
+    allocators.set(key, allocator);
+    if (allocators.size > ALLOCATORS) allocators.delete(allocators.keys().next().value!);
+    return allocator;
+  }
+
   private readonly flows: ChoiceFlows;
   private readonly C: number;
   private readonly lambda: Float64Array;
@@ -140,12 +163,12 @@ export class ChoiceAllocator {
   private readonly newton: JointNewton;
   private readonly z0: Float64Array;
   /** This run's walk along the first run's years of the same network (choice-prefix.ts). */
-  private readonly prefix: Prefix;
+  private prefix: Prefix;
 
-  constructor(private readonly model: Model, private readonly out: ChoiceOutputs) {
+  constructor(private model: Model, private out: ChoiceOutputs, key = networkKey(model)) {
     this.flows = new ChoiceFlows(model);
     this.z0 = new Float64Array(model.constraints.length);
-    this.prefix = new Prefix(networkKey(model));
+    this.prefix = new Prefix(key);
     this.C = model.constraints.length;
     this.lambda = new Float64Array(this.C);
     this.grad = new Float64Array(this.C);
@@ -153,6 +176,16 @@ export class ChoiceAllocator {
     this.trial = new Float64Array(this.C);
     this.lastX = new Float64Array(model.routes.length);
     this.newton = new JointNewton(this.flows, this.grad);
+  }
+
+  /** A new run of a model of the same network (`networkKey` = key): from λ = 0 and no last year, as a new allocator starts. */
+  private bind(model: Model, out: ChoiceOutputs, key: string): void {
+    this.model = model;
+    this.out = out;
+    this.flows.bind(model);
+    this.prefix = new Prefix(key);
+    this.lambda.fill(0);
+    this.lastYear = -2;
   }
 
   /** Year y: route volumes into `volume` (and served demand as their sum), the outputs into `out`. */

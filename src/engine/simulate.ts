@@ -143,7 +143,7 @@ export function simulateInto(model: Model, buffers: RunBuffers, options: Simulat
   const choosing = isChoice(model);
   if (choosing && !buffers.choice) buffers.choice = choiceOutputs(model);
   // Route choice reads costs that params change, which the buffers' inputs do not show: every year is worked out.
-  const allocator: Allocation = choosing ? new ChoiceAllocator(model, buffers.choice!) : allocatorFor(model);
+  const allocator: Allocation = choosing ? ChoiceAllocator.for(model, buffers.choice!) : allocatorFor(model);
   buffers.start(model);
   carried.fill(0);
   // The first and the last year worked out (−1: none).
