@@ -178,7 +178,7 @@ export class ChoiceFlows {
     this.congestLoad = new Float64Array(this.C);
     this.congestPower = new Float64Array(this.C);
     this.rowSlope = new Float64Array(this.C);
-    this.response = new Float64Array(this.C * this.R);
+    this.response = new Float64Array(this.R * this.C);
     this.rowBeta = Float64Array.from(model.constraints, (c) => model.elements[c.element]!.bprBeta);
     this.timed = Uint8Array.from(model.constraints, (c) => (model.elements[c.element]!.bprAlpha > 0 && model.elements[c.element]!.bprBeta > 0 ? 1 : 0));
     this.reference = new Float64Array(this.F).fill(NaN);
@@ -469,18 +469,18 @@ export class ChoiceFlows {
   }
 
   /**
-   * The response of the rows' loads to the state's last kept evaluation
-   * (n × n row-major, n constraints), on the rows `needed` only:
-   * `toLoad[c·n + c']` = ∂load_c/∂load_c' through the congested costs
-   * (slopes from `congestLoads`) and `toPrice[c·n + k]` = ∂load_c/∂λ_k for the
-   * rows k marked in `priced`, both A (∂x/∂u) times the cost's derivative
-   * (choice-newton.ts). Other entries are 0.
+   * The response of the rows' loads to the state's last kept evaluation, by
+   * columns (n × n, n constraints, column-major: entry `[k·n + c]` is row c's
+   * response to k): `toLoad[c'·n + c]` = ∂load_c/∂load_c' through the
+   * congested costs (slopes from `congestLoads`) and `toPrice[k·n + c]` =
+   * ∂load_c/∂λ_k for the rows k marked in `priced`, both A (∂x/∂u) times the
+   * cost's derivative (choice-newton.ts). Other columns are 0.
    */
-  loadResponse(s: FlowState, slope: Float64Array, slopeRow: Int32Array, toLoad: Float64Array, toPrice: Float64Array, needed: readonly number[], priced: Uint8Array): void {
+  loadResponse(s: FlowState, slope: Float64Array, slopeRow: Int32Array, toLoad: Float64Array, toPrice: Float64Array, priced: Uint8Array): void {
     const n = this.C;
     const R = this.R;
     const { routeConStart, routeCons, routeElStart } = this;
-    // T = A (∂x/∂u), rows × routes, then T Aᵀ and T (∂c/∂load).
+    // T = A (∂x/∂u) by routes (`T[r2·n + c]`), then T Aᵀ and T (∂c/∂load), a column at a time.
     const T = this.response;
     T.fill(0);
     for (let f = 0; f < this.F; f++) {
@@ -498,30 +498,27 @@ export class ChoiceFlows {
           const r2 = this.flowRoutes[j]!;
           if (!s.routeOpen[r2]) continue;
           const dx = this.volumeResponse(s, r, r2, sf, snr, q, dq);
-          for (let u = routeConStart[r]!; u < routeConStart[r + 1]!; u++) T[routeCons[u]! * R + r2] = T[routeCons[u]! * R + r2]! + dx;
+          const t = r2 * n;
+          for (let u = routeConStart[r]!; u < routeConStart[r + 1]!; u++) T[t + routeCons[u]!] = T[t + routeCons[u]!]! + dx;
         }
       }
     }
     toLoad.fill(0);
     toPrice.fill(0);
-    const m = needed.length;
     for (let r2 = 0; r2 < R; r2++) {
+      const t = r2 * n;
       for (let v = routeConStart[r2]!; v < routeConStart[r2 + 1]!; v++) {
         const k = routeCons[v]!;
         if (!priced[k]) continue;
-        for (let i = 0; i < m; i++) {
-          const c = needed[i]!;
-          toPrice[c * n + k] = toPrice[c * n + k]! + T[c * R + r2]!;
-        }
+        const col = k * n;
+        for (let c = 0; c < n; c++) toPrice[col + c] = toPrice[col + c]! + T[t + c]!;
       }
       for (let e = routeElStart[r2]!; e < routeElStart[r2 + 1]!; e++) {
         const c2 = slopeRow[e]!;
         if (c2 < 0) continue;
         const g = slope[e]!;
-        for (let i = 0; i < m; i++) {
-          const c = needed[i]!;
-          toLoad[c * n + c2] = toLoad[c * n + c2]! + T[c * R + r2]! * g;
-        }
+        const col = c2 * n;
+        for (let c = 0; c < n; c++) toLoad[col + c] = toLoad[col + c]! + T[t + c]! * g;
       }
     }
   }

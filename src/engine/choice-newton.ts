@@ -129,12 +129,11 @@ export class JointNewton {
   /** The Newton step (δz on `rows`, then δλ on `free`) at the state's last evaluation, or undefined where singular. */
   private direction(state: FlowState, z: Float64Array, rows: number[], free: number[]): Float64Array | undefined {
     const { C, toLoad, toPrice, grad } = this;
-    // Only the rows of the system, and only the priced rows' columns of ∂load/∂λ.
+    // Only the priced rows' columns of ∂load/∂λ; every row's response, by columns (contiguous: the loops have no index list).
     const priced = this.priced;
     priced.fill(0);
     for (const c of free) priced[c] = 1;
-    const needed = rows.concat(free.filter((c) => !this.flows.timed[c]));
-    this.flows.loadResponse(state, this.slope, this.slopeRow, toLoad, toPrice, needed, priced);
+    this.flows.loadResponse(state, this.slope, this.slopeRow, toLoad, toPrice, priced);
     const nz = rows.length;
     const n = nz + free.length;
     if (this.system.length < n * n) {
@@ -145,15 +144,15 @@ export class JointNewton {
     const b = this.rhs;
     // A X − z on `rows`: (∂load/∂z − I) δz + ∂load/∂λ δλ = −(load − z).
     rows.forEach((c, i) => {
-      for (let j = 0; j < nz; j++) M[i * n + j] = toLoad[c * C + rows[j]!]! - (i === j ? 1 : 0);
-      for (let j = 0; j < free.length; j++) M[i * n + nz + j] = toPrice[c * C + free[j]!]!;
+      for (let j = 0; j < nz; j++) M[i * n + j] = toLoad[rows[j]! * C + c]! - (i === j ? 1 : 0);
+      for (let j = 0; j < free.length; j++) M[i * n + nz + j] = toPrice[free[j]! * C + c]!;
       b[i] = -(state.load[c]! - z[c]!);
     });
     // K − load + ελ on `free`: ∂load/∂z δz + (∂load/∂λ − ε) δλ = K − load + ελ.
     free.forEach((c, i) => {
       const row = (nz + i) * n;
-      for (let j = 0; j < nz; j++) M[row + j] = toLoad[c * C + rows[j]!]!;
-      for (let j = 0; j < free.length; j++) M[row + nz + j] = toPrice[c * C + free[j]!]! - (i === j ? state.epsilon : 0);
+      for (let j = 0; j < nz; j++) M[row + j] = toLoad[rows[j]! * C + c]!;
+      for (let j = 0; j < free.length; j++) M[row + nz + j] = toPrice[free[j]! * C + c]! - (i === j ? state.epsilon : 0);
       b[nz + i] = grad[c]!;
     });
     const d = solveLu(M, b, n);
