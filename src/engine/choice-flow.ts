@@ -70,8 +70,9 @@ export class ChoiceFlows {
   private readonly scratch: { p: Float64Array; within: Float64Array; nestShare: Float64Array; x: Float64Array; load: Float64Array };
   private readonly Lambda: Float64Array;
   private readonly nestCost: Float64Array;
-  /** Each nest's spread in the state's year. */
+  /** Each nest's spread in the state's year; each nest's logsum in `compositeAll`. */
   private readonly nestSpreadNow: Float64Array;
+  private readonly nestLogsum: Float64Array;
   /** Route → its elements (flat), and per element of a route the route's constraints on it (flat). */
   private readonly routeElStart: Int32Array;
   private readonly routeEls: Int32Array;
@@ -96,6 +97,9 @@ export class ChoiceFlows {
   private readonly reBase: Float64Array;
   private readonly reFixed: Float64Array;
   private readonly routeOwnDays: Float64Array;
+  /** Per route-element entry and per route (its own), money in the state's year. */
+  private readonly reMoney: Float64Array;
+  private readonly routeOwnMoney: Float64Array;
   private readonly routeVot: Float64Array;
   /** Per row: d u^β / d load at the last `congestLoads` with slopes; A (∂x/∂u), rows × routes, for `loadResponse`. */
   private readonly rowSlope: Float64Array;
@@ -191,6 +195,8 @@ export class ChoiceFlows {
     this.reBase = new Float64Array(elementOf.length);
     this.reFixed = new Float64Array(elementOf.length);
     this.routeOwnDays = new Float64Array(this.R);
+    this.reMoney = new Float64Array(elementOf.length);
+    this.routeOwnMoney = new Float64Array(this.R);
     this.routeVot = new Float64Array(this.R);
     const usedBy = constraints.map(() => [] as number[]);
     routes.forEach((route, r) => route.constraints.forEach((c) => usedBy[c]!.push(r)));
@@ -206,6 +212,7 @@ export class ChoiceFlows {
     this.Lambda = new Float64Array(this.R);
     this.nestCost = new Float64Array(N);
     this.nestSpreadNow = new Float64Array(N);
+    this.nestLogsum = new Float64Array(N);
     this.bind(model);
   }
 
@@ -260,13 +267,13 @@ export class ChoiceFlows {
       minSpread = Math.min(minSpread, s.spread[f]!);
       for (let k = this.flowRouteStart[f]!; k < this.flowRouteStart[f + 1]!; k++) {
         const r = this.flowRoutes[k]!;
-        s.money[r] = this.routeMoney(r, y);
+        s.money[r] = this.yearMoney(r);
         let open = 1;
         for (let j = this.routeConStart[r]!; j < this.routeConStart[r + 1]!; j++) if (!s.open[this.routeCons[j]!]) open = 0;
         s.routeOpen[r] = open;
         if (open) for (let j = this.routeConStart[r]!; j < this.routeConStart[r + 1]!; j++) s.used[this.routeCons[j]!] = 1;
       }
-      this.freeFlowCosts(s, f, y);
+      this.yearFreeFlowCosts(s, f);
       const c0 = this.compositeAll(s, f);
       s.freeFlow[f] = c0;
       let d = demand[f]!;
@@ -346,18 +353,38 @@ export class ChoiceFlows {
     }
   }
 
-  /** Year y's days per route-element entry and route, and each route's value of time, for `congestLoads`. */
+  /** Year y's money and days per route-element entry and route, and each route's value of time (`year`, `congestLoads`). */
   private yearDays(y: number): void {
-    const { model, routeEls, reBase, reFixed } = this;
+    const { model, routeEls, reBase, reFixed, reMoney } = this;
     for (let i = 0; i < routeEls.length; i++) {
       const el = model.elements[routeEls[i]!]!;
+      reMoney[i] = el.money[y]!;
       reBase[i] = el.baseDays[y]!;
       reFixed[i] = reBase[i]! * (1 + el.bprAlpha * (el.bprBeta === 0 ? 1 : 0));
     }
     for (let r = 0; r < this.R; r++) {
       const f = this.routeFlow[r]!;
-      this.routeOwnDays[r] = model.flows[f]!.routeDays[this.routePos[r]!]![y]!;
+      const flow = model.flows[f]!;
+      this.routeOwnMoney[r] = flow.routeMoney[this.routePos[r]!]![y]!;
+      this.routeOwnDays[r] = flow.routeDays[this.routePos[r]!]![y]!;
       this.routeVot[r] = model.economics.valueOfTime[f]![y]!;
+    }
+  }
+
+  /** `routeMoney` in the year of the last `yearDays`, from its arrays (the same sum in the same order). */
+  private yearMoney(r: number): number {
+    let m = this.routeOwnMoney[r]!;
+    for (let i = this.routeElStart[r]!; i < this.routeElStart[r + 1]!; i++) m += this.reMoney[i]!;
+    return m;
+  }
+
+  /** `freeFlowCosts` in the year of the last `yearDays`, from its arrays (the same sums in the same order). */
+  private yearFreeFlowCosts(s: FlowState, f: number): void {
+    for (let k = this.flowRouteStart[f]!; k < this.flowRouteStart[f + 1]!; k++) {
+      const r = this.flowRoutes[k]!;
+      let days = this.routeOwnDays[r]!;
+      for (let i = this.routeElStart[r]!; i < this.routeElStart[r + 1]!; i++) days += this.reBase[i]!;
+      s.c[r] = s.money[r]! + this.routeVot[r]! * days;
     }
   }
 
@@ -379,17 +406,32 @@ export class ChoiceFlows {
     return this.compositeAll(s, f, y);
   }
 
-  /** The nested logsum of flow f over all its routes at cost s.c (no scarcity). */
-  private compositeAll(s: FlowState, f: number, y = s.y): number {
-    const sf = s.spread[f]!;
-    const nests: number[] = [];
-    for (let n = this.flowNestStart[f]!; n < this.flowNestStart[f + 1]!; n++) {
-      const sn = this.nestSpread(n, y);
-      const costs: number[] = [];
-      for (let k = this.nestRouteStart[n]!; k < this.nestRouteStart[n + 1]!; k++) costs.push(s.c[this.nestRoutes[k]!]!);
-      nests.push(logsum(costs, sn));
+  /**
+   * The nested logsum −s ln Σ exp(−c/s) of flow f over all its routes at cost
+   * s.c (no scarcity), stable (from the least cost); with the nests' spreads
+   * of year y, or without y those of the state's year (`year`).
+   */
+  private compositeAll(s: FlowState, f: number, y?: number): number {
+    const first = this.flowNestStart[f]!;
+    const last = this.flowNestStart[f + 1]!;
+    const nests = this.nestLogsum;
+    for (let n = first; n < last; n++) {
+      const sn = y === undefined ? this.nestSpreadNow[n]! : this.nestSpread(n, y);
+      const a = this.nestRouteStart[n]!;
+      const b = this.nestRouteStart[n + 1]!;
+      let min = Infinity;
+      for (let k = a; k < b; k++) min = Math.min(min, s.c[this.nestRoutes[k]!]!);
+      let sum = 0;
+      if (Number.isFinite(min)) for (let k = a; k < b; k++) sum += Math.exp(-(s.c[this.nestRoutes[k]!]! - min) / sn);
+      nests[n] = Number.isFinite(min) ? min - sn * Math.log(sum) : Infinity;
     }
-    return logsum(nests, sf);
+    let min = Infinity;
+    for (let n = first; n < last; n++) min = Math.min(min, nests[n]!);
+    if (!Number.isFinite(min)) return Infinity;
+    const sf = s.spread[f]!;
+    let sum = 0;
+    for (let n = first; n < last; n++) sum += Math.exp(-(nests[n]! - min) / sf);
+    return min - sf * Math.log(sum);
   }
 
   private nestSpread(n: number, y: number): number {
@@ -717,16 +759,6 @@ export class ChoiceFlows {
       out.compositeCost[f * Y + y] = Number.isFinite(s.composite[f]!) ? s.composite[f]! : NaN;
     }
   }
-}
-
-/** −s ln Σ exp(−c/s), stable; Infinity for no finite cost. */
-function logsum(costs: readonly number[], s: number): number {
-  let min = Infinity;
-  for (const c of costs) min = Math.min(min, c);
-  if (!Number.isFinite(min)) return Infinity;
-  let sum = 0;
-  for (const c of costs) sum += Math.exp(-(c - min) / s);
-  return min - s * Math.log(sum);
 }
 
 /** The rows a Newton step moves: open, used, their twins' representative, and priced or overfilled (the gradient asks for a higher price). */
