@@ -459,49 +459,55 @@ export class ChoiceFlows {
    * row that sets its element's utilization (`slopeRow`, −1 where none does).
    */
   congestLoads(s: FlowState, load: Float64Array, slope?: Float64Array, slopeRow?: Int32Array): void {
-    const { routeElStart, elConStart, elCons, reTimed, reAlpha, reBase, reFixed } = this;
+    const { routeElStart, elConStart, elCons, reTimed, reAlpha, reBase, reFixed, rowBeta, routeVot, routeOwnDays, R, C } = this;
+    const { K, money } = s;
+    const cost = s.c;
     // u^β per open row, once: β ≥ 0, so the power of the largest u is the largest power (the same bits), and a
     // route's element takes the largest over its rows, starting from 0^β (no open row).
     const powered = this.congestPower;
-    for (let c = 0; c < this.C; c++) powered[c] = s.K[c]! > 0 ? (load[c]! / s.K[c]!) ** this.rowBeta[c]! : 0;
+    for (let c = 0; c < C; c++) powered[c] = K[c]! > 0 ? (load[c]! / K[c]!) ** rowBeta[c]! : 0;
     // d u^β / d load = β u^(β−1) / K per row, from the power above where u > 0.
     const rowSlope = this.rowSlope;
     if (slope) {
-      for (let c = 0; c < this.C; c++) {
-        const K = s.K[c]!;
-        const beta = this.rowBeta[c]!;
-        const u = K > 0 ? load[c]! / K : 0;
-        rowSlope[c] = K > 0 && beta > 0 ? (beta * (u > 0 ? powered[c]! / u : beta === 1 ? 1 : beta > 1 ? 0 : 1e12)) / K : 0;
+      for (let c = 0; c < C; c++) {
+        const k = K[c]!;
+        const beta = rowBeta[c]!;
+        const u = k > 0 ? load[c]! / k : 0;
+        rowSlope[c] = k > 0 && beta > 0 ? (beta * (u > 0 ? powered[c]! / u : beta === 1 ? 1 : beta > 1 ? 0 : 1e12)) / k : 0;
       }
     }
-    for (let r = 0; r < this.R; r++) {
-      const vot = this.routeVot[r]!;
-      let days = this.routeOwnDays[r]!;
-      for (let i = routeElStart[r]!; i < routeElStart[r + 1]!; i++) {
+    const slopes = slope !== undefined && slopeRow !== undefined;
+    for (let r = 0; r < R; r++) {
+      const vot = routeVot[r]!;
+      let days = routeOwnDays[r]!;
+      const end = routeElStart[r + 1]!;
+      for (let i = routeElStart[r]!; i < end; i++) {
         // An element whose days no load moves (no α, no β, or none of its rows on this route): its year's days.
-        if (!reTimed[i]) {
+        if (reTimed[i] === 0) {
           days += reFixed[i]!;
-          if (slopeRow) slopeRow[i] = -1;
-          if (slope) slope[i] = 0;
+          if (slopes) {
+            slopeRow![i] = -1;
+            slope![i] = 0;
+          }
           continue;
         }
         let w = 0;
         let arg = -1;
         for (let j = elConStart[i]!; j < elConStart[i + 1]!; j++) {
           const c = elCons[j]!;
-          if (s.K[c]! > 0 && (arg < 0 || powered[c]! > w)) {
+          if (K[c]! > 0 && (arg < 0 || powered[c]! > w)) {
             w = Math.max(w, powered[c]!);
             arg = c;
           }
         }
         days += reBase[i]! * (1 + reAlpha[i]! * w);
-        if (slope && slopeRow) {
+        if (slopes) {
           // ∂c_r/∂load of the row that sets w: VoT × base days × α × d u^β / d load.
-          slopeRow[i] = arg;
-          slope[i] = arg >= 0 ? vot * reBase[i]! * reAlpha[i]! * rowSlope[arg]! : 0;
+          slopeRow![i] = arg;
+          slope![i] = arg >= 0 ? vot * reBase[i]! * reAlpha[i]! * rowSlope[arg]! : 0;
         }
       }
-      s.c[r] = s.money[r]! + vot * days;
+      cost[r] = money[r]! + vot * days;
     }
   }
 
