@@ -579,27 +579,42 @@ export class ChoiceFlows {
     let phi = 0;
     const w = keep ? s : this.scratch;
     const { p, within, nestShare, x } = w;
-    const { Lambda, nestCost, nestSpreadNow, nestRouteStart, nestRoutes } = this;
-    for (let r = 0; r < this.R; r++) Lambda[r] = s.routeOpen[r] ? this.scarcityOf(r, lambda) : 0;
-    for (let f = 0; f < this.F; f++) {
-      const sf = s.spread[f]!;
+    const { Lambda, nestCost, nestSpreadNow, nestRouteStart, nestRoutes, flowNestStart, routeConStart, routeCons, R, F } = this;
+    const { routeOpen, spread, demand, choke, composite, served, choked } = s;
+    const cost = s.c;
+    for (let r = 0; r < R; r++) {
+      let sum = 0;
+      if (routeOpen[r]) for (let j = routeConStart[r]!; j < routeConStart[r + 1]!; j++) sum += lambda[routeCons[j]!]!;
+      Lambda[r] = sum;
+    }
+    for (let f = 0; f < F; f++) {
+      const sf = spread[f]!;
       // Nest costs over open routes at c + Λ.
       let best = Infinity;
-      const first = this.flowNestStart[f]!;
-      const last = this.flowNestStart[f + 1]!;
+      const first = flowNestStart[f]!;
+      const last = flowNestStart[f + 1]!;
       for (let n = first; n < last; n++) {
         const sn = nestSpreadNow[n]!;
         const a = nestRouteStart[n]!;
         const b = nestRouteStart[n + 1]!;
+        if (b - a === 1) {
+          // A nest of one route: its share within is 1 and its cost the route's (what the sums below give, exactly).
+          const r = nestRoutes[a]!;
+          const cn = routeOpen[r] ? cost[r]! + Lambda[r]! : Infinity;
+          within[r] = routeOpen[r] ? 1 : 0;
+          nestCost[n] = cn;
+          best = Math.min(best, cn);
+          continue;
+        }
         let min = Infinity;
         for (let k = a; k < b; k++) {
           const r = nestRoutes[k]!;
-          if (s.routeOpen[r]) min = Math.min(min, s.c[r]! + Lambda[r]!);
+          if (routeOpen[r]) min = Math.min(min, cost[r]! + Lambda[r]!);
         }
         let sum = 0;
         for (let k = a; k < b; k++) {
           const r = nestRoutes[k]!;
-          const e = s.routeOpen[r] ? Math.exp(-(s.c[r]! + Lambda[r]! - min) / sn) : 0;
+          const e = routeOpen[r] ? Math.exp(-(cost[r]! + Lambda[r]! - min) / sn) : 0;
           within[r] = e;
           sum += e;
         }
@@ -609,35 +624,47 @@ export class ChoiceFlows {
         best = Math.min(best, cn);
       }
       let total = 0;
-      for (let n = first; n < last; n++) {
-        const e = nestCost[n]! < Infinity ? Math.exp(-(nestCost[n]! - best) / sf) : 0;
-        nestShare[n] = e;
-        total += e;
+      let C = Infinity;
+      if (last - first === 1) {
+        // One nest: its share is 1 and the flow's cost the nest's (what the sums below give, exactly).
+        total = best < Infinity ? 1 : 0;
+        nestShare[first] = total;
+        C = best;
+      } else {
+        for (let n = first; n < last; n++) {
+          const e = nestCost[n]! < Infinity ? Math.exp(-(nestCost[n]! - best) / sf) : 0;
+          nestShare[n] = e;
+          total += e;
+        }
+        if (total > 0) C = best - sf * Math.log(total);
       }
-      const C = total > 0 ? best - sf * Math.log(total) : Infinity;
-      const D = s.demand[f]!;
-      const P = s.choke[f]!;
+      const D = demand[f]!;
+      const P = choke[f]!;
       const q = C <= P ? D : D * Math.exp(-(C - P) / sf);
       phi += sf * q + D * Math.max(0, P - C);
       if (keep) {
-        s.composite[f] = C;
-        s.served[f] = q;
-        s.choked[f] = C > P ? 1 : 0;
+        composite[f] = C;
+        served[f] = q;
+        choked[f] = C > P ? 1 : 0;
       }
       for (let n = first; n < last; n++) {
-        nestShare[n] = total > 0 ? nestShare[n]! / total : 0;
+        const share = total > 0 ? nestShare[n]! / total : 0;
+        nestShare[n] = share;
         for (let k = nestRouteStart[n]!; k < nestRouteStart[n + 1]!; k++) {
           const r = nestRoutes[k]!;
-          p[r] = nestShare[n]! * within[r]!;
-          x[r] = q * p[r]!;
+          const pr = share * within[r]!;
+          p[r] = pr;
+          x[r] = q * pr;
         }
       }
     }
     const load = this.loadsOf(x, w.load);
+    const { open, K, epsilon } = s;
     for (let c = 0; c < this.C; c++) {
-      if (!s.open[c]) continue;
-      phi += lambda[c]! * s.K[c]! + 0.5 * s.epsilon * lambda[c]! ** 2;
-      if (grad) grad[c] = s.K[c]! - load[c]! + s.epsilon * lambda[c]!;
+      if (!open[c]) continue;
+      const l = lambda[c]!;
+      phi += l * K[c]! + 0.5 * epsilon * l ** 2;
+      if (grad) grad[c] = K[c]! - load[c]! + epsilon * l;
     }
     return phi;
   }
