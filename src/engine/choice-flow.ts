@@ -105,6 +105,8 @@ export class ChoiceFlows {
   private readonly rowSlope: Float64Array;
   private readonly response: Float64Array;
   private readonly pos: Int32Array;
+  /** Per route, in `hessian`: whether it is open and uses a row of the free set. */
+  private readonly touched: Uint8Array;
   private hBuffer = new Float64Array(0);
   /** `yearInputs`' buffer. */
   private inputs = new Float64Array(0);
@@ -207,6 +209,7 @@ export class ChoiceFlows {
       return first.get(key)!;
     });
     this.pos = new Int32Array(this.C).fill(-1);
+    this.touched = new Uint8Array(this.R);
     const N = this.nestOf.length;
     this.scratch = { p: new Float64Array(this.R), within: new Float64Array(this.R), nestShare: new Float64Array(N), x: new Float64Array(this.R), load: new Float64Array(this.C) };
     this.Lambda = new Float64Array(this.R);
@@ -682,29 +685,36 @@ export class ChoiceFlows {
     if (this.hBuffer.length < n * n) this.hBuffer = new Float64Array(n * n);
     const H = this.hBuffer.subarray(0, n * n);
     H.fill(0);
-    const pos = this.pos;
+    const { pos, touched, flowRoutes, flowRouteStart, routeConStart, routeCons, nestSpreadNow, routeNest, R, F } = this;
+    const { served, spread, choked, routeOpen } = s;
     free.forEach((c, i) => (pos[c] = i));
-    for (let f = 0; f < this.F; f++) {
-      const q = s.served[f]!;
+    // Which open routes use a row of `free`, once (the pairs below ask for each route many times).
+    for (let r = 0; r < R; r++) {
+      let t = 0;
+      if (routeOpen[r]) for (let j = routeConStart[r]!; j < routeConStart[r + 1]! && t === 0; j++) if (pos[routeCons[j]!]! >= 0) t = 1;
+      touched[r] = t;
+    }
+    for (let f = 0; f < F; f++) {
+      const q = served[f]!;
       if (q <= 0) continue;
-      const sf = s.spread[f]!;
-      const dq = s.choked[f] ? -q / sf : 0;
-      const a = this.flowRouteStart[f]!;
-      const b = this.flowRouteStart[f + 1]!;
+      const sf = spread[f]!;
+      const dq = choked[f] ? -q / sf : 0;
+      const a = flowRouteStart[f]!;
+      const b = flowRouteStart[f + 1]!;
       for (let i = a; i < b; i++) {
-        const r = this.flowRoutes[i]!;
-        if (!s.routeOpen[r] || !this.touches(r, pos)) continue;
-        const snr = this.nestSpreadNow[this.routeNest[r]!]!;
+        const r = flowRoutes[i]!;
+        if (!touched[r]) continue;
+        const snr = nestSpreadNow[routeNest[r]!]!;
         for (let j = a; j < b; j++) {
-          const r2 = this.flowRoutes[j]!;
-          if (!s.routeOpen[r2] || !this.touches(r2, pos)) continue;
+          const r2 = flowRoutes[j]!;
+          if (!touched[r2]) continue;
           const dx = this.volumeResponse(s, r, r2, sf, snr, q, dq);
           if (dx === 0) continue;
-          for (let u = this.routeConStart[r]!; u < this.routeConStart[r + 1]!; u++) {
-            const ci = pos[this.routeCons[u]!]!;
+          for (let u = routeConStart[r]!; u < routeConStart[r + 1]!; u++) {
+            const ci = pos[routeCons[u]!]!;
             if (ci < 0) continue;
-            for (let v = this.routeConStart[r2]!; v < this.routeConStart[r2 + 1]!; v++) {
-              const cj = pos[this.routeCons[v]!]!;
+            for (let v = routeConStart[r2]!; v < routeConStart[r2 + 1]!; v++) {
+              const cj = pos[routeCons[v]!]!;
               if (cj >= 0) H[ci * n + cj] = H[ci * n + cj]! - dx;
             }
           }
@@ -724,11 +734,6 @@ export class ChoiceFlows {
     const same = this.routeNest[r] === this.routeNest[r2] ? 1 : 0;
     const dp = -(1 / sf) * s.p[r]! * (same * s.within[r2]! - s.p[r2]!) - same * (1 / snr) * s.p[r]! * ((r === r2 ? 1 : 0) - s.within[r2]!);
     return dq * s.p[r]! * s.p[r2]! + q * dp;
-  }
-
-  private touches(r: number, pos: Int32Array): boolean {
-    for (let j = this.routeConStart[r]!; j < this.routeConStart[r + 1]!; j++) if (pos[this.routeCons[j]!]! >= 0) return true;
-    return false;
   }
 
   /** λ of each group of twins on its representative (the sum), 0 on the others: where solving starts. */
