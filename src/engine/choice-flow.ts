@@ -100,6 +100,10 @@ export class ChoiceFlows {
   /** Per route-element entry and per route (its own), money in the state's year. */
   private readonly reMoney: Float64Array;
   private readonly routeOwnMoney: Float64Array;
+  /** The same per element (what `yearDays` copies to the entries). */
+  private readonly elMoney: Float64Array;
+  private readonly elBase: Float64Array;
+  private readonly elFixed: Float64Array;
   private readonly routeVot: Float64Array;
   /** Per row: d u^β / d load at the last `congestLoads` with slopes; A (∂x/∂u), rows × routes, for `loadResponse`. */
   private readonly rowSlope: Float64Array;
@@ -198,6 +202,9 @@ export class ChoiceFlows {
     this.reFixed = new Float64Array(elementOf.length);
     this.routeOwnDays = new Float64Array(this.R);
     this.reMoney = new Float64Array(elementOf.length);
+    this.elMoney = new Float64Array(model.elements.length);
+    this.elBase = new Float64Array(model.elements.length);
+    this.elFixed = new Float64Array(model.elements.length);
     this.routeOwnMoney = new Float64Array(this.R);
     this.routeVot = new Float64Array(this.R);
     const usedBy = constraints.map(() => [] as number[]);
@@ -262,12 +269,10 @@ export class ChoiceFlows {
     }
     let scale = 0;
     let costScale = 0;
-    let minSpread = Infinity;
     for (let f = 0; f < this.F; f++) {
       const flow = model.flows[f]!;
       const choice = flow.choice!;
       s.spread[f] = choice.spread[y]!;
-      minSpread = Math.min(minSpread, s.spread[f]!);
       for (let k = this.flowRouteStart[f]!; k < this.flowRouteStart[f + 1]!; k++) {
         const r = this.flowRoutes[k]!;
         s.money[r] = this.yearMoney(r);
@@ -358,12 +363,19 @@ export class ChoiceFlows {
 
   /** Year y's money and days per route-element entry and route, and each route's value of time (`year`, `congestLoads`). */
   private yearDays(y: number): void {
-    const { model, routeEls, reBase, reFixed, reMoney } = this;
+    const { model, routeEls, reBase, reFixed, reMoney, elMoney, elBase, elFixed } = this;
+    // Per element once, then per entry (an element is on many routes).
+    for (let e = 0; e < elMoney.length; e++) {
+      const el = model.elements[e]!;
+      elMoney[e] = el.money[y]!;
+      elBase[e] = el.baseDays[y]!;
+      elFixed[e] = elBase[e]! * (1 + el.bprAlpha * (el.bprBeta === 0 ? 1 : 0));
+    }
     for (let i = 0; i < routeEls.length; i++) {
-      const el = model.elements[routeEls[i]!]!;
-      reMoney[i] = el.money[y]!;
-      reBase[i] = el.baseDays[y]!;
-      reFixed[i] = reBase[i]! * (1 + el.bprAlpha * (el.bprBeta === 0 ? 1 : 0));
+      const e = routeEls[i]!;
+      reMoney[i] = elMoney[e]!;
+      reBase[i] = elBase[e]!;
+      reFixed[i] = elFixed[e]!;
     }
     for (let r = 0; r < this.R; r++) {
       const f = this.routeFlow[r]!;
