@@ -39,6 +39,8 @@ export class JointNewton {
   private readonly zTrial: Float64Array;
   private readonly lambdaTrial: Float64Array;
   private readonly priced: Uint8Array;
+  /** Per row, in `direction`: whether its load sets some route-element's time. */
+  private readonly setsTime: Uint8Array;
   /** Newton steps the last `solve` took (quadratic convergence: a handful; tests check it). */
   steps = 0;
   private system = new Float64Array(0);
@@ -55,6 +57,7 @@ export class JointNewton {
     this.zTrial = new Float64Array(C);
     this.lambdaTrial = new Float64Array(C);
     this.priced = new Uint8Array(C);
+    this.setsTime = new Uint8Array(C);
   }
 
   /** Whether the year is small enough for it: at most MAX_NEWTON_ROWS open rows whose load sets a time. */
@@ -128,39 +131,62 @@ export class JointNewton {
 
   /** The Newton step (δz on `rows`, then δλ on `free`) at the state's last evaluation, or undefined where singular. */
   private direction(state: FlowState, z: Float64Array, rows: number[], free: number[]): Float64Array | undefined {
-    const { C, toLoad, toPrice, grad } = this;
+    const { C, toLoad, toPrice, grad, slopeRow, setsTime } = this;
     // Only the priced rows' columns of ∂load/∂λ; every row's response, by columns (contiguous: the loops have no index list).
     const priced = this.priced;
     priced.fill(0);
     for (const c of free) priced[c] = 1;
     this.flows.loadResponse(state, this.slope, this.slopeRow, toLoad, toPrice, priced);
-    const nz = rows.length;
-    const n = nz + free.length;
+    // Only the loads that set some element's time enter the costs (∂load/∂z is 0 in the others' columns): the
+    // system couples their δz and δλ; the other rows' δz follow from their own equations afterwards.
+    setsTime.fill(0);
+    for (let i = 0; i < slopeRow.length; i++) if (slopeRow[i]! >= 0) setsTime[slopeRow[i]!] = 1;
+    const coupled = rows.filter((c) => setsTime[c] === 1);
+    const na = coupled.length;
+    const nf = free.length;
+    const n = na + nf;
     if (this.system.length < n * n) {
       this.system = new Float64Array(n * n);
       this.rhs = new Float64Array(n);
     }
     const M = this.system;
     const b = this.rhs;
-    // A X − z on `rows`: (∂load/∂z − I) δz + ∂load/∂λ δλ = −(load − z).
-    rows.forEach((c, i) => {
-      for (let j = 0; j < nz; j++) M[i * n + j] = toLoad[rows[j]! * C + c]! - (i === j ? 1 : 0);
-      for (let j = 0; j < free.length; j++) M[i * n + nz + j] = toPrice[free[j]! * C + c]!;
+    // A X − z on the coupled rows: (∂load/∂z − I) δz + ∂load/∂λ δλ = −(load − z).
+    for (let i = 0; i < na; i++) {
+      const c = coupled[i]!;
+      for (let j = 0; j < na; j++) M[i * n + j] = toLoad[coupled[j]! * C + c]! - (i === j ? 1 : 0);
+      for (let j = 0; j < nf; j++) M[i * n + na + j] = toPrice[free[j]! * C + c]!;
       b[i] = -(state.load[c]! - z[c]!);
-    });
+    }
     // K − load + ελ on `free`: ∂load/∂z δz + (∂load/∂λ − ε) δλ = K − load + ελ.
-    free.forEach((c, i) => {
-      const row = (nz + i) * n;
-      for (let j = 0; j < nz; j++) M[row + j] = toLoad[rows[j]! * C + c]!;
-      for (let j = 0; j < free.length; j++) M[row + nz + j] = toPrice[free[j]! * C + c]! - (i === j ? state.epsilon : 0);
-      b[nz + i] = grad[c]!;
-    });
-    const d = solveLu(M, b, n);
-    if (!d) return undefined;
+    for (let i = 0; i < nf; i++) {
+      const c = free[i]!;
+      const row = (na + i) * n;
+      for (let j = 0; j < na; j++) M[row + j] = toLoad[coupled[j]! * C + c]!;
+      for (let j = 0; j < nf; j++) M[row + na + j] = toPrice[free[j]! * C + c]! - (i === j ? state.epsilon : 0);
+      b[na + i] = grad[c]!;
+    }
+    const solved = solveLu(M, b, n);
+    if (!solved) return undefined;
+    // δz on `rows` (the others: −δz + ∂load/∂z δz + ∂load/∂λ δλ = −(load − z), solved for their δz), then δλ on `free`.
+    const nz = rows.length;
+    const d = new Float64Array(nz + nf);
+    for (let k = 0; k < nf; k++) d[nz + k] = solved[na + k]!;
+    for (let i = 0, a = 0; i < nz; i++) {
+      const c = rows[i]!;
+      if (setsTime[c] === 1) {
+        d[i] = solved[a++]!;
+        continue;
+      }
+      let v = state.load[c]! - z[c]!;
+      for (let j = 0; j < na; j++) v += toLoad[coupled[j]! * C + c]! * solved[j]!;
+      for (let k = 0; k < nf; k++) v += toPrice[free[k]! * C + c]! * solved[na + k]!;
+      d[i] = v;
+    }
     // A flat direction (no route responds to a price yet) gives a huge step: keep λ's part to a sensible size.
     let longest = 0;
-    for (let i = nz; i < n; i++) longest = Math.max(longest, Math.abs(d[i]!));
-    if (longest > state.maxStep) for (let i = nz; i < n; i++) d[i] = (d[i]! * state.maxStep) / longest;
+    for (let i = nz; i < nz + nf; i++) longest = Math.max(longest, Math.abs(d[i]!));
+    if (longest > state.maxStep) for (let i = nz; i < nz + nf; i++) d[i] = (d[i]! * state.maxStep) / longest;
     return d;
   }
 }
