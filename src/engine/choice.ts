@@ -130,6 +130,11 @@ export const isChoice = (model: Model): boolean => model.flows.length > 0 && mod
 const ALLOCATORS = 8;
 const allocators = new Map<string, ChoiceAllocator>();
 
+/** Forgets every kept allocator (tests: the next run of each network starts from a new one). */
+export function forgetAllocators(): void {
+  allocators.clear();
+}
+
 /** The equilibrium of each year of a choice scenario. */
 export class ChoiceAllocator {
   /**

@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { power } from '../../src/engine/choice-flow.js';
 import { JointNewton } from '../../src/engine/choice-newton.js';
+import { forgetAllocators } from '../../src/engine/choice.js';
 import { forgetTrajectories } from '../../src/engine/choice-prefix.js';
 import { simulate, type Result } from '../../src/engine/simulate.js';
 import { buildReport } from '../../src/report/build.js';
@@ -201,6 +203,57 @@ describe('runs that share their first years share those years (choice-prefix.ts)
     for (const key of ['scarcity', 'routeCost', 'compositeCost', 'gap'] as const) expect([...after.value.choice![key]]).toEqual([...alone.value.choice![key]]);
     // The same run again follows its own years all the way.
     expect(watchNewton(() => simulate(tenYears(12))).gaps).toHaveLength(0);
+  });
+});
+
+describe('a thread reuses its allocator for runs of the same network (ChoiceAllocator.for)', () => {
+  // Two runs of one network shape whose data differ: the rail's money (so the reference cost of the elasticity
+  // differs too) and the value of time. B run on the allocator that A used must give the bits of B on a new one:
+  // nothing of A's (reference costs, λ, the last year's volumes) may stay.
+  const model = (railCost: number, vot: number) => modelOf(scenario({
+    D: 10,
+    spread: 5,
+    links: `  - { id: rail, from: a, to: b, capacity: 10, cost_per_t: ${railCost}, transit_days: 10, bpr_alpha: 2, bpr_beta: 4 }`,
+    routes: '      - { id: by-rail, via: [rail] }\n      - { id: sea, off_network: { cost_per_t: 180, transit_days: 0 } }',
+  }).replace('years: { start: 2030, end: 2030 }', 'years: { start: 2030, end: 2034 }')
+    .replace('demand: 10', 'demand: { 2030: 8, 2034: 14 }\n    elasticity: -0.5')
+    .replace('value_of_time_per_t_day: 0', `value_of_time_per_t_day: ${vot}`));
+
+  it('B after A gives the bits of B on a new allocator', () => {
+    forgetAllocators();
+    forgetTrajectories();
+    const first = simulate(model(100, 4));
+    forgetAllocators();
+    forgetTrajectories();
+    const other = simulate(model(140, 7));
+    forgetTrajectories();
+    const again = simulate(model(100, 4));
+    // A's data give other volumes (else the test would not tell).
+    expect(other.routeVolume[0]).not.toBeCloseTo(first.routeVolume[0]!, 3);
+    for (const key of ['routeVolume', 'flowServed'] as const) expect([...again[key]]).toEqual([...first[key]]);
+    for (const key of ['scarcity', 'routeCost', 'compositeCost', 'demand', 'gap'] as const) expect([...again.choice![key]]).toEqual([...first.choice![key]]);
+  });
+});
+
+describe('power (the congestion curve\'s u^β)', () => {
+  it('a whole β by squaring is u ** β within a few units in the last place, and monotone in u', () => {
+    // Exponentiation by squaring rounds once per product: at most about 2 log2 β + 1 roundings of 2^-53 each.
+    let last = -1;
+    for (let i = 0; i <= 4000; i++) {
+      const u = i / 1000;
+      for (const beta of [1, 2, 3, 4, 5, 7, 10, 16, 32]) {
+        const exact = u ** beta;
+        expect(Math.abs(power(u, beta) - exact)).toBeLessThanOrEqual(12 * Number.EPSILON * exact);
+      }
+      const p = power(u, 10);
+      expect(p).toBeGreaterThanOrEqual(last);
+      last = p;
+    }
+  });
+
+  it('other β by **: fractional, zero, beyond 32', () => {
+    for (const beta of [0, 0.5, 2.5, 33, 40]) expect(power(1.7, beta)).toBe(1.7 ** beta);
+    expect(power(0, 4)).toBe(0);
   });
 });
 
