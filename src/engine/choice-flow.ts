@@ -97,6 +97,7 @@ export class ChoiceFlows {
   private readonly reBase: Float64Array;
   private readonly reFixed: Float64Array;
   private readonly routeOwnDays: Float64Array;
+  private readonly routeVot: Float64Array;
   /** Per route-element entry and per route (its own), money in the state's year. */
   private readonly reMoney: Float64Array;
   private readonly routeOwnMoney: Float64Array;
@@ -104,7 +105,6 @@ export class ChoiceFlows {
   private readonly elMoney: Float64Array;
   private readonly elBase: Float64Array;
   private readonly elFixed: Float64Array;
-  private readonly routeVot: Float64Array;
   /** Per row: d u^β / d load at the last `congestLoads` with slopes; A (∂x/∂u), rows × routes, for `loadResponse`. */
   private readonly rowSlope: Float64Array;
   private readonly response: Float64Array;
