@@ -542,27 +542,36 @@ export class ChoiceFlows {
   loadResponse(s: FlowState, slope: Float64Array, slopeRow: Int32Array, toLoad: Float64Array, toPrice: Float64Array, priced: Uint8Array): void {
     const n = this.C;
     const R = this.R;
-    const { routeConStart, routeCons, routeElStart } = this;
+    const { routeConStart, routeCons, routeElStart, flowRoutes, flowRouteStart, routeNest, nestSpreadNow } = this;
+    const { served, spread, choked, routeOpen, p, within } = s;
     // T = A (∂x/∂u) by routes (`T[r2·n + c]`), then T Aᵀ and T (∂c/∂load), a column at a time.
     const T = this.response;
     T.fill(0);
     for (let f = 0; f < this.F; f++) {
-      const q = s.served[f]!;
+      const q = served[f]!;
       if (q <= 0) continue;
-      const sf = s.spread[f]!;
-      const dq = s.choked[f] ? -q / sf : 0;
-      const a = this.flowRouteStart[f]!;
-      const b = this.flowRouteStart[f + 1]!;
+      const sf = spread[f]!;
+      const dq = choked[f] ? -q / sf : 0;
+      const a = flowRouteStart[f]!;
+      const b = flowRouteStart[f + 1]!;
+      // volumeResponse, inlined: the same arithmetic in the same order (the same bits), its quotients once.
+      const flowTerm = -(1 / sf);
       for (let i = a; i < b; i++) {
-        const r = this.flowRoutes[i]!;
-        if (!s.routeOpen[r] || routeConStart[r] === routeConStart[r + 1]) continue;
-        const snr = this.nestSpreadNow[this.routeNest[r]!]!;
+        const r = flowRoutes[i]!;
+        const first = routeConStart[r]!;
+        const last = routeConStart[r + 1]!;
+        if (!routeOpen[r] || first === last) continue;
+        const nest = routeNest[r]!;
+        const nestTerm = 1 / nestSpreadNow[nest]!;
+        const pr = p[r]!;
         for (let j = a; j < b; j++) {
-          const r2 = this.flowRoutes[j]!;
-          if (!s.routeOpen[r2]) continue;
-          const dx = this.volumeResponse(s, r, r2, sf, snr, q, dq);
+          const r2 = flowRoutes[j]!;
+          if (!routeOpen[r2]) continue;
+          const same = nest === routeNest[r2] ? 1 : 0;
+          const dp = flowTerm * pr * (same * within[r2]! - p[r2]!) - same * nestTerm * pr * ((r === r2 ? 1 : 0) - within[r2]!);
+          const dx = dq * pr * p[r2]! + q * dp;
           const t = r2 * n;
-          for (let u = routeConStart[r]!; u < routeConStart[r + 1]!; u++) T[t + routeCons[u]!] = T[t + routeCons[u]!]! + dx;
+          for (let u = first; u < last; u++) T[t + routeCons[u]!] = T[t + routeCons[u]!]! + dx;
         }
       }
     }
@@ -690,13 +699,13 @@ export class ChoiceFlows {
     return sum;
   }
 
-  /** ∂²Φ/∂λ_i∂λ_j over the rows in `free` (row-major), at the state's last kept evaluation: −A (∂x/∂u) Aᵀ. */
+  /** ∂²Φ/∂λ_i∂λ_j over the rows in `free` (row-major, the first n² entries of a buffer the next call overwrites), at the state's last kept evaluation: −A (∂x/∂u) Aᵀ. */
   hessian(s: FlowState, free: readonly number[]): Float64Array {
     const n = free.length;
     // One buffer, grown as needed (a Newton step per fixed-point iteration would otherwise allocate n² numbers).
     if (this.hBuffer.length < n * n) this.hBuffer = new Float64Array(n * n);
-    const H = this.hBuffer.subarray(0, n * n);
-    H.fill(0);
+    const H = this.hBuffer;
+    H.fill(0, 0, n * n);
     const { pos, touched, flowRoutes, flowRouteStart, routeConStart, routeCons, nestSpreadNow, routeNest, R, F } = this;
     const { served, spread, choked, routeOpen } = s;
     free.forEach((c, i) => (pos[c] = i));

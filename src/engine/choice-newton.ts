@@ -45,6 +45,9 @@ export class JointNewton {
   steps = 0;
   private system = new Float64Array(0);
   private rhs = new Float64Array(0);
+  /** The linear system's solution, and the step `direction` returns (δz on the rows, then δλ on the free rows). */
+  private solved = new Float64Array(0);
+  private readonly stepBuffer: Float64Array;
 
   /** `grad`: the gradient that `prices` leaves (∂Φ/∂λ at its λ). */
   constructor(private readonly flows: ChoiceFlows, private readonly grad: Float64Array) {
@@ -58,6 +61,7 @@ export class JointNewton {
     this.lambdaTrial = new Float64Array(C);
     this.priced = new Uint8Array(C);
     this.setsTime = new Uint8Array(C);
+    this.stepBuffer = new Float64Array(2 * C);
   }
 
   /** Whether the year is small enough for it: at most MAX_NEWTON_ROWS open rows whose load sets a time. */
@@ -166,11 +170,12 @@ export class JointNewton {
       for (let j = 0; j < nf; j++) M[row + na + j] = toPrice[free[j]! * C + c]! - (i === j ? state.epsilon : 0);
       b[na + i] = grad[c]!;
     }
-    const solved = solveLu(M, b, n);
-    if (!solved) return undefined;
+    if (this.solved.length < n) this.solved = new Float64Array(n);
+    const solved = this.solved;
+    if (!solveLu(M, b, n, solved)) return undefined;
     // δz on `rows` (the others: −δz + ∂load/∂z δz + ∂load/∂λ δλ = −(load − z), solved for their δz), then δλ on `free`.
     const nz = rows.length;
-    const d = new Float64Array(nz + nf);
+    const d = this.stepBuffer;
     for (let k = 0; k < nf; k++) d[nz + k] = solved[na + k]!;
     for (let i = 0, a = 0; i < nz; i++) {
       const c = rows[i]!;
@@ -191,35 +196,47 @@ export class JointNewton {
   }
 }
 
-/** Solves M d = b (n × n, row-major, overwritten) by Gaussian elimination with partial pivoting; undefined where singular. */
-function solveLu(M: Float64Array, b: Float64Array, n: number): Float64Array | undefined {
-  const d = Float64Array.from(b.subarray(0, n));
+/** Solves M d = b (n × n, row-major, overwritten) into d by Gaussian elimination with partial pivoting; false where singular. */
+function solveLu(M: Float64Array, b: Float64Array, n: number, d: Float64Array): boolean {
+  for (let i = 0; i < n; i++) d[i] = b[i]!;
   for (let k = 0; k < n; k++) {
+    const kk = k * n;
     let pivot = k;
-    for (let i = k + 1; i < n; i++) if (Math.abs(M[i * n + k]!) > Math.abs(M[pivot * n + k]!)) pivot = i;
-    const p = M[pivot * n + k]!;
-    if (!(Math.abs(p) > 1e-300)) return undefined;
+    let largest = Math.abs(M[kk + k]!);
+    for (let i = k + 1; i < n; i++) {
+      const v = Math.abs(M[i * n + k]!);
+      if (v > largest) {
+        largest = v;
+        pivot = i;
+      }
+    }
+    const pp = pivot * n;
+    const p = M[pp + k]!;
+    if (!(Math.abs(p) > 1e-300)) return false;
     if (pivot !== k) {
       for (let j = 0; j < n; j++) {
-        const t = M[k * n + j]!;
-        M[k * n + j] = M[pivot * n + j]!;
-        M[pivot * n + j] = t;
+        const t = M[kk + j]!;
+        M[kk + j] = M[pp + j]!;
+        M[pp + j] = t;
       }
       const t = d[k]!;
       d[k] = d[pivot]!;
       d[pivot] = t;
     }
+    const dk = d[k]!;
     for (let i = k + 1; i < n; i++) {
-      const f = M[i * n + k]! / p;
+      const ii = i * n;
+      const f = M[ii + k]! / p;
       if (f === 0) continue;
-      for (let j = k; j < n; j++) M[i * n + j] = M[i * n + j]! - f * M[k * n + j]!;
-      d[i] = d[i]! - f * d[k]!;
+      for (let j = k; j < n; j++) M[ii + j] = M[ii + j]! - f * M[kk + j]!;
+      d[i] = d[i]! - f * dk;
     }
   }
   for (let i = n - 1; i >= 0; i--) {
+    const ii = i * n;
     let s = d[i]!;
-    for (let j = i + 1; j < n; j++) s -= M[i * n + j]! * d[j]!;
-    d[i] = s / M[i * n + i]!;
+    for (let j = i + 1; j < n; j++) s -= M[ii + j]! * d[j]!;
+    d[i] = s / M[ii + i]!;
   }
-  return d;
+  return true;
 }

@@ -162,6 +162,10 @@ export class ChoiceAllocator {
   private readonly grad: Float64Array;
   private readonly gradTrial: Float64Array;
   private readonly trial: Float64Array;
+  /** The dual's Newton right-hand side (free rows), and λ kept to go back to (the year's start, the Newton method's start). */
+  private readonly rhs: Float64Array;
+  private readonly lambdaYear: Float64Array;
+  private readonly lambdaNewton: Float64Array;
   /** The last year's equilibrium volumes (where the next year's fixed point starts) and its index. */
   private readonly lastX: Float64Array;
   private lastYear = -2;
@@ -179,6 +183,9 @@ export class ChoiceAllocator {
     this.grad = new Float64Array(this.C);
     this.gradTrial = new Float64Array(this.C);
     this.trial = new Float64Array(this.C);
+    this.rhs = new Float64Array(this.C);
+    this.lambdaYear = new Float64Array(this.C);
+    this.lambdaNewton = new Float64Array(this.C);
     this.lastX = new Float64Array(model.routes.length);
     this.newton = new JointNewton(this.flows, this.grad);
   }
@@ -212,7 +219,8 @@ export class ChoiceAllocator {
       state.composite.set(kept.composite);
       gap = kept.gap;
     } else {
-      const lambda0 = Float64Array.from(lambda);
+      const lambda0 = this.lambdaYear;
+      lambda0.set(lambda);
       ({ state, gap } = this.equilibrium(capacity, demand, y, warm, true));
       if (warm && !(gap <= 1e-6)) {
         lambda.set(lambda0);
@@ -273,7 +281,8 @@ export class ChoiceAllocator {
       const z0 = this.z0;
       if (warm) flows.loadsOf(this.lastX, z0);
       else z0.fill(0);
-      const lambda0 = Float64Array.from(lambda);
+      const lambda0 = this.lambdaNewton;
+      lambda0.set(lambda);
       const gap = this.newton.solve(state, lambda, z0, EQUILIBRIUM_TOLERANCE, (st, l) => this.solve(st, l));
       if (gap <= EQUILIBRIUM_TOLERANCE * 10) return { state, gap };
       lambda.set(lambda0);
@@ -383,15 +392,23 @@ export class ChoiceAllocator {
       // Far from the fill (a row that begins to bind, or is emptied), the loads answer a price exponentially and
       // Newton on K − load creeps up in steps of about a spread: first try Newton on ln(load) − ln(K), whose
       // step in the logit's exponential regime is the whole way, with the same Hessian (the same factor).
+      const n = free.length;
+      const rhs = this.rhs;
       let far = false;
-      const logResidual = free.map((c) => {
+      for (let i = 0; i < n; i++) {
+        const c = free[i]!;
         const L = state.K[c]! - grad[c]!;
-        if (!(L > 0) || Math.abs(Math.log(L / state.K[c]!)) <= 0.1) return -grad[c]!;
-        far = true;
-        return L * Math.log(L / state.K[c]!);
-      });
-      let accepted = far && this.step(state, lambda, free, this.clipped(state, substitute(logResidual, free.length)), phi, 1, true);
-      if (!accepted) accepted = this.step(state, lambda, free, this.clipped(state, substitute(free.map((c) => -grad[c]!), free.length)), phi, 60, false);
+        if (!(L > 0) || Math.abs(Math.log(L / state.K[c]!)) <= 0.1) rhs[i] = -grad[c]!;
+        else {
+          far = true;
+          rhs[i] = L * Math.log(L / state.K[c]!);
+        }
+      }
+      let accepted = far && this.step(state, lambda, free, this.clipped(state, substitute(rhs, n), n), phi, 1, true);
+      if (!accepted) {
+        for (let i = 0; i < n; i++) rhs[i] = -grad[free[i]!]!;
+        accepted = this.step(state, lambda, free, this.clipped(state, substitute(rhs, n), n), phi, 60, false);
+      }
       if (accepted) phi = this.phi;
       else {
         flows.evaluate(state, lambda, grad, true);
@@ -435,11 +452,11 @@ export class ChoiceAllocator {
     return false;
   }
 
-  /** A flat direction (no route responds to its price yet) gives a huge step: kept to a sensible size. */
-  private clipped(state: FlowState, d: Float64Array): Float64Array {
+  /** A flat direction (no route responds to its price yet) gives a huge step: its first n entries kept to a sensible size. */
+  private clipped(state: FlowState, d: Float64Array, n: number): Float64Array {
     let longest = 0;
-    for (let i = 0; i < d.length; i++) longest = Math.max(longest, Math.abs(d[i]!));
-    if (longest > state.maxStep) for (let i = 0; i < d.length; i++) d[i] = (d[i]! * state.maxStep) / longest;
+    for (let i = 0; i < n; i++) longest = Math.max(longest, Math.abs(d[i]!));
+    if (longest > state.maxStep) for (let i = 0; i < n; i++) d[i] = (d[i]! * state.maxStep) / longest;
     return d;
   }
 
@@ -468,16 +485,21 @@ function factorSpd(H: Float64Array, n: number): void {
   }
 }
 
-/** Solves H d = b with the factor of the last `factorSpd` (n × n). */
+/** `substitute`'s buffers: the forward solve's and the solution's (the next call overwrites them). */
+let zBuffer = new Float64Array(0);
+let dBuffer = new Float64Array(0);
+
+/** Solves H d = b with the factor of the last `factorSpd` (n × n): d in the first n entries of a buffer that the next call overwrites. */
 function substitute(b: ArrayLike<number>, n: number): Float64Array {
   const L = lBuffer;
-  const z = new Float64Array(n);
+  if (zBuffer.length < n) [zBuffer, dBuffer] = [new Float64Array(n), new Float64Array(n)];
+  const z = zBuffer;
   for (let i = 0; i < n; i++) {
     let s = b[i]!;
     for (let k = 0; k < i; k++) s -= L[i * n + k]! * z[k]!;
     z[i] = s / L[i * n + i]!;
   }
-  const d = new Float64Array(n);
+  const d = dBuffer;
   for (let i = n - 1; i >= 0; i--) {
     let s = z[i]!;
     for (let k = i + 1; k < n; k++) s -= L[k * n + i]! * d[k]!;
