@@ -708,7 +708,7 @@ export class ChoiceFlows {
     H.fill(0, 0, n * n);
     const { pos, touched, flowRoutes, flowRouteStart, routeConStart, routeCons, nestSpreadNow, routeNest, R, F } = this;
     const { served, spread, choked, routeOpen } = s;
-    free.forEach((c, i) => (pos[c] = i));
+    for (let i = 0; i < n; i++) pos[free[i]!] = i;
     // Which open routes use a row of `free`, once (the pairs below ask for each route many times).
     for (let r = 0; r < R; r++) {
       let t = 0;

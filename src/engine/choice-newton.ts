@@ -102,8 +102,8 @@ export class JointNewton {
       for (let h = 0; h <= MAX_HALVINGS; h++) {
         zTrial.set(z);
         lambdaTrial.set(lambda);
-        rows.forEach((c, i) => (zTrial[c] = Math.max(0, z[c]! + t * d[i]!)));
-        free.forEach((c, i) => (lambdaTrial[c] = Math.max(0, lambda[c]! + t * d[rows.length + i]!)));
+        for (let i = 0; i < rows.length; i++) zTrial[rows[i]!] = Math.max(0, z[rows[i]!]! + t * d[i]!);
+        for (let i = 0; i < free.length; i++) lambdaTrial[free[i]!] = Math.max(0, lambda[free[i]!]! + t * d[rows.length + i]!);
         const trialGap = this.at(state, zTrial, lambdaTrial, prices);
         const next = this.change(state, zTrial, rows);
         if (next < (1 - 1e-4 * t) * merit) {
