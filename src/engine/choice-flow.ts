@@ -109,6 +109,9 @@ export class ChoiceFlows {
   private readonly rowSlope: Float64Array;
   private readonly response: Float64Array;
   private readonly pos: Int32Array;
+  /** Flow → the rows its routes use (flat). */
+  private readonly flowRowStart: Int32Array;
+  private readonly flowRows: Int32Array;
   /** Per route, in `hessian`: whether it is open and uses a row of the free set. */
   private readonly touched: Uint8Array;
   private hBuffer = new Float64Array(0);
@@ -217,6 +220,15 @@ export class ChoiceFlows {
     });
     this.pos = new Int32Array(this.C).fill(-1);
     this.touched = new Uint8Array(this.R);
+    // Per flow, the rows its routes use (ascending).
+    const flowRowStart = [0];
+    const flowRows: number[] = [];
+    for (const f of flows) {
+      flowRows.push(...[...new Set(f.routes.flatMap((r) => routes[r]!.constraints))].sort((a, b) => a - b));
+      flowRowStart.push(flowRows.length);
+    }
+    this.flowRowStart = Int32Array.from(flowRowStart);
+    this.flowRows = Int32Array.from(flowRows);
     const N = this.nestOf.length;
     this.scratch = { p: new Float64Array(this.R), within: new Float64Array(this.R), nestShare: new Float64Array(N), x: new Float64Array(this.R), load: new Float64Array(this.C) };
     this.Lambda = new Float64Array(this.R);
@@ -461,9 +473,11 @@ export class ChoiceFlows {
 
   /** Each row's load (Mt/year) at route volumes x, into `load`, which it returns. */
   loadsOf(x: Float64Array, load: Float64Array): Float64Array {
+    const { routeConStart, routeCons, R } = this;
     load.fill(0);
-    for (let r = 0; r < this.R; r++) {
-      for (let j = this.routeConStart[r]!; j < this.routeConStart[r + 1]!; j++) load[this.routeCons[j]!] = load[this.routeCons[j]!]! + x[r]!;
+    for (let r = 0; r < R; r++) {
+      const v = x[r]!;
+      for (let j = routeConStart[r]!; j < routeConStart[r + 1]!; j++) load[routeCons[j]!] = load[routeCons[j]!]! + v;
     }
     return load;
   }
@@ -577,20 +591,31 @@ export class ChoiceFlows {
     }
     toLoad.fill(0);
     toPrice.fill(0);
+    // T's column of r2 is 0 but on the rows its flow's routes use (adding those zeros would change no bit).
+    const { routeFlow, flowRowStart, flowRows } = this;
     for (let r2 = 0; r2 < R; r2++) {
       const t = r2 * n;
+      const f = routeFlow[r2]!;
+      const from = flowRowStart[f]!;
+      const to = flowRowStart[f + 1]!;
       for (let v = routeConStart[r2]!; v < routeConStart[r2 + 1]!; v++) {
         const k = routeCons[v]!;
         if (!priced[k]) continue;
         const col = k * n;
-        for (let c = 0; c < n; c++) toPrice[col + c] = toPrice[col + c]! + T[t + c]!;
+        for (let i = from; i < to; i++) {
+          const c = flowRows[i]!;
+          toPrice[col + c] = toPrice[col + c]! + T[t + c]!;
+        }
       }
       for (let e = routeElStart[r2]!; e < routeElStart[r2 + 1]!; e++) {
         const c2 = slopeRow[e]!;
         if (c2 < 0) continue;
         const g = slope[e]!;
         const col = c2 * n;
-        for (let c = 0; c < n; c++) toLoad[col + c] = toLoad[col + c]! + T[t + c]! * g;
+        for (let i = from; i < to; i++) {
+          const c = flowRows[i]!;
+          toLoad[col + c] = toLoad[col + c]! + T[t + c]! * g;
+        }
       }
     }
   }
