@@ -3,7 +3,7 @@
 // shares, served volumes with the choke, the dual Φ and its derivatives.
 // Index arrays are built once per model; a year's numbers live in FlowState.
 import { ChoiceInputError, type ChoiceOutputs } from './choice.js';
-import type { Model } from './model.js';
+import type { Model, Series } from './model.js';
 
 /** One year's inputs and the logit's state at the last λ evaluated with `keep`. */
 export interface FlowState {
@@ -73,6 +73,8 @@ export class ChoiceFlows {
   /** Each nest's spread in the state's year; each nest's logsum in `compositeAll`. */
   private readonly nestSpreadNow: Float64Array;
   private readonly nestLogsum: Float64Array;
+  /** Each nest's spread, per year (the bound model's). */
+  private nestSeries: Series[] = [];
   /** Route → its elements (flat), and per element of a route the route's constraints on it (flat). */
   private readonly routeElStart: Int32Array;
   private readonly routeEls: Int32Array;
@@ -245,6 +247,7 @@ export class ChoiceFlows {
    */
   bind(model: Model): void {
     this.model = model;
+    this.nestSeries = this.nestOf.map(({ flow, index }) => model.flows[flow]!.choice!.nests[index]!.spread);
     this.reference.fill(NaN);
     this.congestible = model.elements.some((e) => e.bprAlpha > 0) && model.economics.valueOfTime.some((s) => Array.from(s).some((v) => v > 0));
   }
@@ -272,12 +275,14 @@ export class ChoiceFlows {
     const s = (this.state ??= this.fresh());
     (s as { y: number }).y = y;
     const { model } = this;
-    for (let n = 0; n < this.nestOf.length; n++) this.nestSpreadNow[n] = this.nestSpread(n, y);
+    for (let n = 0; n < this.nestOf.length; n++) this.nestSpreadNow[n] = this.nestSeries[n]![y]!;
     this.yearDays(y);
-    s.used.fill(0);
+    const { routeConStart, routeCons, flowRoutes, flowRouteStart, routeElStart, routeOwnMoney, reMoney } = this;
+    const { open: isOpen, used, money, routeOpen } = s;
+    used.fill(0);
     for (let c = 0; c < this.C; c++) {
       s.K[c] = capacity[c]!;
-      s.open[c] = capacity[c]! > 0 ? 1 : 0;
+      isOpen[c] = capacity[c]! > 0 ? 1 : 0;
     }
     let scale = 0;
     let costScale = 0;
@@ -285,13 +290,16 @@ export class ChoiceFlows {
       const flow = model.flows[f]!;
       const choice = flow.choice!;
       s.spread[f] = choice.spread[y]!;
-      for (let k = this.flowRouteStart[f]!; k < this.flowRouteStart[f + 1]!; k++) {
-        const r = this.flowRoutes[k]!;
-        s.money[r] = this.yearMoney(r);
+      for (let k = flowRouteStart[f]!; k < flowRouteStart[f + 1]!; k++) {
+        const r = flowRoutes[k]!;
+        // `routeMoney` from the year's arrays: the same sum in the same order.
+        let m = routeOwnMoney[r]!;
+        for (let i = routeElStart[r]!; i < routeElStart[r + 1]!; i++) m += reMoney[i]!;
+        money[r] = m;
         let open = 1;
-        for (let j = this.routeConStart[r]!; j < this.routeConStart[r + 1]!; j++) if (!s.open[this.routeCons[j]!]) open = 0;
-        s.routeOpen[r] = open;
-        if (open) for (let j = this.routeConStart[r]!; j < this.routeConStart[r + 1]!; j++) s.used[this.routeCons[j]!] = 1;
+        for (let j = routeConStart[r]!; j < routeConStart[r + 1]!; j++) if (!isOpen[routeCons[j]!]) open = 0;
+        routeOpen[r] = open;
+        if (open) for (let j = routeConStart[r]!; j < routeConStart[r + 1]!; j++) used[routeCons[j]!] = 1;
       }
       this.yearFreeFlowCosts(s, f);
       const c0 = this.compositeAll(s, f);
@@ -398,20 +406,15 @@ export class ChoiceFlows {
     }
   }
 
-  /** `routeMoney` in the year of the last `yearDays`, from its arrays (the same sum in the same order). */
-  private yearMoney(r: number): number {
-    let m = this.routeOwnMoney[r]!;
-    for (let i = this.routeElStart[r]!; i < this.routeElStart[r + 1]!; i++) m += this.reMoney[i]!;
-    return m;
-  }
-
   /** `freeFlowCosts` in the year of the last `yearDays`, from its arrays (the same sums in the same order). */
   private yearFreeFlowCosts(s: FlowState, f: number): void {
+    const { flowRoutes, routeElStart, routeOwnDays, reBase, routeVot } = this;
+    const { money, c } = s;
     for (let k = this.flowRouteStart[f]!; k < this.flowRouteStart[f + 1]!; k++) {
-      const r = this.flowRoutes[k]!;
-      let days = this.routeOwnDays[r]!;
-      for (let i = this.routeElStart[r]!; i < this.routeElStart[r + 1]!; i++) days += this.reBase[i]!;
-      s.c[r] = s.money[r]! + this.routeVot[r]! * days;
+      const r = flowRoutes[k]!;
+      let days = routeOwnDays[r]!;
+      for (let i = routeElStart[r]!; i < routeElStart[r + 1]!; i++) days += reBase[i]!;
+      c[r] = money[r]! + routeVot[r]! * days;
     }
   }
 
@@ -462,8 +465,7 @@ export class ChoiceFlows {
   }
 
   private nestSpread(n: number, y: number): number {
-    const { flow, index } = this.nestOf[n]!;
-    return this.model.flows[flow]!.choice!.nests[index]!.spread[y]!;
+    return this.nestSeries[n]![y]!;
   }
 
   /** c_r with congested days at volumes x (`year` leaves the free-flow costs). */
