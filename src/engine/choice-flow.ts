@@ -95,6 +95,8 @@ export class ChoiceFlows {
    * per route, its own days and its flow's value of time that year.
    */
   private readonly reTimed: Uint8Array;
+  /** The route-element entries whose days depend on a load (ascending): only they can have a slope. */
+  readonly timedEntries: Int32Array;
   private readonly reAlpha: Float64Array;
   private readonly reBase: Float64Array;
   private readonly reFixed: Float64Array;
@@ -202,6 +204,7 @@ export class ChoiceFlows {
       const el = model.elements[e]!;
       return el.bprAlpha > 0 && el.bprBeta > 0 && ecStart[i + 1]! > ecStart[i]! ? 1 : 0;
     });
+    this.timedEntries = Int32Array.from(elementOf.map((_, i) => i).filter((i) => this.reTimed[i] === 1));
     this.reAlpha = Float64Array.from(elementOf, (e) => model.elements[e]!.bprAlpha);
     this.reBase = new Float64Array(elementOf.length);
     this.reFixed = new Float64Array(elementOf.length);

@@ -144,7 +144,8 @@ export class JointNewton {
     // Only the loads that set some element's time enter the costs (∂load/∂z is 0 in the others' columns): the
     // system couples their δz and δλ; the other rows' δz follow from their own equations afterwards.
     setsTime.fill(0);
-    for (let i = 0; i < slopeRow.length; i++) if (slopeRow[i]! >= 0) setsTime[slopeRow[i]!] = 1;
+    const entries = this.flows.timedEntries;
+    for (let k = 0; k < entries.length; k++) if (slopeRow[entries[k]!]! >= 0) setsTime[slopeRow[entries[k]!]!] = 1;
     const coupled = rows.filter((c) => setsTime[c] === 1);
     const na = coupled.length;
     const nf = free.length;
