@@ -89,26 +89,29 @@ export class ChoiceFlows {
   readonly timed: Uint8Array;
   /**
    * Per route-element entry: whether its days depend on a load (its element
-   * is timed and the route uses one of its rows), its element's α, and in
-   * the state's year its base days and, where no load moves them, its days
-   * (base × (1 + α w₀), w₀ = 1 for β = 0 else 0: what the rows would give);
-   * per route, its own days and its flow's value of time that year.
+   * is timed and the route uses one of its rows) and its element's α; per
+   * route, its own days and its flow's value of time in the state's year.
    */
   private readonly reTimed: Uint8Array;
   /** The route-element entries whose days depend on a load (ascending): only they can have a slope. */
   readonly timedEntries: Int32Array;
   private readonly reAlpha: Float64Array;
-  private readonly reBase: Float64Array;
-  private readonly reFixed: Float64Array;
   private readonly routeOwnDays: Float64Array;
   private readonly routeVot: Float64Array;
-  /** Per route-element entry and per route (its own), money in the state's year. */
-  private readonly reMoney: Float64Array;
+  /** Per route, its own money in the state's year. */
   private readonly routeOwnMoney: Float64Array;
-  /** The same per element (what `yearDays` copies to the entries). */
-  private readonly elMoney: Float64Array;
-  private readonly elBase: Float64Array;
-  private readonly elFixed: Float64Array;
+  /**
+   * Per year and route-element entry (`[y · entries + i]`): the element's
+   * money, its base days and, where no load moves them, its days (base ×
+   * (1 + α w₀), w₀ = 1 for β = 0 else 0: what the rows would give); built
+   * for the elements array they were read from (the runs of a Monte Carlo
+   * share it: once per thread); `at` is the state's year's offset.
+   */
+  private entryMoney = new Float64Array(0);
+  private entryBase = new Float64Array(0);
+  private entryFixed = new Float64Array(0);
+  private tablesOf: Model['elements'] | undefined;
+  private at = 0;
   /** Per row: d u^β / d load at the last `congestLoads` with slopes; A (∂x/∂u), rows × routes, for `loadResponse`. */
   private readonly rowSlope: Float64Array;
   private readonly response: Float64Array;
@@ -206,13 +209,7 @@ export class ChoiceFlows {
     });
     this.timedEntries = Int32Array.from(elementOf.map((_, i) => i).filter((i) => this.reTimed[i] === 1));
     this.reAlpha = Float64Array.from(elementOf, (e) => model.elements[e]!.bprAlpha);
-    this.reBase = new Float64Array(elementOf.length);
-    this.reFixed = new Float64Array(elementOf.length);
     this.routeOwnDays = new Float64Array(this.R);
-    this.reMoney = new Float64Array(elementOf.length);
-    this.elMoney = new Float64Array(model.elements.length);
-    this.elBase = new Float64Array(model.elements.length);
-    this.elFixed = new Float64Array(model.elements.length);
     this.routeOwnMoney = new Float64Array(this.R);
     this.routeVot = new Float64Array(this.R);
     const usedBy = constraints.map(() => [] as number[]);
@@ -252,6 +249,7 @@ export class ChoiceFlows {
     this.model = model;
     this.nestSeries = this.nestOf.map(({ flow, index }) => model.flows[flow]!.choice!.nests[index]!.spread);
     this.reference.fill(NaN);
+    if (model.elements !== this.tablesOf) this.entryTables();
     this.congestible = model.elements.some((e) => e.bprAlpha > 0) && model.economics.valueOfTime.some((s) => Array.from(s).some((v) => v > 0));
   }
 
@@ -280,7 +278,7 @@ export class ChoiceFlows {
     const { model } = this;
     for (let n = 0; n < this.nestOf.length; n++) this.nestSpreadNow[n] = this.nestSeries[n]![y]!;
     this.yearDays(y);
-    const { routeConStart, routeCons, flowRoutes, flowRouteStart, routeElStart, routeOwnMoney, reMoney } = this;
+    const { routeConStart, routeCons, flowRoutes, flowRouteStart, routeElStart, routeOwnMoney, entryMoney, at } = this;
     const { open: isOpen, used, money, routeOpen } = s;
     used.fill(0);
     for (let c = 0; c < this.C; c++) {
@@ -297,7 +295,7 @@ export class ChoiceFlows {
         const r = flowRoutes[k]!;
         // `routeMoney` from the year's arrays: the same sum in the same order.
         let m = routeOwnMoney[r]!;
-        for (let i = routeElStart[r]!; i < routeElStart[r + 1]!; i++) m += reMoney[i]!;
+        for (let i = routeElStart[r]!; i < routeElStart[r + 1]!; i++) m += entryMoney[at + i]!;
         money[r] = m;
         let open = 1;
         for (let j = routeConStart[r]!; j < routeConStart[r + 1]!; j++) if (!isOpen[routeCons[j]!]) open = 0;
@@ -384,22 +382,38 @@ export class ChoiceFlows {
     }
   }
 
-  /** Year y's money and days per route-element entry and route, and each route's value of time (`year`, `congestLoads`). */
+  /** The entry tables of the bound model's elements, every year: per element once, then per entry (an element is on many routes). */
+  private entryTables(): void {
+    const { model, routeEls } = this;
+    const E = model.elements.length;
+    const n = routeEls.length;
+    const money = new Float64Array(E);
+    const base = new Float64Array(E);
+    const fixed = new Float64Array(E);
+    this.entryMoney = new Float64Array(model.years * n);
+    this.entryBase = new Float64Array(model.years * n);
+    this.entryFixed = new Float64Array(model.years * n);
+    for (let y = 0; y < model.years; y++) {
+      for (let e = 0; e < E; e++) {
+        const el = model.elements[e]!;
+        money[e] = el.money[y]!;
+        base[e] = el.baseDays[y]!;
+        fixed[e] = base[e]! * (1 + el.bprAlpha * (el.bprBeta === 0 ? 1 : 0));
+      }
+      for (let i = 0, at = y * n; i < n; i++, at++) {
+        const e = routeEls[i]!;
+        this.entryMoney[at] = money[e]!;
+        this.entryBase[at] = base[e]!;
+        this.entryFixed[at] = fixed[e]!;
+      }
+    }
+    this.tablesOf = model.elements;
+  }
+
+  /** Year y's offset in the entry tables, each route's own money and days and its value of time (`year`, `congestLoads`). */
   private yearDays(y: number): void {
-    const { model, routeEls, reBase, reFixed, reMoney, elMoney, elBase, elFixed } = this;
-    // Per element once, then per entry (an element is on many routes).
-    for (let e = 0; e < elMoney.length; e++) {
-      const el = model.elements[e]!;
-      elMoney[e] = el.money[y]!;
-      elBase[e] = el.baseDays[y]!;
-      elFixed[e] = elBase[e]! * (1 + el.bprAlpha * (el.bprBeta === 0 ? 1 : 0));
-    }
-    for (let i = 0; i < routeEls.length; i++) {
-      const e = routeEls[i]!;
-      reMoney[i] = elMoney[e]!;
-      reBase[i] = elBase[e]!;
-      reFixed[i] = elFixed[e]!;
-    }
+    const { model } = this;
+    this.at = y * this.routeEls.length;
     for (let r = 0; r < this.R; r++) {
       const f = this.routeFlow[r]!;
       const flow = model.flows[f]!;
@@ -411,12 +425,12 @@ export class ChoiceFlows {
 
   /** `freeFlowCosts` in the year of the last `yearDays`, from its arrays (the same sums in the same order). */
   private yearFreeFlowCosts(s: FlowState, f: number): void {
-    const { flowRoutes, routeElStart, routeOwnDays, reBase, routeVot } = this;
+    const { flowRoutes, routeElStart, routeOwnDays, entryBase, routeVot, at } = this;
     const { money, c } = s;
     for (let k = this.flowRouteStart[f]!; k < this.flowRouteStart[f + 1]!; k++) {
       const r = flowRoutes[k]!;
       let days = routeOwnDays[r]!;
-      for (let i = routeElStart[r]!; i < routeElStart[r + 1]!; i++) days += reBase[i]!;
+      for (let i = routeElStart[r]!; i < routeElStart[r + 1]!; i++) days += entryBase[at + i]!;
       c[r] = money[r]! + routeVot[r]! * days;
     }
   }
@@ -452,6 +466,12 @@ export class ChoiceFlows {
       const sn = y === undefined ? this.nestSpreadNow[n]! : this.nestSpread(n, y);
       const a = this.nestRouteStart[n]!;
       const b = this.nestRouteStart[n + 1]!;
+      if (b - a === 1) {
+        // One route: its cost (what the sums below give, exactly).
+        const c = s.c[this.nestRoutes[a]!]!;
+        nests[n] = Number.isFinite(c) ? c : Infinity;
+        continue;
+      }
       let min = Infinity;
       for (let k = a; k < b; k++) min = Math.min(min, s.c[this.nestRoutes[k]!]!);
       let sum = 0;
@@ -461,6 +481,7 @@ export class ChoiceFlows {
     let min = Infinity;
     for (let n = first; n < last; n++) min = Math.min(min, nests[n]!);
     if (!Number.isFinite(min)) return Infinity;
+    if (last - first === 1) return min;
     const sf = s.spread[f]!;
     let sum = 0;
     for (let n = first; n < last; n++) sum += Math.exp(-(nests[n]! - min) / sf);
@@ -493,7 +514,7 @@ export class ChoiceFlows {
    * row that sets its element's utilization (`slopeRow`, −1 where none does).
    */
   congestLoads(s: FlowState, load: Float64Array, slope?: Float64Array, slopeRow?: Int32Array): void {
-    const { routeElStart, elConStart, elCons, reTimed, reAlpha, reBase, reFixed, rowBeta, routeVot, routeOwnDays, R, C } = this;
+    const { routeElStart, elConStart, elCons, reTimed, reAlpha, entryBase, entryFixed, at, rowBeta, routeVot, routeOwnDays, R, C } = this;
     const { K, money } = s;
     const cost = s.c;
     // u^β per open row, once: β ≥ 0, so the power of the largest u is the largest power (the same bits), and a
@@ -518,7 +539,7 @@ export class ChoiceFlows {
       for (let i = routeElStart[r]!; i < end; i++) {
         // An element whose days no load moves (no α, no β, or none of its rows on this route): its year's days.
         if (reTimed[i] === 0) {
-          days += reFixed[i]!;
+          days += entryFixed[at + i]!;
           if (slopes) {
             slopeRow![i] = -1;
             slope![i] = 0;
@@ -534,11 +555,12 @@ export class ChoiceFlows {
             arg = c;
           }
         }
-        days += reBase[i]! * (1 + reAlpha[i]! * w);
+        const base = entryBase[at + i]!;
+        days += base * (1 + reAlpha[i]! * w);
         if (slopes) {
           // ∂c_r/∂load of the row that sets w: VoT × base days × α × d u^β / d load.
           slopeRow![i] = arg;
-          slope![i] = arg >= 0 ? vot * reBase[i]! * reAlpha[i]! * rowSlope[arg]! : 0;
+          slope![i] = arg >= 0 ? vot * base * reAlpha[i]! * rowSlope[arg]! : 0;
         }
       }
       cost[r] = money[r]! + vot * days;
