@@ -11,12 +11,15 @@
 // solves their linearisation (∂X/∂z through the congestion curve's slope,
 // ∂X/∂λ from the logit's Jacobian) for δz and δλ, prices each trial z by the
 // dual's own Newton started from λ + δλ, and backtracks on the loads'
-// residual; near the solution it converges quadratically. Where it does not
+// residual; near the solution it converges quadratically. The start (last
+// year's loads and prices) keeps its prices where every row is within 10 %
+// of its fill: the first step corrects them with the loads. Where it does not
 // (a step that does not lower the residual, or too many steps), the caller
 // falls back on the fixed point, which always gets there.
 import { freeRows, type ChoiceFlows, type FlowState } from './choice-flow.js';
 
 const MAX_STEPS = 30;
+const RT = process.env.RT === '1';
 const MAX_HALVINGS = 6;
 /**
  * The most rows with a congested time for which the Newton method is used: its
@@ -26,8 +29,13 @@ const MAX_HALVINGS = 6;
  */
 const MAX_NEWTON_ROWS = 40;
 
-/** Sets λ for the state's current times, leaving the state and the shared gradient evaluated at it; returns the gap. */
-export type Prices = (state: FlowState, lambda: Float64Array) => number;
+/**
+ * Sets λ for the state's current times, leaving the state and the shared
+ * gradient evaluated at it; returns the gap. With `exact` false it may leave
+ * λ as it is where it is close (the first point of a solve: the Newton step
+ * corrects prices with loads).
+ */
+export type Prices = (state: FlowState, lambda: Float64Array, exact?: boolean) => number;
 
 export class JointNewton {
   private readonly C: number;
@@ -87,10 +95,17 @@ export class JointNewton {
     const { z, zTrial, lambdaTrial } = this;
     const rows = this.timedRows(state);
     z.set(z0);
-    let gap = this.at(state, z, lambda, prices);
+    // The start's prices may be left as they come (`Prices`); every trial's are exact.
+    let gap = this.at(state, z, lambda, prices, false);
     let merit = this.change(state, z, rows);
+    let exact = false;
     for (let step = 0; step < MAX_STEPS; step++) {
       this.steps = step;
+      if (merit <= tolerance && !exact) {
+        gap = prices(state, lambda);
+        exact = true;
+        merit = this.change(state, z, rows);
+      }
       if (merit <= tolerance) return Math.max(gap, merit);
       const free = freeRows(state, lambda, this.grad);
       const d = this.direction(state, z, rows, free);
@@ -104,12 +119,13 @@ export class JointNewton {
         lambdaTrial.set(lambda);
         for (let i = 0; i < rows.length; i++) zTrial[rows[i]!] = Math.max(0, z[rows[i]!]! + t * d[i]!);
         for (let i = 0; i < free.length; i++) lambdaTrial[free[i]!] = Math.max(0, lambda[free[i]!]! + t * d[rows.length + i]!);
-        const trialGap = this.at(state, zTrial, lambdaTrial, prices);
+        const trialGap = this.at(state, zTrial, lambdaTrial, prices, !RT);
         const next = this.change(state, zTrial, rows);
         if (next < (1 - 1e-4 * t) * merit) {
           z.set(zTrial);
           lambda.set(lambdaTrial);
           [merit, gap] = [next, trialGap];
+          exact = !RT;
           accepted = true;
           break;
         }
@@ -121,9 +137,9 @@ export class JointNewton {
   }
 
   /** The state at loads z (congested times and their slopes) with λ priced for them; the prices' gap. */
-  private at(state: FlowState, z: Float64Array, lambda: Float64Array, prices: Prices): number {
+  private at(state: FlowState, z: Float64Array, lambda: Float64Array, prices: Prices, exact = true): number {
     this.flows.congestLoads(state, z, this.slope, this.slopeRow);
-    return prices(state, lambda);
+    return prices(state, lambda, exact);
   }
 
   /** The largest |A X − z| over `rows` (those whose load sets a time), relative to 1 + the largest demand. */

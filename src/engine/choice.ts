@@ -25,6 +25,16 @@ import { networkKey, Prefix } from './choice-prefix.js';
 /** Relative accuracy of the equilibrium: the gap the run reports should be below it (aim ≤ 1e-9). */
 export const EQUILIBRIUM_TOLERANCE = 1e-10;
 const MAX_NEWTON = 200;
+/**
+ * How far from its fill (relative: overfill, or a priced row's slack) a row
+ * may be for a Newton step on loads to start from the prices as they are
+ * (`solve` with `exact` false): a year's warm prices leave each row a few
+ * per cent off, which the joint step corrects with the loads, saving the
+ * dual's own Newton there (logit evaluations a year 7.9 → 5.7, Newton steps
+ * 2.17 → 2.27). Beyond it (a row that starts or stops binding) the start is
+ * priced exactly.
+ */
+const ROUGH_START = 0.1;
 const MAX_FIXED_POINT = 2000;
 /** Anderson acceleration of the congestion fixed point: residuals mixed, steps without a new least residual before it gives up, and the most steps. */
 const ANDERSON_DEPTH = 5;
@@ -283,7 +293,7 @@ export class ChoiceAllocator {
       else z0.fill(0);
       const lambda0 = this.lambdaNewton;
       lambda0.set(lambda);
-      const gap = this.newton.solve(state, lambda, z0, EQUILIBRIUM_TOLERANCE, (st, l) => this.solve(st, l));
+      const gap = this.newton.solve(state, lambda, z0, EQUILIBRIUM_TOLERANCE, (st, l, exact) => this.solve(st, l, exact));
       if (gap <= EQUILIBRIUM_TOLERANCE * 10) return { state, gap };
       lambda.set(lambda0);
       flows.year(y, capacity, demand, this.model.choiceReference);
@@ -374,8 +384,12 @@ export class ChoiceAllocator {
     return Infinity;
   }
 
-  /** λ for the state's route costs, by projected Newton from the current λ; returns the relative gap. */
-  private solve(state: FlowState, lambda: Float64Array): number {
+  /**
+   * λ for the state's route costs, by projected Newton from the current λ;
+   * returns the relative gap. Not `exact`: the current λ as it is (evaluated
+   * there) unless some row is more than ROUGH_START from its fill.
+   */
+  private solve(state: FlowState, lambda: Float64Array, exact = true): number {
     const { flows } = this;
     const C = this.C;
     const eps = state.epsilon;
@@ -383,7 +397,8 @@ export class ChoiceAllocator {
     for (let c = 0; c < C; c++) if (!state.open[c]) lambda[c] = 0;
     flows.gatherTwins(state, lambda);
     let phi = flows.evaluate(state, lambda, grad, true);
-    for (let it = 0; it < MAX_NEWTON; it++) {
+    const newtonSteps = exact || flows.kkt(state, lambda, grad) > ROUGH_START ? MAX_NEWTON : 0;
+    for (let it = 0; it < newtonSteps; it++) {
       const free = freeRows(state, lambda, grad);
       if (free.length === 0 || this.converged(state, lambda, grad)) break;
       const H = flows.hessian(state, free);
