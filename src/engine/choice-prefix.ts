@@ -30,8 +30,25 @@ export function forgetTrajectories(): void {
   trajectories.clear();
 }
 
+/**
+ * The last key worked out per routes array (the runs of a Monte Carlo share
+ * it), with the objects it was worked out from: a model is not changed once
+ * built, so the same objects give the same key.
+ */
+const keys = new WeakMap<object, { parts: unknown[]; key: string }>();
+
 /** The network's shape: what a year's inputs do not hold but its equilibrium depends on. */
 export function networkKey(model: Model): string {
+  const parts: unknown[] = [model.constraints, model.elements, model.startYear, model.years, model.choiceReference];
+  for (const f of model.flows) parts.push(f.routes, f.choice);
+  const known = keys.get(model.routes);
+  if (known && known.parts.length === parts.length && known.parts.every((p, i) => p === parts[i])) return known.key;
+  const key = shapeOf(model);
+  keys.set(model.routes, { parts, key });
+  return key;
+}
+
+function shapeOf(model: Model): string {
   return JSON.stringify([
     model.startYear, model.years,
     model.constraints.map((c) => c.element),
@@ -63,6 +80,11 @@ export class Prefix {
     trajectories.set(key, years);
     if (trajectories.size > NETWORKS) trajectories.delete(trajectories.keys().next().value!);
     this.years = years;
+  }
+
+  /** Whether year y can still be on the trajectory (else `find` would say no without looking at its inputs). */
+  following(y: number): boolean {
+    return this.onTrack && y === this.next;
   }
 
   /**

@@ -220,7 +220,7 @@ export class ChoiceAllocator {
     const warm = flows.congestible && this.lastYear === y - 1;
     let state = flows.year(y, capacity, demand, model.choiceReference);
     let gap: number;
-    const kept = this.prefix.find(flows.yearInputs(state), y);
+    const kept = this.prefix.following(y) ? this.prefix.find(flows.yearInputs(state), y) : undefined;
     if (kept) {
       // The same inputs from the same start as the first run of this network: its equilibrium, bit for bit.
       state.x.set(kept.x);
