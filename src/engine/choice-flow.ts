@@ -746,8 +746,9 @@ export class ChoiceFlows {
   }
 
   private scarcityOf(r: number, lambda: Float64Array): number {
+    const { routeConStart, routeCons } = this;
     let sum = 0;
-    for (let j = this.routeConStart[r]!; j < this.routeConStart[r + 1]!; j++) sum += lambda[this.routeCons[j]!]!;
+    for (let j = routeConStart[r]!; j < routeConStart[r + 1]!; j++) sum += lambda[routeCons[j]!]!;
     return sum;
   }
 
@@ -834,22 +835,24 @@ export class ChoiceFlows {
 
   /** The largest relative violation of the regularised optimality conditions: |∂Φ/∂λ| on priced rows, the overfill on free ones. */
   kkt(s: FlowState, lambda: Float64Array, grad: Float64Array): number {
+    const { open, used, K } = s;
     let worst = 0;
     for (let c = 0; c < this.C; c++) {
-      if (!s.open[c] || !s.used[c]) continue;
+      if (!open[c] || !used[c]) continue;
       const g = lambda[c]! > 0 ? Math.abs(grad[c]!) : Math.max(0, -grad[c]!);
-      worst = Math.max(worst, g / Math.max(s.K[c]!, 1e-12));
+      worst = Math.max(worst, g / Math.max(K[c]!, 1e-12));
     }
     return worst;
   }
 
   /** The largest relative violation of capacity (overfill) and complementarity (a priced row not full). */
   gap(s: FlowState, lambda: Float64Array, grad: Float64Array): number {
+    const { open, used, K, load } = s;
     let gap = 0;
     for (let c = 0; c < this.C; c++) {
-      if (!s.open[c] || !s.used[c]) continue;
-      const slack = s.K[c]! - s.load[c]!;
-      const rel = Math.max(s.K[c]!, 1e-12);
+      if (!open[c] || !used[c]) continue;
+      const slack = K[c]! - load[c]!;
+      const rel = Math.max(K[c]!, 1e-12);
       gap = Math.max(gap, Math.max(0, -slack) / rel);
       if (lambda[c]! > 0) gap = Math.max(gap, Math.abs(slack) / rel);
       if (lambda[c]! > 0 && Math.abs(grad[c]!) / rel > gap) gap = Math.max(gap, Math.abs(grad[c]!) / rel);
@@ -859,10 +862,12 @@ export class ChoiceFlows {
 
   /** The year's outputs: λ (NaN on closed rows), c_r, Λ_r (NaN on closed routes), C⁰, C. */
   write(s: FlowState, lambda: Float64Array, out: ChoiceOutputs, y: number, Y: number): void {
-    for (let c = 0; c < this.C; c++) out.scarcity[c * Y + y] = s.open[c] ? lambda[c]! : NaN;
+    const { scarcity, routeCost, routeScarcity } = out;
+    const { open, routeOpen } = s;
+    for (let c = 0; c < this.C; c++) scarcity[c * Y + y] = open[c] ? lambda[c]! : NaN;
     for (let r = 0; r < this.R; r++) {
-      out.routeCost[r * Y + y] = s.c[r]!;
-      out.routeScarcity[r * Y + y] = s.routeOpen[r] ? this.scarcityOf(r, lambda) : NaN;
+      routeCost[r * Y + y] = s.c[r]!;
+      routeScarcity[r * Y + y] = routeOpen[r] ? this.scarcityOf(r, lambda) : NaN;
     }
     for (let f = 0; f < this.F; f++) {
       out.freeFlowCost[f * Y + y] = s.freeFlow[f]!;
@@ -892,7 +897,8 @@ export function power(u: number, beta: number): number {
 
 /** The rows a Newton step moves: open, used, their twins' representative, and priced or overfilled (the gradient asks for a higher price). */
 export function freeRows(state: FlowState, lambda: Float64Array, grad: Float64Array): number[] {
+  const { open, used, rep } = state;
   const free: number[] = [];
-  for (let c = 0; c < state.K.length; c++) if (state.open[c] && state.used[c] && state.rep[c] === c && (lambda[c]! > 0 || grad[c]! < 0)) free.push(c);
+  for (let c = 0; c < open.length; c++) if (open[c] && used[c] && rep[c] === c && (lambda[c]! > 0 || grad[c]! < 0)) free.push(c);
   return free;
 }
