@@ -19,7 +19,6 @@
 import { freeRows, type ChoiceFlows, type FlowState } from './choice-flow.js';
 
 const MAX_STEPS = 30;
-const RT = process.env.RT === '1';
 const MAX_HALVINGS = 6;
 /**
  * The most rows with a congested time for which the Newton method is used: its
@@ -119,13 +118,13 @@ export class JointNewton {
         lambdaTrial.set(lambda);
         for (let i = 0; i < rows.length; i++) zTrial[rows[i]!] = Math.max(0, z[rows[i]!]! + t * d[i]!);
         for (let i = 0; i < free.length; i++) lambdaTrial[free[i]!] = Math.max(0, lambda[free[i]!]! + t * d[rows.length + i]!);
-        const trialGap = this.at(state, zTrial, lambdaTrial, prices, !RT);
+        const trialGap = this.at(state, zTrial, lambdaTrial, prices);
         const next = this.change(state, zTrial, rows);
         if (next < (1 - 1e-4 * t) * merit) {
           z.set(zTrial);
           lambda.set(lambdaTrial);
           [merit, gap] = [next, trialGap];
-          exact = !RT;
+          exact = true;
           accepted = true;
           break;
         }
