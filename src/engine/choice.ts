@@ -106,6 +106,12 @@ type WaitInputs = { model: Model; routeVolume: Float64Array; choice?: ChoiceOutp
 
 /** waitDays of every row and year (`[c * years + y]`), worked out once per result: O(route-row incidences × years). */
 const waits = new WeakMap<object, Float64Array>();
+/**
+ * Their arrays, per the choice outputs a result reads: runs that share
+ * buffers (a Monte Carlo's) share these too, and, like the rest of a run's
+ * buffers, the next run's overwrite them (no typed array allocated per run).
+ */
+const waitArrays = new WeakMap<object, { volume: Float64Array; weighted: Float64Array; out: Float64Array }>();
 
 function waitDaysAll(result: WaitInputs): Float64Array {
   const known = waits.get(result);
@@ -113,8 +119,15 @@ function waitDaysAll(result: WaitInputs): Float64Array {
   const { model } = result;
   const Y = model.years;
   const C = model.constraints.length;
-  const volume = new Float64Array(C * Y);
-  const weighted = new Float64Array(C * Y);
+  const owner = result.choice ?? result;
+  let arrays = waitArrays.get(owner);
+  if (!arrays || arrays.out.length !== C * Y) {
+    arrays = { volume: new Float64Array(C * Y), weighted: new Float64Array(C * Y), out: new Float64Array(C * Y) };
+    waitArrays.set(owner, arrays);
+  }
+  const { volume, weighted, out } = arrays;
+  volume.fill(0);
+  weighted.fill(0);
   model.routes.forEach((route, r) => {
     const vot = model.economics.valueOfTime[route.flow]!;
     for (let y = 0; y < Y; y++) {
@@ -125,7 +138,6 @@ function waitDaysAll(result: WaitInputs): Float64Array {
       }
     }
   });
-  const out = new Float64Array(C * Y);
   for (let i = 0; i < C * Y; i++) {
     const lambda = result.choice?.scarcity[i] ?? NaN;
     out[i] = Number.isFinite(lambda) && volume[i]! > 0 && weighted[i]! > 0 ? lambda / (weighted[i]! / volume[i]!) : NaN;
