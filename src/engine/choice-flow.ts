@@ -1,7 +1,8 @@
 // The flows' side of route choice (src/engine/choice.ts): per year, route
 // costs (money + value of time × days, congested), the nested logit's
 // shares, served volumes with the choke, the dual Φ and its derivatives.
-// Index arrays are built once per model; a year's numbers live in FlowState.
+// Index arrays are built once per network shape (a thread reuses them for runs
+// of the same network: `bind`, choice.ts); a year's numbers live in FlowState.
 import { ChoiceInputError, type ChoiceOutputs } from './choice.js';
 import type { Model, Series } from './model.js';
 
