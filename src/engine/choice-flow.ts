@@ -99,8 +99,6 @@ export class ChoiceFlows {
   private readonly reAlpha: Float64Array;
   private readonly routeOwnDays: Float64Array;
   private readonly routeVot: Float64Array;
-  /** Per route, its own money in the state's year. */
-  private readonly routeOwnMoney: Float64Array;
   /**
    * Per year and route-element entry (`[y · entries + i]`): the element's
    * money, its base days and, where no load moves them, its days (base ×
@@ -203,15 +201,11 @@ export class ChoiceFlows {
     this.rowBeta = Float64Array.from(model.constraints, (c) => model.elements[c.element]!.bprBeta);
     this.timed = Uint8Array.from(model.constraints, (c) => (model.elements[c.element]!.bprAlpha > 0 && model.elements[c.element]!.bprBeta > 0 ? 1 : 0));
     this.reference = new Float64Array(this.F).fill(NaN);
-    const elementOf = Int32Array.from(this.routeEls);
-    this.reTimed = Uint8Array.from(elementOf, (e, i) => {
-      const el = model.elements[e]!;
-      return el.bprAlpha > 0 && el.bprBeta > 0 && ecStart[i + 1]! > ecStart[i]! ? 1 : 0;
-    });
-    this.timedEntries = Int32Array.from(elementOf.map((_, i) => i).filter((i) => this.reTimed[i] === 1));
-    this.reAlpha = Float64Array.from(elementOf, (e) => model.elements[e]!.bprAlpha);
+    // An entry is timed where the route uses a row of its element and that row is timed (an element's rows all are, or none).
+    this.reTimed = Uint8Array.from(this.routeEls, (_, i) => (ecStart[i + 1]! > ecStart[i]! && this.timed[ec[ecStart[i]!]!] === 1 ? 1 : 0));
+    this.timedEntries = Int32Array.from(this.routeEls.map((_, i) => i).filter((i) => this.reTimed[i] === 1));
+    this.reAlpha = Float64Array.from(this.routeEls, (e) => model.elements[e]!.bprAlpha);
     this.routeOwnDays = new Float64Array(this.R);
-    this.routeOwnMoney = new Float64Array(this.R);
     this.routeVot = new Float64Array(this.R);
     const usedBy = constraints.map(() => [] as number[]);
     routes.forEach((route, r) => route.constraints.forEach((c) => usedBy[c]!.push(r)));
@@ -251,7 +245,7 @@ export class ChoiceFlows {
     this.nestSeries = this.nestOf.map(({ flow, index }) => model.flows[flow]!.choice!.nests[index]!.spread);
     this.reference.fill(NaN);
     if (model.elements !== this.tablesOf) this.entryTables();
-    this.congestible = model.elements.some((e) => e.bprAlpha > 0) && model.economics.valueOfTime.some((s) => Array.from(s).some((v) => v > 0));
+    this.congestible = model.elements.some((e) => e.bprAlpha > 0) && model.economics.valueOfTime.some((s) => Array.prototype.some.call(s, (v: number) => v > 0));
   }
 
   private fresh(): FlowState {
@@ -279,7 +273,7 @@ export class ChoiceFlows {
     const { model } = this;
     for (let n = 0; n < this.nestOf.length; n++) this.nestSpreadNow[n] = this.nestSeries[n]![y]!;
     this.yearDays(y);
-    const { routeConStart, routeCons, flowRoutes, flowRouteStart, routeElStart, routeOwnMoney, entryMoney, at } = this;
+    const { routeConStart, routeCons, flowRoutes, flowRouteStart } = this;
     const { open: isOpen, used, money, routeOpen } = s;
     used.fill(0);
     for (let c = 0; c < this.C; c++) {
@@ -294,16 +288,13 @@ export class ChoiceFlows {
       s.spread[f] = choice.spread[y]!;
       for (let k = flowRouteStart[f]!; k < flowRouteStart[f + 1]!; k++) {
         const r = flowRoutes[k]!;
-        // `routeMoney` from the year's arrays: the same sum in the same order.
-        let m = routeOwnMoney[r]!;
-        for (let i = routeElStart[r]!; i < routeElStart[r + 1]!; i++) m += entryMoney[at + i]!;
-        money[r] = m;
+        money[r] = this.routeMoney(r, y);
         let open = 1;
         for (let j = routeConStart[r]!; j < routeConStart[r + 1]!; j++) if (!isOpen[routeCons[j]!]) open = 0;
         routeOpen[r] = open;
         if (open) for (let j = routeConStart[r]!; j < routeConStart[r + 1]!; j++) used[routeCons[j]!] = 1;
       }
-      this.yearFreeFlowCosts(s, f);
+      this.freeFlowCosts(s, f, y);
       const c0 = this.compositeAll(s, f);
       s.freeFlow[f] = c0;
       let d = demand[f]!;
@@ -361,24 +352,25 @@ export class ChoiceFlows {
     return out;
   }
 
-  /** A route's money in year y: its elements' plus its own (route cost_per_t, constant, off-network cost). */
+  /** A route's money in year y: its own (route cost_per_t, constant, off-network cost) plus its elements' (the entry tables). */
   private routeMoney(r: number, y: number): number {
-    const { model } = this;
-    const route = model.routes[r]!;
-    const flow = model.flows[this.routeFlow[r]!]!;
-    let m = flow.routeMoney[this.routePos[r]!]![y]!;
-    for (const e of route.elements) m += model.elements[e]!.money[y]!;
+    const { routeElStart, entryMoney } = this;
+    const at = y * this.routeEls.length;
+    let m = this.model.flows[this.routeFlow[r]!]!.routeMoney[this.routePos[r]!]![y]!;
+    for (let i = routeElStart[r]!; i < routeElStart[r + 1]!; i++) m += entryMoney[at + i]!;
     return m;
   }
 
-  /** c_r at free flow (no congestion) into s.c for flow f's routes. */
+  /** c_r at free flow (no congestion) into s.c for flow f's routes in year y: money + value of time × (own + elements' base days). */
   private freeFlowCosts(s: FlowState, f: number, y: number): void {
-    const { model } = this;
-    const vot = model.economics.valueOfTime[f]![y]!;
+    const { flowRoutes, routeElStart, entryBase } = this;
+    const at = y * this.routeEls.length;
+    const flow = this.model.flows[f]!;
+    const vot = this.model.economics.valueOfTime[f]![y]!;
     for (let k = this.flowRouteStart[f]!; k < this.flowRouteStart[f + 1]!; k++) {
-      const r = this.flowRoutes[k]!;
-      let days = model.flows[f]!.routeDays[this.routePos[r]!]![y]!;
-      for (const e of model.routes[r]!.elements) days += model.elements[e]!.baseDays[y]!;
+      const r = flowRoutes[k]!;
+      let days = flow.routeDays[this.routePos[r]!]![y]!;
+      for (let i = routeElStart[r]!; i < routeElStart[r + 1]!; i++) days += entryBase[at + i]!;
       s.c[r] = s.money[r]! + vot * days;
     }
   }
@@ -411,28 +403,14 @@ export class ChoiceFlows {
     this.tablesOf = model.elements;
   }
 
-  /** Year y's offset in the entry tables, each route's own money and days and its value of time (`year`, `congestLoads`). */
+  /** Year y's offset in the entry tables, each route's own days and its value of time (for `congestLoads`). */
   private yearDays(y: number): void {
     const { model } = this;
     this.at = y * this.routeEls.length;
     for (let r = 0; r < this.R; r++) {
       const f = this.routeFlow[r]!;
-      const flow = model.flows[f]!;
-      this.routeOwnMoney[r] = flow.routeMoney[this.routePos[r]!]![y]!;
-      this.routeOwnDays[r] = flow.routeDays[this.routePos[r]!]![y]!;
+      this.routeOwnDays[r] = model.flows[f]!.routeDays[this.routePos[r]!]![y]!;
       this.routeVot[r] = model.economics.valueOfTime[f]![y]!;
-    }
-  }
-
-  /** `freeFlowCosts` in the year of the last `yearDays`, from its arrays (the same sums in the same order). */
-  private yearFreeFlowCosts(s: FlowState, f: number): void {
-    const { flowRoutes, routeElStart, routeOwnDays, entryBase, routeVot, at } = this;
-    const { money, c } = s;
-    for (let k = this.flowRouteStart[f]!; k < this.flowRouteStart[f + 1]!; k++) {
-      const r = flowRoutes[k]!;
-      let days = routeOwnDays[r]!;
-      for (let i = routeElStart[r]!; i < routeElStart[r + 1]!; i++) days += entryBase[at + i]!;
-      c[r] = money[r]! + routeVot[r]! * days;
     }
   }
 
@@ -456,15 +434,15 @@ export class ChoiceFlows {
 
   /**
    * The nested logsum −s ln Σ exp(−c/s) of flow f over all its routes at cost
-   * s.c (no scarcity), stable (from the least cost); with the nests' spreads
-   * of year y, or without y those of the state's year (`year`).
+   * s.c (no scarcity), stable (from the least cost), with the nests' spreads
+   * of year y.
    */
-  private compositeAll(s: FlowState, f: number, y?: number): number {
+  private compositeAll(s: FlowState, f: number, y = s.y): number {
     const first = this.flowNestStart[f]!;
     const last = this.flowNestStart[f + 1]!;
     const nests = this.nestLogsum;
     for (let n = first; n < last; n++) {
-      const sn = y === undefined ? this.nestSpreadNow[n]! : this.nestSpread(n, y);
+      const sn = this.nestSeries[n]![y]!;
       const a = this.nestRouteStart[n]!;
       const b = this.nestRouteStart[n + 1]!;
       if (b - a === 1) {
@@ -487,10 +465,6 @@ export class ChoiceFlows {
     let sum = 0;
     for (let n = first; n < last; n++) sum += Math.exp(-(nests[n]! - min) / sf);
     return min - sf * Math.log(sum);
-  }
-
-  private nestSpread(n: number, y: number): number {
-    return this.nestSeries[n]![y]!;
   }
 
   /** c_r with congested days at volumes x (`year` leaves the free-flow costs). */

@@ -25,6 +25,13 @@ interface PrefixYear {
 const NETWORKS = 8;
 const trajectories = new Map<string, PrefixYear[]>();
 
+/** Keeps `value` as the most recently used of a per-network map, the least recently used out beyond NETWORKS. */
+export function keepRecent<T>(kept: Map<string, T>, key: string, value: T): void {
+  kept.delete(key);
+  kept.set(key, value);
+  if (kept.size > NETWORKS) kept.delete(kept.keys().next().value!);
+}
+
 /** Forgets every kept trajectory (tests: a run then solves every year itself). */
 export function forgetTrajectories(): void {
   trajectories.clear();
@@ -74,12 +81,8 @@ export class Prefix {
   private pending: Float64Array | undefined;
 
   constructor(key: string) {
-    let years = trajectories.get(key);
-    if (years) trajectories.delete(key);
-    else years = [];
-    trajectories.set(key, years);
-    if (trajectories.size > NETWORKS) trajectories.delete(trajectories.keys().next().value!);
-    this.years = years;
+    this.years = trajectories.get(key) ?? [];
+    keepRecent(trajectories, key, this.years);
   }
 
   /** Whether year y can still be on the trajectory (else `find` would say no without looking at its inputs). */

@@ -20,7 +20,7 @@
 import type { Model } from './model.js';
 import { ChoiceFlows, freeRows, type FlowState } from './choice-flow.js';
 import { JointNewton } from './choice-newton.js';
-import { networkKey, Prefix } from './choice-prefix.js';
+import { keepRecent, networkKey, Prefix } from './choice-prefix.js';
 
 /** Relative accuracy of the equilibrium: the gap the run reports should be below it (aim ≤ 1e-9). */
 export const EQUILIBRIUM_TOLERANCE = 1e-10;
@@ -148,8 +148,7 @@ function waitDaysAll(result: WaitInputs): Float64Array {
 
 export const isChoice = (model: Model): boolean => model.flows.length > 0 && model.flows.every((f) => f.allocation === 'choice');
 
-/** Allocators kept per thread, one per network shape (least recently used out first), as choice-prefix.ts keeps trajectories. */
-const ALLOCATORS = 8;
+/** Allocators kept per thread, one per network shape, as choice-prefix.ts keeps trajectories (`keepRecent`). */
 const allocators = new Map<string, ChoiceAllocator>();
 
 /** Forgets every kept allocator (tests: the next run of each network starts from a new one). */
@@ -168,13 +167,10 @@ export class ChoiceAllocator {
    */
   static for(model: Model, out: ChoiceOutputs): ChoiceAllocator {
     const key = networkKey(model);
-    let allocator = allocators.get(key);
-    if (allocator) {
-      allocators.delete(key);
-      allocator.bind(model, out, key);
-    } else allocator = new ChoiceAllocator(model, out, key);
-    allocators.set(key, allocator);
-    if (allocators.size > ALLOCATORS) allocators.delete(allocators.keys().next().value!);
+    const known = allocators.get(key);
+    known?.bind(model, out, key);
+    const allocator = known ?? new ChoiceAllocator(model, out, key);
+    keepRecent(allocators, key, allocator);
     return allocator;
   }
 
