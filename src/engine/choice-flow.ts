@@ -3,7 +3,11 @@
 // shares, served volumes with the choke, the dual Φ and its derivatives.
 // Index arrays are built once per network shape (a thread reuses them for runs
 // of the same network: `bind`, choice.ts); a year's numbers live in FlowState.
+// The inner loops (`evaluate`, `congestLoads`, `loadResponse`, `hessian`)
+// run in WebAssembly (src/engine/wasm/kernels.ts) on arrays laid out in its
+// memory (kernels.ts); the rest, once a year or rarer, stays here.
 import { ChoiceInputError, type ChoiceOutputs } from './choice.js';
+import { Kernels } from './kernels.js';
 import type { Model, Series } from './model.js';
 
 /** One year's inputs and the logit's state at the last λ evaluated with `keep`. */
@@ -66,7 +70,10 @@ export class ChoiceFlows {
   private readonly routePos: Int32Array;
   /** Whether some element has a congestion curve and some flow values time (then loads move costs). */
   congestible = false;
-  private state: FlowState | undefined;
+  /** The kernels' instance, whose memory holds the arrays below and those of the allocator and Newton method that use these flows. */
+  readonly kernels: Kernels;
+  private readonly k: Kernels['exports'];
+  private readonly state: FlowState;
   /** Scratch of `evaluate` when it does not keep its results, and per-evaluation route scarcities and nest costs. */
   private readonly scratch: { p: Float64Array; within: Float64Array; nestShare: Float64Array; x: Float64Array; load: Float64Array };
   private readonly Lambda: Float64Array;
@@ -110,7 +117,9 @@ export class ChoiceFlows {
   private entryBase = new Float64Array(0);
   private entryFixed = new Float64Array(0);
   private tablesOf: Model['elements'] | undefined;
-  private at = 0;
+  /** The state's year's rows of entryBase and entryFixed (for `congestLoads`). */
+  private readonly entryBaseNow: Float64Array;
+  private readonly entryFixedNow: Float64Array;
   /** Per row: d u^β / d load at the last `congestLoads` with slopes; A (∂x/∂u), rows × routes, for `loadResponse`. */
   private readonly rowSlope: Float64Array;
   private readonly response: Float64Array;
@@ -120,7 +129,11 @@ export class ChoiceFlows {
   private readonly flowRows: Int32Array;
   /** Per route, in `hessian`: whether it is open and uses a row of the free set. */
   private readonly touched: Uint8Array;
-  private hBuffer = new Float64Array(0);
+  /** `hessian`'s rows and result (C × C at most). */
+  private readonly freeBuffer: Int32Array;
+  private readonly hBuffer: Float64Array;
+  /** `congest`'s volumes. */
+  private readonly volumes: Float64Array;
   /** `yearInputs`' buffer. */
   private inputs = new Float64Array(0);
   /** Per constraint: the first row used by the same routes (itself where none before it is). */
@@ -137,14 +150,16 @@ export class ChoiceFlows {
     this.F = flows.length;
     this.R = routes.length;
     this.C = constraints.length;
-    this.flowRouteStart = new Int32Array(this.F + 1);
+    const k = (this.kernels = new Kernels(ChoiceFlows.bytes(model)));
+    this.k = k.exports;
+    this.flowRouteStart = k.i32(this.F + 1);
     const fr: number[] = [];
     const nestStart: number[] = [];
     const nestRouteStart: number[] = [0];
     const nestRoutes: number[] = [];
-    this.routeNest = new Int32Array(this.R);
+    this.routeNest = k.i32(this.R);
     this.routePos = new Int32Array(this.R);
-    this.routeFlow = new Int32Array(this.R);
+    this.routeFlow = k.i32(this.R);
     this.nestOf = [];
     flows.forEach((f, i) => {
       this.flowRouteStart[i] = fr.length;
@@ -165,22 +180,22 @@ export class ChoiceFlows {
     });
     this.flowRouteStart[this.F] = fr.length;
     nestStart.push(this.nestOf.length);
-    this.flowRoutes = Int32Array.from(fr);
-    this.flowNestStart = Int32Array.from(nestStart);
-    this.nestRouteStart = Int32Array.from(nestRouteStart);
-    this.nestRoutes = Int32Array.from(nestRoutes);
-    this.routeConStart = new Int32Array(this.R + 1);
+    this.flowRoutes = k.i32From(fr);
+    this.flowNestStart = k.i32From(nestStart);
+    this.nestRouteStart = k.i32From(nestRouteStart);
+    this.nestRoutes = k.i32From(nestRoutes);
+    this.routeConStart = k.i32(this.R + 1);
     const rc: number[] = [];
     routes.forEach((r, i) => {
       this.routeConStart[i] = rc.length;
       rc.push(...r.constraints);
     });
     this.routeConStart[this.R] = rc.length;
-    this.routeCons = Int32Array.from(rc);
+    this.routeCons = k.i32From(rc);
     const re: number[] = [];
     const ecStart: number[] = [];
     const ec: number[] = [];
-    this.routeElStart = new Int32Array(this.R + 1);
+    this.routeElStart = k.i32(this.R + 1);
     routes.forEach((route, r) => {
       this.routeElStart[r] = re.length;
       for (const e of route.elements) {
@@ -192,21 +207,27 @@ export class ChoiceFlows {
     this.routeElStart[this.R] = re.length;
     ecStart.push(ec.length);
     this.routeEls = Int32Array.from(re);
-    this.elConStart = Int32Array.from(ecStart);
-    this.elCons = Int32Array.from(ec);
-    this.congestLoad = new Float64Array(this.C);
-    this.congestPower = new Float64Array(this.C);
-    this.rowSlope = new Float64Array(this.C);
-    this.response = new Float64Array(this.R * this.C);
-    this.rowBeta = Float64Array.from(model.constraints, (c) => model.elements[c.element]!.bprBeta);
+    this.elConStart = k.i32From(ecStart);
+    this.elCons = k.i32From(ec);
+    this.congestLoad = k.f64(this.C);
+    this.congestPower = k.f64(this.C);
+    this.rowSlope = k.f64(this.C);
+    this.response = k.f64(this.R * this.C);
+    this.rowBeta = k.f64(this.C);
+    this.rowBeta.set(model.constraints.map((c) => model.elements[c.element]!.bprBeta));
     this.timed = Uint8Array.from(model.constraints, (c) => (model.elements[c.element]!.bprAlpha > 0 && model.elements[c.element]!.bprBeta > 0 ? 1 : 0));
     this.reference = new Float64Array(this.F).fill(NaN);
     // An entry is timed where the route uses a row of its element and that row is timed (an element's rows all are, or none).
-    this.reTimed = Uint8Array.from(this.routeEls, (_, i) => (ecStart[i + 1]! > ecStart[i]! && this.timed[ec[ecStart[i]!]!] === 1 ? 1 : 0));
+    const n = this.routeEls.length;
+    this.reTimed = k.u8(n);
+    this.reTimed.set(Array.from(this.routeEls, (_, i) => (ecStart[i + 1]! > ecStart[i]! && this.timed[ec[ecStart[i]!]!] === 1 ? 1 : 0)));
     this.timedEntries = Int32Array.from(this.routeEls.map((_, i) => i).filter((i) => this.reTimed[i] === 1));
-    this.reAlpha = Float64Array.from(this.routeEls, (e) => model.elements[e]!.bprAlpha);
-    this.routeOwnDays = new Float64Array(this.R);
-    this.routeVot = new Float64Array(this.R);
+    this.reAlpha = k.f64(n);
+    this.reAlpha.set(Array.from(this.routeEls, (e) => model.elements[e]!.bprAlpha));
+    this.entryBaseNow = k.f64(n);
+    this.entryFixedNow = k.f64(n);
+    this.routeOwnDays = k.f64(this.R);
+    this.routeVot = k.f64(this.R);
     const usedBy = constraints.map(() => [] as number[]);
     routes.forEach((route, r) => route.constraints.forEach((c) => usedBy[c]!.push(r)));
     const first = new Map<string, number>();
@@ -215,8 +236,11 @@ export class ChoiceFlows {
       if (!first.has(key)) first.set(key, c);
       return first.get(key)!;
     });
-    this.pos = new Int32Array(this.C).fill(-1);
-    this.touched = new Uint8Array(this.R);
+    this.pos = k.i32(this.C).fill(-1);
+    this.touched = k.u8(this.R);
+    this.freeBuffer = k.i32(this.C);
+    this.hBuffer = k.f64(this.C * this.C);
+    this.volumes = k.f64(this.R);
     // Per flow, the rows its routes use (ascending).
     const flowRowStart = [0];
     const flowRows: number[] = [];
@@ -224,15 +248,47 @@ export class ChoiceFlows {
       flowRows.push(...[...new Set(f.routes.flatMap((r) => routes[r]!.constraints))].sort((a, b) => a - b));
       flowRowStart.push(flowRows.length);
     }
-    this.flowRowStart = Int32Array.from(flowRowStart);
-    this.flowRows = Int32Array.from(flowRows);
+    this.flowRowStart = k.i32From(flowRowStart);
+    this.flowRows = k.i32From(flowRows);
     const N = this.nestOf.length;
-    this.scratch = { p: new Float64Array(this.R), within: new Float64Array(this.R), nestShare: new Float64Array(N), x: new Float64Array(this.R), load: new Float64Array(this.C) };
-    this.Lambda = new Float64Array(this.R);
-    this.nestCost = new Float64Array(N);
-    this.nestSpreadNow = new Float64Array(N);
+    this.scratch = { p: k.f64(this.R), within: k.f64(this.R), nestShare: k.f64(N), x: k.f64(this.R), load: k.f64(this.C) };
+    this.Lambda = k.f64(this.R);
+    this.nestCost = k.f64(N);
+    this.nestSpreadNow = k.f64(N);
     this.nestLogsum = new Float64Array(N);
+    this.state = this.fresh(k);
+    const s = this.state;
+    k.point({
+      F: this.F, R: this.R, C: this.C,
+      flowRouteStart: this.flowRouteStart, flowRoutes: this.flowRoutes, flowNestStart: this.flowNestStart, nestRouteStart: this.nestRouteStart,
+      nestRoutes: this.nestRoutes, routeNest: this.routeNest, routeConStart: this.routeConStart, routeCons: this.routeCons, routeFlow: this.routeFlow,
+      routeElStart: this.routeElStart, elConStart: this.elConStart, elCons: this.elCons, reTimed: this.reTimed, reAlpha: this.reAlpha, rowBeta: this.rowBeta,
+      flowRowStart: this.flowRowStart, flowRows: this.flowRows, pos: this.pos, touched: this.touched,
+      routeOwnDays: this.routeOwnDays, routeVot: this.routeVot, nestSpreadNow: this.nestSpreadNow, entryBaseNow: this.entryBaseNow, entryFixedNow: this.entryFixedNow,
+      K: s.K, open: s.open, routeOpen: s.routeOpen, money: s.money, cost: s.c, spread: s.spread, demand: s.demand, choke: s.choke, composite: s.composite,
+      served: s.served, choked: s.choked, p: s.p, within: s.within, nestShare: s.nestShare, x: s.x, rowLoad: s.load,
+      scratchP: this.scratch.p, scratchWithin: this.scratch.within, scratchNestShare: this.scratch.nestShare, scratchX: this.scratch.x, scratchLoad: this.scratch.load,
+      routeScarcity: this.Lambda, nestCost: this.nestCost, congestPower: this.congestPower, rowSlope: this.rowSlope, response: this.response,
+    });
     this.bind(model);
+  }
+
+  /**
+   * Bytes enough for every array in the kernels' memory: the flows' own and
+   * those that the allocator and the Newton method take there (per row about
+   * a dozen, rows × rows four times: load responses, the dual's Hessian and
+   * its factor; the Newton system, up to MAX_NEWTON_ROWS + rows square). An
+   * allocator that asks for more fails loudly (`Kernels`).
+   */
+  private static bytes(model: Model): number {
+    const C = model.constraints.length;
+    const R = model.routes.length;
+    const F = model.flows.length;
+    const N = model.flows.reduce((n, f) => n + f.choice!.nests.length, 0);
+    const entries = model.routes.reduce((n, r) => n + r.elements.length, 0);
+    const incidences = model.routes.reduce((n, r) => n + r.constraints.length, 0);
+    const timed = model.constraints.filter((c) => model.elements[c.element]!.bprAlpha > 0 && model.elements[c.element]!.bprBeta > 0).length;
+    return 8 * (R * C + 4 * C * C + (Math.min(timed, 40) + C) ** 2 + 48 * (C + R + F + N + entries) + 3 * incidences + 1024);
   }
 
   /**
@@ -248,27 +304,30 @@ export class ChoiceFlows {
     this.congestible = model.elements.some((e) => e.bprAlpha > 0) && model.economics.valueOfTime.some((s) => Array.prototype.some.call(s, (v: number) => v > 0));
   }
 
-  private fresh(): FlowState {
+  /** A state in the kernels' memory (the flows' own), or in arrays of its own (`freeFlowAt`'s, which no kernel reads). */
+  private fresh(k?: Kernels): FlowState {
     const { F, R, C } = this;
     const N = this.nestOf.length;
+    const f64 = (n: number) => (k ? k.f64(n) : new Float64Array(n));
+    const u8 = (n: number) => (k ? k.u8(n) : new Uint8Array(n));
     return {
-      y: 0, K: new Float64Array(C), open: new Uint8Array(C), used: new Uint8Array(C),
-      routeOpen: new Uint8Array(R), money: new Float64Array(R), c: new Float64Array(R), x: new Float64Array(R),
-      demand: new Float64Array(F), choke: new Float64Array(F), spread: new Float64Array(F), freeFlow: new Float64Array(F),
-      composite: new Float64Array(F), served: new Float64Array(F), choked: new Uint8Array(F),
-      p: new Float64Array(R), within: new Float64Array(R), nestShare: new Float64Array(N), load: new Float64Array(C),
+      y: 0, K: f64(C), open: u8(C), used: new Uint8Array(C),
+      routeOpen: u8(R), money: f64(R), c: f64(R), x: f64(R),
+      demand: f64(F), choke: f64(F), spread: f64(F), freeFlow: new Float64Array(F),
+      composite: f64(F), served: f64(F), choked: u8(F),
+      p: f64(R), within: f64(R), nestShare: f64(N), load: f64(C),
       rep: new Int32Array(C), scale: 0, epsilon: 0, maxStep: 0,
     };
   }
 
   /** The state `year` set up last. */
   get current(): FlowState {
-    return this.state!;
+    return this.state;
   }
 
   /** Year y's state: capacities, open rows and routes, free-flow costs c_r (in s.c), choke prices and demand after elasticity. */
   year(y: number, capacity: Float64Array, demand: Float64Array, reference: number): FlowState {
-    const s = (this.state ??= this.fresh());
+    const s = this.state;
     (s as { y: number }).y = y;
     const { model } = this;
     for (let n = 0; n < this.nestOf.length; n++) this.nestSpreadNow[n] = this.nestSeries[n]![y]!;
@@ -403,10 +462,12 @@ export class ChoiceFlows {
     this.tablesOf = model.elements;
   }
 
-  /** Year y's offset in the entry tables, each route's own days and its value of time (for `congestLoads`). */
+  /** Year y's rows of the entry tables, each route's own days and its value of time (for `congestLoads`). */
   private yearDays(y: number): void {
     const { model } = this;
-    this.at = y * this.routeEls.length;
+    const n = this.routeEls.length;
+    this.entryBaseNow.set(this.entryBase.subarray(y * n, (y + 1) * n));
+    this.entryFixedNow.set(this.entryFixed.subarray(y * n, (y + 1) * n));
     for (let r = 0; r < this.R; r++) {
       const f = this.routeFlow[r]!;
       this.routeOwnDays[r] = model.flows[f]!.routeDays[this.routePos[r]!]![y]!;
@@ -469,77 +530,28 @@ export class ChoiceFlows {
 
   /** c_r with congested days at volumes x (`year` leaves the free-flow costs). */
   congest(s: FlowState, x: Float64Array): void {
-    this.congestLoads(s, this.loadsOf(x, this.congestLoad));
+    this.volumes.set(x);
+    this.congestLoads(s, this.loadsOf(this.volumes, this.congestLoad));
   }
 
-  /** Each row's load (Mt/year) at route volumes x, into `load`, which it returns. */
+  /** Each row's load (Mt/year) at route volumes x, into `load`, which it returns (both in the kernels' memory). */
   loadsOf(x: Float64Array, load: Float64Array): Float64Array {
-    const { routeConStart, routeCons, R } = this;
-    load.fill(0);
-    for (let r = 0; r < R; r++) {
-      const v = x[r]!;
-      for (let j = routeConStart[r]!; j < routeConStart[r + 1]!; j++) load[routeCons[j]!] = load[routeCons[j]!]! + v;
-    }
+    this.k.loadsOf(this.kernels.address(x), this.kernels.address(load));
     return load;
   }
 
   /**
-   * c_r with congested days at the rows' loads `load` (Mt/year per
-   * constraint); with `slope`, also each route-element's ∂c_r/∂load of the
-   * row that sets its element's utilization (`slopeRow`, −1 where none does).
+   * c_r (into s.c) with congested days at the rows' loads `load` (Mt/year
+   * per constraint): money + value of time × (own days + Σ base × (1 + α
+   * w)), w the largest (load / capacity)^β over the element's rows on the
+   * route; with `slope`, also each route-element's ∂c_r/∂load of the row
+   * that sets its element's w (`slopeRow`, −1 where none does). u^β is by
+   * squaring for a whole β up to 32 (the congestion curves' 4 and 10), else
+   * `**`. In the kernels (`congestLoads`).
    */
-  congestLoads(s: FlowState, load: Float64Array, slope?: Float64Array, slopeRow?: Int32Array): void {
-    const { routeElStart, elConStart, elCons, reTimed, reAlpha, entryBase, entryFixed, at, rowBeta, routeVot, routeOwnDays, R, C } = this;
-    const { K, money } = s;
-    const cost = s.c;
-    // u^β per open row, once: β ≥ 0, so the power of the largest u is the largest power (the same bits), and a
-    // route's element takes the largest over its rows, starting from 0^β (no open row).
-    const powered = this.congestPower;
-    for (let c = 0; c < C; c++) powered[c] = K[c]! > 0 ? power(load[c]! / K[c]!, rowBeta[c]!) : 0;
-    // d u^β / d load = β u^(β−1) / K per row, from the power above where u > 0.
-    const rowSlope = this.rowSlope;
-    if (slope) {
-      for (let c = 0; c < C; c++) {
-        const k = K[c]!;
-        const beta = rowBeta[c]!;
-        const u = k > 0 ? load[c]! / k : 0;
-        rowSlope[c] = k > 0 && beta > 0 ? (beta * (u > 0 ? powered[c]! / u : beta === 1 ? 1 : beta > 1 ? 0 : 1e12)) / k : 0;
-      }
-    }
-    const slopes = slope !== undefined && slopeRow !== undefined;
-    for (let r = 0; r < R; r++) {
-      const vot = routeVot[r]!;
-      let days = routeOwnDays[r]!;
-      const end = routeElStart[r + 1]!;
-      for (let i = routeElStart[r]!; i < end; i++) {
-        // An element whose days no load moves (no α, no β, or none of its rows on this route): its year's days.
-        if (reTimed[i] === 0) {
-          days += entryFixed[at + i]!;
-          if (slopes) {
-            slopeRow![i] = -1;
-            slope![i] = 0;
-          }
-          continue;
-        }
-        let w = 0;
-        let arg = -1;
-        for (let j = elConStart[i]!; j < elConStart[i + 1]!; j++) {
-          const c = elCons[j]!;
-          if (K[c]! > 0 && (arg < 0 || powered[c]! > w)) {
-            w = Math.max(w, powered[c]!);
-            arg = c;
-          }
-        }
-        const base = entryBase[at + i]!;
-        days += base * (1 + reAlpha[i]! * w);
-        if (slopes) {
-          // ∂c_r/∂load of the row that sets w: VoT × base days × α × d u^β / d load.
-          slopeRow![i] = arg;
-          slope![i] = arg >= 0 ? vot * base * reAlpha[i]! * rowSlope[arg]! : 0;
-        }
-      }
-      cost[r] = money[r]! + vot * days;
-    }
+  congestLoads(_s: FlowState, load: Float64Array, slope?: Float64Array, slopeRow?: Int32Array): void {
+    const k = this.kernels;
+    this.k.congestLoads(k.address(load), slope ? k.address(slope) : 0, slopeRow ? k.address(slopeRow) : 0);
   }
 
   /** How many route-element entries there are (the length of `congestLoads`' slope arrays). */
@@ -555,71 +567,9 @@ export class ChoiceFlows {
    * ∂load_c/∂λ_k for the rows k marked in `priced`, both A (∂x/∂u) times the
    * cost's derivative (choice-newton.ts). Other columns are 0.
    */
-  loadResponse(s: FlowState, slope: Float64Array, slopeRow: Int32Array, toLoad: Float64Array, toPrice: Float64Array, priced: Uint8Array): void {
-    const n = this.C;
-    const R = this.R;
-    const { routeConStart, routeCons, routeElStart, flowRoutes, flowRouteStart, routeNest, nestSpreadNow } = this;
-    const { served, spread, choked, routeOpen, p, within } = s;
-    // T = A (∂x/∂u) by routes (`T[r2·n + c]`), then T Aᵀ and T (∂c/∂load), a column at a time.
-    const T = this.response;
-    T.fill(0);
-    for (let f = 0; f < this.F; f++) {
-      const q = served[f]!;
-      if (q <= 0) continue;
-      const sf = spread[f]!;
-      const dq = choked[f] ? -q / sf : 0;
-      const a = flowRouteStart[f]!;
-      const b = flowRouteStart[f + 1]!;
-      // volumeResponse, inlined: the same arithmetic in the same order (the same bits), its quotients once.
-      const flowTerm = -(1 / sf);
-      for (let i = a; i < b; i++) {
-        const r = flowRoutes[i]!;
-        const first = routeConStart[r]!;
-        const last = routeConStart[r + 1]!;
-        if (!routeOpen[r] || first === last) continue;
-        const nest = routeNest[r]!;
-        const nestTerm = 1 / nestSpreadNow[nest]!;
-        const pr = p[r]!;
-        for (let j = a; j < b; j++) {
-          const r2 = flowRoutes[j]!;
-          if (!routeOpen[r2]) continue;
-          const same = nest === routeNest[r2] ? 1 : 0;
-          const dp = flowTerm * pr * (same * within[r2]! - p[r2]!) - same * nestTerm * pr * ((r === r2 ? 1 : 0) - within[r2]!);
-          const dx = dq * pr * p[r2]! + q * dp;
-          const t = r2 * n;
-          for (let u = first; u < last; u++) T[t + routeCons[u]!] = T[t + routeCons[u]!]! + dx;
-        }
-      }
-    }
-    toLoad.fill(0);
-    toPrice.fill(0);
-    // T's column of r2 is 0 but on the rows its flow's routes use (adding those zeros would change no bit).
-    const { routeFlow, flowRowStart, flowRows } = this;
-    for (let r2 = 0; r2 < R; r2++) {
-      const t = r2 * n;
-      const f = routeFlow[r2]!;
-      const from = flowRowStart[f]!;
-      const to = flowRowStart[f + 1]!;
-      for (let v = routeConStart[r2]!; v < routeConStart[r2 + 1]!; v++) {
-        const k = routeCons[v]!;
-        if (!priced[k]) continue;
-        const col = k * n;
-        for (let i = from; i < to; i++) {
-          const c = flowRows[i]!;
-          toPrice[col + c] = toPrice[col + c]! + T[t + c]!;
-        }
-      }
-      for (let e = routeElStart[r2]!; e < routeElStart[r2 + 1]!; e++) {
-        const c2 = slopeRow[e]!;
-        if (c2 < 0) continue;
-        const g = slope[e]!;
-        const col = c2 * n;
-        for (let i = from; i < to; i++) {
-          const c = flowRows[i]!;
-          toLoad[col + c] = toLoad[col + c]! + T[t + c]! * g;
-        }
-      }
-    }
+  loadResponse(_s: FlowState, slope: Float64Array, slopeRow: Int32Array, toLoad: Float64Array, toPrice: Float64Array, priced: Uint8Array): void {
+    const k = this.kernels;
+    this.k.loadResponse(k.address(slope), k.address(slopeRow), k.address(toLoad), k.address(toPrice), k.address(priced));
   }
 
   /**
@@ -627,97 +577,8 @@ export class ChoiceFlows {
    * stay in the state, and `grad` (if given) gets ∂Φ/∂λ = K − load + ελ.
    */
   evaluate(s: FlowState, lambda: Float64Array, grad: Float64Array | undefined, keep: boolean): number {
-    let phi = 0;
-    const w = keep ? s : this.scratch;
-    const { p, within, nestShare, x } = w;
-    const { Lambda, nestCost, nestSpreadNow, nestRouteStart, nestRoutes, flowNestStart, routeConStart, routeCons, R, F } = this;
-    const { routeOpen, spread, demand, choke, composite, served, choked } = s;
-    const cost = s.c;
-    for (let r = 0; r < R; r++) {
-      let sum = 0;
-      if (routeOpen[r]) for (let j = routeConStart[r]!; j < routeConStart[r + 1]!; j++) sum += lambda[routeCons[j]!]!;
-      Lambda[r] = sum;
-    }
-    for (let f = 0; f < F; f++) {
-      const sf = spread[f]!;
-      // Nest costs over open routes at c + Λ.
-      let best = Infinity;
-      const first = flowNestStart[f]!;
-      const last = flowNestStart[f + 1]!;
-      for (let n = first; n < last; n++) {
-        const sn = nestSpreadNow[n]!;
-        const a = nestRouteStart[n]!;
-        const b = nestRouteStart[n + 1]!;
-        if (b - a === 1) {
-          // A nest of one route: its share within is 1 and its cost the route's (what the sums below give, exactly).
-          const r = nestRoutes[a]!;
-          const cn = routeOpen[r] ? cost[r]! + Lambda[r]! : Infinity;
-          within[r] = routeOpen[r] ? 1 : 0;
-          nestCost[n] = cn;
-          best = Math.min(best, cn);
-          continue;
-        }
-        let min = Infinity;
-        for (let k = a; k < b; k++) {
-          const r = nestRoutes[k]!;
-          if (routeOpen[r]) min = Math.min(min, cost[r]! + Lambda[r]!);
-        }
-        let sum = 0;
-        for (let k = a; k < b; k++) {
-          const r = nestRoutes[k]!;
-          const e = routeOpen[r] ? Math.exp(-(cost[r]! + Lambda[r]! - min) / sn) : 0;
-          within[r] = e;
-          sum += e;
-        }
-        for (let k = a; k < b; k++) within[nestRoutes[k]!] = sum > 0 ? within[nestRoutes[k]!]! / sum : 0;
-        const cn = sum > 0 ? min - sn * Math.log(sum) : Infinity;
-        nestCost[n] = cn;
-        best = Math.min(best, cn);
-      }
-      let total = 0;
-      let C = Infinity;
-      if (last - first === 1) {
-        // One nest: its share is 1 and the flow's cost the nest's (what the sums below give, exactly).
-        total = best < Infinity ? 1 : 0;
-        nestShare[first] = total;
-        C = best;
-      } else {
-        for (let n = first; n < last; n++) {
-          const e = nestCost[n]! < Infinity ? Math.exp(-(nestCost[n]! - best) / sf) : 0;
-          nestShare[n] = e;
-          total += e;
-        }
-        if (total > 0) C = best - sf * Math.log(total);
-      }
-      const D = demand[f]!;
-      const P = choke[f]!;
-      const q = C <= P ? D : D * Math.exp(-(C - P) / sf);
-      phi += sf * q + D * Math.max(0, P - C);
-      if (keep) {
-        composite[f] = C;
-        served[f] = q;
-        choked[f] = C > P ? 1 : 0;
-      }
-      for (let n = first; n < last; n++) {
-        const share = total > 0 ? nestShare[n]! / total : 0;
-        nestShare[n] = share;
-        for (let k = nestRouteStart[n]!; k < nestRouteStart[n + 1]!; k++) {
-          const r = nestRoutes[k]!;
-          const pr = share * within[r]!;
-          p[r] = pr;
-          x[r] = q * pr;
-        }
-      }
-    }
-    const load = this.loadsOf(x, w.load);
-    const { open, K, epsilon } = s;
-    for (let c = 0; c < this.C; c++) {
-      if (!open[c]) continue;
-      const l = lambda[c]!;
-      phi += l * K[c]! + 0.5 * epsilon * l ** 2;
-      if (grad) grad[c] = K[c]! - load[c]! + epsilon * l;
-    }
-    return phi;
+    const k = this.kernels;
+    return this.k.evaluate(k.address(lambda), grad ? k.address(grad) : 0, keep ? 1 : 0, s.epsilon);
   }
 
   private scarcityOf(r: number, lambda: Float64Array): number {
@@ -728,61 +589,11 @@ export class ChoiceFlows {
   }
 
   /** ∂²Φ/∂λ_i∂λ_j over the rows in `free` (row-major, the first n² entries of a buffer the next call overwrites), at the state's last kept evaluation: −A (∂x/∂u) Aᵀ. */
-  hessian(s: FlowState, free: readonly number[]): Float64Array {
+  hessian(_s: FlowState, free: readonly number[]): Float64Array {
     const n = free.length;
-    // One buffer, grown as needed (a Newton step per fixed-point iteration would otherwise allocate n² numbers).
-    if (this.hBuffer.length < n * n) this.hBuffer = new Float64Array(n * n);
-    const H = this.hBuffer;
-    H.fill(0, 0, n * n);
-    const { pos, touched, flowRoutes, flowRouteStart, routeConStart, routeCons, nestSpreadNow, routeNest, R, F } = this;
-    const { served, spread, choked, routeOpen } = s;
-    for (let i = 0; i < n; i++) pos[free[i]!] = i;
-    // Which open routes use a row of `free`, once (the pairs below ask for each route many times).
-    for (let r = 0; r < R; r++) {
-      let t = 0;
-      if (routeOpen[r]) for (let j = routeConStart[r]!; j < routeConStart[r + 1]! && t === 0; j++) if (pos[routeCons[j]!]! >= 0) t = 1;
-      touched[r] = t;
-    }
-    for (let f = 0; f < F; f++) {
-      const q = served[f]!;
-      if (q <= 0) continue;
-      const sf = spread[f]!;
-      const dq = choked[f] ? -q / sf : 0;
-      const a = flowRouteStart[f]!;
-      const b = flowRouteStart[f + 1]!;
-      for (let i = a; i < b; i++) {
-        const r = flowRoutes[i]!;
-        if (!touched[r]) continue;
-        const snr = nestSpreadNow[routeNest[r]!]!;
-        for (let j = a; j < b; j++) {
-          const r2 = flowRoutes[j]!;
-          if (!touched[r2]) continue;
-          const dx = this.volumeResponse(s, r, r2, sf, snr, q, dq);
-          if (dx === 0) continue;
-          for (let u = routeConStart[r]!; u < routeConStart[r + 1]!; u++) {
-            const ci = pos[routeCons[u]!]!;
-            if (ci < 0) continue;
-            for (let v = routeConStart[r2]!; v < routeConStart[r2 + 1]!; v++) {
-              const cj = pos[routeCons[v]!]!;
-              if (cj >= 0) H[ci * n + cj] = H[ci * n + cj]! - dx;
-            }
-          }
-        }
-      }
-    }
-    for (const c of free) pos[c] = -1;
-    return H;
-  }
-
-  /**
-   * ∂x_r/∂u_r2 for two routes of one flow (spread sf, r's nest spread snr,
-   * served q, dq = ∂q/∂C): the nested logit's ∂p_r/∂u_r2 (choice.ts, header),
-   * then q' p_r p_r2 + q ∂p_r/∂u_r2.
-   */
-  private volumeResponse(s: FlowState, r: number, r2: number, sf: number, snr: number, q: number, dq: number): number {
-    const same = this.routeNest[r] === this.routeNest[r2] ? 1 : 0;
-    const dp = -(1 / sf) * s.p[r]! * (same * s.within[r2]! - s.p[r2]!) - same * (1 / snr) * s.p[r]! * ((r === r2 ? 1 : 0) - s.within[r2]!);
-    return dq * s.p[r]! * s.p[r2]! + q * dp;
+    this.freeBuffer.set(free);
+    this.k.hessian(this.freeBuffer.byteOffset, n, this.hBuffer.byteOffset);
+    return this.hBuffer;
   }
 
   /** λ of each group of twins on its representative (the sum), 0 on the others: where solving starts. */
@@ -849,24 +660,6 @@ export class ChoiceFlows {
       out.choke[f * Y + y] = s.choke[f]!;
       out.compositeCost[f * Y + y] = Number.isFinite(s.composite[f]!) ? s.composite[f]! : NaN;
     }
-  }
-}
-
-/**
- * u^β ≥ 0 for u ≥ 0: a whole β up to 32 (the congestion curves' 4 and 10) by
- * squaring, within a few units in the last place of `u ** β` and about a
- * third of its time (a year's equilibrium takes it some fifty times per
- * row); other β by `**`. Monotone in u, as `**` is.
- */
-export function power(u: number, beta: number): number {
-  if (!(beta >= 1 && beta <= 32 && Number.isInteger(beta))) return u ** beta;
-  let result = 1;
-  let base = u;
-  for (let e = beta; ; ) {
-    if (e & 1) result *= base;
-    e >>= 1;
-    if (e === 0) return result;
-    base *= base;
   }
 }
 

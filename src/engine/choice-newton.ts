@@ -50,25 +50,32 @@ export class JointNewton {
   private readonly setsTime: Uint8Array;
   /** Newton steps the last `solve` took (quadratic convergence: a handful; tests check it). */
   steps = 0;
-  private system = new Float64Array(0);
-  private rhs = new Float64Array(0);
+  private readonly system: Float64Array;
+  private readonly rhs: Float64Array;
   /** The linear system's solution, and the step `direction` returns (δz on the rows, then δλ on the free rows). */
-  private solved = new Float64Array(0);
+  private readonly solved: Float64Array;
   private readonly stepBuffer: Float64Array;
 
   /** `grad`: the gradient that `prices` leaves (∂Φ/∂λ at its λ). */
   constructor(private readonly flows: ChoiceFlows, private readonly grad: Float64Array) {
     const C = (this.C = flows.timed.length);
-    this.slope = new Float64Array(flows.routeElementCount);
-    this.slopeRow = new Int32Array(flows.routeElementCount);
-    this.toLoad = new Float64Array(C * C);
-    this.toPrice = new Float64Array(C * C);
-    this.z = new Float64Array(C);
-    this.zTrial = new Float64Array(C);
-    this.lambdaTrial = new Float64Array(C);
-    this.priced = new Uint8Array(C);
+    // In the kernels' memory, as the flows' arrays: the kernels read and write them.
+    const k = flows.kernels;
+    this.slope = k.f64(flows.routeElementCount);
+    this.slopeRow = k.i32(flows.routeElementCount);
+    this.toLoad = k.f64(C * C);
+    this.toPrice = k.f64(C * C);
+    this.z = k.f64(C);
+    this.zTrial = k.f64(C);
+    this.lambdaTrial = k.f64(C);
+    this.priced = k.u8(C);
     this.setsTime = new Uint8Array(C);
     this.stepBuffer = new Float64Array(2 * C);
+    // The system over the coupled loads (at most MAX_NEWTON_ROWS, else the method does not apply) and the free rows.
+    const n = Math.min(C, MAX_NEWTON_ROWS) + C;
+    this.system = k.f64(n * n);
+    this.rhs = k.f64(n);
+    this.solved = k.f64(n);
   }
 
   /** Whether the year is small enough for it: at most MAX_NEWTON_ROWS open rows whose load sets a time. */
@@ -165,10 +172,6 @@ export class JointNewton {
     const na = coupled.length;
     const nf = free.length;
     const n = na + nf;
-    if (this.system.length < n * n) {
-      this.system = new Float64Array(n * n);
-      this.rhs = new Float64Array(n);
-    }
     const M = this.system;
     const b = this.rhs;
     // A X − z on the coupled rows: (∂load/∂z − I) δz + ∂load/∂λ δλ = −(load − z).
@@ -186,9 +189,9 @@ export class JointNewton {
       for (let j = 0; j < nf; j++) M[row + na + j] = toPrice[free[j]! * C + c]! - (i === j ? state.epsilon : 0);
       b[na + i] = grad[c]!;
     }
-    if (this.solved.length < n) this.solved = new Float64Array(n);
     const solved = this.solved;
-    if (!solveLu(M, b, n, solved)) return undefined;
+    // Gaussian elimination with partial pivoting (M overwritten), in the kernels; 0 where singular.
+    if (!this.flows.kernels.exports.solveLu(M.byteOffset, b.byteOffset, n, solved.byteOffset)) return undefined;
     // δz on `rows` (the others: −δz + ∂load/∂z δz + ∂load/∂λ δλ = −(load − z), solved for their δz), then δλ on `free`.
     const nz = rows.length;
     const d = this.stepBuffer;
@@ -210,49 +213,4 @@ export class JointNewton {
     if (longest > state.maxStep) for (let i = nz; i < nz + nf; i++) d[i] = (d[i]! * state.maxStep) / longest;
     return d;
   }
-}
-
-/** Solves M d = b (n × n, row-major, overwritten) into d by Gaussian elimination with partial pivoting; false where singular. */
-function solveLu(M: Float64Array, b: Float64Array, n: number, d: Float64Array): boolean {
-  for (let i = 0; i < n; i++) d[i] = b[i]!;
-  for (let k = 0; k < n; k++) {
-    const kk = k * n;
-    let pivot = k;
-    let largest = Math.abs(M[kk + k]!);
-    for (let i = k + 1; i < n; i++) {
-      const v = Math.abs(M[i * n + k]!);
-      if (v > largest) {
-        largest = v;
-        pivot = i;
-      }
-    }
-    const pp = pivot * n;
-    const p = M[pp + k]!;
-    if (!(Math.abs(p) > 1e-300)) return false;
-    if (pivot !== k) {
-      for (let j = 0; j < n; j++) {
-        const t = M[kk + j]!;
-        M[kk + j] = M[pp + j]!;
-        M[pp + j] = t;
-      }
-      const t = d[k]!;
-      d[k] = d[pivot]!;
-      d[pivot] = t;
-    }
-    const dk = d[k]!;
-    for (let i = k + 1; i < n; i++) {
-      const ii = i * n;
-      const f = M[ii + k]! / p;
-      if (f === 0) continue;
-      for (let j = k; j < n; j++) M[ii + j] = M[ii + j]! - f * M[kk + j]!;
-      d[i] = d[i]! - f * dk;
-    }
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    const ii = i * n;
-    let s = d[i]!;
-    for (let j = i + 1; j < n; j++) s -= M[ii + j]! * d[j]!;
-    d[i] = s / M[ii + i]!;
-  }
-  return true;
 }

@@ -194,18 +194,53 @@ export class ChoiceAllocator {
 
   constructor(private model: Model, private out: ChoiceOutputs, key = networkKey(model)) {
     this.flows = new ChoiceFlows(model);
-    this.z0 = new Float64Array(model.constraints.length);
-    this.prefix = new Prefix(key);
+    // In the kernels' memory, as the flows' arrays: the kernels read and write them.
+    const k = this.flows.kernels;
     this.C = model.constraints.length;
-    this.lambda = new Float64Array(this.C);
-    this.grad = new Float64Array(this.C);
-    this.gradTrial = new Float64Array(this.C);
-    this.trial = new Float64Array(this.C);
-    this.rhs = new Float64Array(this.C);
+    this.z0 = k.f64(this.C);
+    this.prefix = new Prefix(key);
+    this.lambda = k.f64(this.C);
+    this.grad = k.f64(this.C);
+    this.gradTrial = k.f64(this.C);
+    this.trial = k.f64(this.C);
+    this.rhs = k.f64(this.C);
     this.lambdaYear = new Float64Array(this.C);
     this.lambdaNewton = new Float64Array(this.C);
-    this.lastX = new Float64Array(model.routes.length);
+    this.lastX = k.f64(model.routes.length);
+    // The dual's Cholesky factor and substitution (rows × rows), and Anderson's small systems (up to its depth).
+    const n = Math.max(this.C, ANDERSON_DEPTH);
+    this.factor = k.f64(n * n);
+    this.forward = k.f64(n);
+    this.solution = k.f64(n);
+    this.system = k.f64(n * n);
     this.newton = new JointNewton(this.flows, this.grad);
+  }
+
+  private readonly factor: Float64Array;
+  private readonly forward: Float64Array;
+  private readonly solution: Float64Array;
+  private readonly system: Float64Array;
+
+  /** Factorises a symmetric positive definite H (n × n, row-major, in the kernels' memory) by Cholesky; a tiny pivot is floored. */
+  private factorSpd(H: Float64Array, n: number): void {
+    this.flows.kernels.exports.factorSpd(this.flows.kernels.address(H), n, this.factor.byteOffset);
+  }
+
+  /** Solves H d = b with the factor of the last `factorSpd` (n × n): d in the first n entries of a buffer that the next call overwrites. */
+  private substitute(b: Float64Array, n: number): Float64Array {
+    const k = this.flows.kernels;
+    k.exports.substitute(this.factor.byteOffset, k.address(b), n, this.forward.byteOffset, this.solution.byteOffset);
+    return this.solution;
+  }
+
+  /** Solves H d = b for a symmetric positive definite H (n × n, row-major) by Cholesky, through the kernels' buffers. */
+  private solveSpd(H: Float64Array, b: ArrayLike<number>, n: number): Float64Array {
+    this.system.set(H.subarray(0, n * n));
+    this.forward.set(Array.from({ length: n }, (_, i) => b[i]!));
+    this.factorSpd(this.system, n);
+    // `substitute` reads b from `rhs`'s place: copied there first (the forward solve overwrites `forward`).
+    this.rhs.set(this.forward.subarray(0, n));
+    return this.substitute(this.rhs, n);
   }
 
   /** A new run of a model of the same network (`networkKey` = key): from λ = 0 and no last year, as a new allocator starts. */
@@ -381,7 +416,7 @@ export class ChoiceAllocator {
           for (let r = 0; r < n; r++) b[i] = b[i]! + dG(i, r) * g[r]!;
         }
         for (let i = 0; i < k; i++) A[i * k + i] = A[i * k + i]! + 1e-10 * trace + 1e-300;
-        gamma.set(solveSpd(A, b, k).subarray(0, k));
+        gamma.set(this.solveSpd(A, b, k).subarray(0, k));
       }
       for (let r = 0; r < n; r++) {
         let next = x[r]! + g[r]!;
@@ -411,7 +446,7 @@ export class ChoiceAllocator {
       if (free.length === 0 || this.converged(state, lambda, grad)) break;
       const H = flows.hessian(state, free);
       for (let i = 0; i < free.length; i++) H[i * free.length + i] = H[i * free.length + i]! + eps;
-      factorSpd(H, free.length);
+      this.factorSpd(H, free.length);
       // Far from the fill (a row that begins to bind, or is emptied), the loads answer a price exponentially and
       // Newton on K − load creeps up in steps of about a spread: first try Newton on ln(load) − ln(K), whose
       // step in the logit's exponential regime is the whole way, with the same Hessian (the same factor).
@@ -427,10 +462,10 @@ export class ChoiceAllocator {
           rhs[i] = L * Math.log(L / state.K[c]!);
         }
       }
-      let accepted = far && this.step(state, lambda, free, this.clipped(state, substitute(rhs, n), n), phi, 1, true);
+      let accepted = far && this.step(state, lambda, free, this.clipped(state, this.substitute(rhs, n), n), phi, 1, true);
       if (!accepted) {
         for (let i = 0; i < n; i++) rhs[i] = -grad[free[i]!]!;
-        accepted = this.step(state, lambda, free, this.clipped(state, substitute(rhs, n), n), phi, 60, false);
+        accepted = this.step(state, lambda, free, this.clipped(state, this.substitute(rhs, n), n), phi, 60, false);
       }
       if (accepted) phi = this.phi;
       else {
@@ -488,55 +523,6 @@ export class ChoiceAllocator {
   }
 }
 
-/** The Cholesky factor's buffer, grown as needed (one thread runs one solve at a time). */
-let lBuffer = new Float64Array(0);
-
-/** Factorises a symmetric positive definite H (n × n, row-major) by Cholesky into lBuffer; a tiny pivot is floored. */
-function factorSpd(H: Float64Array, n: number): void {
-  if (lBuffer.length < n * n) lBuffer = new Float64Array(n * n);
-  const L = lBuffer;
-  let largest = 0;
-  for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(H[i * n + i]!));
-  const floor = Math.max(largest * 1e-14, 1e-300);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = H[i * n + j]!;
-      for (let k = 0; k < j; k++) s -= L[i * n + k]! * L[j * n + k]!;
-      if (i === j) L[i * n + i] = Math.sqrt(Math.max(s, floor));
-      else L[i * n + j] = s / L[j * n + j]!;
-    }
-  }
-}
-
-/** `substitute`'s buffers: the forward solve's and the solution's (the next call overwrites them). */
-let zBuffer = new Float64Array(0);
-let dBuffer = new Float64Array(0);
-
-/** Solves H d = b with the factor of the last `factorSpd` (n × n): d in the first n entries of a buffer that the next call overwrites. */
-function substitute(b: ArrayLike<number>, n: number): Float64Array {
-  const L = lBuffer;
-  if (zBuffer.length < n) [zBuffer, dBuffer] = [new Float64Array(n), new Float64Array(n)];
-  const z = zBuffer;
-  for (let i = 0; i < n; i++) {
-    let s = b[i]!;
-    for (let k = 0; k < i; k++) s -= L[i * n + k]! * z[k]!;
-    z[i] = s / L[i * n + i]!;
-  }
-  const d = dBuffer;
-  for (let i = n - 1; i >= 0; i--) {
-    let s = z[i]!;
-    for (let k = i + 1; k < n; k++) s -= L[k * n + i]! * d[k]!;
-    d[i] = s / L[i * n + i]!;
-  }
-  return d;
-}
-
-/** Solves H d = b for a symmetric positive definite H (n × n, row-major) by Cholesky. */
-function solveSpd(H: Float64Array, b: ArrayLike<number>, n: number): Float64Array {
-  factorSpd(H, n);
-  return substitute(b, n);
-}
-
 /**
  * What each flow would send to the network's routes at free flow, per year
  * (Mt/year): its demand (after elasticity; carry-over aside) × the share of
@@ -549,7 +535,7 @@ export function freeFlowNetworkDemand(model: Model): Float64Array[] {
   const out = model.flows.map(() => new Float64Array(Y));
   const open = new Float64Array(model.constraints.length).fill(Infinity);
   const demand = new Float64Array(model.flows.length);
-  const lambda = new Float64Array(model.constraints.length);
+  const lambda = flows.kernels.f64(model.constraints.length);
   for (let y = 0; y < Y; y++) {
     model.flows.forEach((f, i) => (demand[i] = f.demand[y]!));
     const state = flows.year(y, open, demand, model.choiceReference);

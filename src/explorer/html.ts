@@ -35,7 +35,8 @@ export function explorerHtml(payload: Payload, script: string, tables: readonly 
   const map = payload.specs.map
     ? `<h2>The network in <select id="map-year">${years}</select></h2><div id="chart-map"></div>`
     : '<select id="map-year" hidden></select><p class="subtitle">No map: the scenario\'s nodes have no positions (<code>at: [lon, lat]</code>).</p>';
-  return `${pageHead(`${payload.name}: explorer`, STYLE, `'sha256-${hash}'`)}
+  // 'wasm-unsafe-eval': the engine's route choice runs in WebAssembly (src/engine/kernels.ts), compiled from the script's own bytes.
+  return `${pageHead(`${payload.name}: explorer`, STYLE, `'sha256-${hash}' 'wasm-unsafe-eval'`)}
 <body data-state="loading">
 <h1>${esc(payload.name)}: what if?</h1>
 <p class="subtitle">corridor explore · move a control and the corridor is simulated again, in this page, by the same engine as the CLI · the link keeps your settings</p>

@@ -5,6 +5,7 @@
 import * as vega from 'vega';
 import { expressionInterpreter } from 'vega-interpreter';
 import { narrate } from '../analysis/compare.js';
+import { prepareKernels } from '../engine/kernels.js';
 import { simulate, type Result } from '../engine/simulate.js';
 import { formatCell, toCsv, type Cell } from '../io/csv.js';
 import { esc } from '../io/html.js';
@@ -244,6 +245,8 @@ function fromHash(): string[] {
 }
 
 async function start(): Promise<void> {
+  // The route choice's WebAssembly, compiled before the first run (a browser compiles it only asynchronously here).
+  await prepareKernels();
   controls();
   const ignored = fromHash();
   await mount('flows', payload.specs.flows, $('#chart-flows'));

@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { power } from '../../src/engine/choice-flow.js';
 import { JointNewton } from '../../src/engine/choice-newton.js';
 import { forgetAllocators } from '../../src/engine/choice.js';
 import { forgetTrajectories } from '../../src/engine/choice-prefix.js';
+import { Kernels } from '../../src/engine/kernels.js';
 import { simulate, type Result } from '../../src/engine/simulate.js';
 import { buildReport } from '../../src/report/build.js';
 import { errorsOf, modelOf } from '../support/build.js';
@@ -235,7 +235,8 @@ describe('a thread reuses its allocator for runs of the same network (ChoiceAllo
   });
 });
 
-describe('power (the congestion curve\'s u^β)', () => {
+describe('power (the congestion curve\'s u^β, in the kernels)', () => {
+  const { power } = new Kernels(0).exports;
   it('a whole β by squaring is u ** β within a few units in the last place, and monotone in u', () => {
     // Exponentiation by squaring rounds once per product: at most about 2 log2 β + 1 roundings of 2^-53 each.
     let last = -1;

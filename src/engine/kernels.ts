@@ -1,0 +1,110 @@
+// The route choice's WebAssembly kernels (src/engine/wasm/kernels.ts, built
+// by build.mjs into kernels-binary.gen.ts): one instance per ChoiceFlows,
+// with a memory of its own in which the flows, the allocator and the Newton
+// method lay out every array the kernels read (`Kernels.f64` and kin, views
+// on the memory: JavaScript reads and writes the same numbers). The memory is
+// sized once, for the network, and never grows, so that the views stay valid.
+import { KERNELS_WASM } from './kernels-binary.gen.js';
+
+/** What the module exports: the functions, and the globals that hold each array's address. */
+interface Exports {
+  heapBase(): number;
+  loadsOf(x: number, load: number): void;
+  evaluate(lambda: number, grad: number, keep: number, epsilon: number): number;
+  congestLoads(load: number, slope: number, slopeRow: number): void;
+  loadResponse(slope: number, slopeRow: number, toLoad: number, toPrice: number, priced: number): void;
+  hessian(free: number, n: number, H: number): void;
+  factorSpd(H: number, n: number, L: number): void;
+  substitute(L: number, b: number, n: number, z: number, d: number): void;
+  solveLu(M: number, b: number, n: number, d: number): number;
+  expOf(x: number): number;
+  logOf(x: number): number;
+  power(u: number, beta: number): number;
+  [global: string]: unknown;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/**
+ * Compiles the module ahead of the first run where compiling synchronously is
+ * not allowed (a browser's main thread refuses modules over 4 KB): the
+ * explorer page awaits it before it simulates.
+ */
+export async function prepareKernels(): Promise<void> {
+  compiled ??= await WebAssembly.compile(binary());
+}
+
+function binary(): Uint8Array<ArrayBuffer> {
+  const text = atob(KERNELS_WASM);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+const PAGE = 65536;
+
+/** An instance of the kernels with a memory of `bytes` for arrays, handed out in order (8-byte aligned). */
+export class Kernels {
+  readonly exports: Exports;
+  readonly buffer: ArrayBuffer;
+  private at: number;
+  private readonly end: number;
+
+  constructor(bytes: number) {
+    compiled ??= new WebAssembly.Module(binary());
+    // The module's static data (a few hundred bytes) sits below its heap base: one page covers it.
+    const memory = new WebAssembly.Memory({ initial: Math.ceil((bytes + PAGE) / PAGE) });
+    const instance = new WebAssembly.Instance(compiled, { env: { memory, pow: Math.pow } });
+    this.exports = instance.exports as unknown as Exports;
+    this.buffer = memory.buffer;
+    this.at = align(this.exports.heapBase());
+    this.end = memory.buffer.byteLength;
+  }
+
+  private take(bytes: number): number {
+    const at = this.at;
+    this.at = align(at + bytes);
+    if (this.at > this.end) throw new Error(`internal: the route choice's kernels need more than the ${this.end} bytes laid out for them`);
+    return at;
+  }
+
+  f64(n: number): Float64Array {
+    return new Float64Array(this.buffer, this.take(8 * n), n);
+  }
+
+  i32(n: number): Int32Array {
+    return new Int32Array(this.buffer, this.take(4 * n), n);
+  }
+
+  u8(n: number): Uint8Array {
+    return new Uint8Array(this.buffer, this.take(n), n);
+  }
+
+  i32From(values: ArrayLike<number>): Int32Array {
+    const a = this.i32(values.length);
+    a.set(values);
+    return a;
+  }
+
+  /** Sets the module's globals of the same names to these arrays' addresses and sizes. */
+  point(arrays: Record<string, Float64Array | Int32Array | Uint8Array | number>): void {
+    for (const [name, value] of Object.entries(arrays)) {
+      const global = this.exports[name];
+      if (!(global instanceof WebAssembly.Global)) throw new Error(`internal: the kernels have no array "${name}"`);
+      global.value = typeof value === 'number' ? value : this.address(value);
+    }
+  }
+
+  /** An array's address in the memory (it must be one of this instance's). */
+  address(a: Float64Array | Int32Array | Uint8Array): number {
+    if (a.buffer !== this.buffer) throw new Error("internal: an array outside the route choice's kernel memory");
+    return a.byteOffset;
+  }
+
+  /** The names of the module's globals still at 0 (none once every array is pointed to). */
+  unset(): string[] {
+    return Object.entries(this.exports).filter(([, g]) => g instanceof WebAssembly.Global && g.value === 0).map(([name]) => name);
+  }
+}
+
+const align = (n: number) => Math.ceil(n / 8) * 8;

@@ -1,0 +1,483 @@
+// The route choice's inner loops (src/engine/choice-flow.ts, choice.ts,
+// choice-newton.ts) in WebAssembly, compiled by AssemblyScript (build.mjs):
+// V8 runs them about 2.5 times as fast as the same loops in JavaScript
+// (docs/architecture.md, "Route choice: speed"). Each function repeats its
+// JavaScript predecessor's arithmetic in the same order, with exp and log as
+// V8's (fdlibm.ts) and `**` of a fractional β as V8's (imported), so that
+// they give the same bits.
+//
+// The arrays live in the instance's memory, laid out once per network by
+// src/engine/kernels.ts; the globals below hold their addresses (bytes), set
+// by name from there. An instance serves one ChoiceFlows: one year's state.
+import { exp, log } from './fdlibm';
+
+@external('env', 'pow')
+declare function jsPow(x: f64, y: f64): f64;
+
+/** Where the arrays may start: after this module's own static data. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// Sizes: flows, routes, constraints (rows).
+export let F: i32 = 0;
+export let R: i32 = 0;
+export let C: i32 = 0;
+
+// The network (Int32, Uint8 and Float64 arrays; see choice-flow.ts for each).
+export let flowRouteStart: usize = 0;
+export let flowRoutes: usize = 0;
+export let flowNestStart: usize = 0;
+export let nestRouteStart: usize = 0;
+export let nestRoutes: usize = 0;
+export let routeNest: usize = 0;
+export let routeConStart: usize = 0;
+export let routeCons: usize = 0;
+export let routeFlow: usize = 0;
+export let routeElStart: usize = 0;
+export let elConStart: usize = 0;
+export let elCons: usize = 0;
+export let reTimed: usize = 0;
+export let reAlpha: usize = 0;
+export let rowBeta: usize = 0;
+export let flowRowStart: usize = 0;
+export let flowRows: usize = 0;
+export let pos: usize = 0;
+export let touched: usize = 0;
+
+// The year: per route its own days and value of time, per nest its spread, per route-element entry its days.
+export let routeOwnDays: usize = 0;
+export let routeVot: usize = 0;
+export let nestSpreadNow: usize = 0;
+export let entryBaseNow: usize = 0;
+export let entryFixedNow: usize = 0;
+
+// The state (FlowState).
+export let K: usize = 0;
+export let open: usize = 0;
+export let routeOpen: usize = 0;
+export let money: usize = 0;
+export let cost: usize = 0;
+export let spread: usize = 0;
+export let demand: usize = 0;
+export let choke: usize = 0;
+export let composite: usize = 0;
+export let served: usize = 0;
+export let choked: usize = 0;
+export let p: usize = 0;
+export let within: usize = 0;
+export let nestShare: usize = 0;
+export let x: usize = 0;
+export let rowLoad: usize = 0;
+
+// Scratch: an evaluation not kept; route scarcities and nest costs; powers and slopes per row; A (∂x/∂u).
+export let scratchP: usize = 0;
+export let scratchWithin: usize = 0;
+export let scratchNestShare: usize = 0;
+export let scratchX: usize = 0;
+export let scratchLoad: usize = 0;
+export let routeScarcity: usize = 0;
+export let nestCost: usize = 0;
+export let congestPower: usize = 0;
+export let rowSlope: usize = 0;
+export let response: usize = 0;
+
+@inline function f64at(a: usize, i: i32): f64 {
+  return load<f64>(a + (<usize>i << 3));
+}
+@inline function setF64(a: usize, i: i32, v: f64): void {
+  store<f64>(a + (<usize>i << 3), v);
+}
+@inline function i32at(a: usize, i: i32): i32 {
+  return load<i32>(a + (<usize>i << 2));
+}
+@inline function setI32(a: usize, i: i32, v: i32): void {
+  store<i32>(a + (<usize>i << 2), v);
+}
+@inline function u8at(a: usize, i: i32): i32 {
+  return <i32>load<u8>(a + <usize>i);
+}
+@inline function setU8(a: usize, i: i32, v: i32): void {
+  store<u8>(a + <usize>i, <u8>v);
+}
+@inline function fill(a: usize, n: i32): void {
+  memory.fill(a, 0, <usize>n << 3);
+}
+
+// exp, log and u^β as the kernels take them (for tests/unit/kernels.test.ts).
+export function expOf(x: f64): f64 {
+  return exp(x);
+}
+export function logOf(x: f64): f64 {
+  return log(x);
+}
+export function power(u: f64, beta: f64): f64 {
+  return powerOf(u, beta);
+}
+
+/** Each row's load at route volumes xs into `loads`: ChoiceFlows.loadsOf. */
+export function loadsOf(xs: usize, loads: usize): void {
+  fill(loads, C);
+  for (let r = 0; r < R; r++) {
+    const v = f64at(xs, r);
+    const end = i32at(routeConStart, r + 1);
+    for (let j = i32at(routeConStart, r); j < end; j++) {
+      const c = i32at(routeCons, j);
+      setF64(loads, c, f64at(loads, c) + v);
+    }
+  }
+}
+
+/** Φ(λ) at the state's costs: ChoiceFlows.evaluate (grad 0: none; keep 0: into the scratch arrays). */
+export function evaluate(lambda: usize, grad: usize, keep: i32, epsilon: f64): f64 {
+  let phi: f64 = 0;
+  const ps = keep ? p : scratchP;
+  const ws = keep ? within : scratchWithin;
+  const ns = keep ? nestShare : scratchNestShare;
+  const xs = keep ? x : scratchX;
+  const loads = keep ? rowLoad : scratchLoad;
+  for (let r = 0; r < R; r++) {
+    let sum: f64 = 0;
+    if (u8at(routeOpen, r)) {
+      const end = i32at(routeConStart, r + 1);
+      for (let j = i32at(routeConStart, r); j < end; j++) sum += f64at(lambda, i32at(routeCons, j));
+    }
+    setF64(routeScarcity, r, sum);
+  }
+  for (let f = 0; f < F; f++) {
+    const sf = f64at(spread, f);
+    // Nest costs over open routes at c + Λ.
+    let best: f64 = Infinity;
+    const first = i32at(flowNestStart, f);
+    const last = i32at(flowNestStart, f + 1);
+    for (let n = first; n < last; n++) {
+      const sn = f64at(nestSpreadNow, n);
+      const a = i32at(nestRouteStart, n);
+      const b = i32at(nestRouteStart, n + 1);
+      if (b - a == 1) {
+        const r = i32at(nestRoutes, a);
+        const isOpen = u8at(routeOpen, r);
+        const cn = isOpen ? f64at(cost, r) + f64at(routeScarcity, r) : Infinity;
+        setF64(ws, r, isOpen ? 1 : 0);
+        setF64(nestCost, n, cn);
+        best = Math.min(best, cn);
+        continue;
+      }
+      let min: f64 = Infinity;
+      for (let k = a; k < b; k++) {
+        const r = i32at(nestRoutes, k);
+        if (u8at(routeOpen, r)) min = Math.min(min, f64at(cost, r) + f64at(routeScarcity, r));
+      }
+      let sum: f64 = 0;
+      for (let k = a; k < b; k++) {
+        const r = i32at(nestRoutes, k);
+        const e = u8at(routeOpen, r) ? exp(-(f64at(cost, r) + f64at(routeScarcity, r) - min) / sn) : 0;
+        setF64(ws, r, e);
+        sum += e;
+      }
+      for (let k = a; k < b; k++) {
+        const r = i32at(nestRoutes, k);
+        setF64(ws, r, sum > 0 ? f64at(ws, r) / sum : 0);
+      }
+      const cn = sum > 0 ? min - sn * log(sum) : Infinity;
+      setF64(nestCost, n, cn);
+      best = Math.min(best, cn);
+    }
+    let total: f64 = 0;
+    let Cf: f64 = Infinity;
+    if (last - first == 1) {
+      total = best < Infinity ? 1 : 0;
+      setF64(ns, first, total);
+      Cf = best;
+    } else {
+      for (let n = first; n < last; n++) {
+        const e = f64at(nestCost, n) < Infinity ? exp(-(f64at(nestCost, n) - best) / sf) : 0;
+        setF64(ns, n, e);
+        total += e;
+      }
+      if (total > 0) Cf = best - sf * log(total);
+    }
+    const D = f64at(demand, f);
+    const P = f64at(choke, f);
+    const q = Cf <= P ? D : D * exp(-(Cf - P) / sf);
+    phi += sf * q + D * Math.max(0, P - Cf);
+    if (keep) {
+      setF64(composite, f, Cf);
+      setF64(served, f, q);
+      setU8(choked, f, Cf > P ? 1 : 0);
+    }
+    for (let n = first; n < last; n++) {
+      const share = total > 0 ? f64at(ns, n) / total : 0;
+      setF64(ns, n, share);
+      const end = i32at(nestRouteStart, n + 1);
+      for (let k = i32at(nestRouteStart, n); k < end; k++) {
+        const r = i32at(nestRoutes, k);
+        const pr = share * f64at(ws, r);
+        setF64(ps, r, pr);
+        setF64(xs, r, q * pr);
+      }
+    }
+  }
+  loadsOf(xs, loads);
+  for (let c = 0; c < C; c++) {
+    if (!u8at(open, c)) continue;
+    const l = f64at(lambda, c);
+    const k = f64at(K, c);
+    phi += l * k + 0.5 * epsilon * (l * l);
+    if (grad) setF64(grad, c, k - f64at(loads, c) + epsilon * l);
+  }
+  return phi;
+}
+
+/** u^β ≥ 0 for u ≥ 0: a whole β up to 32 (the congestion curves' 4 and 10) by squaring, within a few units in the last place of `**` and a third of its time; other β by V8's `**`. Monotone in u, as `**` is. */
+@inline function powerOf(u: f64, beta: f64): f64 {
+  if (!(beta >= 1 && beta <= 32 && beta == Math.floor(beta))) return jsPow(u, beta);
+  let result: f64 = 1;
+  let base = u;
+  let e = <i32>beta;
+  while (true) {
+    if (e & 1) result *= base;
+    e >>= 1;
+    if (e == 0) break;
+    base *= base;
+  }
+  return result;
+}
+
+/** c_r with congested days at the rows' loads: ChoiceFlows.congestLoads (slope 0: no slopes). */
+export function congestLoads(loads: usize, slope: usize, slopeRow: usize): void {
+  for (let c = 0; c < C; c++) setF64(congestPower, c, f64at(K, c) > 0 ? powerOf(f64at(loads, c) / f64at(K, c), f64at(rowBeta, c)) : 0);
+  const slopes = slope != 0;
+  if (slopes) {
+    for (let c = 0; c < C; c++) {
+      const k = f64at(K, c);
+      const beta = f64at(rowBeta, c);
+      const u = k > 0 ? f64at(loads, c) / k : 0;
+      setF64(rowSlope, c, k > 0 && beta > 0 ? (beta * (u > 0 ? f64at(congestPower, c) / u : beta == 1 ? 1 : beta > 1 ? 0 : 1e12)) / k : 0);
+    }
+  }
+  for (let r = 0; r < R; r++) {
+    const vot = f64at(routeVot, r);
+    let days = f64at(routeOwnDays, r);
+    const end = i32at(routeElStart, r + 1);
+    for (let i = i32at(routeElStart, r); i < end; i++) {
+      if (u8at(reTimed, i) == 0) {
+        days += f64at(entryFixedNow, i);
+        if (slopes) {
+          setI32(slopeRow, i, -1);
+          setF64(slope, i, 0);
+        }
+        continue;
+      }
+      let w: f64 = 0;
+      let arg = -1;
+      const to = i32at(elConStart, i + 1);
+      for (let j = i32at(elConStart, i); j < to; j++) {
+        const c = i32at(elCons, j);
+        if (f64at(K, c) > 0 && (arg < 0 || f64at(congestPower, c) > w)) {
+          w = Math.max(w, f64at(congestPower, c));
+          arg = c;
+        }
+      }
+      const base = f64at(entryBaseNow, i);
+      days += base * (1 + f64at(reAlpha, i) * w);
+      if (slopes) {
+        setI32(slopeRow, i, arg);
+        setF64(slope, i, arg >= 0 ? vot * base * f64at(reAlpha, i) * f64at(rowSlope, arg) : 0);
+      }
+    }
+    setF64(cost, r, f64at(money, r) + vot * days);
+  }
+}
+
+/** The rows' load responses (column-major, C × C): ChoiceFlows.loadResponse. */
+export function loadResponse(slope: usize, slopeRow: usize, toLoad: usize, toPrice: usize, priced: usize): void {
+  const n = C;
+  const T = response;
+  fill(T, R * n);
+  for (let f = 0; f < F; f++) {
+    const q = f64at(served, f);
+    if (q <= 0) continue;
+    const sf = f64at(spread, f);
+    const dq = u8at(choked, f) ? -q / sf : 0;
+    const a = i32at(flowRouteStart, f);
+    const b = i32at(flowRouteStart, f + 1);
+    const flowTerm = -(1 / sf);
+    for (let i = a; i < b; i++) {
+      const r = i32at(flowRoutes, i);
+      const first = i32at(routeConStart, r);
+      const last = i32at(routeConStart, r + 1);
+      if (!u8at(routeOpen, r) || first == last) continue;
+      const nest = i32at(routeNest, r);
+      const nestTerm = 1 / f64at(nestSpreadNow, nest);
+      const pr = f64at(p, r);
+      for (let j = a; j < b; j++) {
+        const r2 = i32at(flowRoutes, j);
+        if (!u8at(routeOpen, r2)) continue;
+        const same: f64 = nest == i32at(routeNest, r2) ? 1 : 0;
+        const dp = flowTerm * pr * (same * f64at(within, r2) - f64at(p, r2)) - same * nestTerm * pr * ((r == r2 ? 1 : 0) - f64at(within, r2));
+        const dx = dq * pr * f64at(p, r2) + q * dp;
+        const t = r2 * n;
+        for (let u = first; u < last; u++) {
+          const at = t + i32at(routeCons, u);
+          setF64(T, at, f64at(T, at) + dx);
+        }
+      }
+    }
+  }
+  fill(toLoad, n * n);
+  fill(toPrice, n * n);
+  for (let r2 = 0; r2 < R; r2++) {
+    const t = r2 * n;
+    const f = i32at(routeFlow, r2);
+    const from = i32at(flowRowStart, f);
+    const to = i32at(flowRowStart, f + 1);
+    const end = i32at(routeConStart, r2 + 1);
+    for (let v = i32at(routeConStart, r2); v < end; v++) {
+      const k = i32at(routeCons, v);
+      if (!u8at(priced, k)) continue;
+      const col = k * n;
+      for (let i = from; i < to; i++) {
+        const c = i32at(flowRows, i);
+        setF64(toPrice, col + c, f64at(toPrice, col + c) + f64at(T, t + c));
+      }
+    }
+    const last = i32at(routeElStart, r2 + 1);
+    for (let e = i32at(routeElStart, r2); e < last; e++) {
+      const c2 = i32at(slopeRow, e);
+      if (c2 < 0) continue;
+      const g = f64at(slope, e);
+      const col = c2 * n;
+      for (let i = from; i < to; i++) {
+        const c = i32at(flowRows, i);
+        setF64(toLoad, col + c, f64at(toLoad, col + c) + f64at(T, t + c) * g);
+      }
+    }
+  }
+}
+
+/** ∂x_r/∂u_r2 for two routes of one flow: ChoiceFlows' volumeResponse. */
+@inline function volumeResponse(r: i32, r2: i32, sf: f64, snr: f64, q: f64, dq: f64): f64 {
+  const same: f64 = i32at(routeNest, r) == i32at(routeNest, r2) ? 1 : 0;
+  const pr = f64at(p, r);
+  const dp = -(1 / sf) * pr * (same * f64at(within, r2) - f64at(p, r2)) - same * (1 / snr) * pr * ((r == r2 ? 1 : 0) - f64at(within, r2));
+  return dq * pr * f64at(p, r2) + q * dp;
+}
+
+/** −A (∂x/∂u) Aᵀ over the n rows of `free` into H (row-major): ChoiceFlows.hessian. */
+export function hessian(free: usize, n: i32, H: usize): void {
+  fill(H, n * n);
+  for (let i = 0; i < n; i++) setI32(pos, i32at(free, i), i);
+  for (let r = 0; r < R; r++) {
+    let t = 0;
+    if (u8at(routeOpen, r)) {
+      const end = i32at(routeConStart, r + 1);
+      for (let j = i32at(routeConStart, r); j < end && t == 0; j++) if (i32at(pos, i32at(routeCons, j)) >= 0) t = 1;
+    }
+    setU8(touched, r, t);
+  }
+  for (let f = 0; f < F; f++) {
+    const q = f64at(served, f);
+    if (q <= 0) continue;
+    const sf = f64at(spread, f);
+    const dq = u8at(choked, f) ? -q / sf : 0;
+    const a = i32at(flowRouteStart, f);
+    const b = i32at(flowRouteStart, f + 1);
+    for (let i = a; i < b; i++) {
+      const r = i32at(flowRoutes, i);
+      if (!u8at(touched, r)) continue;
+      const snr = f64at(nestSpreadNow, i32at(routeNest, r));
+      for (let j = a; j < b; j++) {
+        const r2 = i32at(flowRoutes, j);
+        if (!u8at(touched, r2)) continue;
+        const dx = volumeResponse(r, r2, sf, snr, q, dq);
+        if (dx == 0) continue;
+        const endU = i32at(routeConStart, r + 1);
+        for (let u = i32at(routeConStart, r); u < endU; u++) {
+          const ci = i32at(pos, i32at(routeCons, u));
+          if (ci < 0) continue;
+          const endV = i32at(routeConStart, r2 + 1);
+          for (let v = i32at(routeConStart, r2); v < endV; v++) {
+            const cj = i32at(pos, i32at(routeCons, v));
+            if (cj >= 0) setF64(H, ci * n + cj, f64at(H, ci * n + cj) - dx);
+          }
+        }
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) setI32(pos, i32at(free, i), -1);
+}
+
+/** Cholesky of a symmetric positive definite H (n × n, row-major) into L, a tiny pivot floored: choice.ts factorSpd. */
+export function factorSpd(H: usize, n: i32, L: usize): void {
+  let largest: f64 = 0;
+  for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(f64at(H, i * n + i)));
+  const floor = Math.max(largest * 1e-14, 1e-300);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = f64at(H, i * n + j);
+      for (let k = 0; k < j; k++) s -= f64at(L, i * n + k) * f64at(L, j * n + k);
+      if (i == j) setF64(L, i * n + i, Math.sqrt(Math.max(s, floor)));
+      else setF64(L, i * n + j, s / f64at(L, j * n + j));
+    }
+  }
+}
+
+/** Solves L Lᵀ d = b (the factor of `factorSpd`) into d, through z: choice.ts substitute. */
+export function substitute(L: usize, b: usize, n: i32, z: usize, d: usize): void {
+  for (let i = 0; i < n; i++) {
+    let s = f64at(b, i);
+    for (let k = 0; k < i; k++) s -= f64at(L, i * n + k) * f64at(z, k);
+    setF64(z, i, s / f64at(L, i * n + i));
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = f64at(z, i);
+    for (let k = i + 1; k < n; k++) s -= f64at(L, k * n + i) * f64at(d, k);
+    setF64(d, i, s / f64at(L, i * n + i));
+  }
+}
+
+/** Solves M d = b (n × n, row-major, overwritten) by Gaussian elimination with partial pivoting; 0 where singular: choice-newton.ts solveLu. */
+export function solveLu(M: usize, b: usize, n: i32, d: usize): i32 {
+  for (let i = 0; i < n; i++) setF64(d, i, f64at(b, i));
+  for (let k = 0; k < n; k++) {
+    const kk = k * n;
+    let pivot = k;
+    let largest = Math.abs(f64at(M, kk + k));
+    for (let i = k + 1; i < n; i++) {
+      const v = Math.abs(f64at(M, i * n + k));
+      if (v > largest) {
+        largest = v;
+        pivot = i;
+      }
+    }
+    const pp = pivot * n;
+    const pv = f64at(M, pp + k);
+    if (!(Math.abs(pv) > 1e-300)) return 0;
+    if (pivot != k) {
+      for (let j = 0; j < n; j++) {
+        const t = f64at(M, kk + j);
+        setF64(M, kk + j, f64at(M, pp + j));
+        setF64(M, pp + j, t);
+      }
+      const t = f64at(d, k);
+      setF64(d, k, f64at(d, pivot));
+      setF64(d, pivot, t);
+    }
+    const dk = f64at(d, k);
+    for (let i = k + 1; i < n; i++) {
+      const ii = i * n;
+      const fk = f64at(M, ii + k) / pv;
+      if (fk == 0) continue;
+      for (let j = k; j < n; j++) setF64(M, ii + j, f64at(M, ii + j) - fk * f64at(M, kk + j));
+      setF64(d, i, f64at(d, i) - fk * dk);
+    }
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    const ii = i * n;
+    let s = f64at(d, i);
+    for (let j = i + 1; j < n; j++) s -= f64at(M, ii + j) * f64at(d, j);
+    setF64(d, i, s / f64at(M, ii + i));
+  }
+  return 1;
+}

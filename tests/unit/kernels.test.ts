@@ -1,0 +1,71 @@
+// The route choice's WebAssembly kernels (src/engine/wasm/): the same bits as
+// the JavaScript they replaced. exp and log there are fdlibm's algorithms as
+// V8 computes Math.exp and Math.log; checked here against V8 itself on the
+// arguments the logit takes (exp of −(c − min)/s ≤ 0, log of a sum ≥ 1) and on
+// random bit patterns over the whole range. The run-level check (the default
+// run's tables byte for byte) is the golden comparison of the Middle Corridor.
+import seedrandom from 'seedrandom';
+import { describe, expect, it } from 'vitest';
+import { ChoiceFlows } from '../../src/engine/choice-flow.js';
+import { Kernels } from '../../src/engine/kernels.js';
+import { modelOf } from '../support/build.js';
+
+const { expOf, logOf } = new Kernels(0).exports;
+
+/** A double from 64 random bits (every sign, exponent and mantissa). */
+function anyDouble(rng: () => number): number {
+  const words = new Uint32Array([Math.floor(rng() * 2 ** 32), Math.floor(rng() * 2 ** 32)]);
+  return new Float64Array(words.buffer)[0]!;
+}
+
+describe('kernels: exp and log as V8 gives them', () => {
+  it('exp equals Math.exp bit for bit', () => {
+    const rng = seedrandom('exp');
+    const args = [0, -0, 1, -1, 0.5, Infinity, -Infinity, NaN, 709.78, 709.79, -745.1, -745.2, 5e-324, 0.5 * Math.LN2, 1.5 * Math.LN2];
+    for (let i = 0; i < 200_000; i++) args.push(-rng() * 60, (rng() - 0.5) * 1500, (rng() - 0.5) * 1e-6, anyDouble(rng));
+    const differ = args.filter((x) => !Object.is(expOf(x), Math.exp(x)));
+    expect(differ).toEqual([]);
+  });
+
+  it('log equals Math.log bit for bit', () => {
+    const rng = seedrandom('log');
+    const args = [0, -0, 1, -1, 2, Math.E, Infinity, -Infinity, NaN, 5e-324, 1e-310];
+    for (let i = 0; i < 200_000; i++) args.push(1 + rng() * 40, 1 + (rng() - 0.5) * 1e-5, Math.exp((rng() - 0.5) * 1400), anyDouble(rng));
+    const differ = args.filter((x) => !Object.is(logOf(x), Math.log(x)));
+    expect(differ).toEqual([]);
+  });
+});
+
+describe('kernels: memory', () => {
+  const model = modelOf(`name: k
+years: { start: 2030, end: 2031 }
+defaults: { allocation: choice, spread: 10 }
+nodes: [{ id: a }, { id: b }]
+links:
+  - { id: rail, from: a, to: b, capacity: 10, cost_per_t: 100, transit_days: 10, bpr_alpha: 2, bpr_beta: 4 }
+flows:
+  - id: f
+    origin: a
+    destination: b
+    demand: 8
+    routes:
+      - { id: r, via: [rail] }
+      - { id: sea, off_network: { cost_per_t: 150, transit_days: 30 } }
+economics:
+  value_of_time_per_t_day: 4
+  value_per_t: 1000
+`);
+
+  it('every array the kernels read is laid out (no address left at 0)', () => {
+    const flows = new ChoiceFlows(model);
+    // The sizes F, R and C may be 0 in some network; here every one is not.
+    expect(flows.kernels.unset()).toEqual([]);
+  });
+
+  it('an array outside the kernels\' memory is refused, not read at a wrong address', () => {
+    const flows = new ChoiceFlows(model);
+    const state = flows.year(0, new Float64Array(model.constraints.length).fill(10), new Float64Array([4]), 0);
+    expect(() => flows.evaluate(state, new Float64Array(model.constraints.length), undefined, true)).toThrow(/outside the route choice's kernel memory/);
+    expect(() => flows.evaluate(state, flows.kernels.f64(model.constraints.length), undefined, true)).not.toThrow();
+  });
+});
