@@ -7,6 +7,7 @@
 // run in WebAssembly (src/engine/wasm/kernels.ts) on arrays laid out in its
 // memory (kernels.ts); the rest, once a year or rarer, stays here.
 import { ChoiceInputError, type ChoiceOutputs } from './choice.js';
+import type { DualSettings } from './choice-newton.js';
 import { Kernels } from './kernels.js';
 import type { Model, Series } from './model.js';
 
@@ -266,7 +267,8 @@ export class ChoiceFlows {
       flowRowStart: this.flowRowStart, flowRows: this.flowRows, pos: this.pos, touched: this.touched,
       routeOwnDays: this.routeOwnDays, routeVot: this.routeVot, nestSpreadNow: this.nestSpreadNow, entryBaseNow: this.entryBaseNow, entryFixedNow: this.entryFixedNow,
       K: s.K, open: s.open, routeOpen: s.routeOpen, money: s.money, cost: s.c, spread: s.spread, demand: s.demand, choke: s.choke, composite: s.composite,
-      served: s.served, choked: s.choked, p: s.p, within: s.within, nestShare: s.nestShare, x: s.x, rowLoad: s.load,
+      served: s.served, choked: s.choked, p: s.p, within: s.within, nestShare: s.nestShare, x: s.x, rowLoad: s.load, rep: s.rep, used: s.used,
+      freeRows: this.freeBuffer, hBuffer: this.hBuffer,
       scratchP: this.scratch.p, scratchWithin: this.scratch.within, scratchNestShare: this.scratch.nestShare, scratchX: this.scratch.x, scratchLoad: this.scratch.load,
       routeScarcity: this.Lambda, nestCost: this.nestCost, congestPower: this.congestPower, rowSlope: this.rowSlope, response: this.response,
     });
@@ -311,12 +313,12 @@ export class ChoiceFlows {
     const f64 = (n: number) => (k ? k.f64(n) : new Float64Array(n));
     const u8 = (n: number) => (k ? k.u8(n) : new Uint8Array(n));
     return {
-      y: 0, K: f64(C), open: u8(C), used: new Uint8Array(C),
+      y: 0, K: f64(C), open: u8(C), used: u8(C),
       routeOpen: u8(R), money: f64(R), c: f64(R), x: f64(R),
       demand: f64(F), choke: f64(F), spread: f64(F), freeFlow: new Float64Array(F),
       composite: f64(F), served: f64(F), choked: u8(F),
       p: f64(R), within: f64(R), nestShare: f64(N), load: f64(C),
-      rep: new Int32Array(C), scale: 0, epsilon: 0, maxStep: 0,
+      rep: k ? k.i32(C) : new Int32Array(C), scale: 0, epsilon: 0, maxStep: 0,
     };
   }
 
@@ -528,10 +530,18 @@ export class ChoiceFlows {
     return min - sf * Math.log(sum);
   }
 
-  /** c_r with congested days at volumes x (`year` leaves the free-flow costs). */
-  congest(s: FlowState, x: Float64Array): void {
+  /**
+   * c_r (into s.c) with congested days at volumes x (`year` leaves the
+   * free-flow costs): money + value of time × (own days + Σ base × (1 + α
+   * w)), w the largest (load / capacity)^β over the element's rows on the
+   * route, u^β by squaring for a whole β up to 32 (the congestion curves' 4
+   * and 10), else `**`. In the kernels (`congestLoads`, which the Newton
+   * method also takes with each route-element's slope ∂c_r/∂load).
+   */
+  congest(_s: FlowState, x: Float64Array): void {
     this.volumes.set(x);
-    this.congestLoads(s, this.loadsOf(this.volumes, this.congestLoad));
+    this.loadsOf(this.volumes, this.congestLoad);
+    this.k.congestLoads(this.kernels.address(this.congestLoad), 0, 0);
   }
 
   /** Each row's load (Mt/year) at route volumes x, into `load`, which it returns (both in the kernels' memory). */
@@ -540,36 +550,9 @@ export class ChoiceFlows {
     return load;
   }
 
-  /**
-   * c_r (into s.c) with congested days at the rows' loads `load` (Mt/year
-   * per constraint): money + value of time × (own days + Σ base × (1 + α
-   * w)), w the largest (load / capacity)^β over the element's rows on the
-   * route; with `slope`, also each route-element's ∂c_r/∂load of the row
-   * that sets its element's w (`slopeRow`, −1 where none does). u^β is by
-   * squaring for a whole β up to 32 (the congestion curves' 4 and 10), else
-   * `**`. In the kernels (`congestLoads`).
-   */
-  congestLoads(_s: FlowState, load: Float64Array, slope?: Float64Array, slopeRow?: Int32Array): void {
-    const k = this.kernels;
-    this.k.congestLoads(k.address(load), slope ? k.address(slope) : 0, slopeRow ? k.address(slopeRow) : 0);
-  }
-
   /** How many route-element entries there are (the length of `congestLoads`' slope arrays). */
   get routeElementCount(): number {
     return this.routeEls.length;
-  }
-
-  /**
-   * The response of the rows' loads to the state's last kept evaluation, by
-   * columns (n × n, n constraints, column-major: entry `[k·n + c]` is row c's
-   * response to k): `toLoad[c'·n + c]` = ∂load_c/∂load_c' through the
-   * congested costs (slopes from `congestLoads`) and `toPrice[k·n + c]` =
-   * ∂load_c/∂λ_k for the rows k marked in `priced`, both A (∂x/∂u) times the
-   * cost's derivative (choice-newton.ts). Other columns are 0.
-   */
-  loadResponse(_s: FlowState, slope: Float64Array, slopeRow: Int32Array, toLoad: Float64Array, toPrice: Float64Array, priced: Uint8Array): void {
-    const k = this.kernels;
-    this.k.loadResponse(k.address(slope), k.address(slopeRow), k.address(toLoad), k.address(toPrice), k.address(priced));
   }
 
   /**
@@ -588,23 +571,15 @@ export class ChoiceFlows {
     return sum;
   }
 
-  /** ∂²Φ/∂λ_i∂λ_j over the rows in `free` (row-major, the first n² entries of a buffer the next call overwrites), at the state's last kept evaluation: −A (∂x/∂u) Aᵀ. */
-  hessian(_s: FlowState, free: readonly number[]): Float64Array {
-    const n = free.length;
-    this.freeBuffer.set(free);
-    this.k.hessian(this.freeBuffer.byteOffset, n, this.hBuffer.byteOffset);
-    return this.hBuffer;
-  }
-
-  /** λ of each group of twins on its representative (the sum), 0 on the others: where solving starts. */
-  gatherTwins(s: FlowState, lambda: Float64Array): void {
-    for (let c = 0; c < this.C; c++) {
-      const rep = s.rep[c]!;
-      if (rep !== c && lambda[c]! !== 0) {
-        lambda[rep] = lambda[rep]! + lambda[c]!;
-        lambda[c] = 0;
-      }
-    }
+  /**
+   * λ for the state's route costs by the dual's projected Newton from λ as
+   * it is (in the kernels: `dual`; choice.ts says the method), leaving the
+   * state and `grad` (the allocator's, pointed to by `dualBuffers`)
+   * evaluated at it; the relative gap. With `exact` false, λ stays as it is
+   * unless some row is more than `roughStart` from its fill.
+   */
+  dual(s: FlowState, lambda: Float64Array, exact: boolean, settings: DualSettings): number {
+    return this.k.dual(this.kernels.address(lambda), exact ? 1 : 0, s.epsilon, s.maxStep, settings.tolerance, settings.roughStart, settings.maxNewton);
   }
 
   /** The representative's λ shared evenly among its open twins of the same capacity (the least-norm split). */
@@ -617,33 +592,6 @@ export class ChoiceFlows {
       const share = lambda[c]! / n;
       for (let k = c; k < this.C; k++) if (s.rep[k] === c && s.open[k] && s.K[k] === s.K[c]) lambda[k] = share;
     }
-  }
-
-  /** The largest relative violation of the regularised optimality conditions: |∂Φ/∂λ| on priced rows, the overfill on free ones. */
-  kkt(s: FlowState, lambda: Float64Array, grad: Float64Array): number {
-    const { open, used, K } = s;
-    let worst = 0;
-    for (let c = 0; c < this.C; c++) {
-      if (!open[c] || !used[c]) continue;
-      const g = lambda[c]! > 0 ? Math.abs(grad[c]!) : Math.max(0, -grad[c]!);
-      worst = Math.max(worst, g / Math.max(K[c]!, 1e-12));
-    }
-    return worst;
-  }
-
-  /** The largest relative violation of capacity (overfill) and complementarity (a priced row not full). */
-  gap(s: FlowState, lambda: Float64Array, grad: Float64Array): number {
-    const { open, used, K, load } = s;
-    let gap = 0;
-    for (let c = 0; c < this.C; c++) {
-      if (!open[c] || !used[c]) continue;
-      const slack = K[c]! - load[c]!;
-      const rel = Math.max(K[c]!, 1e-12);
-      gap = Math.max(gap, Math.max(0, -slack) / rel);
-      if (lambda[c]! > 0) gap = Math.max(gap, Math.abs(slack) / rel);
-      if (lambda[c]! > 0 && Math.abs(grad[c]!) / rel > gap) gap = Math.max(gap, Math.abs(grad[c]!) / rel);
-    }
-    return gap;
   }
 
   /** The year's outputs: λ (NaN on closed rows), c_r, Λ_r (NaN on closed routes), C⁰, C. */
@@ -661,12 +609,4 @@ export class ChoiceFlows {
       out.compositeCost[f * Y + y] = Number.isFinite(s.composite[f]!) ? s.composite[f]! : NaN;
     }
   }
-}
-
-/** The rows a Newton step moves: open, used, their twins' representative, and priced or overfilled (the gradient asks for a higher price). */
-export function freeRows(state: FlowState, lambda: Float64Array, grad: Float64Array): number[] {
-  const { open, used, rep } = state;
-  const free: number[] = [];
-  for (let c = 0; c < open.length; c++) if (open[c] && used[c] && rep[c] === c && (lambda[c]! > 0 || grad[c]! < 0)) free.push(c);
-  return free;
 }

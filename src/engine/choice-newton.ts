@@ -15,8 +15,10 @@
 // year's loads and prices) keeps its prices where every row is within 10 %
 // of its fill: the first step corrects them with the loads. Where it does not
 // (a step that does not lower the residual, or too many steps), the caller
-// falls back on the fixed point, which always gets there.
-import { freeRows, type ChoiceFlows, type FlowState } from './choice-flow.js';
+// falls back on the fixed point, which always gets there. The method runs in
+// the kernels (src/engine/wasm/kernels.ts, `newton`); this class lays out its
+// buffers and says when it applies.
+import type { ChoiceFlows, FlowState } from './choice-flow.js';
 
 const MAX_STEPS = 30;
 const MAX_HALVINGS = 6;
@@ -28,189 +30,54 @@ const MAX_HALVINGS = 6;
  */
 const MAX_NEWTON_ROWS = 40;
 
-/**
- * Sets λ for the state's current times, leaving the state and the shared
- * gradient evaluated at it; returns the gap. With `exact` false it may leave
- * λ as it is where it is close (the first point of a solve: the Newton step
- * corrects prices with loads).
- */
-export type Prices = (state: FlowState, lambda: Float64Array, exact?: boolean) => number;
+/** How the dual's own Newton prices each trial (ChoiceAllocator's settings): its tolerance, its rough start, its most steps. */
+export interface DualSettings {
+  tolerance: number;
+  roughStart: number;
+  maxNewton: number;
+}
 
 export class JointNewton {
-  private readonly C: number;
-  private readonly slope: Float64Array;
-  private readonly slopeRow: Int32Array;
-  private readonly toLoad: Float64Array;
-  private readonly toPrice: Float64Array;
-  private readonly z: Float64Array;
-  private readonly zTrial: Float64Array;
-  private readonly lambdaTrial: Float64Array;
-  private readonly priced: Uint8Array;
-  /** Per row, in `direction`: whether its load sets some route-element's time. */
-  private readonly setsTime: Uint8Array;
   /** Newton steps the last `solve` took (quadratic convergence: a handful; tests check it). */
   steps = 0;
-  private readonly system: Float64Array;
-  private readonly rhs: Float64Array;
-  /** The linear system's solution, and the step `direction` returns (δz on the rows, then δλ on the free rows). */
-  private readonly solved: Float64Array;
-  private readonly stepBuffer: Float64Array;
+  private readonly z: Float64Array;
 
-  /** `grad`: the gradient that `prices` leaves (∂Φ/∂λ at its λ). */
-  constructor(private readonly flows: ChoiceFlows, private readonly grad: Float64Array) {
-    const C = (this.C = flows.timed.length);
-    // In the kernels' memory, as the flows' arrays: the kernels read and write them.
+  /** Lays out the method's buffers in the flows' kernel memory; the gradient is the allocator's (`grad` there). */
+  constructor(private readonly flows: ChoiceFlows) {
+    const C = flows.timed.length;
     const k = flows.kernels;
-    this.slope = k.f64(flows.routeElementCount);
-    this.slopeRow = k.i32(flows.routeElementCount);
-    this.toLoad = k.f64(C * C);
-    this.toPrice = k.f64(C * C);
+    const entries = flows.timedEntries;
     this.z = k.f64(C);
-    this.zTrial = k.f64(C);
-    this.lambdaTrial = k.f64(C);
-    this.priced = k.u8(C);
-    this.setsTime = new Uint8Array(C);
-    this.stepBuffer = new Float64Array(2 * C);
     // The system over the coupled loads (at most MAX_NEWTON_ROWS, else the method does not apply) and the free rows.
     const n = Math.min(C, MAX_NEWTON_ROWS) + C;
-    this.system = k.f64(n * n);
-    this.rhs = k.f64(n);
-    this.solved = k.f64(n);
+    const timed = k.u8(C);
+    timed.set(flows.timed);
+    k.point({
+      timed, timedEntries: k.i32From(entries), timedEntryCount: entries.length,
+      slope: k.f64(flows.routeElementCount), slopeRow: k.i32(flows.routeElementCount),
+      toLoad: k.f64(C * C), toPrice: k.f64(C * C), priced: k.u8(C), setsTime: k.u8(C),
+      z: this.z, zTrial: k.f64(C), lambdaTrial: k.f64(C), newtonRows: k.i32(C), newtonFree: k.i32(C), coupled: k.i32(C),
+      system: k.f64(n * n), systemRhs: k.f64(n), solved: k.f64(n), stepBuffer: k.f64(2 * C),
+    });
   }
 
   /** Whether the year is small enough for it: at most MAX_NEWTON_ROWS open rows whose load sets a time. */
-  applies(state: FlowState): boolean {
-    return this.timedRows(state).length <= MAX_NEWTON_ROWS;
-  }
-
-  /** The open rows whose load sets a time: the loads the method moves. */
-  private timedRows(state: FlowState): number[] {
-    const rows: number[] = [];
-    for (let c = 0; c < this.C; c++) if (this.flows.timed[c] && state.K[c]! > 0) rows.push(c);
-    return rows;
+  applies(_state: FlowState): boolean {
+    return this.flows.kernels.exports.timedRows() <= MAX_NEWTON_ROWS;
   }
 
   /**
    * The equilibrium of the state's year from loads `z0` and prices `lambda`
-   * (updated in place): `prices` sets λ for the state's current times (the
-   * dual's globalised Newton) and returns its gap, leaving the state and
-   * `grad` evaluated at λ. Returns the equilibrium's gap, or Infinity where
-   * Newton does not get to `tolerance` (the caller then restores λ).
+   * (updated in place; both in the kernels' memory), each trial's prices by
+   * the dual's own Newton with `dual`'s settings, leaving the state and the
+   * allocator's gradient evaluated at λ. Returns the equilibrium's gap, or
+   * Infinity where Newton does not get to `tolerance` (the caller then
+   * restores λ).
    */
-  solve(state: FlowState, lambda: Float64Array, z0: Float64Array, tolerance: number, prices: Prices): number {
-    const { z, zTrial, lambdaTrial } = this;
-    const rows = this.timedRows(state);
-    z.set(z0);
-    // The start's prices may be left as they come (`Prices`); every trial's are exact.
-    let gap = this.at(state, z, lambda, prices, false);
-    let merit = this.change(state, z, rows);
-    let exact = false;
-    for (let step = 0; step < MAX_STEPS; step++) {
-      this.steps = step;
-      if (merit <= tolerance && !exact) {
-        gap = prices(state, lambda);
-        exact = true;
-        merit = this.change(state, z, rows);
-      }
-      if (merit <= tolerance) return Math.max(gap, merit);
-      const free = freeRows(state, lambda, this.grad);
-      const d = this.direction(state, z, rows, free);
-      if (!d) return Infinity;
-      // Backtrack on the loads' residual; the prices of each trial come from the dual's Newton at its times,
-      // started from the linearisation's guess (so that it mostly takes one step).
-      let t = 1;
-      let accepted = false;
-      for (let h = 0; h <= MAX_HALVINGS; h++) {
-        zTrial.set(z);
-        lambdaTrial.set(lambda);
-        for (let i = 0; i < rows.length; i++) zTrial[rows[i]!] = Math.max(0, z[rows[i]!]! + t * d[i]!);
-        for (let i = 0; i < free.length; i++) lambdaTrial[free[i]!] = Math.max(0, lambda[free[i]!]! + t * d[rows.length + i]!);
-        const trialGap = this.at(state, zTrial, lambdaTrial, prices);
-        const next = this.change(state, zTrial, rows);
-        if (next < (1 - 1e-4 * t) * merit) {
-          z.set(zTrial);
-          lambda.set(lambdaTrial);
-          [merit, gap] = [next, trialGap];
-          exact = true;
-          accepted = true;
-          break;
-        }
-        t /= 2;
-      }
-      if (!accepted) return Infinity;
-    }
-    return Infinity;
-  }
-
-  /** The state at loads z (congested times and their slopes) with λ priced for them; the prices' gap. */
-  private at(state: FlowState, z: Float64Array, lambda: Float64Array, prices: Prices, exact = true): number {
-    this.flows.congestLoads(state, z, this.slope, this.slopeRow);
-    return prices(state, lambda, exact);
-  }
-
-  /** The largest |A X − z| over `rows` (those whose load sets a time), relative to 1 + the largest demand. */
-  private change(state: FlowState, z: Float64Array, rows: readonly number[]): number {
-    let worst = 0;
-    for (const c of rows) worst = Math.max(worst, Math.abs(state.load[c]! - z[c]!));
-    return worst / (1 + state.scale);
-  }
-
-  /** The Newton step (δz on `rows`, then δλ on `free`) at the state's last evaluation, or undefined where singular. */
-  private direction(state: FlowState, z: Float64Array, rows: number[], free: number[]): Float64Array | undefined {
-    const { C, toLoad, toPrice, grad, slopeRow, setsTime } = this;
-    // Only the priced rows' columns of ∂load/∂λ; every row's response, by columns (contiguous: the loops have no index list).
-    const priced = this.priced;
-    priced.fill(0);
-    for (const c of free) priced[c] = 1;
-    this.flows.loadResponse(state, this.slope, this.slopeRow, toLoad, toPrice, priced);
-    // Only the loads that set some element's time enter the costs (∂load/∂z is 0 in the others' columns): the
-    // system couples their δz and δλ; the other rows' δz follow from their own equations afterwards.
-    setsTime.fill(0);
-    const entries = this.flows.timedEntries;
-    for (let k = 0; k < entries.length; k++) if (slopeRow[entries[k]!]! >= 0) setsTime[slopeRow[entries[k]!]!] = 1;
-    const coupled = rows.filter((c) => setsTime[c] === 1);
-    const na = coupled.length;
-    const nf = free.length;
-    const n = na + nf;
-    const M = this.system;
-    const b = this.rhs;
-    // A X − z on the coupled rows: (∂load/∂z − I) δz + ∂load/∂λ δλ = −(load − z).
-    for (let i = 0; i < na; i++) {
-      const c = coupled[i]!;
-      for (let j = 0; j < na; j++) M[i * n + j] = toLoad[coupled[j]! * C + c]! - (i === j ? 1 : 0);
-      for (let j = 0; j < nf; j++) M[i * n + na + j] = toPrice[free[j]! * C + c]!;
-      b[i] = -(state.load[c]! - z[c]!);
-    }
-    // K − load + ελ on `free`: ∂load/∂z δz + (∂load/∂λ − ε) δλ = K − load + ελ.
-    for (let i = 0; i < nf; i++) {
-      const c = free[i]!;
-      const row = (na + i) * n;
-      for (let j = 0; j < na; j++) M[row + j] = toLoad[coupled[j]! * C + c]!;
-      for (let j = 0; j < nf; j++) M[row + na + j] = toPrice[free[j]! * C + c]! - (i === j ? state.epsilon : 0);
-      b[na + i] = grad[c]!;
-    }
-    const solved = this.solved;
-    // Gaussian elimination with partial pivoting (M overwritten), in the kernels; 0 where singular.
-    if (!this.flows.kernels.exports.solveLu(M.byteOffset, b.byteOffset, n, solved.byteOffset)) return undefined;
-    // δz on `rows` (the others: −δz + ∂load/∂z δz + ∂load/∂λ δλ = −(load − z), solved for their δz), then δλ on `free`.
-    const nz = rows.length;
-    const d = this.stepBuffer;
-    for (let k = 0; k < nf; k++) d[nz + k] = solved[na + k]!;
-    for (let i = 0, a = 0; i < nz; i++) {
-      const c = rows[i]!;
-      if (setsTime[c] === 1) {
-        d[i] = solved[a++]!;
-        continue;
-      }
-      let v = state.load[c]! - z[c]!;
-      for (let j = 0; j < na; j++) v += toLoad[coupled[j]! * C + c]! * solved[j]!;
-      for (let k = 0; k < nf; k++) v += toPrice[free[k]! * C + c]! * solved[na + k]!;
-      d[i] = v;
-    }
-    // A flat direction (no route responds to a price yet) gives a huge step: keep λ's part to a sensible size.
-    let longest = 0;
-    for (let i = nz; i < nz + nf; i++) longest = Math.max(longest, Math.abs(d[i]!));
-    if (longest > state.maxStep) for (let i = nz; i < nz + nf; i++) d[i] = (d[i]! * state.maxStep) / longest;
-    return d;
+  solve(state: FlowState, lambda: Float64Array, z0: Float64Array, tolerance: number, dual: DualSettings): number {
+    const k = this.flows.kernels;
+    const gap = k.exports.newton(k.address(lambda), k.address(z0), tolerance, MAX_STEPS, MAX_HALVINGS, state.epsilon, state.maxStep, state.scale, dual.tolerance, dual.roughStart, dual.maxNewton);
+    this.steps = k.exports.newtonSteps.value;
+    return gap;
   }
 }

@@ -18,8 +18,8 @@
 // then damped. Runs that share their first years share those years'
 // equilibria (choice-prefix.ts).
 import type { Model } from './model.js';
-import { ChoiceFlows, freeRows, type FlowState } from './choice-flow.js';
-import { JointNewton } from './choice-newton.js';
+import { ChoiceFlows, type FlowState } from './choice-flow.js';
+import { JointNewton, type DualSettings } from './choice-newton.js';
 import { keepRecent, networkKey, Prefix } from './choice-prefix.js';
 
 /** Relative accuracy of the equilibrium: the gap the run reports should be below it (aim ≤ 1e-9). */
@@ -35,6 +35,8 @@ const MAX_NEWTON = 200;
  * priced exactly.
  */
 const ROUGH_START = 0.1;
+/** The dual's settings, for `solve` and the Newton method's trials alike. */
+const DUAL: DualSettings = { tolerance: EQUILIBRIUM_TOLERANCE * 1e-2, roughStart: ROUGH_START, maxNewton: MAX_NEWTON };
 const MAX_FIXED_POINT = 2000;
 /** Anderson acceleration of the congestion fixed point: residuals mixed, steps without a new least residual before it gives up, and the most steps. */
 const ANDERSON_DEPTH = 5;
@@ -213,7 +215,8 @@ export class ChoiceAllocator {
     this.forward = k.f64(n);
     this.solution = k.f64(n);
     this.system = k.f64(n * n);
-    this.newton = new JointNewton(this.flows, this.grad);
+    k.point({ grad: this.grad, gradTrial: this.gradTrial, trial: this.trial, rhs: this.rhs, factor: this.factor, forward: this.forward, solution: this.solution });
+    this.newton = new JointNewton(this.flows);
   }
 
   private readonly factor: Float64Array;
@@ -221,26 +224,14 @@ export class ChoiceAllocator {
   private readonly solution: Float64Array;
   private readonly system: Float64Array;
 
-  /** Factorises a symmetric positive definite H (n × n, row-major, in the kernels' memory) by Cholesky; a tiny pivot is floored. */
-  private factorSpd(H: Float64Array, n: number): void {
-    this.flows.kernels.exports.factorSpd(this.flows.kernels.address(H), n, this.factor.byteOffset);
-  }
-
-  /** Solves H d = b with the factor of the last `factorSpd` (n × n): d in the first n entries of a buffer that the next call overwrites. */
-  private substitute(b: Float64Array, n: number): Float64Array {
-    const k = this.flows.kernels;
-    k.exports.substitute(this.factor.byteOffset, k.address(b), n, this.forward.byteOffset, this.solution.byteOffset);
-    return this.solution;
-  }
-
-  /** Solves H d = b for a symmetric positive definite H (n × n, row-major) by Cholesky, through the kernels' buffers. */
+  /** Solves H d = b for a symmetric positive definite H (n × n, row-major) by Cholesky (a tiny pivot floored), in the kernels: d in the first n entries of a buffer that the next call overwrites. */
   private solveSpd(H: Float64Array, b: ArrayLike<number>, n: number): Float64Array {
+    const { exports } = this.flows.kernels;
     this.system.set(H.subarray(0, n * n));
-    this.forward.set(Array.from({ length: n }, (_, i) => b[i]!));
-    this.factorSpd(this.system, n);
-    // `substitute` reads b from `rhs`'s place: copied there first (the forward solve overwrites `forward`).
-    this.rhs.set(this.forward.subarray(0, n));
-    return this.substitute(this.rhs, n);
+    for (let i = 0; i < n; i++) this.rhs[i] = b[i]!;
+    exports.factorSpd(this.system.byteOffset, n, this.factor.byteOffset);
+    exports.substitute(this.factor.byteOffset, this.rhs.byteOffset, n, this.forward.byteOffset, this.solution.byteOffset);
+    return this.solution;
   }
 
   /** A new run of a model of the same network (`networkKey` = key): from λ = 0 and no last year, as a new allocator starts. */
@@ -336,7 +327,7 @@ export class ChoiceAllocator {
       else z0.fill(0);
       const lambda0 = this.lambdaNewton;
       lambda0.set(lambda);
-      const gap = this.newton.solve(state, lambda, z0, EQUILIBRIUM_TOLERANCE, (st, l, exact) => this.solve(st, l, exact));
+      const gap = this.newton.solve(state, lambda, z0, EQUILIBRIUM_TOLERANCE, DUAL);
       if (gap <= EQUILIBRIUM_TOLERANCE * 10) return { state, gap };
       lambda.set(lambda0);
       flows.year(y, capacity, demand, this.model.choiceReference);
@@ -428,98 +419,20 @@ export class ChoiceAllocator {
   }
 
   /**
-   * λ for the state's route costs, by projected Newton from the current λ;
-   * returns the relative gap. Not `exact`: the current λ as it is (evaluated
-   * there) unless some row is more than ROUGH_START from its fill.
+   * λ for the state's route costs, by projected Newton from the current λ
+   * (in the kernels, `dual`); returns the relative gap. Each step solves
+   * with the exact Hessian of the free rows (priced or overfilled), by
+   * Cholesky; far from the fill (a row that begins to bind, or is emptied)
+   * the loads answer a price exponentially and Newton on K − load creeps up
+   * in steps of about a spread, so it first tries Newton on ln(load) − ln(K),
+   * whose step in the logit's exponential regime is the whole way (the same
+   * factor); Armijo on Φ along the projected path. Converged where the
+   * optimality conditions hold to EQUILIBRIUM_TOLERANCE × 1e-2. Not `exact`:
+   * the current λ as it is (evaluated there) unless some row is more than
+   * ROUGH_START from its fill.
    */
   private solve(state: FlowState, lambda: Float64Array, exact = true): number {
-    const { flows } = this;
-    const C = this.C;
-    const eps = state.epsilon;
-    const grad = this.grad;
-    for (let c = 0; c < C; c++) if (!state.open[c]) lambda[c] = 0;
-    flows.gatherTwins(state, lambda);
-    let phi = flows.evaluate(state, lambda, grad, true);
-    const newtonSteps = exact || flows.kkt(state, lambda, grad) > ROUGH_START ? MAX_NEWTON : 0;
-    for (let it = 0; it < newtonSteps; it++) {
-      const free = freeRows(state, lambda, grad);
-      if (free.length === 0 || this.converged(state, lambda, grad)) break;
-      const H = flows.hessian(state, free);
-      for (let i = 0; i < free.length; i++) H[i * free.length + i] = H[i * free.length + i]! + eps;
-      this.factorSpd(H, free.length);
-      // Far from the fill (a row that begins to bind, or is emptied), the loads answer a price exponentially and
-      // Newton on K − load creeps up in steps of about a spread: first try Newton on ln(load) − ln(K), whose
-      // step in the logit's exponential regime is the whole way, with the same Hessian (the same factor).
-      const n = free.length;
-      const rhs = this.rhs;
-      let far = false;
-      for (let i = 0; i < n; i++) {
-        const c = free[i]!;
-        const L = state.K[c]! - grad[c]!;
-        if (!(L > 0) || Math.abs(Math.log(L / state.K[c]!)) <= 0.1) rhs[i] = -grad[c]!;
-        else {
-          far = true;
-          rhs[i] = L * Math.log(L / state.K[c]!);
-        }
-      }
-      let accepted = far && this.step(state, lambda, free, this.clipped(state, this.substitute(rhs, n), n), phi, 1, true);
-      if (!accepted) {
-        for (let i = 0; i < n; i++) rhs[i] = -grad[free[i]!]!;
-        accepted = this.step(state, lambda, free, this.clipped(state, this.substitute(rhs, n), n), phi, 60, false);
-      }
-      if (accepted) phi = this.phi;
-      else {
-        flows.evaluate(state, lambda, grad, true);
-        break;
-      }
-    }
-    // The state and the gradient hold the evaluation at λ (the last accepted step's, or the first).
-    return flows.gap(state, lambda, grad);
-  }
-
-  /** Φ at λ after the last accepted `step`. */
-  private phi = 0;
-
-  /**
-   * Armijo on Φ along the projected path λ + t d (t = 1, ½, … up to `tries`
-   * times; with `descent`, only where the path goes down at first): the first
-   * trial that lowers Φ enough becomes λ (with its gradient and state);
-   * whether one did.
-   */
-  private step(state: FlowState, lambda: Float64Array, free: readonly number[], d: Float64Array, phi: number, tries: number, descent: boolean): boolean {
-    const { flows, grad, gradTrial, trial } = this;
-    let t = 1;
-    for (let k = 0; k < tries; k++) {
-      trial.set(lambda);
-      let slope = 0;
-      for (let i = 0; i < free.length; i++) {
-        const c = free[i]!;
-        trial[c] = Math.max(0, lambda[c]! + t * d[i]!);
-        slope += grad[c]! * (trial[c]! - lambda[c]!);
-      }
-      // Evaluated into the state (a step is mostly accepted at once); a refused step's state is replaced by the caller.
-      const next = flows.evaluate(state, trial, gradTrial, true);
-      if ((!descent || slope < 0) && next <= phi + 1e-4 * slope + 1e-15 * Math.abs(phi)) {
-        lambda.set(trial);
-        grad.set(gradTrial);
-        this.phi = next;
-        return true;
-      }
-      t /= 2;
-    }
-    return false;
-  }
-
-  /** A flat direction (no route responds to its price yet) gives a huge step: its first n entries kept to a sensible size. */
-  private clipped(state: FlowState, d: Float64Array, n: number): Float64Array {
-    let longest = 0;
-    for (let i = 0; i < n; i++) longest = Math.max(longest, Math.abs(d[i]!));
-    if (longest > state.maxStep) for (let i = 0; i < n; i++) d[i] = (d[i]! * state.maxStep) / longest;
-    return d;
-  }
-
-  private converged(state: FlowState, lambda: Float64Array, grad: Float64Array): boolean {
-    return this.flows.kkt(state, lambda, grad) <= EQUILIBRIUM_TOLERANCE * 1e-2;
+    return this.flows.dual(state, lambda, exact, DUAL);
   }
 }
 

@@ -17,6 +17,11 @@ interface Exports {
   factorSpd(H: number, n: number, L: number): void;
   substitute(L: number, b: number, n: number, z: number, d: number): void;
   solveLu(M: number, b: number, n: number, d: number): number;
+  dual(lambda: number, exact: number, epsilon: number, maxStep: number, tolerance: number, roughStart: number, maxNewton: number): number;
+  findFree(lambda: number, grad: number): number;
+  timedRows(): number;
+  newton(lambda: number, z0: number, tolerance: number, maxSteps: number, maxHalvings: number, epsilon: number, maxStep: number, scale: number, dualTolerance: number, roughStart: number, maxNewton: number): number;
+  newtonSteps: WebAssembly.Global;
   expOf(x: number): number;
   logOf(x: number): number;
   power(u: number, beta: number): number;
@@ -42,6 +47,8 @@ function binary(): Uint8Array<ArrayBuffer> {
 }
 
 const PAGE = 65536;
+/** Arrays whose addresses `address` remembers: more than a year's solve passes to the kernels. */
+const KNOWN = 16;
 
 /** An instance of the kernels with a memory of `bytes` for arrays, handed out in order (8-byte aligned). */
 export class Kernels {
@@ -95,11 +102,25 @@ export class Kernels {
     }
   }
 
-  /** An array's address in the memory (it must be one of this instance's). */
+  /**
+   * An array's address in the memory (it must be one of this instance's).
+   * The last few arrays asked for are remembered by identity: reading a
+   * typed array's buffer and offset costs some 30 ns (more than a small
+   * kernel's work), comparing references a nanosecond.
+   */
   address(a: Float64Array | Int32Array | Uint8Array): number {
+    const { known, knownAt } = this;
+    for (let i = 0; i < KNOWN; i++) if (known[i] === a) return knownAt[i]!;
     if (a.buffer !== this.buffer) throw new Error("internal: an array outside the route choice's kernel memory");
+    const slot = (this.nextSlot = (this.nextSlot + 1) % KNOWN);
+    known[slot] = a;
+    knownAt[slot] = a.byteOffset;
     return a.byteOffset;
   }
+
+  private readonly known: (object | undefined)[] = new Array<object | undefined>(KNOWN).fill(undefined);
+  private readonly knownAt = new Float64Array(KNOWN);
+  private nextSlot = 0;
 
   /** The names of the module's globals still at 0 (none once every array is pointed to). */
   unset(): string[] {

@@ -70,6 +70,44 @@ export let nestShare: usize = 0;
 export let x: usize = 0;
 export let rowLoad: usize = 0;
 
+// The state's per-row twins' representative and whether some open route uses the row.
+export let rep: usize = 0;
+export let used: usize = 0;
+
+// The dual's Newton (ChoiceAllocator): gradient and trial, right-hand side, factor and substitution, free rows and Hessian.
+export let grad: usize = 0;
+export let gradTrial: usize = 0;
+export let trial: usize = 0;
+export let rhs: usize = 0;
+export let factor: usize = 0;
+export let forward: usize = 0;
+export let solution: usize = 0;
+export let freeRows: usize = 0;
+export let hBuffer: usize = 0;
+
+// The joint Newton on loads (JointNewton): which rows' loads set a time, the route-element entries that can, and its buffers.
+export let timed: usize = 0;
+export let timedEntries: usize = 0;
+export let timedEntryCount: i32 = 0;
+export let slope: usize = 0;
+export let slopeRow: usize = 0;
+export let toLoad: usize = 0;
+export let toPrice: usize = 0;
+export let priced: usize = 0;
+export let setsTime: usize = 0;
+export let z: usize = 0;
+export let zTrial: usize = 0;
+export let lambdaTrial: usize = 0;
+export let newtonRows: usize = 0;
+export let newtonFree: usize = 0;
+export let coupled: usize = 0;
+export let system: usize = 0;
+export let systemRhs: usize = 0;
+export let solved: usize = 0;
+export let stepBuffer: usize = 0;
+/** Newton steps the last `newton` took. */
+export let newtonSteps: i32 = 0;
+
 // Scratch: an evaluation not kept; route scarcities and nest costs; powers and slopes per row; A (∂x/∂u).
 export let scratchP: usize = 0;
 export let scratchWithin: usize = 0;
@@ -480,4 +518,272 @@ export function solveLu(M: usize, b: usize, n: i32, d: usize): i32 {
     setF64(d, i, s / f64at(M, ii + i));
   }
   return 1;
+}
+
+/** λ of each group of twins on its representative (the sum), 0 on the others: ChoiceFlows.gatherTwins. */
+export function gatherTwins(lambda: usize): void {
+  for (let c = 0; c < C; c++) {
+    const r = i32at(rep, c);
+    if (r != c && f64at(lambda, c) != 0) {
+      setF64(lambda, r, f64at(lambda, r) + f64at(lambda, c));
+      setF64(lambda, c, 0);
+    }
+  }
+}
+
+/** The rows a Newton step moves into `freeRows`, their number: open, used, their twins' representative, and priced or overfilled. */
+export function findFree(lambda: usize, g: usize): i32 {
+  let n = 0;
+  for (let c = 0; c < C; c++) {
+    if (u8at(open, c) && u8at(used, c) && i32at(rep, c) == c && (f64at(lambda, c) > 0 || f64at(g, c) < 0)) setI32(freeRows, n++, c);
+  }
+  return n;
+}
+
+/** The largest relative violation of the regularised optimality conditions: ChoiceFlows.kkt. */
+export function kkt(lambda: usize, g: usize): f64 {
+  let worst: f64 = 0;
+  for (let c = 0; c < C; c++) {
+    if (!u8at(open, c) || !u8at(used, c)) continue;
+    const v = f64at(lambda, c) > 0 ? Math.abs(f64at(g, c)) : Math.max(0, -f64at(g, c));
+    worst = Math.max(worst, v / Math.max(f64at(K, c), 1e-12));
+  }
+  return worst;
+}
+
+/** The largest relative violation of capacity and complementarity at the state's loads: ChoiceFlows.gap. */
+export function gap(lambda: usize, g: usize): f64 {
+  let worst: f64 = 0;
+  for (let c = 0; c < C; c++) {
+    if (!u8at(open, c) || !u8at(used, c)) continue;
+    const k = f64at(K, c);
+    const slack = k - f64at(rowLoad, c);
+    const rel = Math.max(k, 1e-12);
+    const l = f64at(lambda, c);
+    worst = Math.max(worst, Math.max(0, -slack) / rel);
+    if (l > 0) worst = Math.max(worst, Math.abs(slack) / rel);
+    if (l > 0 && Math.abs(f64at(g, c)) / rel > worst) worst = Math.max(worst, Math.abs(f64at(g, c)) / rel);
+  }
+  return worst;
+}
+
+/** Φ after the last accepted `step`. */
+let stepPhi: f64 = 0;
+
+/**
+ * Armijo on Φ along the projected path λ + t d over the n free rows (t = 1,
+ * ½, … up to `tries` times; with `descent`, only where the path goes down
+ * at first): the first trial that lowers Φ enough becomes λ, with its
+ * gradient and state; whether one did.
+ */
+function step(lambda: usize, n: i32, d: usize, phi: f64, tries: i32, descent: bool, epsilon: f64): bool {
+  let t: f64 = 1;
+  for (let k = 0; k < tries; k++) {
+    memory.copy(trial, lambda, <usize>C << 3);
+    let slope: f64 = 0;
+    for (let i = 0; i < n; i++) {
+      const c = i32at(freeRows, i);
+      const v = Math.max(0, f64at(lambda, c) + t * f64at(d, i));
+      setF64(trial, c, v);
+      slope += f64at(grad, c) * (v - f64at(lambda, c));
+    }
+    // Evaluated into the state (a step is mostly accepted at once); a refused step's state is replaced by the caller.
+    const next = evaluate(trial, gradTrial, 1, epsilon);
+    if ((!descent || slope < 0) && next <= phi + 1e-4 * slope + 1e-15 * Math.abs(phi)) {
+      memory.copy(lambda, trial, <usize>C << 3);
+      memory.copy(grad, gradTrial, <usize>C << 3);
+      stepPhi = next;
+      return true;
+    }
+    t /= 2;
+  }
+  return false;
+}
+
+/** A flat direction (no route responds to its price yet) gives a huge step: its first n entries kept to maxStep. */
+function clip(d: usize, n: i32, maxStep: f64): usize {
+  let longest: f64 = 0;
+  for (let i = 0; i < n; i++) longest = Math.max(longest, Math.abs(f64at(d, i)));
+  if (longest > maxStep) for (let i = 0; i < n; i++) setF64(d, i, (f64at(d, i) * maxStep) / longest);
+  return d;
+}
+
+/**
+ * λ for the state's route costs by projected Newton from the current λ
+ * (`grad` left at it); the relative gap: ChoiceAllocator.solve, whose
+ * comment says the method. Not `exact`: λ as it is unless some row is more
+ * than `roughStart` from its fill; converged where the KKT violation is at
+ * most `tolerance`; at most `maxNewton` steps.
+ */
+export function dual(lambda: usize, exact: i32, epsilon: f64, maxStep: f64, tolerance: f64, roughStart: f64, maxNewton: i32): f64 {
+  for (let c = 0; c < C; c++) if (!u8at(open, c)) setF64(lambda, c, 0);
+  gatherTwins(lambda);
+  let phi = evaluate(lambda, grad, 1, epsilon);
+  const steps = exact || kkt(lambda, grad) > roughStart ? maxNewton : 0;
+  for (let it = 0; it < steps; it++) {
+    const n = findFree(lambda, grad);
+    if (n == 0 || kkt(lambda, grad) <= tolerance) break;
+    hessian(freeRows, n, hBuffer);
+    for (let i = 0; i < n; i++) setF64(hBuffer, i * n + i, f64at(hBuffer, i * n + i) + epsilon);
+    factorSpd(hBuffer, n, factor);
+    // Far from the fill, Newton on ln(load) − ln(K) first (the same Hessian, the same factor).
+    let far = false;
+    for (let i = 0; i < n; i++) {
+      const c = i32at(freeRows, i);
+      const k = f64at(K, c);
+      const L = k - f64at(grad, c);
+      if (!(L > 0) || Math.abs(log(L / k)) <= 0.1) setF64(rhs, i, -f64at(grad, c));
+      else {
+        far = true;
+        setF64(rhs, i, L * log(L / k));
+      }
+    }
+    let accepted = false;
+    if (far) {
+      substitute(factor, rhs, n, forward, solution);
+      accepted = step(lambda, n, clip(solution, n, maxStep), phi, 1, true, epsilon);
+    }
+    if (!accepted) {
+      for (let i = 0; i < n; i++) setF64(rhs, i, -f64at(grad, i32at(freeRows, i)));
+      substitute(factor, rhs, n, forward, solution);
+      accepted = step(lambda, n, clip(solution, n, maxStep), phi, 60, false, epsilon);
+    }
+    if (accepted) phi = stepPhi;
+    else {
+      evaluate(lambda, grad, 1, epsilon);
+      break;
+    }
+  }
+  return gap(lambda, grad);
+}
+
+/** The open rows whose load sets a time (the loads the joint Newton moves) into `newtonRows`; their number. */
+export function timedRows(): i32 {
+  let n = 0;
+  for (let c = 0; c < C; c++) if (u8at(timed, c) && f64at(K, c) > 0) setI32(newtonRows, n++, c);
+  return n;
+}
+
+/** The largest |A X − z| over the nz rows in `newtonRows`, relative to 1 + the largest demand: JointNewton.change. */
+function change(zs: usize, nz: i32, scale: f64): f64 {
+  let worst: f64 = 0;
+  for (let i = 0; i < nz; i++) {
+    const c = i32at(newtonRows, i);
+    worst = Math.max(worst, Math.abs(f64at(rowLoad, c) - f64at(zs, c)));
+  }
+  return worst / (1 + scale);
+}
+
+/** The Newton step (δz on the nz rows, then δλ on the nf free rows) into `stepBuffer` at the state's last evaluation; false where singular: JointNewton.direction. */
+function direction(nz: i32, nf: i32, epsilon: f64, maxStep: f64): bool {
+  memory.fill(priced, 0, <usize>C);
+  for (let i = 0; i < nf; i++) setU8(priced, i32at(newtonFree, i), 1);
+  loadResponse(slope, slopeRow, toLoad, toPrice, priced);
+  // Only the loads that set some element's time enter the costs: the system couples their δz and δλ.
+  memory.fill(setsTime, 0, <usize>C);
+  for (let k = 0; k < timedEntryCount; k++) {
+    const c = i32at(slopeRow, i32at(timedEntries, k));
+    if (c >= 0) setU8(setsTime, c, 1);
+  }
+  let na = 0;
+  for (let i = 0; i < nz; i++) {
+    const c = i32at(newtonRows, i);
+    if (u8at(setsTime, c) == 1) setI32(coupled, na++, c);
+  }
+  const n = na + nf;
+  const M = system;
+  const b = systemRhs;
+  // A X − z on the coupled rows: (∂load/∂z − I) δz + ∂load/∂λ δλ = −(load − z).
+  for (let i = 0; i < na; i++) {
+    const c = i32at(coupled, i);
+    for (let j = 0; j < na; j++) setF64(M, i * n + j, f64at(toLoad, i32at(coupled, j) * C + c) - (i == j ? 1.0 : 0.0));
+    for (let j = 0; j < nf; j++) setF64(M, i * n + na + j, f64at(toPrice, i32at(newtonFree, j) * C + c));
+    setF64(b, i, -(f64at(rowLoad, c) - f64at(z, c)));
+  }
+  // K − load + ελ on the free rows: ∂load/∂z δz + (∂load/∂λ − ε) δλ = K − load + ελ.
+  for (let i = 0; i < nf; i++) {
+    const c = i32at(newtonFree, i);
+    const row = (na + i) * n;
+    for (let j = 0; j < na; j++) setF64(M, row + j, f64at(toLoad, i32at(coupled, j) * C + c));
+    for (let j = 0; j < nf; j++) setF64(M, row + na + j, f64at(toPrice, i32at(newtonFree, j) * C + c) - (i == j ? epsilon : 0.0));
+    setF64(b, na + i, f64at(grad, c));
+  }
+  if (!solveLu(M, b, n, solved)) return false;
+  // δz on the rows (the uncoupled ones from their own equations), then δλ on the free rows.
+  const d = stepBuffer;
+  for (let k = 0; k < nf; k++) setF64(d, nz + k, f64at(solved, na + k));
+  for (let i = 0, a = 0; i < nz; i++) {
+    const c = i32at(newtonRows, i);
+    if (u8at(setsTime, c) == 1) {
+      setF64(d, i, f64at(solved, a++));
+      continue;
+    }
+    let v = f64at(rowLoad, c) - f64at(z, c);
+    for (let j = 0; j < na; j++) v += f64at(toLoad, i32at(coupled, j) * C + c) * f64at(solved, j);
+    for (let k = 0; k < nf; k++) v += f64at(toPrice, i32at(newtonFree, k) * C + c) * f64at(solved, na + k);
+    setF64(d, i, v);
+  }
+  // A flat direction (no route responds to a price yet) gives a huge step: keep λ's part to a sensible size.
+  let longest: f64 = 0;
+  for (let i = nz; i < nz + nf; i++) longest = Math.max(longest, Math.abs(f64at(d, i)));
+  if (longest > maxStep) for (let i = nz; i < nz + nf; i++) setF64(d, i, (f64at(d, i) * maxStep) / longest);
+  return true;
+}
+
+/**
+ * The equilibrium of the state's year by Newton's method on the loads from
+ * loads z0 and prices λ (updated in place), each trial priced by `dual`:
+ * JointNewton.solve, whose comment says the method. The gap, or Infinity
+ * where it does not get to `tolerance` (the caller then restores λ).
+ */
+export function newton(lambda: usize, z0: usize, tolerance: f64, maxSteps: i32, maxHalvings: i32, epsilon: f64, maxStep: f64, scale: f64, dualTolerance: f64, roughStart: f64, maxNewton: i32): f64 {
+  const nz = timedRows();
+  const bytes = <usize>C << 3;
+  memory.copy(z, z0, bytes);
+  congestLoads(z, slope, slopeRow);
+  let g = dual(lambda, 0, epsilon, maxStep, dualTolerance, roughStart, maxNewton);
+  let merit = change(z, nz, scale);
+  let exact = false;
+  for (let it = 0; it < maxSteps; it++) {
+    newtonSteps = it;
+    if (merit <= tolerance && !exact) {
+      g = dual(lambda, 1, epsilon, maxStep, dualTolerance, roughStart, maxNewton);
+      exact = true;
+      merit = change(z, nz, scale);
+    }
+    if (merit <= tolerance) return Math.max(g, merit);
+    const nf = findFree(lambda, grad);
+    memory.copy(newtonFree, freeRows, <usize>nf << 2);
+    if (!direction(nz, nf, epsilon, maxStep)) return Infinity;
+    // Backtrack on the loads' residual; each trial's prices from the dual's Newton at its times, from the linearisation's guess.
+    let t: f64 = 1;
+    let accepted = false;
+    for (let h = 0; h <= maxHalvings; h++) {
+      memory.copy(zTrial, z, bytes);
+      memory.copy(lambdaTrial, lambda, bytes);
+      for (let i = 0; i < nz; i++) {
+        const c = i32at(newtonRows, i);
+        setF64(zTrial, c, Math.max(0, f64at(z, c) + t * f64at(stepBuffer, i)));
+      }
+      for (let i = 0; i < nf; i++) {
+        const c = i32at(newtonFree, i);
+        setF64(lambdaTrial, c, Math.max(0, f64at(lambda, c) + t * f64at(stepBuffer, nz + i)));
+      }
+      congestLoads(zTrial, slope, slopeRow);
+      const trialGap = dual(lambdaTrial, 1, epsilon, maxStep, dualTolerance, roughStart, maxNewton);
+      const next = change(zTrial, nz, scale);
+      if (next < (1 - 1e-4 * t) * merit) {
+        memory.copy(z, zTrial, bytes);
+        memory.copy(lambda, lambdaTrial, bytes);
+        merit = next;
+        g = trialGap;
+        exact = true;
+        accepted = true;
+        break;
+      }
+      t /= 2;
+    }
+    if (!accepted) return Infinity;
+  }
+  return Infinity;
 }
