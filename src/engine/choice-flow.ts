@@ -61,50 +61,39 @@ export class ChoiceFlows {
   private readonly flowNestStart: Int32Array;
   private readonly nestRouteStart: Int32Array;
   private readonly nestRoutes: Int32Array;
-  private readonly routeNest: Int32Array;
   private readonly nestOf: { flow: number; index: number }[];
-  /** Route → its constraints (flat); → its elements (flat) with, per element, the route's constraints on it. */
+  /** Route → its constraints (flat), its flow, its position among its flow's routes (for routeMoney / routeDays). */
   private readonly routeConStart: Int32Array;
   private readonly routeCons: Int32Array;
   private readonly routeFlow: Int32Array;
-  /** Route's position among its flow's routes (for routeMoney / routeDays). */
   private readonly routePos: Int32Array;
   /** Whether some element has a congestion curve and some flow values time (then loads move costs). */
   congestible = false;
-  /** The kernels' instance, whose memory holds the arrays below and those of the allocator and Newton method that use these flows. */
+  /**
+   * The kernels' instance: its memory holds the state, the arrays below
+   * that the kernels read, those only they read (laid out in the
+   * constructor, described at the module's globals) and the allocator's and
+   * Newton method's buffers.
+   */
   readonly kernels: Kernels;
   private readonly k: Kernels['exports'];
   private readonly state: FlowState;
-  /** Scratch of `evaluate` when it does not keep its results, and per-evaluation route scarcities and nest costs. */
-  private readonly scratch: { p: Float64Array; within: Float64Array; nestShare: Float64Array; x: Float64Array; load: Float64Array };
-  private readonly Lambda: Float64Array;
-  private readonly nestCost: Float64Array;
   /** Each nest's spread in the state's year; each nest's logsum in `compositeAll`. */
   private readonly nestSpreadNow: Float64Array;
   private readonly nestLogsum: Float64Array;
   /** Each nest's spread, per year (the bound model's). */
   private nestSeries: Series[] = [];
-  /** Route → its elements (flat), and per element of a route the route's constraints on it (flat). */
+  /** Route → its elements (flat). */
   private readonly routeElStart: Int32Array;
   private readonly routeEls: Int32Array;
-  private readonly elConStart: Int32Array;
-  private readonly elCons: Int32Array;
-  /** Loads at the volumes `congest` was given; the Hessian's row positions. */
+  /** Loads at the volumes `congest` was given, and those volumes. */
   private readonly congestLoad: Float64Array;
-  /** Per row: (load / capacity)^β of its element, for `congest`; and that β. */
-  private readonly congestPower: Float64Array;
-  private readonly rowBeta: Float64Array;
+  private readonly volumes: Float64Array;
   /** Per constraint: whether its load sets a time (its element's BPR α and β both > 0). */
   readonly timed: Uint8Array;
-  /**
-   * Per route-element entry: whether its days depend on a load (its element
-   * is timed and the route uses one of its rows) and its element's α; per
-   * route, its own days and its flow's value of time in the state's year.
-   */
-  private readonly reTimed: Uint8Array;
-  /** The route-element entries whose days depend on a load (ascending): only they can have a slope. */
+  /** The route-element entries whose days depend on a load (ascending; its element is timed and the route uses one of its rows): only they can have a slope. */
   readonly timedEntries: Int32Array;
-  private readonly reAlpha: Float64Array;
+  /** Per route, its own days and its flow's value of time in the state's year. */
   private readonly routeOwnDays: Float64Array;
   private readonly routeVot: Float64Array;
   /**
@@ -112,29 +101,15 @@ export class ChoiceFlows {
    * money, its base days and, where no load moves them, its days (base ×
    * (1 + α w₀), w₀ = 1 for β = 0 else 0: what the rows would give); built
    * for the elements array they were read from (the runs of a Monte Carlo
-   * share it: once per thread); `at` is the state's year's offset.
+   * share it: once per thread).
    */
   private entryMoney = new Float64Array(0);
   private entryBase = new Float64Array(0);
   private entryFixed = new Float64Array(0);
   private tablesOf: Model['elements'] | undefined;
-  /** The state's year's rows of entryBase and entryFixed (for `congestLoads`). */
+  /** The state's year's rows of entryBase and entryFixed (for the congested costs). */
   private readonly entryBaseNow: Float64Array;
   private readonly entryFixedNow: Float64Array;
-  /** Per row: d u^β / d load at the last `congestLoads` with slopes; A (∂x/∂u), rows × routes, for `loadResponse`. */
-  private readonly rowSlope: Float64Array;
-  private readonly response: Float64Array;
-  private readonly pos: Int32Array;
-  /** Flow → the rows its routes use (flat). */
-  private readonly flowRowStart: Int32Array;
-  private readonly flowRows: Int32Array;
-  /** Per route, in `hessian`: whether it is open and uses a row of the free set. */
-  private readonly touched: Uint8Array;
-  /** `hessian`'s rows and result (C × C at most). */
-  private readonly freeBuffer: Int32Array;
-  private readonly hBuffer: Float64Array;
-  /** `congest`'s volumes. */
-  private readonly volumes: Float64Array;
   /** `yearInputs`' buffer. */
   private inputs = new Float64Array(0);
   /** Per constraint: the first row used by the same routes (itself where none before it is). */
@@ -147,20 +122,18 @@ export class ChoiceFlows {
   /** The index arrays of the model's network; `bind` then sets the model whose data it reads. */
   constructor(model: Model) {
     this.model = model;
-    const { flows, routes, constraints } = model;
-    this.F = flows.length;
-    this.R = routes.length;
-    this.C = constraints.length;
+    const { flows, routes, constraints, elements } = model;
+    const [F, R, C] = [(this.F = flows.length), (this.R = routes.length), (this.C = constraints.length)];
     const k = (this.kernels = new Kernels(ChoiceFlows.bytes(model)));
     this.k = k.exports;
-    this.flowRouteStart = k.i32(this.F + 1);
+    this.flowRouteStart = k.i32(F + 1);
     const fr: number[] = [];
     const nestStart: number[] = [];
     const nestRouteStart: number[] = [0];
     const nestRoutes: number[] = [];
-    this.routeNest = k.i32(this.R);
-    this.routePos = new Int32Array(this.R);
-    this.routeFlow = k.i32(this.R);
+    const routeNest = k.i32(R);
+    this.routePos = new Int32Array(R);
+    this.routeFlow = k.i32(R);
     this.nestOf = [];
     flows.forEach((f, i) => {
       this.flowRouteStart[i] = fr.length;
@@ -172,31 +145,32 @@ export class ChoiceFlows {
       nestStart.push(this.nestOf.length);
       f.choice!.nests.forEach((n, k) => {
         for (const r of n.routes) {
-          this.routeNest[r] = this.nestOf.length;
+          routeNest[r] = this.nestOf.length;
           nestRoutes.push(r);
         }
         nestRouteStart.push(nestRoutes.length);
         this.nestOf.push({ flow: i, index: k });
       });
     });
-    this.flowRouteStart[this.F] = fr.length;
+    this.flowRouteStart[F] = fr.length;
     nestStart.push(this.nestOf.length);
     this.flowRoutes = k.i32From(fr);
     this.flowNestStart = k.i32From(nestStart);
     this.nestRouteStart = k.i32From(nestRouteStart);
     this.nestRoutes = k.i32From(nestRoutes);
-    this.routeConStart = k.i32(this.R + 1);
+    this.routeConStart = k.i32(R + 1);
     const rc: number[] = [];
     routes.forEach((r, i) => {
       this.routeConStart[i] = rc.length;
       rc.push(...r.constraints);
     });
-    this.routeConStart[this.R] = rc.length;
+    this.routeConStart[R] = rc.length;
     this.routeCons = k.i32From(rc);
+    // Route → its elements, and per element of a route the route's constraints on it (flat).
     const re: number[] = [];
     const ecStart: number[] = [];
     const ec: number[] = [];
-    this.routeElStart = k.i32(this.R + 1);
+    this.routeElStart = k.i32(R + 1);
     routes.forEach((route, r) => {
       this.routeElStart[r] = re.length;
       for (const e of route.elements) {
@@ -205,30 +179,20 @@ export class ChoiceFlows {
         for (const c of route.constraints) if (constraints[c]!.element === e) ec.push(c);
       }
     });
-    this.routeElStart[this.R] = re.length;
+    this.routeElStart[R] = re.length;
     ecStart.push(ec.length);
     this.routeEls = Int32Array.from(re);
-    this.elConStart = k.i32From(ecStart);
-    this.elCons = k.i32From(ec);
-    this.congestLoad = k.f64(this.C);
-    this.congestPower = k.f64(this.C);
-    this.rowSlope = k.f64(this.C);
-    this.response = k.f64(this.R * this.C);
-    this.rowBeta = k.f64(this.C);
-    this.rowBeta.set(model.constraints.map((c) => model.elements[c.element]!.bprBeta));
-    this.timed = Uint8Array.from(model.constraints, (c) => (model.elements[c.element]!.bprAlpha > 0 && model.elements[c.element]!.bprBeta > 0 ? 1 : 0));
-    this.reference = new Float64Array(this.F).fill(NaN);
+    this.congestLoad = k.f64(C);
+    this.volumes = k.f64(R);
+    this.timed = Uint8Array.from(constraints, (c) => (elements[c.element]!.bprAlpha > 0 && elements[c.element]!.bprBeta > 0 ? 1 : 0));
+    this.reference = new Float64Array(F).fill(NaN);
     // An entry is timed where the route uses a row of its element and that row is timed (an element's rows all are, or none).
-    const n = this.routeEls.length;
-    this.reTimed = k.u8(n);
-    this.reTimed.set(Array.from(this.routeEls, (_, i) => (ecStart[i + 1]! > ecStart[i]! && this.timed[ec[ecStart[i]!]!] === 1 ? 1 : 0)));
-    this.timedEntries = Int32Array.from(this.routeEls.map((_, i) => i).filter((i) => this.reTimed[i] === 1));
-    this.reAlpha = k.f64(n);
-    this.reAlpha.set(Array.from(this.routeEls, (e) => model.elements[e]!.bprAlpha));
-    this.entryBaseNow = k.f64(n);
-    this.entryFixedNow = k.f64(n);
-    this.routeOwnDays = k.f64(this.R);
-    this.routeVot = k.f64(this.R);
+    const reTimed = re.map((_, i) => (ecStart[i + 1]! > ecStart[i]! && this.timed[ec[ecStart[i]!]!] === 1 ? 1 : 0));
+    this.timedEntries = Int32Array.from(re.map((_, i) => i).filter((i) => reTimed[i] === 1));
+    this.entryBaseNow = k.f64(re.length);
+    this.entryFixedNow = k.f64(re.length);
+    this.routeOwnDays = k.f64(R);
+    this.routeVot = k.f64(R);
     const usedBy = constraints.map(() => [] as number[]);
     routes.forEach((route, r) => route.constraints.forEach((c) => usedBy[c]!.push(r)));
     const first = new Map<string, number>();
@@ -237,11 +201,6 @@ export class ChoiceFlows {
       if (!first.has(key)) first.set(key, c);
       return first.get(key)!;
     });
-    this.pos = k.i32(this.C).fill(-1);
-    this.touched = k.u8(this.R);
-    this.freeBuffer = k.i32(this.C);
-    this.hBuffer = k.f64(this.C * this.C);
-    this.volumes = k.f64(this.R);
     // Per flow, the rows its routes use (ascending).
     const flowRowStart = [0];
     const flowRows: number[] = [];
@@ -249,28 +208,23 @@ export class ChoiceFlows {
       flowRows.push(...[...new Set(f.routes.flatMap((r) => routes[r]!.constraints))].sort((a, b) => a - b));
       flowRowStart.push(flowRows.length);
     }
-    this.flowRowStart = k.i32From(flowRowStart);
-    this.flowRows = k.i32From(flowRows);
     const N = this.nestOf.length;
-    this.scratch = { p: k.f64(this.R), within: k.f64(this.R), nestShare: k.f64(N), x: k.f64(this.R), load: k.f64(this.C) };
-    this.Lambda = k.f64(this.R);
-    this.nestCost = k.f64(N);
     this.nestSpreadNow = k.f64(N);
     this.nestLogsum = new Float64Array(N);
-    this.state = this.fresh(k);
-    const s = this.state;
+    const s = (this.state = this.fresh(k));
     k.point({
-      F: this.F, R: this.R, C: this.C,
+      F, R, C,
       flowRouteStart: this.flowRouteStart, flowRoutes: this.flowRoutes, flowNestStart: this.flowNestStart, nestRouteStart: this.nestRouteStart,
-      nestRoutes: this.nestRoutes, routeNest: this.routeNest, routeConStart: this.routeConStart, routeCons: this.routeCons, routeFlow: this.routeFlow,
-      routeElStart: this.routeElStart, elConStart: this.elConStart, elCons: this.elCons, reTimed: this.reTimed, reAlpha: this.reAlpha, rowBeta: this.rowBeta,
-      flowRowStart: this.flowRowStart, flowRows: this.flowRows, pos: this.pos, touched: this.touched,
+      nestRoutes: this.nestRoutes, routeNest, routeConStart: this.routeConStart, routeCons: this.routeCons, routeFlow: this.routeFlow,
+      routeElStart: this.routeElStart, elConStart: k.i32From(ecStart), elCons: k.i32From(ec), reTimed: k.u8From(reTimed),
+      reAlpha: k.f64From(re.map((e) => elements[e]!.bprAlpha)), rowBeta: k.f64From(constraints.map((c) => elements[c.element]!.bprBeta)),
+      flowRowStart: k.i32From(flowRowStart), flowRows: k.i32From(flowRows), pos: k.i32(C).fill(-1), touched: k.u8(R),
       routeOwnDays: this.routeOwnDays, routeVot: this.routeVot, nestSpreadNow: this.nestSpreadNow, entryBaseNow: this.entryBaseNow, entryFixedNow: this.entryFixedNow,
       K: s.K, open: s.open, routeOpen: s.routeOpen, money: s.money, cost: s.c, spread: s.spread, demand: s.demand, choke: s.choke, composite: s.composite,
       served: s.served, choked: s.choked, p: s.p, within: s.within, nestShare: s.nestShare, x: s.x, rowLoad: s.load, rep: s.rep, used: s.used,
-      freeRows: this.freeBuffer, hBuffer: this.hBuffer,
-      scratchP: this.scratch.p, scratchWithin: this.scratch.within, scratchNestShare: this.scratch.nestShare, scratchX: this.scratch.x, scratchLoad: this.scratch.load,
-      routeScarcity: this.Lambda, nestCost: this.nestCost, congestPower: this.congestPower, rowSlope: this.rowSlope, response: this.response,
+      freeRows: k.i32(C), hBuffer: k.f64(C * C),
+      scratchP: k.f64(R), scratchWithin: k.f64(R), scratchNestShare: k.f64(N), scratchX: k.f64(R), scratchLoad: k.f64(C),
+      routeScarcity: k.f64(R), nestCost: k.f64(N), congestPower: k.f64(C), rowSlope: k.f64(C), response: k.f64(R * C),
     });
     this.bind(model);
   }

@@ -50,10 +50,8 @@ export class JointNewton {
     this.z = k.f64(C);
     // The system over the coupled loads (at most MAX_NEWTON_ROWS, else the method does not apply) and the free rows.
     const n = Math.min(C, MAX_NEWTON_ROWS) + C;
-    const timed = k.u8(C);
-    timed.set(flows.timed);
     k.point({
-      timed, timedEntries: k.i32From(entries), timedEntryCount: entries.length,
+      timed: k.u8From(flows.timed), timedEntries: k.i32From(entries), timedEntryCount: entries.length,
       slope: k.f64(flows.routeElementCount), slopeRow: k.i32(flows.routeElementCount),
       toLoad: k.f64(C * C), toPrice: k.f64(C * C), priced: k.u8(C), setsTime: k.u8(C),
       z: this.z, zTrial: k.f64(C), lambdaTrial: k.f64(C), newtonRows: k.i32(C), newtonFree: k.i32(C), coupled: k.i32(C),

@@ -87,8 +87,21 @@ export class Kernels {
     return new Uint8Array(this.buffer, this.take(n), n);
   }
 
+  /** An array of these values (as `Int32Array.from` and kin). */
   i32From(values: ArrayLike<number>): Int32Array {
     const a = this.i32(values.length);
+    a.set(values);
+    return a;
+  }
+
+  f64From(values: ArrayLike<number>): Float64Array {
+    const a = this.f64(values.length);
+    a.set(values);
+    return a;
+  }
+
+  u8From(values: ArrayLike<number>): Uint8Array {
+    const a = this.u8(values.length);
     a.set(values);
     return a;
   }

@@ -24,7 +24,13 @@ export let F: i32 = 0;
 export let R: i32 = 0;
 export let C: i32 = 0;
 
-// The network (Int32, Uint8 and Float64 arrays; see choice-flow.ts for each).
+// The network (Int32 unless said; choice-flow.ts builds them). Flow → its routes
+// (flat) and its nests (flat: nest → routes); route → its nest, its rows
+// (flat), its flow, its elements (flat: per entry the route's rows on that
+// element); per entry whether a load moves its days (Uint8) and its element's
+// BPR α (Float64); per row its element's β (Float64); flow → the rows its
+// routes use (flat, ascending); per row its position among the Hessian's free
+// rows (−1 outside them) and per route whether it uses one (Uint8).
 export let flowRouteStart: usize = 0;
 export let flowRoutes: usize = 0;
 export let flowNestStart: usize = 0;
@@ -108,7 +114,8 @@ export let stepBuffer: usize = 0;
 /** Newton steps the last `newton` took. */
 export let newtonSteps: i32 = 0;
 
-// Scratch: an evaluation not kept; route scarcities and nest costs; powers and slopes per row; A (∂x/∂u).
+// Scratch: an evaluation not kept (p, within, nestShare, x, loads); per route its scarcity Λ = Σ λ over its
+// rows and per nest its cost at c + Λ; per row (load/K)^β and its slope d u^β / d load; A (∂x/∂u), routes × rows.
 export let scratchP: usize = 0;
 export let scratchWithin: usize = 0;
 export let scratchNestShare: usize = 0;
