@@ -107,6 +107,20 @@ export class ChoiceFlows {
   private entryBase = new Float64Array(0);
   private entryFixed = new Float64Array(0);
   private tablesOf: Model['elements'] | undefined;
+  /**
+   * Per year and route (`[y · R + r]`): its money (own + its elements'), its
+   * free-flow days (own + its elements' base days), its own days and its
+   * flow's value of time; rebuilt by `bind` only when a route's series or
+   * the entry tables change (a Monte Carlo's runs mostly share them), so
+   * that a year reads typed arrays instead of each flow's series.
+   */
+  private routeMoneyTable = new Float64Array(0);
+  private routeDaysTable = new Float64Array(0);
+  private ownDaysTable = new Float64Array(0);
+  private votTable = new Float64Array(0);
+  /** The series the route tables were built from (per route: own money, own days, value of time) and the entry tables. */
+  private readonly routeSeries: (Series | undefined)[];
+  private routeTablesOf: Float64Array | undefined;
   /** The state's year's rows of entryBase and entryFixed (for the congested costs). */
   private readonly entryBaseNow: Float64Array;
   private readonly entryFixedNow: Float64Array;
@@ -186,6 +200,7 @@ export class ChoiceFlows {
     this.volumes = k.f64(R);
     this.timed = Uint8Array.from(constraints, (c) => (elements[c.element]!.bprAlpha > 0 && elements[c.element]!.bprBeta > 0 ? 1 : 0));
     this.reference = new Float64Array(F).fill(NaN);
+    this.routeSeries = new Array<Series | undefined>(3 * R).fill(undefined);
     // An entry is timed where the route uses a row of its element and that row is timed (an element's rows all are, or none).
     const reTimed = re.map((_, i) => (ecStart[i + 1]! > ecStart[i]! && this.timed[ec[ecStart[i]!]!] === 1 ? 1 : 0));
     this.timedEntries = Int32Array.from(re.map((_, i) => i).filter((i) => reTimed[i] === 1));
@@ -257,6 +272,7 @@ export class ChoiceFlows {
     this.nestSeries = this.nestOf.map(({ flow, index }) => model.flows[flow]!.choice!.nests[index]!.spread);
     this.reference.fill(NaN);
     if (model.elements !== this.tablesOf) this.entryTables();
+    this.routeTables();
     this.congestible = model.elements.some((e) => e.bprAlpha > 0) && model.economics.valueOfTime.some((s) => Array.prototype.some.call(s, (v: number) => v > 0));
   }
 
@@ -367,27 +383,65 @@ export class ChoiceFlows {
     return out;
   }
 
-  /** A route's money in year y: its own (route cost_per_t, constant, off-network cost) plus its elements' (the entry tables). */
+  /** A route's money in year y: its own (route cost_per_t, constant, off-network cost) plus its elements' (the route tables). */
   private routeMoney(r: number, y: number): number {
-    const { routeElStart, entryMoney } = this;
-    const at = y * this.routeEls.length;
-    let m = this.model.flows[this.routeFlow[r]!]!.routeMoney[this.routePos[r]!]![y]!;
-    for (let i = routeElStart[r]!; i < routeElStart[r + 1]!; i++) m += entryMoney[at + i]!;
-    return m;
+    return this.routeMoneyTable[y * this.R + r]!;
   }
 
   /** c_r at free flow (no congestion) into s.c for flow f's routes in year y: money + value of time × (own + elements' base days). */
   private freeFlowCosts(s: FlowState, f: number, y: number): void {
-    const { flowRoutes, routeElStart, entryBase } = this;
-    const at = y * this.routeEls.length;
-    const flow = this.model.flows[f]!;
-    const vot = this.model.economics.valueOfTime[f]![y]!;
+    const { flowRoutes, routeDaysTable, votTable, R } = this;
     for (let k = this.flowRouteStart[f]!; k < this.flowRouteStart[f + 1]!; k++) {
       const r = flowRoutes[k]!;
-      let days = flow.routeDays[this.routePos[r]!]![y]!;
-      for (let i = routeElStart[r]!; i < routeElStart[r + 1]!; i++) days += entryBase[at + i]!;
-      s.c[r] = s.money[r]! + vot * days;
+      s.c[r] = s.money[r]! + votTable[y * R + r]! * routeDaysTable[y * R + r]!;
     }
+  }
+
+  /**
+   * The route tables of the bound model, every year, where a route's series
+   * or the entry tables changed since they were built: the money and days
+   * where the route's or the entry tables did, the value of time (which a
+   * Monte Carlo's economics rebuild each run) where the flow's did.
+   */
+  private routeTables(): void {
+    const { model, R, routeSeries, routeElStart, routeFlow, routePos } = this;
+    const Y = model.years;
+    const n = this.routeEls.length;
+    const { entryMoney, entryBase } = this;
+    const all = this.routeTablesOf !== entryMoney || this.routeMoneyTable.length !== Y * R;
+    if (this.routeMoneyTable.length !== Y * R) {
+      this.routeMoneyTable = new Float64Array(Y * R);
+      this.routeDaysTable = new Float64Array(Y * R);
+      this.ownDaysTable = new Float64Array(Y * R);
+      this.votTable = new Float64Array(Y * R);
+    }
+    for (let r = 0; r < R; r++) {
+      const flow = model.flows[routeFlow[r]!]!;
+      const money = flow.routeMoney[routePos[r]!]!;
+      const days = flow.routeDays[routePos[r]!]!;
+      const vot = model.economics.valueOfTime[routeFlow[r]!]!;
+      if (all || routeSeries[3 * r] !== money || routeSeries[3 * r + 1] !== days) {
+        for (let y = 0; y < Y; y++) {
+          // Own, then each element's in the route's order (the sums a year used to add up: the same bits).
+          let m = money[y]!;
+          let d = days[y]!;
+          for (let i = routeElStart[r]!; i < routeElStart[r + 1]!; i++) {
+            m += entryMoney[y * n + i]!;
+            d += entryBase[y * n + i]!;
+          }
+          this.routeMoneyTable[y * R + r] = m;
+          this.routeDaysTable[y * R + r] = d;
+          this.ownDaysTable[y * R + r] = days[y]!;
+        }
+        routeSeries[3 * r] = money;
+        routeSeries[3 * r + 1] = days;
+      }
+      if (all || routeSeries[3 * r + 2] !== vot) {
+        for (let y = 0; y < Y; y++) this.votTable[y * R + r] = vot[y]!;
+        routeSeries[3 * r + 2] = vot;
+      }
+    }
+    this.routeTablesOf = entryMoney;
   }
 
   /** The entry tables of the bound model's elements, every year: per element once, then per entry (an element is on many routes). */
@@ -424,11 +478,8 @@ export class ChoiceFlows {
     const n = this.routeEls.length;
     this.entryBaseNow.set(this.entryBase.subarray(y * n, (y + 1) * n));
     this.entryFixedNow.set(this.entryFixed.subarray(y * n, (y + 1) * n));
-    for (let r = 0; r < this.R; r++) {
-      const f = this.routeFlow[r]!;
-      this.routeOwnDays[r] = model.flows[f]!.routeDays[this.routePos[r]!]![y]!;
-      this.routeVot[r] = model.economics.valueOfTime[f]![y]!;
-    }
+    this.routeOwnDays.set(this.ownDaysTable.subarray(y * this.R, (y + 1) * this.R));
+    this.routeVot.set(this.votTable.subarray(y * this.R, (y + 1) * this.R));
   }
 
   /** C⁰ of flow f in the reference year (the elasticity's), worked out once per model. */
