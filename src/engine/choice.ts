@@ -364,14 +364,19 @@ export class ChoiceAllocator {
     const { flows } = this;
     const n = x.length;
     const m = ANDERSON_DEPTH;
-    const xs: Float64Array[] = [];
-    const gs: Float64Array[] = [];
+    // The last m + 1 iterates and residuals, oldest first from `oldest` (a ring: nothing allocated per step).
+    const { xs, gs, gamma, normal, products, X, G } = this.andersonBuffers(n);
+    let count = 0;
+    let oldest = 0;
+    const at = (i: number) => (oldest + i) % (m + 1);
     let best = Infinity;
     let worse = 0;
     for (let it = 0; it < MAX_ANDERSON; it++) {
       flows.congest(state, x);
       const gap = this.solve(state, lambda);
-      const g = new Float64Array(n);
+      // The residual goes where the next iterate is kept: the free slot, or the oldest (dropped below).
+      const slot = at(count <= m ? count : 0);
+      const g = gs[slot]!;
       let change = 0;
       for (let r = 0; r < n; r++) {
         g[r] = state.x[r]! - x[r]!;
@@ -382,19 +387,22 @@ export class ChoiceAllocator {
         best = change;
         worse = 0;
       } else if (++worse >= ANDERSON_PATIENCE) return Infinity;
-      xs.push(Float64Array.from(x));
-      gs.push(g);
-      if (xs.length > m + 1) {
-        xs.shift();
-        gs.shift();
+      xs[slot]!.set(x);
+      if (count <= m) count++;
+      else oldest = (oldest + 1) % (m + 1);
+      const k = count - 1;
+      // The kept iterates and residuals in order, oldest first.
+      for (let i = 0; i <= k; i++) {
+        X[i] = xs[at(i)]!;
+        G[i] = gs[at(i)]!;
       }
-      const k = xs.length - 1;
       // γ = argmin ‖g − ΔG γ‖ over the last k differences (normal equations, lightly regularised).
-      const gamma = new Float64Array(k);
+      gamma.fill(0);
       if (k > 0) {
-        const A = new Float64Array(k * k);
-        const b: number[] = new Array(k).fill(0);
-        const dG = (i: number, r: number) => gs[i + 1]![r]! - gs[i]![r]!;
+        const A = normal;
+        const b = products;
+        b.fill(0);
+        const dG = (i: number, r: number) => G[i + 1]![r]! - G[i]![r]!;
         let trace = 0;
         for (let i = 0; i < k; i++) {
           for (let j = 0; j <= i; j++) {
@@ -411,12 +419,28 @@ export class ChoiceAllocator {
       }
       for (let r = 0; r < n; r++) {
         let next = x[r]! + g[r]!;
-        for (let i = 0; i < k; i++) next -= gamma[i]! * (xs[i + 1]![r]! - xs[i]![r]! + gs[i + 1]![r]! - gs[i]![r]!);
+        for (let i = 0; i < k; i++) next -= gamma[i]! * (X[i + 1]![r]! - X[i]![r]! + G[i + 1]![r]! - G[i]![r]!);
         x[r] = Math.max(0, next);
       }
     }
     return Infinity;
   }
+
+  /** Anderson's ring of iterates and residuals and its small system, made once per allocator (routes × (depth + 1) each). */
+  private andersonBuffers(n: number): { xs: Float64Array[]; gs: Float64Array[]; gamma: Float64Array; normal: Float64Array; products: Float64Array; X: Float64Array[]; G: Float64Array[] } {
+    const m = ANDERSON_DEPTH;
+    return (this.ring ??= {
+      xs: Array.from({ length: m + 1 }, () => new Float64Array(n)),
+      gs: Array.from({ length: m + 1 }, () => new Float64Array(n)),
+      gamma: new Float64Array(m),
+      normal: new Float64Array(m * m),
+      products: new Float64Array(m),
+      X: [],
+      G: [],
+    });
+  }
+
+  private ring: ReturnType<ChoiceAllocator['andersonBuffers']> | undefined;
 
   /**
    * λ for the state's route costs, by projected Newton from the current λ
