@@ -3,11 +3,12 @@
 // shares, served volumes with the choke, the dual Φ and its derivatives.
 // Index arrays are built once per network shape (a thread reuses them for runs
 // of the same network: `bind`, choice.ts); a year's numbers live in FlowState.
-// The inner loops (`evaluate`, `congestLoads`, `loadResponse`, `hessian`)
-// run in WebAssembly (src/engine/wasm/kernels.ts) on arrays laid out in its
-// memory (kernels.ts); the rest, once a year or rarer, stays here.
+// A year's equilibrium (the logit's evaluation, the congested costs, the
+// dual's and the joint Newton: src/engine/wasm/kernels.ts) runs in
+// WebAssembly on arrays laid out in its memory (kernels.ts); what is done
+// once a year or rarer (setting the year up, the outputs) stays here.
 import { ChoiceInputError, type ChoiceOutputs } from './choice.js';
-import type { DualSettings } from './choice-newton.js';
+import { newtonSystemSize, type DualSettings } from './choice-newton.js';
 import { Kernels } from './kernels.js';
 import type { Model, Series } from './model.js';
 
@@ -247,8 +248,9 @@ export class ChoiceFlows {
   /**
    * Bytes enough for every array in the kernels' memory: the flows' own and
    * those that the allocator and the Newton method take there (per row about
-   * a dozen, rows × rows four times: load responses, the dual's Hessian and
-   * its factor; the Newton system, up to MAX_NEWTON_ROWS + rows square). An
+   * a dozen; rows × rows four times: the load responses to loads and to
+   * prices, the dual's Hessian and its factor, which Anderson's systems of
+   * up to 5 share; the Newton system, `newtonSystemSize` square). An
    * allocator that asks for more fails loudly (`Kernels`).
    */
   private static bytes(model: Model): number {
@@ -259,7 +261,7 @@ export class ChoiceFlows {
     const entries = model.routes.reduce((n, r) => n + r.elements.length, 0);
     const incidences = model.routes.reduce((n, r) => n + r.constraints.length, 0);
     const timed = model.constraints.filter((c) => model.elements[c.element]!.bprAlpha > 0 && model.elements[c.element]!.bprBeta > 0).length;
-    return 8 * (R * C + 4 * C * C + (Math.min(timed, 40) + C) ** 2 + 48 * (C + R + F + N + entries) + 3 * incidences + 1024);
+    return 8 * (R * C + 4 * Math.max(C, 8) ** 2 + newtonSystemSize(C, timed) ** 2 + 48 * (C + R + F + N + entries) + 3 * incidences + 1024);
   }
 
   /**
@@ -543,7 +545,7 @@ export class ChoiceFlows {
    * and 10), else `**`. In the kernels (`congestLoads`, which the Newton
    * method also takes with each route-element's slope ∂c_r/∂load).
    */
-  congest(_s: FlowState, x: Float64Array): void {
+  congest(x: Float64Array): void {
     this.volumes.set(x);
     this.loadsOf(this.volumes, this.congestLoad);
     this.k.congestLoads(this.kernels.address(this.congestLoad), 0, 0);

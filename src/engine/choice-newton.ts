@@ -30,6 +30,9 @@ const MAX_HALVINGS = 6;
  */
 const MAX_NEWTON_ROWS = 40;
 
+/** The side of the Newton system: the coupled loads (rows with a time, at most MAX_NEWTON_ROWS, else the method does not apply) and the free rows. */
+export const newtonSystemSize = (rows: number, timed: number): number => Math.min(timed, MAX_NEWTON_ROWS) + rows;
+
 /** How the dual's own Newton prices each trial (ChoiceAllocator's settings): its tolerance, its rough start, its most steps. */
 export interface DualSettings {
   tolerance: number;
@@ -40,21 +43,18 @@ export interface DualSettings {
 export class JointNewton {
   /** Newton steps the last `solve` took (quadratic convergence: a handful; tests check it). */
   steps = 0;
-  private readonly z: Float64Array;
 
   /** Lays out the method's buffers in the flows' kernel memory; the gradient is the allocator's (`grad` there). */
   constructor(private readonly flows: ChoiceFlows) {
     const C = flows.timed.length;
     const k = flows.kernels;
     const entries = flows.timedEntries;
-    this.z = k.f64(C);
-    // The system over the coupled loads (at most MAX_NEWTON_ROWS, else the method does not apply) and the free rows.
-    const n = Math.min(C, MAX_NEWTON_ROWS) + C;
+    const n = newtonSystemSize(C, flows.timed.reduce((sum, t) => sum + t, 0));
     k.point({
       timed: k.u8From(flows.timed), timedEntries: k.i32From(entries), timedEntryCount: entries.length,
       slope: k.f64(flows.routeElementCount), slopeRow: k.i32(flows.routeElementCount),
       toLoad: k.f64(C * C), toPrice: k.f64(C * C), priced: k.u8(C), setsTime: k.u8(C),
-      z: this.z, zTrial: k.f64(C), lambdaTrial: k.f64(C), newtonRows: k.i32(C), newtonFree: k.i32(C), coupled: k.i32(C),
+      z: k.f64(C), zTrial: k.f64(C), lambdaTrial: k.f64(C), newtonRows: k.i32(C), newtonFree: k.i32(C), coupled: k.i32(C),
       system: k.f64(n * n), systemRhs: k.f64(n), solved: k.f64(n), stepBuffer: k.f64(2 * C),
     });
   }

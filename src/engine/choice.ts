@@ -209,12 +209,11 @@ export class ChoiceAllocator {
     this.lambdaYear = new Float64Array(this.C);
     this.lambdaNewton = new Float64Array(this.C);
     this.lastX = k.f64(model.routes.length);
-    // The dual's Cholesky factor and substitution (rows × rows), and Anderson's small systems (up to its depth).
+    // The Cholesky factor and substitution of the dual's free rows (at most rows × rows) and of Anderson's small systems (up to its depth).
     const n = Math.max(this.C, ANDERSON_DEPTH);
     this.factor = k.f64(n * n);
     this.forward = k.f64(n);
     this.solution = k.f64(n);
-    this.system = k.f64(n * n);
     k.point({ grad: this.grad, gradTrial: this.gradTrial, trial: this.trial, rhs: this.rhs, factor: this.factor, forward: this.forward, solution: this.solution });
     this.newton = new JointNewton(this.flows);
   }
@@ -222,15 +221,12 @@ export class ChoiceAllocator {
   private readonly factor: Float64Array;
   private readonly forward: Float64Array;
   private readonly solution: Float64Array;
-  private readonly system: Float64Array;
 
-  /** Solves H d = b for a symmetric positive definite H (n × n, row-major) by Cholesky (a tiny pivot floored), in the kernels: d in the first n entries of a buffer that the next call overwrites. */
-  private solveSpd(H: Float64Array, b: ArrayLike<number>, n: number): Float64Array {
-    const { exports } = this.flows.kernels;
-    this.system.set(H.subarray(0, n * n));
-    for (let i = 0; i < n; i++) this.rhs[i] = b[i]!;
-    exports.factorSpd(this.system.byteOffset, n, this.factor.byteOffset);
-    exports.substitute(this.factor.byteOffset, this.rhs.byteOffset, n, this.forward.byteOffset, this.solution.byteOffset);
+  /** Solves H d = b for a symmetric positive definite H (n × n, row-major; both in the kernels' memory) by Cholesky (a tiny pivot floored): d in the first n entries of a buffer that the next call overwrites. */
+  private solveSpd(H: Float64Array, b: Float64Array, n: number): Float64Array {
+    const k = this.flows.kernels;
+    k.exports.factorSpd(k.address(H), n, k.address(this.factor));
+    k.exports.substitute(k.address(this.factor), k.address(b), n, k.address(this.forward), k.address(this.solution));
     return this.solution;
   }
 
@@ -293,7 +289,7 @@ export class ChoiceAllocator {
     let step = 1;
     let last = Infinity;
     for (let it = 0; it < MAX_FIXED_POINT; it++) {
-      flows.congest(state, x);
+      flows.congest(x);
       gap = this.solve(state, lambda);
       let change = 0;
       for (let r = 0; r < x.length; r++) change = Math.max(change, Math.abs(state.x[r]! - x[r]!) / (1 + state.scale));
@@ -304,7 +300,7 @@ export class ChoiceAllocator {
       last = change;
       for (let r = 0; r < x.length; r++) x[r] = x[r]! + step * (state.x[r]! - x[r]!);
     }
-    flows.congest(state, x);
+    flows.congest(x);
     gap = this.solve(state, lambda);
     let change = 0;
     for (let r = 0; r < x.length; r++) change = Math.max(change, Math.abs(state.x[r]! - x[r]!) / (1 + state.scale));
@@ -333,7 +329,7 @@ export class ChoiceAllocator {
       flows.year(y, capacity, demand, this.model.choiceReference);
     }
     // `year` leaves free-flow times.
-    if (warm) flows.congest(state, this.lastX);
+    if (warm) flows.congest(this.lastX);
     let gap = this.solve(state, lambda);
     if (flows.congestible) {
       const x0 = Float64Array.from(state.x);
@@ -372,7 +368,7 @@ export class ChoiceAllocator {
     let best = Infinity;
     let worse = 0;
     for (let it = 0; it < MAX_ANDERSON; it++) {
-      flows.congest(state, x);
+      flows.congest(x);
       const gap = this.solve(state, lambda);
       // The residual goes where the next iterate is kept: the free slot, or the oldest (dropped below).
       const slot = at(count <= m ? count : 0);
@@ -426,15 +422,15 @@ export class ChoiceAllocator {
     return Infinity;
   }
 
-  /** Anderson's ring of iterates and residuals and its small system, made once per allocator (routes × (depth + 1) each). */
+  /** Anderson's ring of iterates and residuals (routes × (depth + 1) each), and its small system in the kernels' memory: made once per allocator. */
   private andersonBuffers(n: number): { xs: Float64Array[]; gs: Float64Array[]; gamma: Float64Array; normal: Float64Array; products: Float64Array; X: Float64Array[]; G: Float64Array[] } {
     const m = ANDERSON_DEPTH;
     return (this.ring ??= {
       xs: Array.from({ length: m + 1 }, () => new Float64Array(n)),
       gs: Array.from({ length: m + 1 }, () => new Float64Array(n)),
       gamma: new Float64Array(m),
-      normal: new Float64Array(m * m),
-      products: new Float64Array(m),
+      normal: this.flows.kernels.f64(m * m),
+      products: this.flows.kernels.f64(m),
       X: [],
       G: [],
     });
