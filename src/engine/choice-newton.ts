@@ -59,8 +59,8 @@ export class JointNewton {
     });
   }
 
-  /** Whether the year is small enough for it: at most MAX_NEWTON_ROWS open rows whose load sets a time. */
-  applies(_state: FlowState): boolean {
+  /** Whether the year `year` set up last is small enough for it: at most MAX_NEWTON_ROWS open rows whose load sets a time. */
+  applies(): boolean {
     return this.flows.kernels.exports.timedRows() <= MAX_NEWTON_ROWS;
   }
 

@@ -16,7 +16,8 @@
 // (choice-newton.ts) where the network is small enough, else (or where it
 // does not converge) by a fixed point on the volumes, Anderson-accelerated,
 // then damped. Runs that share their first years share those years'
-// equilibria (choice-prefix.ts).
+// equilibria (choice-prefix.ts). The dual's Newton and the Newton on loads
+// run in WebAssembly (src/engine/wasm/kernels.ts), with the same arithmetic.
 import type { Model } from './model.js';
 import { ChoiceFlows, type FlowState } from './choice-flow.js';
 import { JointNewton, type DualSettings } from './choice-newton.js';
@@ -316,7 +317,7 @@ export class ChoiceAllocator {
     const { flows } = this;
     const lambda = this.lambda;
     const state = prepared ? flows.current : flows.year(y, capacity, demand, this.model.choiceReference);
-    if (flows.congestible && this.newton.applies(state)) {
+    if (flows.congestible && this.newton.applies()) {
       // One Newton system over loads and prices, from the last year's loads (warm) or free flow (no load).
       const z0 = this.z0;
       if (warm) flows.loadsOf(this.lastX, z0);

@@ -12,13 +12,9 @@ interface Exports {
   loadsOf(x: number, load: number): void;
   evaluate(lambda: number, grad: number, keep: number, epsilon: number): number;
   congestLoads(load: number, slope: number, slopeRow: number): void;
-  loadResponse(slope: number, slopeRow: number, toLoad: number, toPrice: number, priced: number): void;
-  hessian(free: number, n: number, H: number): void;
   factorSpd(H: number, n: number, L: number): void;
   substitute(L: number, b: number, n: number, z: number, d: number): void;
-  solveLu(M: number, b: number, n: number, d: number): number;
   dual(lambda: number, exact: number, epsilon: number, maxStep: number, tolerance: number, roughStart: number, maxNewton: number): number;
-  findFree(lambda: number, grad: number): number;
   timedRows(): number;
   newton(lambda: number, z0: number, tolerance: number, maxSteps: number, maxHalvings: number, epsilon: number, maxStep: number, scale: number, dualTolerance: number, roughStart: number, maxNewton: number): number;
   newtonSteps: WebAssembly.Global;

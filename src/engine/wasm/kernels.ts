@@ -1,10 +1,10 @@
-// The route choice's inner loops (src/engine/choice-flow.ts, choice.ts,
-// choice-newton.ts) in WebAssembly, compiled by AssemblyScript (build.mjs):
-// V8 runs them about 2.5 times as fast as the same loops in JavaScript
-// (docs/architecture.md, "Route choice: speed"). Each function repeats its
-// JavaScript predecessor's arithmetic in the same order, with exp and log as
-// V8's (fdlibm.ts) and `**` of a fractional β as V8's (imported), so that
-// they give the same bits.
+// A year's route-choice equilibrium in WebAssembly, compiled by AssemblyScript
+// (build.mjs): the logit's evaluation, the congested costs, the dual's
+// projected Newton and the joint Newton on loads (the methods: choice.ts and
+// choice-newton.ts; why here: docs/architecture.md, "WebAssembly kernels").
+// Each function repeats the arithmetic of the JavaScript it replaced in the
+// same order, with exp and log as V8's (fdlibm.ts) and `**` of a fractional β
+// as V8's (imported), so that runs give the same bits as before the move.
 //
 // The arrays live in the instance's memory, laid out once per network by
 // src/engine/kernels.ts; the globals below hold their addresses (bytes), set
@@ -160,7 +160,7 @@ export function power(u: f64, beta: f64): f64 {
   return powerOf(u, beta);
 }
 
-/** Each row's load at route volumes xs into `loads`: ChoiceFlows.loadsOf. */
+/** Each row's load at route volumes xs into `loads` (Mt/year: the sum of the volumes of the routes through it). */
 export function loadsOf(xs: usize, loads: usize): void {
   fill(loads, C);
   for (let r = 0; r < R; r++) {
@@ -173,7 +173,13 @@ export function loadsOf(xs: usize, loads: usize): void {
   }
 }
 
-/** Φ(λ) at the state's costs: ChoiceFlows.evaluate (grad 0: none; keep 0: into the scratch arrays). */
+/**
+ * Φ(λ) at the state's costs: per flow the nested logit over its open routes
+ * at c + Λ (nest costs and shares from the least cost, a nest or flow of one
+ * skipping exp and log), served demand under the choke, then Σ λK + ε/2 λ²;
+ * with `keep`, shares, volumes and loads in the state (else in the scratch
+ * arrays), and with `grad` (not 0) ∂Φ/∂λ = K − load + ελ there.
+ */
 export function evaluate(lambda: usize, grad: usize, keep: i32, epsilon: f64): f64 {
   let phi: f64 = 0;
   const ps = keep ? p : scratchP;
@@ -289,7 +295,12 @@ export function evaluate(lambda: usize, grad: usize, keep: i32, epsilon: f64): f
   return result;
 }
 
-/** c_r with congested days at the rows' loads: ChoiceFlows.congestLoads (slope 0: no slopes). */
+/**
+ * c_r with congested days at the rows' loads: money + value of time × (own
+ * days + Σ base × (1 + α w)), w the largest u^β over the element's rows on
+ * the route; with `slope` (not 0), each route-element's ∂c_r/∂load of the
+ * row that sets its w (`slopeRow`, −1 where none does).
+ */
 export function congestLoads(loads: usize, slope: usize, slopeRow: usize): void {
   for (let c = 0; c < C; c++) setF64(congestPower, c, f64at(K, c) > 0 ? powerOf(f64at(loads, c) / f64at(K, c), f64at(rowBeta, c)) : 0);
   const slopes = slope != 0;
@@ -335,8 +346,13 @@ export function congestLoads(loads: usize, slope: usize, slopeRow: usize): void 
   }
 }
 
-/** The rows' load responses (column-major, C × C): ChoiceFlows.loadResponse. */
-export function loadResponse(slope: usize, slopeRow: usize, toLoad: usize, toPrice: usize, priced: usize): void {
+/**
+ * The rows' load responses at the last kept evaluation, column-major (C × C,
+ * `[k·C + c]` row c's response to k): `toLoad` ∂load/∂load through the
+ * congested costs (the slopes of `congestLoads`), `toPrice` ∂load/∂λ for the
+ * rows marked in `priced`; both A (∂x/∂u) times the cost's derivative.
+ */
+function loadResponse(slope: usize, slopeRow: usize, toLoad: usize, toPrice: usize, priced: usize): void {
   const n = C;
   const T = response;
   fill(T, R * n);
@@ -401,7 +417,7 @@ export function loadResponse(slope: usize, slopeRow: usize, toLoad: usize, toPri
   }
 }
 
-/** ∂x_r/∂u_r2 for two routes of one flow: ChoiceFlows' volumeResponse. */
+/** ∂x_r/∂u_r2 for two routes of one flow (spread sf, r's nest spread snr, served q, dq = ∂q/∂C): q' p_r p_r2 + q ∂p_r/∂u_r2. */
 @inline function volumeResponse(r: i32, r2: i32, sf: f64, snr: f64, q: f64, dq: f64): f64 {
   const same: f64 = i32at(routeNest, r) == i32at(routeNest, r2) ? 1 : 0;
   const pr = f64at(p, r);
@@ -409,8 +425,8 @@ export function loadResponse(slope: usize, slopeRow: usize, toLoad: usize, toPri
   return dq * pr * f64at(p, r2) + q * dp;
 }
 
-/** −A (∂x/∂u) Aᵀ over the n rows of `free` into H (row-major): ChoiceFlows.hessian. */
-export function hessian(free: usize, n: i32, H: usize): void {
+/** ∂²Φ/∂λ² = −A (∂x/∂u) Aᵀ over the n rows of `free` into H (row-major), at the last kept evaluation. */
+function hessian(free: usize, n: i32, H: usize): void {
   fill(H, n * n);
   for (let i = 0; i < n; i++) setI32(pos, i32at(free, i), i);
   for (let r = 0; r < R; r++) {
@@ -453,7 +469,7 @@ export function hessian(free: usize, n: i32, H: usize): void {
   for (let i = 0; i < n; i++) setI32(pos, i32at(free, i), -1);
 }
 
-/** Cholesky of a symmetric positive definite H (n × n, row-major) into L, a tiny pivot floored: choice.ts factorSpd. */
+/** Cholesky of a symmetric positive definite H (n × n, row-major) into L, a pivot below 1e-14 of the largest diagonal floored. */
 export function factorSpd(H: usize, n: i32, L: usize): void {
   let largest: f64 = 0;
   for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(f64at(H, i * n + i)));
@@ -468,7 +484,7 @@ export function factorSpd(H: usize, n: i32, L: usize): void {
   }
 }
 
-/** Solves L Lᵀ d = b (the factor of `factorSpd`) into d, through z: choice.ts substitute. */
+/** Solves L Lᵀ d = b (the factor of `factorSpd`) into d, through z. */
 export function substitute(L: usize, b: usize, n: i32, z: usize, d: usize): void {
   for (let i = 0; i < n; i++) {
     let s = f64at(b, i);
@@ -482,8 +498,8 @@ export function substitute(L: usize, b: usize, n: i32, z: usize, d: usize): void
   }
 }
 
-/** Solves M d = b (n × n, row-major, overwritten) by Gaussian elimination with partial pivoting; 0 where singular: choice-newton.ts solveLu. */
-export function solveLu(M: usize, b: usize, n: i32, d: usize): i32 {
+/** Solves M d = b (n × n, row-major, overwritten) by Gaussian elimination with partial pivoting; 0 where singular. */
+function solveLu(M: usize, b: usize, n: i32, d: usize): i32 {
   for (let i = 0; i < n; i++) setF64(d, i, f64at(b, i));
   for (let k = 0; k < n; k++) {
     const kk = k * n;
@@ -527,8 +543,8 @@ export function solveLu(M: usize, b: usize, n: i32, d: usize): i32 {
   return 1;
 }
 
-/** λ of each group of twins on its representative (the sum), 0 on the others: ChoiceFlows.gatherTwins. */
-export function gatherTwins(lambda: usize): void {
+/** λ of each group of twins on its representative (the sum), 0 on the others: where solving starts. */
+function gatherTwins(lambda: usize): void {
   for (let c = 0; c < C; c++) {
     const r = i32at(rep, c);
     if (r != c && f64at(lambda, c) != 0) {
@@ -539,7 +555,7 @@ export function gatherTwins(lambda: usize): void {
 }
 
 /** The rows a Newton step moves into `freeRows`, their number: open, used, their twins' representative, and priced or overfilled. */
-export function findFree(lambda: usize, g: usize): i32 {
+function findFree(lambda: usize, g: usize): i32 {
   let n = 0;
   for (let c = 0; c < C; c++) {
     if (u8at(open, c) && u8at(used, c) && i32at(rep, c) == c && (f64at(lambda, c) > 0 || f64at(g, c) < 0)) setI32(freeRows, n++, c);
@@ -547,8 +563,8 @@ export function findFree(lambda: usize, g: usize): i32 {
   return n;
 }
 
-/** The largest relative violation of the regularised optimality conditions: ChoiceFlows.kkt. */
-export function kkt(lambda: usize, g: usize): f64 {
+/** The largest relative violation of the regularised optimality conditions: |∂Φ/∂λ| on priced rows, the overfill on free ones. */
+function kkt(lambda: usize, g: usize): f64 {
   let worst: f64 = 0;
   for (let c = 0; c < C; c++) {
     if (!u8at(open, c) || !u8at(used, c)) continue;
@@ -558,8 +574,8 @@ export function kkt(lambda: usize, g: usize): f64 {
   return worst;
 }
 
-/** The largest relative violation of capacity and complementarity at the state's loads: ChoiceFlows.gap. */
-export function gap(lambda: usize, g: usize): f64 {
+/** The largest relative violation of capacity (overfill) and complementarity (a priced row not full) at the state's loads. */
+function gap(lambda: usize, g: usize): f64 {
   let worst: f64 = 0;
   for (let c = 0; c < C; c++) {
     if (!u8at(open, c) || !u8at(used, c)) continue;
@@ -617,8 +633,8 @@ function clip(d: usize, n: i32, maxStep: f64): usize {
 
 /**
  * λ for the state's route costs by projected Newton from the current λ
- * (`grad` left at it); the relative gap: ChoiceAllocator.solve, whose
- * comment says the method. Not `exact`: λ as it is unless some row is more
+ * (`grad` left at it); the relative gap. choice.ts (ChoiceAllocator.solve)
+ * says the method. Not `exact`: λ as it is unless some row is more
  * than `roughStart` from its fill; converged where the KKT violation is at
  * most `tolerance`; at most `maxNewton` steps.
  */
@@ -671,7 +687,7 @@ export function timedRows(): i32 {
   return n;
 }
 
-/** The largest |A X − z| over the nz rows in `newtonRows`, relative to 1 + the largest demand: JointNewton.change. */
+/** The largest |A X − z| over the nz rows in `newtonRows`, relative to 1 + the largest demand. */
 function change(zs: usize, nz: i32, scale: f64): f64 {
   let worst: f64 = 0;
   for (let i = 0; i < nz; i++) {
@@ -681,7 +697,7 @@ function change(zs: usize, nz: i32, scale: f64): f64 {
   return worst / (1 + scale);
 }
 
-/** The Newton step (δz on the nz rows, then δλ on the nf free rows) into `stepBuffer` at the state's last evaluation; false where singular: JointNewton.direction. */
+/** The Newton step (δz on the nz rows, then δλ on the nf free rows) into `stepBuffer` at the state's last evaluation; false where singular. */
 function direction(nz: i32, nf: i32, epsilon: f64, maxStep: f64): bool {
   memory.fill(priced, 0, <usize>C);
   for (let i = 0; i < nf; i++) setU8(priced, i32at(newtonFree, i), 1);
@@ -739,8 +755,8 @@ function direction(nz: i32, nf: i32, epsilon: f64, maxStep: f64): bool {
 
 /**
  * The equilibrium of the state's year by Newton's method on the loads from
- * loads z0 and prices λ (updated in place), each trial priced by `dual`:
- * JointNewton.solve, whose comment says the method. The gap, or Infinity
+ * loads z0 and prices λ (updated in place), each trial priced by `dual`
+ * (choice-newton.ts says the method). The gap, or Infinity
  * where it does not get to `tolerance` (the caller then restores λ).
  */
 export function newton(lambda: usize, z0: usize, tolerance: f64, maxSteps: i32, maxHalvings: i32, epsilon: f64, maxStep: f64, scale: f64, dualTolerance: f64, roughStart: f64, maxNewton: i32): f64 {
