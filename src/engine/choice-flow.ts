@@ -12,7 +12,7 @@ import { newtonSystemSize, type DualSettings } from './choice-newton.js';
 import { Kernels } from './kernels.js';
 import type { Model, Series } from './model.js';
 
-/** One year's inputs and the logit's state at the last λ evaluated with `keep`. */
+/** One year's inputs and the logit's state at the last λ evaluated. */
 export interface FlowState {
   readonly y: number;
   /** Per constraint: capacity, whether open (> 0), whether some open route uses it. */
@@ -239,7 +239,6 @@ export class ChoiceFlows {
       K: s.K, open: s.open, routeOpen: s.routeOpen, money: s.money, cost: s.c, spread: s.spread, demand: s.demand, choke: s.choke, composite: s.composite,
       served: s.served, choked: s.choked, p: s.p, within: s.within, nestShare: s.nestShare, x: s.x, rowLoad: s.load, rep: s.rep, used: s.used,
       freeRows: k.i32(C), hBuffer: k.f64(C * C),
-      scratchP: k.f64(R), scratchWithin: k.f64(R), scratchNestShare: k.f64(N), scratchX: k.f64(R), scratchLoad: k.f64(C),
       routeScarcity: k.f64(R), nestCost: k.f64(N), congestPower: k.f64(C), rowSlope: k.f64(C), response: k.f64(R * C),
     });
     this.bind(model);
@@ -562,13 +561,10 @@ export class ChoiceFlows {
     return this.routeEls.length;
   }
 
-  /**
-   * Φ(λ) at the state's costs; with `keep`, the shares, volumes and loads
-   * stay in the state, and `grad` (if given) gets ∂Φ/∂λ = K − load + ελ.
-   */
-  evaluate(s: FlowState, lambda: Float64Array, grad: Float64Array | undefined, keep: boolean): number {
+  /** Φ(λ) at the state's costs; the shares, volumes and loads go into the state, and `grad` (if given) gets ∂Φ/∂λ = K − load + ελ. */
+  evaluate(s: FlowState, lambda: Float64Array, grad?: Float64Array): number {
     const k = this.kernels;
-    return this.k.evaluate(k.address(lambda), grad ? k.address(grad) : 0, keep ? 1 : 0, s.epsilon);
+    return this.k.evaluate(k.address(lambda), grad ? k.address(grad) : 0, s.epsilon);
   }
 
   private scarcityOf(r: number, lambda: Float64Array): number {

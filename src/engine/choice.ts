@@ -473,7 +473,7 @@ export function freeFlowNetworkDemand(model: Model): Float64Array[] {
   for (let y = 0; y < Y; y++) {
     model.flows.forEach((f, i) => (demand[i] = f.demand[y]!));
     const state = flows.year(y, open, demand, model.choiceReference);
-    flows.evaluate(state, lambda, undefined, true);
+    flows.evaluate(state, lambda);
     model.flows.forEach((f, i) => {
       let sum = 0;
       for (const r of f.routes) if (!model.routes[r]!.offNetwork) sum += state.x[r]!;

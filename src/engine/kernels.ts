@@ -10,7 +10,7 @@ import { KERNELS_WASM } from './kernels-binary.gen.js';
 interface Exports {
   heapBase(): number;
   loadsOf(x: number, load: number): void;
-  evaluate(lambda: number, grad: number, keep: number, epsilon: number): number;
+  evaluate(lambda: number, grad: number, epsilon: number): number;
   congestLoads(load: number, slope: number, slopeRow: number): void;
   factorSpd(H: number, n: number, L: number): void;
   substitute(L: number, b: number, n: number, z: number, d: number): void;

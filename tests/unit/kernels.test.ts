@@ -68,7 +68,7 @@ economics:
   it('an array outside the kernels\' memory is refused, not read at a wrong address', () => {
     const flows = new ChoiceFlows(model);
     const state = flows.year(0, new Float64Array(model.constraints.length).fill(10), new Float64Array([4]), 0);
-    expect(() => flows.evaluate(state, new Float64Array(model.constraints.length), undefined, true)).toThrow(/outside the route choice's kernel memory/);
-    expect(() => flows.evaluate(state, flows.kernels.f64(model.constraints.length), undefined, true)).not.toThrow();
+    expect(() => flows.evaluate(state, new Float64Array(model.constraints.length))).toThrow(/outside the route choice's kernel memory/);
+    expect(() => flows.evaluate(state, flows.kernels.f64(model.constraints.length))).not.toThrow();
   });
 });

@@ -114,13 +114,8 @@ export let stepBuffer: usize = 0;
 /** Newton steps the last `newton` took. */
 export let newtonSteps: i32 = 0;
 
-// Scratch: an evaluation not kept (p, within, nestShare, x, loads); per route its scarcity Λ = Σ λ over its
-// rows and per nest its cost at c + Λ; per row (load/K)^β and its slope d u^β / d load; A (∂x/∂u), routes × rows.
-export let scratchP: usize = 0;
-export let scratchWithin: usize = 0;
-export let scratchNestShare: usize = 0;
-export let scratchX: usize = 0;
-export let scratchLoad: usize = 0;
+// Scratch: per route its scarcity Λ = Σ λ over its rows and per nest its cost at c + Λ; per row (load/K)^β
+// and its slope d u^β / d load; A (∂x/∂u), routes × rows.
 export let routeScarcity: usize = 0;
 export let nestCost: usize = 0;
 export let congestPower: usize = 0;
@@ -177,16 +172,16 @@ export function loadsOf(xs: usize, loads: usize): void {
  * Φ(λ) at the state's costs: per flow the nested logit over its open routes
  * at c + Λ (nest costs and shares from the least cost, a nest or flow of one
  * skipping exp and log), served demand under the choke, then Σ λK + ε/2 λ²;
- * with `keep`, shares, volumes and loads in the state (else in the scratch
- * arrays), and with `grad` (not 0) ∂Φ/∂λ = K − load + ελ there.
+ * the shares, volumes and loads into the state, and with `grad` (not 0)
+ * ∂Φ/∂λ = K − load + ελ there.
  */
-export function evaluate(lambda: usize, grad: usize, keep: i32, epsilon: f64): f64 {
+export function evaluate(lambda: usize, grad: usize, epsilon: f64): f64 {
   let phi: f64 = 0;
-  const ps = keep ? p : scratchP;
-  const ws = keep ? within : scratchWithin;
-  const ns = keep ? nestShare : scratchNestShare;
-  const xs = keep ? x : scratchX;
-  const loads = keep ? rowLoad : scratchLoad;
+  const ps = p;
+  const ws = within;
+  const ns = nestShare;
+  const xs = x;
+  const loads = rowLoad;
   for (let r = 0; r < R; r++) {
     let sum: f64 = 0;
     if (u8at(routeOpen, r)) {
@@ -252,11 +247,9 @@ export function evaluate(lambda: usize, grad: usize, keep: i32, epsilon: f64): f
     const P = f64at(choke, f);
     const q = Cf <= P ? D : D * exp(-(Cf - P) / sf);
     phi += sf * q + D * Math.max(0, P - Cf);
-    if (keep) {
-      setF64(composite, f, Cf);
-      setF64(served, f, q);
-      setU8(choked, f, Cf > P ? 1 : 0);
-    }
+    setF64(composite, f, Cf);
+    setF64(served, f, q);
+    setU8(choked, f, Cf > P ? 1 : 0);
     for (let n = first; n < last; n++) {
       const share = total > 0 ? f64at(ns, n) / total : 0;
       setF64(ns, n, share);
@@ -611,7 +604,7 @@ function step(lambda: usize, n: i32, d: usize, phi: f64, tries: i32, descent: bo
       slope += f64at(grad, c) * (v - f64at(lambda, c));
     }
     // Evaluated into the state (a step is mostly accepted at once); a refused step's state is replaced by the caller.
-    const next = evaluate(trial, gradTrial, 1, epsilon);
+    const next = evaluate(trial, gradTrial, epsilon);
     if ((!descent || slope < 0) && next <= phi + 1e-4 * slope + 1e-15 * Math.abs(phi)) {
       memory.copy(lambda, trial, <usize>C << 3);
       memory.copy(grad, gradTrial, <usize>C << 3);
@@ -641,7 +634,7 @@ function clip(d: usize, n: i32, maxStep: f64): usize {
 export function dual(lambda: usize, exact: i32, epsilon: f64, maxStep: f64, tolerance: f64, roughStart: f64, maxNewton: i32): f64 {
   for (let c = 0; c < C; c++) if (!u8at(open, c)) setF64(lambda, c, 0);
   gatherTwins(lambda);
-  let phi = evaluate(lambda, grad, 1, epsilon);
+  let phi = evaluate(lambda, grad, epsilon);
   const steps = exact || kkt(lambda, grad) > roughStart ? maxNewton : 0;
   for (let it = 0; it < steps; it++) {
     const n = findFree(lambda, grad);
@@ -673,7 +666,7 @@ export function dual(lambda: usize, exact: i32, epsilon: f64, maxStep: f64, tole
     }
     if (accepted) phi = stepPhi;
     else {
-      evaluate(lambda, grad, 1, epsilon);
+      evaluate(lambda, grad, epsilon);
       break;
     }
   }
