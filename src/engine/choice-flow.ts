@@ -239,6 +239,8 @@ export class ChoiceFlows {
       K: s.K, open: s.open, routeOpen: s.routeOpen, money: s.money, cost: s.c, spread: s.spread, demand: s.demand, choke: s.choke, composite: s.composite,
       served: s.served, choked: s.choked, p: s.p, within: s.within, nestShare: s.nestShare, x: s.x, rowLoad: s.load, rep: s.rep, used: s.used,
       freeRows: k.i32(C), hBuffer: k.f64(C * C),
+      adjacency: k.i32(C * ((C >> 5) + 1)), order: k.i32(C), position: k.i32(C), degree: k.i32(C), eliminated: k.u8(C),
+      structure: k.i32(C * C), structureCount: k.i32(C), sparseFactor: k.f64(C * C), sparseRhs: k.f64(C), sparseSolution: k.f64(C),
       routeScarcity: k.f64(R), nestCost: k.f64(N), congestPower: k.f64(C), rowSlope: k.f64(C), response: k.f64(R * C),
     });
     this.bind(model);
@@ -247,9 +249,11 @@ export class ChoiceFlows {
   /**
    * Bytes enough for every array in the kernels' memory: the flows' own and
    * those that the allocator and the Newton method take there (per row about
-   * a dozen; rows × rows four times: the load responses to loads and to
+   * a dozen; rows × rows six times: the load responses to loads and to
    * prices, the dual's Hessian and its factor, which Anderson's systems of
-   * up to 5 share; the Newton system, `newtonSystemSize` square). An
+   * up to 5 share, its sparse factor and that factor's structure (half as
+   * large, 4-byte entries) with the graph's bitsets; the Newton system,
+   * `newtonSystemSize` square). An
    * allocator that asks for more fails loudly (`Kernels`).
    */
   private static bytes(model: Model): number {
@@ -260,7 +264,7 @@ export class ChoiceFlows {
     const entries = model.routes.reduce((n, r) => n + r.elements.length, 0);
     const incidences = model.routes.reduce((n, r) => n + r.constraints.length, 0);
     const timed = model.constraints.filter((c) => model.elements[c.element]!.bprAlpha > 0 && model.elements[c.element]!.bprBeta > 0).length;
-    return 8 * (R * C + 4 * Math.max(C, 8) ** 2 + newtonSystemSize(C, timed) ** 2 + 48 * (C + R + F + N + entries) + 3 * incidences + 1024);
+    return 8 * (R * C + 6 * Math.max(C, 8) ** 2 + newtonSystemSize(C, timed) ** 2 + 48 * (C + R + F + N + entries) + 3 * incidences + 1024);
   }
 
   /**

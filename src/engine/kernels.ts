@@ -21,6 +21,7 @@ interface Exports {
   expOf(x: number): number;
   logOf(x: number): number;
   power(u: number, beta: number): number;
+  sparseSolve(H: number, b: number, n: number, d: number): void;
   [global: string]: unknown;
 }
 

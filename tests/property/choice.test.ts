@@ -9,6 +9,7 @@ import { toCsv } from '../../src/io/csv.js';
 import { runTables } from '../../src/io/tables.js';
 import { run } from '../support/build.js';
 import { scenarioArb, type Scn } from '../support/networks.js';
+import { generateScenario } from '../../bench/network.js';
 
 const runs = { numRuns: 60, seed: 29 };
 
@@ -66,6 +67,23 @@ describe('route choice on random networks', () => {
       for (const g of r.choice!.gap) expect(g).toBeLessThanOrEqual(1e-9);
       checkShares(r, spread, 40);
     }), { numRuns: 30, seed: 31 });
+  });
+});
+
+describe('route choice on a large network (the dual\'s sparse Cholesky)', () => {
+  it('the bench\'s generated network of 290 rows, 48 rows or more priced at once: every year at its equilibrium', () => {
+    // 48 free rows and more are factorised as sparse (src/engine/wasm/kernels.ts, SPARSE_ROWS): a year with that
+    // many priced rows ran it. Value of time 0 in the generated network, so c_r is money, as checkShares needs.
+    const net = generateScenario({ width: 25, layers: 6, flows: 150, years: 22 }) as Record<string, unknown> & { links: Record<string, unknown>[] };
+    const r = run({ ...net, defaults: { allocation: 'choice', spread: 20 }, economics: { value_of_time_per_t_day: 0, value_per_t: 40 }, links: net.links.map((l, i) => ({ ...l, cost_per_t: 5 + 3 * (i % 7) })) });
+    const { model } = r;
+    const Y = model.years;
+    let priced = 0;
+    for (let y = 0; y < Y; y++) priced = Math.max(priced, model.constraints.filter((_, c) => r.choice!.scarcity[c * Y + y]! > 0).length);
+    expect(priced).toBeGreaterThanOrEqual(48);
+    r.constraintFlow.forEach((load, i) => expect(load).toBeLessThanOrEqual(r.capacity[i]! * (1 + 1e-9) + 1e-12));
+    for (const g of r.choice!.gap) expect(g).toBeLessThanOrEqual(1e-9);
+    checkShares(r, 20, 40);
   });
 });
 

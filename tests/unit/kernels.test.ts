@@ -37,6 +37,53 @@ describe('kernels: exp and log as V8 gives them', () => {
   });
 });
 
+describe('kernels: the sparse Cholesky of the dual (48 free rows and more)', () => {
+  // A random symmetric positive definite matrix with the dual Hessian's shape: rows coupled in small groups (the
+  // rows of one flow's routes), diagonally dominant. H d = b is checked by its residual, worked out here in
+  // JavaScript, and d against the dense Cholesky's.
+  function system(n: number, seed: string): { H: number[]; b: number[] } {
+    const rng = seedrandom(seed);
+    const H = new Array<number>(n * n).fill(0);
+    for (let g = 0; g < n; g++) {
+      const group = Array.from({ length: 2 + Math.floor(rng() * 6) }, () => Math.floor(rng() * n));
+      for (const i of group) for (const j of group) if (i !== j) H[i * n + j] = H[i * n + j]! - rng();
+    }
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let j = 0; j < n; j++) if (j !== i) sum += Math.abs(H[i * n + j]! + H[j * n + i]!) / 2;
+      for (let j = 0; j < i; j++) H[i * n + j] = H[j * n + i] = (H[i * n + j]! + H[j * n + i]!) / 2;
+      H[i * n + i] = sum + 0.1 + rng();
+    }
+    return { H, b: Array.from({ length: n }, () => rng() * 10 - 5) };
+  }
+
+  for (const n of [48, 97, 200]) {
+    it(`${n} rows: the residual of H d = b is at rounding level, and d is the dense solution's`, () => {
+      const C = 200;
+      const k = new Kernels(8 * (6 * C * C + 64 * C));
+      k.point({
+        adjacency: k.i32(C * ((C >> 5) + 1)), order: k.i32(C), position: k.i32(C), degree: k.i32(C), eliminated: k.u8(C),
+        structure: k.i32(C * C), structureCount: k.i32(C), sparseFactor: k.f64(C * C), sparseRhs: k.f64(C), sparseSolution: k.f64(C),
+      });
+      const { H, b } = system(n, `sparse-${n}`);
+      const [h, rhs, d] = [k.f64From(H), k.f64From(b), k.f64(n)];
+      k.exports.sparseSolve(k.address(h), k.address(rhs), n, k.address(d));
+      let worst = 0;
+      for (let i = 0; i < n; i++) {
+        let r = -b[i]!;
+        for (let j = 0; j < n; j++) r += H[i * n + j]! * d[j]!;
+        worst = Math.max(worst, Math.abs(r) / (1 + Math.abs(b[i]!)));
+      }
+      expect(worst).toBeLessThan(1e-12);
+      const [factor, forward, dense] = [k.f64(n * n), k.f64(n), k.f64(n)];
+      h.set(H);
+      k.exports.factorSpd(k.address(h), n, k.address(factor));
+      k.exports.substitute(k.address(factor), k.address(rhs), n, k.address(forward), k.address(dense));
+      for (let i = 0; i < n; i++) expect(Math.abs(d[i]! - dense[i]!)).toBeLessThan(1e-12 * (1 + Math.abs(dense[i]!)));
+    });
+  }
+});
+
 describe('kernels: memory', () => {
   const model = modelOf(`name: k
 years: { start: 2030, end: 2031 }

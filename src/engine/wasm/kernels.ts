@@ -91,6 +91,21 @@ export let solution: usize = 0;
 export let freeRows: usize = 0;
 export let hBuffer: usize = 0;
 
+// The dual's sparse Cholesky (many free rows): the free rows' graph as bitsets (rows × words), the
+// elimination order and its inverse, degrees, which rows are eliminated, per row the columns of L's
+// nonzeros left of the diagonal (row-major, rows × rows, ascending) and their number, P H Pᵀ's factor
+// (rows × rows), the permuted right-hand side and solution.
+export let adjacency: usize = 0;
+export let order: usize = 0;
+export let position: usize = 0;
+export let degree: usize = 0;
+export let eliminated: usize = 0;
+export let structure: usize = 0;
+export let structureCount: usize = 0;
+export let sparseFactor: usize = 0;
+export let sparseRhs: usize = 0;
+export let sparseSolution: usize = 0;
+
 // The joint Newton on loads (JointNewton): which rows' loads set a time, the route-element entries that can, and its buffers.
 export let timed: usize = 0;
 export let timedEntries: usize = 0;
@@ -144,7 +159,11 @@ export let response: usize = 0;
   memory.fill(a, 0, <usize>n << 3);
 }
 
-// exp, log and u^β as the kernels take them (for tests/unit/kernels.test.ts).
+// exp, log and u^β as the kernels take them, and H d = b by the sparse Cholesky (for tests/unit/kernels.test.ts).
+export function sparseSolve(H: usize, b: usize, n: i32, d: usize): void {
+  factorSparse(H, n);
+  substituteSparse(b, n, d);
+}
 export function expOf(x: f64): f64 {
   return exp(x);
 }
@@ -491,6 +510,133 @@ export function substitute(L: usize, b: usize, n: i32, z: usize, d: usize): void
   }
 }
 
+/**
+ * From this many free rows the dual's Hessian is factorised as sparse: the
+ * rows couple only through flows that use both, and in a minimum-degree
+ * order its factor keeps a small part of the dense one's entries (on the
+ * bench's generated network of 583 rows, 15,000 of 170,000), while below
+ * it the dense Cholesky's simpler loops are quicker.
+ */
+const SPARSE_ROWS = 48;
+
+/**
+ * The elimination order of the free rows by minimum degree on H's graph
+ * (ties to the first row), and per row the columns of L's nonzeros left of
+ * its diagonal in that order: the exact elimination graph, as bitsets.
+ */
+function orderRows(H: usize, n: i32): void {
+  const words = (n + 31) >> 5;
+  memory.fill(adjacency, 0, <usize>(n * words) << 2);
+  for (let i = 0; i < n; i++) {
+    let d = 0;
+    for (let j = 0; j < n; j++) {
+      // Symmetric by construction (H's two triangles add the same terms in other orders: one may cancel to 0).
+      if (j == i || (f64at(H, i * n + j) == 0 && f64at(H, j * n + i) == 0)) continue;
+      const at = adjacency + ((<usize>(i * words + (j >> 5))) << 2);
+      store<u32>(at, load<u32>(at) | (1 << (j & 31)));
+      d++;
+    }
+    setI32(degree, i, d);
+    setU8(eliminated, i, 0);
+    setI32(structureCount, i, 0);
+  }
+  for (let p = 0; p < n; p++) {
+    let v = -1;
+    let least = i32.MAX_VALUE;
+    for (let i = 0; i < n; i++) {
+      if (!u8at(eliminated, i) && i32at(degree, i) < least) {
+        least = i32at(degree, i);
+        v = i;
+      }
+    }
+    setI32(order, p, v);
+    setI32(position, v, p);
+    setU8(eliminated, v, 1);
+    // v's remaining neighbours: each gets column p of L, loses v, and joins the others (the fill).
+    const rowV = adjacency + ((<usize>(v * words)) << 2);
+    for (let w = 0; w < words; w++) {
+      let bits = load<u32>(rowV + (<usize>w << 2));
+      while (bits != 0) {
+        const u = (w << 5) + <i32>ctz(bits);
+        bits &= bits - 1;
+        const count = i32at(structureCount, u);
+        setI32(structure, u * n + count, p);
+        setI32(structureCount, u, count + 1);
+        const rowU = adjacency + ((<usize>(u * words)) << 2);
+        let d = 0;
+        for (let x = 0; x < words; x++) {
+          let merged = load<u32>(rowU + (<usize>x << 2)) | load<u32>(rowV + (<usize>x << 2));
+          if (x == u >> 5) merged &= ~(<u32>1 << (u & 31));
+          if (x == v >> 5) merged &= ~(<u32>1 << (v & 31));
+          store<u32>(rowU + (<usize>x << 2), merged);
+          d += <i32>popcnt(merged);
+        }
+        setI32(degree, u, d);
+      }
+    }
+  }
+}
+
+/** Cholesky of the free rows' H (n × n, row-major) in the order of `orderRows`, into `sparseFactor` (rows in that order), a tiny pivot floored as in `factorSpd`. */
+function factorSparse(H: usize, n: i32): void {
+  orderRows(H, n);
+  let largest: f64 = 0;
+  for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(f64at(H, i * n + i)));
+  const floor = Math.max(largest * 1e-14, 1e-300);
+  const L = sparseFactor;
+  for (let i = 0; i < n; i++) {
+    const oi = i32at(order, i);
+    memory.fill(L + ((<usize>(i * n)) << 3), 0, <usize>n << 3);
+    const count = i32at(structureCount, oi);
+    for (let t = 0; t < count; t++) {
+      const j = i32at(structure, oi * n + t);
+      const oj = i32at(order, j);
+      let s = f64at(H, oi * n + oj);
+      const cj = i32at(structureCount, oj);
+      for (let u = 0; u < cj; u++) {
+        const k = i32at(structure, oj * n + u);
+        s -= f64at(L, i * n + k) * f64at(L, j * n + k);
+      }
+      setF64(L, i * n + j, s / f64at(L, j * n + j));
+    }
+    let s = f64at(H, oi * n + oi);
+    for (let t = 0; t < count; t++) {
+      const k = i32at(structure, oi * n + t);
+      s -= f64at(L, i * n + k) * f64at(L, i * n + k);
+    }
+    setF64(L, i * n + i, Math.sqrt(Math.max(s, floor)));
+  }
+}
+
+/** Solves H d = b with the factor of `factorSparse` into d (free rows' order), through the permuted buffers. */
+function substituteSparse(b: usize, n: i32, d: usize): void {
+  const L = sparseFactor;
+  const z = sparseRhs;
+  for (let i = 0; i < n; i++) {
+    const oi = i32at(order, i);
+    let s = f64at(b, oi);
+    const count = i32at(structureCount, oi);
+    for (let t = 0; t < count; t++) {
+      const k = i32at(structure, oi * n + t);
+      s -= f64at(L, i * n + k) * f64at(z, k);
+    }
+    setF64(z, i, s / f64at(L, i * n + i));
+  }
+  // Lᵀ d' = z by columns of L (its rows here), from the last.
+  const x = sparseSolution;
+  for (let i = n - 1; i >= 0; i--) {
+    const xi = f64at(z, i) / f64at(L, i * n + i);
+    setF64(x, i, xi);
+    const oi = i32at(order, i);
+    const count = i32at(structureCount, oi);
+    for (let t = 0; t < count; t++) {
+      const k = i32at(structure, oi * n + t);
+      setF64(z, k, f64at(z, k) - f64at(L, i * n + k) * xi);
+    }
+  }
+  for (let i = 0; i < n; i++) setF64(d, i32at(order, i), f64at(x, i));
+}
+
 /** Solves M d = b (n × n, row-major, overwritten) by Gaussian elimination with partial pivoting; 0 where singular. */
 function solveLu(M: usize, b: usize, n: i32, d: usize): i32 {
   for (let i = 0; i < n; i++) setF64(d, i, f64at(b, i));
@@ -641,7 +787,9 @@ export function dual(lambda: usize, exact: i32, epsilon: f64, maxStep: f64, tole
     if (n == 0 || kkt(lambda, grad) <= tolerance) break;
     hessian(freeRows, n, hBuffer);
     for (let i = 0; i < n; i++) setF64(hBuffer, i * n + i, f64at(hBuffer, i * n + i) + epsilon);
-    factorSpd(hBuffer, n, factor);
+    const sparse = n >= SPARSE_ROWS;
+    if (sparse) factorSparse(hBuffer, n);
+    else factorSpd(hBuffer, n, factor);
     // Far from the fill, Newton on ln(load) − ln(K) first (the same Hessian, the same factor).
     let far = false;
     for (let i = 0; i < n; i++) {
@@ -656,12 +804,14 @@ export function dual(lambda: usize, exact: i32, epsilon: f64, maxStep: f64, tole
     }
     let accepted = false;
     if (far) {
-      substitute(factor, rhs, n, forward, solution);
+      if (sparse) substituteSparse(rhs, n, solution);
+      else substitute(factor, rhs, n, forward, solution);
       accepted = step(lambda, n, clip(solution, n, maxStep), phi, 1, true, epsilon);
     }
     if (!accepted) {
       for (let i = 0; i < n; i++) setF64(rhs, i, -f64at(grad, i32at(freeRows, i)));
-      substitute(factor, rhs, n, forward, solution);
+      if (sparse) substituteSparse(rhs, n, solution);
+      else substitute(factor, rhs, n, forward, solution);
       accepted = step(lambda, n, clip(solution, n, maxStep), phi, 60, false, epsilon);
     }
     if (accepted) phi = stepPhi;
