@@ -234,7 +234,7 @@ export class ChoiceFlows {
       nestRoutes: this.nestRoutes, routeNest, routeConStart: this.routeConStart, routeCons: this.routeCons, routeFlow: this.routeFlow,
       routeElStart: this.routeElStart, elConStart: k.i32From(ecStart), elCons: k.i32From(ec), reTimed: k.u8From(reTimed),
       reAlpha: k.f64From(re.map((e) => elements[e]!.bprAlpha)), rowBeta: k.f64From(constraints.map((c) => elements[c.element]!.bprBeta)),
-      flowRowStart: k.i32From(flowRowStart), flowRows: k.i32From(flowRows), pos: k.i32(C).fill(-1), touched: k.u8(R),
+      flowRowStart: k.i32From(flowRowStart), flowRows: k.i32From(flowRows), pos: k.i32(C).fill(-1), routeFreeStart: k.i32(R + 1), routeFree: k.i32(rc.length),
       routeOwnDays: this.routeOwnDays, routeVot: this.routeVot, nestSpreadNow: this.nestSpreadNow, entryBaseNow: this.entryBaseNow, entryFixedNow: this.entryFixedNow,
       K: s.K, open: s.open, routeOpen: s.routeOpen, money: s.money, cost: s.c, spread: s.spread, demand: s.demand, choke: s.choke, composite: s.composite,
       served: s.served, choked: s.choked, p: s.p, within: s.within, nestShare: s.nestShare, x: s.x, rowLoad: s.load, rep: s.rep, used: s.used,

@@ -30,7 +30,7 @@ export let C: i32 = 0;
 // element); per entry whether a load moves its days (Uint8) and its element's
 // BPR α (Float64); per row its element's β (Float64); flow → the rows its
 // routes use (flat, ascending); per row its position among the Hessian's free
-// rows (−1 outside them) and per route whether it uses one (Uint8).
+// rows (−1 outside them) and per route the positions of its free rows (flat).
 export let flowRouteStart: usize = 0;
 export let flowRoutes: usize = 0;
 export let flowNestStart: usize = 0;
@@ -49,7 +49,8 @@ export let rowBeta: usize = 0;
 export let flowRowStart: usize = 0;
 export let flowRows: usize = 0;
 export let pos: usize = 0;
-export let touched: usize = 0;
+export let routeFreeStart: usize = 0;
+export let routeFree: usize = 0;
 
 // The year: per route its own days and value of time, per nest its spread, per route-element entry its days.
 export let routeOwnDays: usize = 0;
@@ -441,14 +442,18 @@ function loadResponse(slope: usize, slopeRow: usize, toLoad: usize, toPrice: usi
 function hessian(free: usize, n: i32, H: usize): void {
   fill(H, n * n);
   for (let i = 0; i < n; i++) setI32(pos, i32at(free, i), i);
+  // Per open route, the positions of its free rows (in its rows' order): the pairs below read them many times.
+  let at = 0;
   for (let r = 0; r < R; r++) {
-    let t = 0;
-    if (u8at(routeOpen, r)) {
-      const end = i32at(routeConStart, r + 1);
-      for (let j = i32at(routeConStart, r); j < end && t == 0; j++) if (i32at(pos, i32at(routeCons, j)) >= 0) t = 1;
+    setI32(routeFreeStart, r, at);
+    if (!u8at(routeOpen, r)) continue;
+    const end = i32at(routeConStart, r + 1);
+    for (let j = i32at(routeConStart, r); j < end; j++) {
+      const ci = i32at(pos, i32at(routeCons, j));
+      if (ci >= 0) setI32(routeFree, at++, ci);
     }
-    setU8(touched, r, t);
   }
+  setI32(routeFreeStart, R, at);
   for (let f = 0; f < F; f++) {
     const q = f64at(served, f);
     if (q <= 0) continue;
@@ -458,21 +463,22 @@ function hessian(free: usize, n: i32, H: usize): void {
     const b = i32at(flowRouteStart, f + 1);
     for (let i = a; i < b; i++) {
       const r = i32at(flowRoutes, i);
-      if (!u8at(touched, r)) continue;
+      const fromU = i32at(routeFreeStart, r);
+      const endU = i32at(routeFreeStart, r + 1);
+      if (fromU == endU) continue;
       const snr = f64at(nestSpreadNow, i32at(routeNest, r));
       for (let j = a; j < b; j++) {
         const r2 = i32at(flowRoutes, j);
-        if (!u8at(touched, r2)) continue;
+        const fromV = i32at(routeFreeStart, r2);
+        const endV = i32at(routeFreeStart, r2 + 1);
+        if (fromV == endV) continue;
         const dx = volumeResponse(r, r2, sf, snr, q, dq);
         if (dx == 0) continue;
-        const endU = i32at(routeConStart, r + 1);
-        for (let u = i32at(routeConStart, r); u < endU; u++) {
-          const ci = i32at(pos, i32at(routeCons, u));
-          if (ci < 0) continue;
-          const endV = i32at(routeConStart, r2 + 1);
-          for (let v = i32at(routeConStart, r2); v < endV; v++) {
-            const cj = i32at(pos, i32at(routeCons, v));
-            if (cj >= 0) setF64(H, ci * n + cj, f64at(H, ci * n + cj) - dx);
+        for (let u = fromU; u < endU; u++) {
+          const row = i32at(routeFree, u) * n;
+          for (let v = fromV; v < endV; v++) {
+            const at = row + i32at(routeFree, v);
+            setF64(H, at, f64at(H, at) - dx);
           }
         }
       }
