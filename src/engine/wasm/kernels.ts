@@ -162,6 +162,7 @@ export let response: usize = 0;
 
 // exp, log and u^β as the kernels take them, and H d = b by the sparse Cholesky (for tests/unit/kernels.test.ts).
 export function sparseSolve(H: usize, b: usize, n: i32, d: usize): void {
+  graphOf(H, n);
   factorSparse(H, n);
   substituteSparse(b, n, d);
 }
@@ -439,8 +440,10 @@ function loadResponse(slope: usize, slopeRow: usize, toLoad: usize, toPrice: usi
 }
 
 /** ∂²Φ/∂λ² = −A (∂x/∂u) Aᵀ over the n rows of `free` into H (row-major), at the last kept evaluation. */
-function hessian(free: usize, n: i32, H: usize): void {
+function hessian(free: usize, n: i32, H: usize, graph: bool): void {
   fill(H, n * n);
+  const words = (n + 31) >> 5;
+  if (graph) memory.fill(adjacency, 0, <usize>(n * words) << 2);
   for (let i = 0; i < n; i++) setI32(pos, i32at(free, i), i);
   // Per open route, the positions of its free rows (in its rows' order): the pairs below read them many times.
   let at = 0;
@@ -475,10 +478,16 @@ function hessian(free: usize, n: i32, H: usize): void {
         const dx = volumeResponse(r, r2, sf, snr, q, dq);
         if (dx == 0) continue;
         for (let u = fromU; u < endU; u++) {
-          const row = i32at(routeFree, u) * n;
+          const ci = i32at(routeFree, u);
+          const row = ci * n;
           for (let v = fromV; v < endV; v++) {
-            const at = row + i32at(routeFree, v);
-            setF64(H, at, f64at(H, at) - dx);
+            const cj = i32at(routeFree, v);
+            setF64(H, row + cj, f64at(H, row + cj) - dx);
+            // The sparse Cholesky's graph, both ways (the pair's other order may give dx = 0 by rounding).
+            if (graph && ci != cj) {
+              setBit(ci, cj, words);
+              setBit(cj, ci, words);
+            }
           }
         }
       }
@@ -525,23 +534,29 @@ export function substitute(L: usize, b: usize, n: i32, z: usize, d: usize): void
  */
 const SPARSE_ROWS = 48;
 
-/**
- * The elimination order of the free rows by minimum degree on H's graph
- * (ties to the first row), and per row the columns of L's nonzeros left of
- * its diagonal in that order: the exact elimination graph, as bitsets.
- */
-function orderRows(H: usize, n: i32): void {
+@inline function setBit(i: i32, j: i32, words: i32): void {
+  const at = adjacency + ((<usize>(i * words + (j >> 5))) << 2);
+  store<u32>(at, load<u32>(at) | (<u32>1 << (j & 31)));
+}
+
+/** H's graph from its entries (`hessian` records it as it builds H; for a matrix given as it is, as in tests). */
+function graphOf(H: usize, n: i32): void {
   const words = (n + 31) >> 5;
   memory.fill(adjacency, 0, <usize>(n * words) << 2);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (j != i && (f64at(H, i * n + j) != 0 || f64at(H, j * n + i) != 0)) setBit(i, j, words);
+}
+
+/**
+ * The elimination order of the free rows by minimum degree on H's graph
+ * (in `adjacency`; ties to the first row), and per row the columns of L's
+ * nonzeros left of its diagonal in that order: the exact elimination graph,
+ * as bitsets.
+ */
+function orderRows(n: i32): void {
+  const words = (n + 31) >> 5;
   for (let i = 0; i < n; i++) {
     let d = 0;
-    for (let j = 0; j < n; j++) {
-      // Symmetric by construction (H's two triangles add the same terms in other orders: one may cancel to 0).
-      if (j == i || (f64at(H, i * n + j) == 0 && f64at(H, j * n + i) == 0)) continue;
-      const at = adjacency + ((<usize>(i * words + (j >> 5))) << 2);
-      store<u32>(at, load<u32>(at) | (1 << (j & 31)));
-      d++;
-    }
+    for (let w = 0; w < words; w++) d += <i32>popcnt(load<u32>(adjacency + ((<usize>(i * words + w)) << 2)));
     setI32(degree, i, d);
     setU8(eliminated, i, 0);
     setI32(structureCount, i, 0);
@@ -583,9 +598,9 @@ function orderRows(H: usize, n: i32): void {
   }
 }
 
-/** Cholesky of the free rows' H (n × n, row-major) in the order of `orderRows`, into `sparseFactor` (rows in that order), a tiny pivot floored as in `factorSpd`. */
+/** Cholesky of the free rows' H (n × n, row-major; its graph in `adjacency`) in the order of `orderRows`, into `sparseFactor` (rows in that order), a tiny pivot floored as in `factorSpd`. */
 function factorSparse(H: usize, n: i32): void {
-  orderRows(H, n);
+  orderRows(n);
   let largest: f64 = 0;
   for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(f64at(H, i * n + i)));
   const floor = Math.max(largest * 1e-14, 1e-300);
@@ -791,9 +806,9 @@ export function dual(lambda: usize, exact: i32, epsilon: f64, maxStep: f64, tole
   for (let it = 0; it < steps; it++) {
     const n = findFree(lambda, grad);
     if (n == 0 || kkt(lambda, grad) <= tolerance) break;
-    hessian(freeRows, n, hBuffer);
-    for (let i = 0; i < n; i++) setF64(hBuffer, i * n + i, f64at(hBuffer, i * n + i) + epsilon);
     const sparse = n >= SPARSE_ROWS;
+    hessian(freeRows, n, hBuffer, sparse);
+    for (let i = 0; i < n; i++) setF64(hBuffer, i * n + i, f64at(hBuffer, i * n + i) + epsilon);
     if (sparse) factorSparse(hBuffer, n);
     else factorSpd(hBuffer, n, factor);
     // Far from the fill, Newton on ln(load) − ln(K) first (the same Hessian, the same factor).
