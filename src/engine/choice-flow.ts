@@ -239,7 +239,7 @@ export class ChoiceFlows {
       K: s.K, open: s.open, routeOpen: s.routeOpen, money: s.money, cost: s.c, spread: s.spread, demand: s.demand, choke: s.choke, composite: s.composite,
       served: s.served, choked: s.choked, p: s.p, within: s.within, nestShare: s.nestShare, x: s.x, rowLoad: s.load, rep: s.rep, used: s.used,
       freeRows: k.i32(C), hBuffer: k.f64(C * C),
-      adjacency: k.i32(C * ((C >> 5) + 1)), order: k.i32(C), position: k.i32(C), degree: k.i32(C), eliminated: k.u8(C),
+      adjacency: k.i32(C * ((C >> 5) + 1)), order: k.i32(C), degree: k.i32(C), eliminated: k.u8(C),
       structure: k.i32(C * C), structureCount: k.i32(C), sparseFactor: k.f64(C * C), sparseRhs: k.f64(C), sparseSolution: k.f64(C),
       routeScarcity: k.f64(R), nestCost: k.f64(N), congestPower: k.f64(C), rowSlope: k.f64(C), response: k.f64(R * C),
     });

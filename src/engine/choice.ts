@@ -361,19 +361,17 @@ export class ChoiceAllocator {
     const { flows } = this;
     const n = x.length;
     const m = ANDERSON_DEPTH;
-    // The last m + 1 iterates and residuals, oldest first from `oldest` (a ring: nothing allocated per step).
-    const { xs, gs, gamma, normal, products, X, G } = this.andersonBuffers(n);
+    // The last iterates and residuals, oldest first in xs and gs[0, count): buffers made once, never per step.
+    const { xs, gs, gamma, normal, products } = this.andersonBuffers(n);
     let count = 0;
-    let oldest = 0;
-    const at = (i: number) => (oldest + i) % (m + 1);
     let best = Infinity;
     let worse = 0;
     for (let it = 0; it < MAX_ANDERSON; it++) {
       flows.congest(x);
       const gap = this.solve(state, lambda);
-      // The residual goes where the next iterate is kept: the free slot, or the oldest (dropped below).
-      const slot = at(count <= m ? count : 0);
-      const g = gs[slot]!;
+      // The residual goes into the buffer it will be kept in: the next free one, or, with m + 1 kept, the oldest's.
+      const full = count > m;
+      const g = gs[full ? 0 : count]!;
       let change = 0;
       for (let r = 0; r < n; r++) {
         g[r] = state.x[r]! - x[r]!;
@@ -384,22 +382,20 @@ export class ChoiceAllocator {
         best = change;
         worse = 0;
       } else if (++worse >= ANDERSON_PATIENCE) return Infinity;
-      xs[slot]!.set(x);
-      if (count <= m) count++;
-      else oldest = (oldest + 1) % (m + 1);
+      if (full) {
+        // The oldest's buffers become the newest's.
+        xs.push(xs.shift()!);
+        gs.push(gs.shift()!);
+      } else count++;
+      xs[count - 1]!.set(x);
       const k = count - 1;
-      // The kept iterates and residuals in order, oldest first.
-      for (let i = 0; i <= k; i++) {
-        X[i] = xs[at(i)]!;
-        G[i] = gs[at(i)]!;
-      }
       // γ = argmin ‖g − ΔG γ‖ over the last k differences (normal equations, lightly regularised).
       gamma.fill(0);
       if (k > 0) {
         const A = normal;
         const b = products;
         b.fill(0);
-        const dG = (i: number, r: number) => G[i + 1]![r]! - G[i]![r]!;
+        const dG = (i: number, r: number) => gs[i + 1]![r]! - gs[i]![r]!;
         let trace = 0;
         for (let i = 0; i < k; i++) {
           for (let j = 0; j <= i; j++) {
@@ -416,15 +412,15 @@ export class ChoiceAllocator {
       }
       for (let r = 0; r < n; r++) {
         let next = x[r]! + g[r]!;
-        for (let i = 0; i < k; i++) next -= gamma[i]! * (X[i + 1]![r]! - X[i]![r]! + G[i + 1]![r]! - G[i]![r]!);
+        for (let i = 0; i < k; i++) next -= gamma[i]! * (xs[i + 1]![r]! - xs[i]![r]! + gs[i + 1]![r]! - gs[i]![r]!);
         x[r] = Math.max(0, next);
       }
     }
     return Infinity;
   }
 
-  /** Anderson's ring of iterates and residuals (routes × (depth + 1) each), and its small system in the kernels' memory: made once per allocator. */
-  private andersonBuffers(n: number): { xs: Float64Array[]; gs: Float64Array[]; gamma: Float64Array; normal: Float64Array; products: Float64Array; X: Float64Array[]; G: Float64Array[] } {
+  /** Anderson's iterates and residuals (depth + 1 of routes each), and its small system in the kernels' memory: made once per allocator. */
+  private andersonBuffers(n: number): { xs: Float64Array[]; gs: Float64Array[]; gamma: Float64Array; normal: Float64Array; products: Float64Array } {
     const m = ANDERSON_DEPTH;
     return (this.ring ??= {
       xs: Array.from({ length: m + 1 }, () => new Float64Array(n)),
@@ -432,8 +428,6 @@ export class ChoiceAllocator {
       gamma: new Float64Array(m),
       normal: this.flows.kernels.f64(m * m),
       products: this.flows.kernels.f64(m),
-      X: [],
-      G: [],
     });
   }
 

@@ -93,12 +93,11 @@ export let freeRows: usize = 0;
 export let hBuffer: usize = 0;
 
 // The dual's sparse Cholesky (many free rows): the free rows' graph as bitsets (rows × words), the
-// elimination order and its inverse, degrees, which rows are eliminated, per row the columns of L's
+// elimination order, degrees, which rows are eliminated, per row the columns of L's
 // nonzeros left of the diagonal (row-major, rows × rows, ascending) and their number, P H Pᵀ's factor
 // (rows × rows), the permuted right-hand side and solution.
 export let adjacency: usize = 0;
 export let order: usize = 0;
-export let position: usize = 0;
 export let degree: usize = 0;
 export let eliminated: usize = 0;
 export let structure: usize = 0;
@@ -198,11 +197,6 @@ export function loadsOf(xs: usize, loads: usize): void {
  */
 export function evaluate(lambda: usize, grad: usize, epsilon: f64): f64 {
   let phi: f64 = 0;
-  const ps = p;
-  const ws = within;
-  const ns = nestShare;
-  const xs = x;
-  const loads = rowLoad;
   for (let r = 0; r < R; r++) {
     let sum: f64 = 0;
     if (u8at(routeOpen, r)) {
@@ -225,7 +219,7 @@ export function evaluate(lambda: usize, grad: usize, epsilon: f64): f64 {
         const r = i32at(nestRoutes, a);
         const isOpen = u8at(routeOpen, r);
         const cn = isOpen ? f64at(cost, r) + f64at(routeScarcity, r) : Infinity;
-        setF64(ws, r, isOpen ? 1 : 0);
+        setF64(within, r, isOpen ? 1 : 0);
         setF64(nestCost, n, cn);
         best = Math.min(best, cn);
         continue;
@@ -239,12 +233,12 @@ export function evaluate(lambda: usize, grad: usize, epsilon: f64): f64 {
       for (let k = a; k < b; k++) {
         const r = i32at(nestRoutes, k);
         const e = u8at(routeOpen, r) ? exp(-(f64at(cost, r) + f64at(routeScarcity, r) - min) / sn) : 0;
-        setF64(ws, r, e);
+        setF64(within, r, e);
         sum += e;
       }
       for (let k = a; k < b; k++) {
         const r = i32at(nestRoutes, k);
-        setF64(ws, r, sum > 0 ? f64at(ws, r) / sum : 0);
+        setF64(within, r, sum > 0 ? f64at(within, r) / sum : 0);
       }
       const cn = sum > 0 ? min - sn * log(sum) : Infinity;
       setF64(nestCost, n, cn);
@@ -254,12 +248,12 @@ export function evaluate(lambda: usize, grad: usize, epsilon: f64): f64 {
     let Cf: f64 = Infinity;
     if (last - first == 1) {
       total = best < Infinity ? 1 : 0;
-      setF64(ns, first, total);
+      setF64(nestShare, first, total);
       Cf = best;
     } else {
       for (let n = first; n < last; n++) {
         const e = f64at(nestCost, n) < Infinity ? exp(-(f64at(nestCost, n) - best) / sf) : 0;
-        setF64(ns, n, e);
+        setF64(nestShare, n, e);
         total += e;
       }
       if (total > 0) Cf = best - sf * log(total);
@@ -272,24 +266,24 @@ export function evaluate(lambda: usize, grad: usize, epsilon: f64): f64 {
     setF64(served, f, q);
     setU8(choked, f, Cf > P ? 1 : 0);
     for (let n = first; n < last; n++) {
-      const share = total > 0 ? f64at(ns, n) / total : 0;
-      setF64(ns, n, share);
+      const share = total > 0 ? f64at(nestShare, n) / total : 0;
+      setF64(nestShare, n, share);
       const end = i32at(nestRouteStart, n + 1);
       for (let k = i32at(nestRouteStart, n); k < end; k++) {
         const r = i32at(nestRoutes, k);
-        const pr = share * f64at(ws, r);
-        setF64(ps, r, pr);
-        setF64(xs, r, q * pr);
+        const pr = share * f64at(within, r);
+        setF64(p, r, pr);
+        setF64(x, r, q * pr);
       }
     }
   }
-  loadsOf(xs, loads);
+  loadsOf(x, rowLoad);
   for (let c = 0; c < C; c++) {
     if (!u8at(open, c)) continue;
     const l = f64at(lambda, c);
     const k = f64at(K, c);
     phi += l * k + 0.5 * epsilon * (l * l);
-    if (grad) setF64(grad, c, k - f64at(loads, c) + epsilon * l);
+    if (grad) setF64(grad, c, k - f64at(rowLoad, c) + epsilon * l);
   }
   return phi;
 }
@@ -383,15 +377,12 @@ function loadResponse(slope: usize, slopeRow: usize, toLoad: usize, toPrice: usi
       const first = i32at(routeConStart, r);
       const last = i32at(routeConStart, r + 1);
       if (!u8at(routeOpen, r) || first == last) continue;
-      const nest = i32at(routeNest, r);
-      const nestTerm = 1 / f64at(nestSpreadNow, nest);
+      const nestTerm = 1 / f64at(nestSpreadNow, i32at(routeNest, r));
       const pr = f64at(p, r);
       for (let j = a; j < b; j++) {
         const r2 = i32at(flowRoutes, j);
         if (!u8at(routeOpen, r2)) continue;
-        const same: f64 = nest == i32at(routeNest, r2) ? 1 : 0;
-        const dp = flowTerm * pr * (same * f64at(within, r2) - f64at(p, r2)) - same * nestTerm * pr * ((r == r2 ? 1 : 0) - f64at(within, r2));
-        const dx = dq * pr * f64at(p, r2) + q * dp;
+        const dx = volumeResponse(r, r2, pr, flowTerm, nestTerm, q, dq);
         const t = r2 * n;
         for (let u = first; u < last; u++) {
           const at = t + i32at(routeCons, u);
@@ -431,11 +422,15 @@ function loadResponse(slope: usize, slopeRow: usize, toLoad: usize, toPrice: usi
   }
 }
 
-/** ∂x_r/∂u_r2 for two routes of one flow (spread sf, r's nest spread snr, served q, dq = ∂q/∂C): q' p_r p_r2 + q ∂p_r/∂u_r2. */
-@inline function volumeResponse(r: i32, r2: i32, sf: f64, snr: f64, q: f64, dq: f64): f64 {
+/**
+ * ∂x_r/∂u_r2 for two routes of one flow: q' p_r p_r2 + q ∂p_r/∂u_r2, the
+ * nested logit's ∂p_r/∂u_r2 (choice.ts, header) from p_r = pr, the flow's
+ * −1/s (flowTerm), 1 / r's nest spread (nestTerm), served q and dq = ∂q/∂C
+ * (the quotients once per flow and route, where the caller loops).
+ */
+@inline function volumeResponse(r: i32, r2: i32, pr: f64, flowTerm: f64, nestTerm: f64, q: f64, dq: f64): f64 {
   const same: f64 = i32at(routeNest, r) == i32at(routeNest, r2) ? 1 : 0;
-  const pr = f64at(p, r);
-  const dp = -(1 / sf) * pr * (same * f64at(within, r2) - f64at(p, r2)) - same * (1 / snr) * pr * ((r == r2 ? 1 : 0) - f64at(within, r2));
+  const dp = flowTerm * pr * (same * f64at(within, r2) - f64at(p, r2)) - same * nestTerm * pr * ((r == r2 ? 1 : 0) - f64at(within, r2));
   return dq * pr * f64at(p, r2) + q * dp;
 }
 
@@ -464,18 +459,20 @@ function hessian(free: usize, n: i32, H: usize, graph: bool): void {
     const dq = u8at(choked, f) ? -q / sf : 0;
     const a = i32at(flowRouteStart, f);
     const b = i32at(flowRouteStart, f + 1);
+    const flowTerm = -(1 / sf);
     for (let i = a; i < b; i++) {
       const r = i32at(flowRoutes, i);
       const fromU = i32at(routeFreeStart, r);
       const endU = i32at(routeFreeStart, r + 1);
       if (fromU == endU) continue;
-      const snr = f64at(nestSpreadNow, i32at(routeNest, r));
+      const nestTerm = 1 / f64at(nestSpreadNow, i32at(routeNest, r));
+      const pr = f64at(p, r);
       for (let j = a; j < b; j++) {
         const r2 = i32at(flowRoutes, j);
         const fromV = i32at(routeFreeStart, r2);
         const endV = i32at(routeFreeStart, r2 + 1);
         if (fromV == endV) continue;
-        const dx = volumeResponse(r, r2, sf, snr, q, dq);
+        const dx = volumeResponse(r, r2, pr, flowTerm, nestTerm, q, dq);
         if (dx == 0) continue;
         for (let u = fromU; u < endU; u++) {
           const ci = i32at(routeFree, u);
@@ -496,11 +493,16 @@ function hessian(free: usize, n: i32, H: usize, graph: bool): void {
   for (let i = 0; i < n; i++) setI32(pos, i32at(free, i), -1);
 }
 
-/** Cholesky of a symmetric positive definite H (n × n, row-major) into L, a pivot below 1e-14 of the largest diagonal floored. */
-export function factorSpd(H: usize, n: i32, L: usize): void {
+/** The least pivot a Cholesky of H (n × n) takes: 1e-14 of H's largest diagonal entry (ε-regularised H may be near singular). */
+@inline function pivotFloor(H: usize, n: i32): f64 {
   let largest: f64 = 0;
   for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(f64at(H, i * n + i)));
-  const floor = Math.max(largest * 1e-14, 1e-300);
+  return Math.max(largest * 1e-14, 1e-300);
+}
+
+/** Cholesky of a symmetric positive definite H (n × n, row-major) into L, a pivot below `pivotFloor` floored. */
+export function factorSpd(H: usize, n: i32, L: usize): void {
+  const floor = pivotFloor(H, n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
       let s = f64at(H, i * n + j);
@@ -571,7 +573,6 @@ function orderRows(n: i32): void {
       }
     }
     setI32(order, p, v);
-    setI32(position, v, p);
     setU8(eliminated, v, 1);
     // v's remaining neighbours: each gets column p of L, loses v, and joins the others (the fill).
     const rowV = adjacency + ((<usize>(v * words)) << 2);
@@ -601,9 +602,7 @@ function orderRows(n: i32): void {
 /** Cholesky of the free rows' H (n × n, row-major; its graph in `adjacency`) in the order of `orderRows`, into `sparseFactor` (rows in that order), a tiny pivot floored as in `factorSpd`. */
 function factorSparse(H: usize, n: i32): void {
   orderRows(n);
-  let largest: f64 = 0;
-  for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(f64at(H, i * n + i)));
-  const floor = Math.max(largest * 1e-14, 1e-300);
+  const floor = pivotFloor(H, n);
   const L = sparseFactor;
   for (let i = 0; i < n; i++) {
     const oi = i32at(order, i);
@@ -791,6 +790,13 @@ function clip(d: usize, n: i32, maxStep: f64): usize {
   return d;
 }
 
+/** H d = rhs over the n free rows with the factor made this step (sparse or dense): d in `solution`. */
+@inline function solveFree(n: i32, sparse: bool): usize {
+  if (sparse) substituteSparse(rhs, n, solution);
+  else substitute(factor, rhs, n, forward, solution);
+  return solution;
+}
+
 /**
  * λ for the state's route costs by projected Newton from the current λ
  * (`grad` left at it); the relative gap. choice.ts (ChoiceAllocator.solve)
@@ -824,16 +830,10 @@ export function dual(lambda: usize, exact: i32, epsilon: f64, maxStep: f64, tole
       }
     }
     let accepted = false;
-    if (far) {
-      if (sparse) substituteSparse(rhs, n, solution);
-      else substitute(factor, rhs, n, forward, solution);
-      accepted = step(lambda, n, clip(solution, n, maxStep), phi, 1, true, epsilon);
-    }
+    if (far) accepted = step(lambda, n, clip(solveFree(n, sparse), n, maxStep), phi, 1, true, epsilon);
     if (!accepted) {
       for (let i = 0; i < n; i++) setF64(rhs, i, -f64at(grad, i32at(freeRows, i)));
-      if (sparse) substituteSparse(rhs, n, solution);
-      else substitute(factor, rhs, n, forward, solution);
-      accepted = step(lambda, n, clip(solution, n, maxStep), phi, 60, false, epsilon);
+      accepted = step(lambda, n, clip(solveFree(n, sparse), n, maxStep), phi, 60, false, epsilon);
     }
     if (accepted) phi = stepPhi;
     else {
@@ -911,9 +911,7 @@ function direction(nz: i32, nf: i32, epsilon: f64, maxStep: f64): bool {
     setF64(d, i, v);
   }
   // A flat direction (no route responds to a price yet) gives a huge step: keep λ's part to a sensible size.
-  let longest: f64 = 0;
-  for (let i = nz; i < nz + nf; i++) longest = Math.max(longest, Math.abs(f64at(d, i)));
-  if (longest > maxStep) for (let i = nz; i < nz + nf; i++) setF64(d, i, (f64at(d, i) * maxStep) / longest);
+  clip(d + (<usize>nz << 3), nf, maxStep);
   return true;
 }
 
